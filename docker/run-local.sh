@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Builds the CIAM pack, installs it into Keycloak's distribution from Maven Central and starts Keycloak in the
+# foreground on localhost with the demo realm 'acme', an embedded H2 database kept under .local/, and a mail
+# catcher for the realm's e-mails. Ctrl-C stops both. No Docker and no installed Keycloak needed.
+#
+# Settings (environment): CIAM_HTTP_PORT (8080), CIAM_SMTP_PORT (3025), CIAM_MAIL_API_PORT (8025),
+# CIAM_LOCAL_DIR (.local: Keycloak home and its data). Remove that folder to start from a fresh database.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+http_port=${CIAM_HTTP_PORT:-8080}
+smtp_port=${CIAM_SMTP_PORT:-3025}
+mail_api_port=${CIAM_MAIL_API_PORT:-8025}
+local_dir=${CIAM_LOCAL_DIR:-$root/.local}
+
+fail() {
+  echo "run-local: $*" >&2
+  exit 1
+}
+
+say() {
+  echo "run-local: $*"
+}
+
+pom_property() {
+  sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$root/pom.xml" | head -n 1
+}
+
+keycloak_version=$(pom_property keycloak.version)
+[ -n "$keycloak_version" ] || fail "cannot read <keycloak.version> from $root/pom.xml."
+
+# --- Java: Keycloak and the build both need 17 or newer; say so plainly instead of failing deep inside. ---
+if [ -n "${JAVA_HOME:-}" ]; then
+  java_cmd="$JAVA_HOME/bin/java"
+else
+  java_cmd=$(command -v java || true)
+fi
+[ -n "$java_cmd" ] && [ -x "$java_cmd" ] ||
+  fail "no Java found: install a JDK 17 or newer (e.g. 'apt-get install -y openjdk-17-jdk') and set JAVA_HOME to it."
+java_major=$("$java_cmd" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)[."].*/\1/p' | head -n 1)
+[ "${java_major:-0}" -ge 17 ] 2>/dev/null ||
+  fail "Java ${java_major:-of unknown version} found at $java_cmd, but Keycloak $keycloak_version needs Java 17 or newer: install one and set JAVA_HOME to it."
+
+# --- Ports: a busy port would otherwise surface as a Quarkus stack trace half a minute later. ---
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+for entry in "$http_port:Keycloak HTTP:CIAM_HTTP_PORT" "$smtp_port:mail catcher SMTP:CIAM_SMTP_PORT" \
+             "$mail_api_port:mail catcher API:CIAM_MAIL_API_PORT"; do
+  IFS=: read -r port purpose variable <<<"$entry"
+  if port_in_use "$port"; then
+    fail "port $port ($purpose) is already in use: stop the program using it (another Keycloak?) or choose a free port with $variable=<port>."
+  fi
+done
+
+# --- Build the pack, unless nothing changed since the last build. ---
+pack_zip=$(ls "$root"/docker/target/ciam-pack-*.zip 2>/dev/null | head -n 1 || true)
+changed=""
+if [ -n "$pack_zip" ]; then
+  changed=$(find "$root/pom.xml" "$root/providers" "$root/themes" "$root/realm-config" "$root/docker" \
+    -type f -newer "$pack_zip" -not -path '*/target/*' -print -quit)
+fi
+if [ -z "$pack_zip" ] || [ -n "$changed" ] || [ ! -f "$root/docker/target/tools/greenmail-standalone.jar" ]; then
+  say "building the pack (./mvnw package)..."
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl docker -am package) || fail "the build failed; see the Maven output above."
+  pack_zip=$(ls "$root"/docker/target/ciam-pack-*.zip | head -n 1)
+else
+  say "pack is up to date: ${pack_zip#"$root"/}"
+fi
+
+# --- Keycloak distribution from Maven Central, unpacked once. ---
+keycloak_home="$local_dir/keycloak-$keycloak_version"
+if [ ! -f "$keycloak_home/bin/kc.sh" ]; then
+  say "fetching Keycloak $keycloak_version (org.keycloak:keycloak-quarkus-dist) from Maven Central..."
+  mkdir -p "$local_dir"
+  (cd "$root" && ./mvnw -q -B -N dependency:copy \
+    -Dartifact="org.keycloak:keycloak-quarkus-dist:$keycloak_version:zip" -DoutputDirectory="$local_dir") ||
+    fail "could not download Keycloak $keycloak_version; check access to Maven Central."
+  dist_zip="$local_dir/keycloak-quarkus-dist-$keycloak_version.zip"
+  if command -v unzip >/dev/null; then
+    unzip -q -o "$dist_zip" -d "$local_dir"
+  else
+    (cd "$local_dir" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$dist_zip") && chmod +x "$keycloak_home"/bin/*.sh
+  fi
+  rm -f "$dist_zip"
+fi
+
+# --- Install the pack over the home: first remove what the previous pack installed. ---
+installed="$keycloak_home/.ciam-pack-files"
+if [ ! -f "$installed" ] || [ "$pack_zip" -nt "$installed" ]; then
+  if [ -f "$installed" ]; then
+    while IFS= read -r file; do
+      case "$file" in
+        */) ;;
+        *) rm -f "$keycloak_home/$file" ;;
+      esac
+    done <"$installed"
+  fi
+  if command -v unzip >/dev/null; then
+    unzip -q -o "$pack_zip" -d "$keycloak_home"
+    unzip -Z1 "$pack_zip" >"$installed"
+  else
+    (cd "$keycloak_home" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$pack_zip")
+    "${JAVA_HOME:+$JAVA_HOME/bin/}jar" tf "$pack_zip" >"$installed"
+  fi
+  say "installed ${pack_zip##*/} into ${keycloak_home#"$root"/}"
+fi
+
+# --- Mail catcher (GreenMail): SMTP for Keycloak, a REST API to read the mails. ---
+# Background helpers ignore Ctrl-C (no job control in scripts), so the EXIT trap stops them.
+helpers=()
+stop_helpers() {
+  for pid in "${helpers[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap stop_helpers EXIT
+"$java_cmd" -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$smtp_port" \
+  -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port="$mail_api_port" -Dgreenmail.auth.disabled \
+  -jar "$root/docker/target/tools/greenmail-standalone.jar" >"$local_dir/greenmail.log" 2>&1 &
+helpers+=($!)
+
+# --- Tell the user where things are once the demo realm answers. ---
+http_status() {
+  exec 3<>"/dev/tcp/127.0.0.1/$http_port" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$1" >&3
+  head -n 1 <&3 | cut -d ' ' -f 2
+  exec 3<&-
+}
+announce_when_ready() {
+  local started=$SECONDS
+  while [ $((SECONDS - started)) -lt 600 ]; do
+    if [ "$(http_status /realms/acme/.well-known/openid-configuration 2>/dev/null)" = "200" ]; then
+      cat <<EOF
+
+  Keycloak $keycloak_version with the CIAM pack is ready ($((SECONDS - started)) s):
+    Admin console     http://localhost:$http_port/admin/            admin / admin (dev mode only)
+    Demo realm        http://localhost:$http_port/realms/acme/account/
+    OIDC discovery    http://localhost:$http_port/realms/acme/.well-known/openid-configuration
+    Mail catcher      http://localhost:$mail_api_port/api/user/<email>/messages/INBOX   (SMTP on localhost:$smtp_port)
+    Data (H2)         $keycloak_home/data
+  Stop with Ctrl-C.
+
+EOF
+      return 0
+    fi
+    sleep 1
+  done
+}
+announce_when_ready &
+helpers+=($!)
+
+# Keycloak runs in the foreground so Ctrl-C reaches it and it shuts down cleanly; the EXIT trap then stops
+# the mail catcher. The demo realm is imported on first start only (an existing realm is left as it is).
+export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
+export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
+export CIAM_SMTP_HOST=127.0.0.1 CIAM_SMTP_PORT="$smtp_port"
+export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$java_cmd")")")}
+say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C stops it)..."
+status=0
+"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm "$@" || status=$?
+# 130 and 143 are Ctrl-C and SIGTERM: a requested stop, not a failure.
+case "$status" in
+  0 | 130 | 143) exit 0 ;;
+  *) exit "$status" ;;
+esac

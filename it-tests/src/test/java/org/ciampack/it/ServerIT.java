@@ -1,0 +1,62 @@
+package org.ciampack.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.Test;
+
+/** The server runs with the pack installed and the demo realm imported. */
+@CiamIntegrationTest
+class ServerIT {
+
+    @Test
+    void serverInfoListsTheCiamLoginTheme(AdminApi admin) {
+        JsonNode loginThemes = admin.get("/serverinfo").at("/themes/login");
+        List<String> names = new ArrayList<>();
+        loginThemes.forEach(theme -> names.add(theme.get("name").asText()));
+
+        assertThat(names).contains("ciam", "keycloak.v2");
+    }
+
+    @Test
+    void demoRealmPublishesItsOpenIdConfiguration(ServerUnderTest server) {
+        JsonNode discovery = Http.getJson(URI.create(server.realmUrl("acme") + "/.well-known/openid-configuration"));
+
+        assertThat(discovery.get("issuer").asText()).isEqualTo(server.realmUrl("acme").toString());
+        assertThat(discovery.get("code_challenge_methods_supported").toString()).contains("S256");
+        assertThat(discovery.get("jwks_uri").asText()).startsWith(server.realmUrl("acme").toString());
+    }
+
+    @Test
+    void demoRealmUsesTheCiamThemeAndItsStylesheetIsServed(ServerUnderTest server, AdminApi admin) {
+        assertThat(admin.get("/realms/acme").get("loginTheme").asText()).isEqualTo("ciam");
+
+        HttpResponse<String> accountLogin = followToLoginPage(server);
+        Matcher stylesheet = Pattern.compile("href=\"([^\"]*/login/ciam/css/ciam\\.css)\"").matcher(accountLogin.body());
+        assertThat(stylesheet.find()).as("login page links the ciam stylesheet").isTrue();
+
+        HttpResponse<String> css = Http.get(URI.create(server.baseUrl() + stylesheet.group(1)));
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.body()).contains("--ciam-brand-color").contains("logo.svg");
+    }
+
+    /** The account console sends an anonymous visitor to the realm's login page. */
+    private static HttpResponse<String> followToLoginPage(ServerUnderTest server) {
+        URI next = URI.create(server.realmUrl("acme") + "/protocol/openid-connect/auth?client_id=account-console"
+                + "&response_type=code&scope=openid&redirect_uri=" + Http.encode(server.realmUrl("acme") + "/account/")
+                + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
+        HttpResponse<String> response = Http.get(next);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response;
+    }
+}

@@ -1,0 +1,99 @@
+package org.ciampack.it.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Keycloak's admin REST API, as the master realm's admin sees it. Plain HTTP and JSON, so the tests exercise
+ * exactly what an operator's tooling would.
+ */
+public final class AdminApi {
+
+    private final URI baseUrl;
+    private final String username;
+    private final String password;
+    private String token;
+    private Instant tokenExpiry = Instant.EPOCH;
+
+    public AdminApi(URI baseUrl, String username, String password) {
+        this.baseUrl = baseUrl;
+        this.username = username;
+        this.password = password;
+    }
+
+    public JsonNode get(String path) {
+        HttpResponse<String> response = send("GET", path, null);
+        expect(response, 200);
+        return Http.json(response.body());
+    }
+
+    public HttpResponse<String> send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        return Http.send(request.build());
+    }
+
+    /** Creates an enabled user whose e-mail is the username; returns the user's id. */
+    public String createUser(String realm, String email, String password, boolean emailVerified) {
+        ObjectNode user = Http.JSON.createObjectNode()
+                .put("username", email)
+                .put("email", email)
+                .put("enabled", true)
+                .put("emailVerified", emailVerified);
+        user.putArray("credentials").addObject()
+                .put("type", "password")
+                .put("value", password)
+                .put("temporary", false);
+        HttpResponse<String> response = send("POST", "/realms/" + realm + "/users", user);
+        expect(response, 201);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** The user with exactly this e-mail, or null. */
+    public JsonNode findUserByEmail(String realm, String email) {
+        JsonNode users = get("/realms/" + realm + "/users?exact=true&email=" + Http.encode(email));
+        return users.isEmpty() ? null : users.get(0);
+    }
+
+    private synchronized String token() {
+        if (Instant.now().isAfter(tokenExpiry)) {
+            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(
+                            URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli",
+                            "username", username, "password", password)))
+                    .build());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("Admin login as '" + username + "' failed with "
+                        + response.statusCode() + ": check the admin credentials of the server under test.");
+            }
+            JsonNode body = Http.json(response.body());
+            token = body.get("access_token").asText();
+            tokenExpiry = Instant.now().plusSeconds(body.get("expires_in").asLong() - 10);
+        }
+        return token;
+    }
+
+    private static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.request().method() + " " + response.request().uri()
+                    + " answered " + response.statusCode() + " (expected " + status + "): " + response.body());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package org.ciampack.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.function.Function;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Debian's headless Chromium driven by Selenium. Every page a test asserts on is kept as a numbered screenshot
+ * under target/screenshots/&lt;test class&gt;/&lt;test&gt;/, so a reviewer can see what the user saw.
+ */
+public final class Browser implements AutoCloseable {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final WebDriver driver;
+    private final Path screenshots;
+    private int shot;
+
+    private Browser(WebDriver driver, Path screenshots) {
+        this.driver = driver;
+        this.screenshots = screenshots;
+    }
+
+    static Browser start(Path screenshots) {
+        deleteOldScreenshots(screenshots);
+        Path chromium = Path.of(System.getProperty("ciam.it.chromium", "/usr/bin/chromium"));
+        Path chromedriver = Path.of(System.getProperty("ciam.it.chromedriver", "/usr/bin/chromedriver"));
+        for (Path binary : new Path[] {chromium, chromedriver}) {
+            if (!Files.isExecutable(binary)) {
+                throw new IllegalStateException(binary + " is missing: install Chromium with 'apt-get install -y chromium "
+                        + "chromium-driver', or set -Dciam.it.chromium and -Dciam.it.chromedriver.");
+            }
+        }
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(chromium.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--disable-quic", "--window-size=1280,1000", "--lang=en-US");
+        // An explicit driver binary keeps Selenium Manager from trying to download one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(chromedriver.toFile())
+                .usingAnyFreePort()
+                .build();
+        return new Browser(new ChromeDriver(service, options), screenshots);
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    public void open(URI uri) {
+        driver.get(uri.toString());
+    }
+
+    public String currentUrl() {
+        return driver.getCurrentUrl();
+    }
+
+    public WebElement await(By locator) {
+        return until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    public <T> T until(Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, WAIT).until(condition::apply);
+    }
+
+    /** Saves a screenshot of the current page as NN-name.png and returns its path. */
+    public Path capture(String name) {
+        try {
+            Files.createDirectories(screenshots);
+            Path target = screenshots.resolve(String.format("%02d-%s.png", ++shot, name));
+            Path taken = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath();
+            Files.move(taken, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteOldScreenshots(Path dir) {
+        try (java.util.stream.Stream<Path> old = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
+            for (Path file : old.toList()) {
+                Files.delete(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.quit();
+    }
+}

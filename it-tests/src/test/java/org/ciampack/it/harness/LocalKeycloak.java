@@ -1,0 +1,191 @@
+package org.ciampack.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Keycloak's distribution with the pack unzipped over it (prepared by Maven under target/server), started as a
+ * real process on free ports with a fresh H2 database and the demo realm imported, plus the GreenMail mail catcher
+ * its realm sends to. Both logs stay under target/server-logs.
+ */
+final class LocalKeycloak implements ServerUnderTest {
+
+    static final String ADMIN_USER = "admin";
+    static final String ADMIN_PASSWORD = "admin";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final URI baseUrl;
+    private final Path log;
+    private final Mailbox mailbox;
+    private final AdminApi admin;
+    private final List<Process> processes = new ArrayList<>();
+
+    private LocalKeycloak(URI baseUrl, Path log, Mailbox mailbox) {
+        this.baseUrl = baseUrl;
+        this.log = log;
+        this.mailbox = mailbox;
+        this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    static LocalKeycloak start() {
+        Path home = Settings.existingPath("ciam.it.keycloak.home");
+        Path greenmail = Settings.existingPath("ciam.it.greenmail.jar");
+        Path logs = Settings.output().resolve("server-logs");
+        int httpPort = freePort();
+        int managementPort = freePort();
+        int smtpPort = freePort();
+        int mailApiPort = freePort();
+
+        LocalKeycloak server = new LocalKeycloak(URI.create("http://localhost:" + httpPort), logs.resolve("keycloak.log"),
+                new Mailbox(URI.create("http://127.0.0.1:" + mailApiPort)));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
+        try {
+            Files.createDirectories(logs);
+            deleteRecursively(home.resolve("data/h2")); // every run starts from the demo realm as committed
+            server.processes.add(new ProcessBuilder(javaCommand(),
+                    "-Dgreenmail.smtp.hostname=127.0.0.1", "-Dgreenmail.smtp.port=" + smtpPort,
+                    "-Dgreenmail.api.hostname=127.0.0.1", "-Dgreenmail.api.port=" + mailApiPort,
+                    "-Dgreenmail.auth.disabled", "-jar", greenmail.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve("greenmail.log").toFile())
+                    .start());
+
+            ProcessBuilder keycloak = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm")
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(server.log.toFile());
+            keycloak.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+            keycloak.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+            keycloak.environment().put("CIAM_SMTP_HOST", "127.0.0.1");
+            keycloak.environment().put("CIAM_SMTP_PORT", String.valueOf(smtpPort));
+            keycloak.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Instant started = Instant.now();
+            server.processes.add(keycloak.start());
+            server.awaitReady(started);
+            System.out.printf("[ciam-it] Keycloak up at %s after %d s (log: %s)%n", server.baseUrl,
+                    Duration.between(started, Instant.now()).toSeconds(), server.log);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            String tail = server.logTail(60);
+            server.close();
+            throw new IllegalStateException("Keycloak did not start: " + e.getMessage() + "\n" + tail, e);
+        }
+    }
+
+    private void awaitReady(Instant started) {
+        Process keycloak = processes.get(1);
+        URI discovery = URI.create(realmUrl("acme") + "/.well-known/openid-configuration");
+        while (Duration.between(started, Instant.now()).compareTo(START_TIMEOUT) < 0) {
+            if (!keycloak.isAlive()) {
+                throw new IllegalStateException("the Keycloak process ended with exit code " + keycloak.exitValue());
+            }
+            if (answers(discovery) && mailbox.isReady()) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException("no answer from " + discovery + " within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    private static boolean answers(URI uri) {
+        try {
+            HttpResponse<String> response = Http.get(uri);
+            return response.statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    @Override
+    public AdminApi admin() {
+        return admin;
+    }
+
+    @Override
+    public Mailbox mailbox() {
+        return mailbox;
+    }
+
+    @Override
+    public String logTail(int lines) {
+        try {
+            if (!Files.exists(log)) {
+                return "(no server log at " + log + ")";
+            }
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return "--- last lines of " + log + " ---\n"
+                    + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(server log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops Keycloak gracefully (SIGTERM to kc.sh and the JVM it started), then the mail catcher. */
+    @Override
+    public synchronized void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process process = processes.get(i);
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+
+    private static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.ciampack.it.harness;
+
+import java.net.URI;
+
+/**
+ * The Keycloak the suite talks to, wherever it runs: what tests need to reach it, administer it and read the
+ * mail it sends.
+ */
+public interface ServerUnderTest extends AutoCloseable {
+
+    /** Base URL, e.g. {@code http://localhost:41231}, without a trailing slash. */
+    URI baseUrl();
+
+    AdminApi admin();
+
+    Mailbox mailbox();
+
+    /** The last lines of the server's log, or a note saying where it is when the suite cannot see it. */
+    String logTail(int lines);
+
+    default URI realmUrl(String realm) {
+        return URI.create(baseUrl() + "/realms/" + realm);
+    }
+
+    @Override
+    void close();
+}

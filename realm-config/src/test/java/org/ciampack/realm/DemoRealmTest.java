@@ -1,0 +1,128 @@
+package org.ciampack.realm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.ClientRepresentation;
+import org.keycloak.representations.idm.ComponentExportRepresentation;
+import org.keycloak.representations.idm.RealmRepresentation;
+
+/**
+ * The demo realm file is read with Keycloak's own representation classes, strictly: a misspelt key would be
+ * silently dropped by the server's import, so here it fails the build instead.
+ */
+class DemoRealmTest {
+
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** A message key of ours, as a display name ({@code ${ciamPhone}}) or an error message ({@code "ciamPhoneInvalid"}). */
+    private static final Pattern MESSAGE_KEY = Pattern.compile("\\$\\{(ciam\\w+)}|\"(ciam\\w+)\"");
+
+    private static RealmRepresentation realm;
+
+    @BeforeAll
+    static void readRealm() throws IOException {
+        try (InputStream in = DemoRealmTest.class.getResourceAsStream("/acme-realm.json")) {
+            assertThat(in).as("acme-realm.json on the classpath").isNotNull();
+            realm = STRICT.readValue(in, RealmRepresentation.class);
+        }
+    }
+
+    @Test
+    void isTheBrandedSelfServiceRealm() {
+        assertThat(realm.getRealm()).isEqualTo("acme");
+        assertThat(realm.getLoginTheme()).isEqualTo("ciam");
+        assertThat(realm.isRegistrationAllowed()).isTrue();
+        assertThat(realm.isRegistrationEmailAsUsername()).isTrue();
+        assertThat(realm.isVerifyEmail()).isTrue();
+        assertThat(realm.isResetPasswordAllowed()).isTrue();
+        assertThat(realm.isBruteForceProtected()).isTrue();
+        assertThat(realm.getWebAuthnPolicyPasswordlessPasskeysEnabled()).isTrue();
+    }
+
+    @Test
+    void storesUserAndAdminEvents() {
+        assertThat(realm.isEventsEnabled()).isTrue();
+        assertThat(realm.isAdminEventsEnabled()).isTrue();
+        assertThat(realm.isAdminEventsDetailsEnabled()).isTrue();
+    }
+
+    @Test
+    void mailGoesToTheConfiguredCatcher() {
+        Map<String, String> smtp = realm.getSmtpServer();
+        assertThat(smtp.get("host")).isEqualTo("${CIAM_SMTP_HOST:localhost}");
+        assertThat(smtp.get("port")).isEqualTo("${CIAM_SMTP_PORT:3025}");
+        assertThat(smtp.get("from")).isNotBlank();
+    }
+
+    @Test
+    void webClientIsPublicWithPkce() {
+        ClientRepresentation web = client("acme-web");
+        assertThat(web.isPublicClient()).isTrue();
+        assertThat(web.isStandardFlowEnabled()).isTrue();
+        assertThat(web.isImplicitFlowEnabled()).isFalse();
+        assertThat(web.isDirectAccessGrantsEnabled()).isFalse();
+        assertThat(web.getAttributes()).containsEntry("pkce.code.challenge.method", "S256");
+        assertThat(web.getRedirectUris()).containsExactly("http://localhost:*");
+    }
+
+    @Test
+    void backendClientIsConfidentialWithoutACommittedSecret() {
+        ClientRepresentation backend = client("acme-backend");
+        assertThat(backend.isPublicClient()).isFalse();
+        assertThat(backend.isServiceAccountsEnabled()).isTrue();
+        assertThat(backend.getSecret()).as("secret is generated on import, never committed").isNull();
+    }
+
+    @Test
+    void userProfileDeclaresOptionalCustomerAttributes() throws IOException {
+        List<ComponentExportRepresentation> providers =
+                realm.getComponents().get("org.keycloak.userprofile.UserProfileProvider");
+        assertThat(providers).hasSize(1);
+        String config = providers.get(0).getConfig().getFirst("kc.user.profile.config");
+        JsonNode attributes = STRICT.readTree(config).get("attributes");
+
+        for (String name : List.of("phone", "birthdate", "country", "company")) {
+            JsonNode attribute = StreamSupport.stream(attributes.spliterator(), false)
+                    .filter(a -> name.equals(a.get("name").asText()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("user profile lacks " + name));
+            assertThat(attribute.has("required")).as(name + " is optional").isFalse();
+            assertThat(attribute.at("/permissions/edit").toString()).as(name + " is editable by the user").contains("user");
+        }
+    }
+
+    @Test
+    void everyMessageKeyTheProfileUsesIsTranslated() throws IOException {
+        String config = realm.getComponents().get("org.keycloak.userprofile.UserProfileProvider").get(0)
+                .getConfig().getFirst("kc.user.profile.config");
+        Map<String, String> english = realm.getLocalizationTexts().get("en");
+        Matcher keys = MESSAGE_KEY.matcher(config);
+        int found = 0;
+        while (keys.find()) {
+            String key = keys.group(1) != null ? keys.group(1) : keys.group(2);
+            assertThat(english).as("translation of " + key).containsKey(key);
+            found++;
+        }
+        assertThat(found).isGreaterThan(5);
+    }
+
+    private static ClientRepresentation client(String clientId) {
+        return realm.getClients().stream()
+                .filter(c -> clientId.equals(c.getClientId()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no client " + clientId));
+    }
+}

@@ -1,0 +1,104 @@
+package org.ciampack.themes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keycloak finds a theme in a JAR only through META-INF/keycloak-themes.json and resolves its stylesheets and
+ * images lazily, so a missing file shows up as a broken page in production. These checks catch it at build time.
+ */
+class ThemePackagingTest {
+
+    private static final Pattern CSS_URL = Pattern.compile("url\\(['\"]?([^'\")]+)['\"]?\\)");
+
+    @Test
+    void declaresTheCiamLoginTheme() throws IOException {
+        JsonNode themes = new ObjectMapper().readTree(resource("META-INF/keycloak-themes.json")).get("themes");
+        assertThat(themes).hasSize(1);
+        assertThat(themes.get(0).get("name").asText()).isEqualTo("ciam");
+        assertThat(themes.get(0).get("types").toString()).contains("login");
+    }
+
+    @Test
+    void loginThemeExtendsKeycloakV2() {
+        Properties login = themeProperties("login");
+        assertThat(login.getProperty("parent")).isEqualTo("keycloak.v2");
+        assertThat(login.getProperty("styles")).startsWith("css/styles.css").contains("css/ciam.css");
+    }
+
+    @Test
+    void everyStylesheetAndImageOfOursIsPackaged() {
+        String base = "theme/ciam/login/resources/";
+        List<String> ours = new ArrayList<>();
+        for (String style : themeProperties("login").getProperty("styles").split("\\s+")) {
+            if (exists(base + style)) {
+                ours.add(style);
+            } else {
+                assertThat(style).as("only keycloak.v2's own stylesheet may come from the parent").isEqualTo("css/styles.css");
+            }
+        }
+        assertThat(ours).containsExactly("css/ciam.css");
+
+        Matcher urls = CSS_URL.matcher(text(base + "css/ciam.css"));
+        int images = 0;
+        while (urls.find()) {
+            String target = base + "css/" + urls.group(1);
+            assertThat(exists(normalize(target))).as("ciam.css refers to " + urls.group(1)).isTrue();
+            images++;
+        }
+        assertThat(images).as("the logo is set in ciam.css").isPositive();
+    }
+
+    @Test
+    void headerShowsTheLogoWithTheRealmNameAsText() throws IOException {
+        Properties messages = new Properties();
+        try (InputStream in = resource("theme/ciam/login/messages/messages_en.properties")) {
+            messages.load(in);
+        }
+        assertThat(messages.getProperty("loginTitleHtml")).contains("kc-logo-text").contains("{0}");
+    }
+
+    private static Properties themeProperties(String type) {
+        Properties properties = new Properties();
+        try (InputStream in = resource("theme/ciam/" + type + "/theme.properties")) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    private static String normalize(String path) {
+        return java.nio.file.Path.of(path).normalize().toString();
+    }
+
+    private static boolean exists(String path) {
+        return ThemePackagingTest.class.getClassLoader().getResource(path) != null;
+    }
+
+    private static String text(String path) {
+        try (InputStream in = resource(path)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InputStream resource(String path) {
+        InputStream in = ThemePackagingTest.class.getClassLoader().getResourceAsStream(path);
+        assertThat(in).as(path + " is packaged").isNotNull();
+        return in;
+    }
+}
