@@ -151,16 +151,23 @@ EOF
 announce_when_ready &
 helpers+=($!)
 
-# Keycloak runs in the foreground so Ctrl-C reaches it and it shuts down cleanly; the EXIT trap then stops
-# the mail catcher. The demo realm is imported on first start only (an existing realm is left as it is).
+# The demo realm is imported on first start only (an existing realm is left as it is).
 export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
 export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
 export CIAM_SMTP_HOST=127.0.0.1 CIAM_SMTP_PORT="$smtp_port"
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$java_cmd")")")}
 say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C stops it)..."
+"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm "$@" &
+keycloak_pid=$!
+# Ctrl-C or a kill of this script becomes one SIGTERM to Keycloak, which then shuts down gracefully; the EXIT
+# trap stops the mail catcher after it.
+trap 'kill -TERM "$keycloak_pid" 2>/dev/null || true' INT TERM
 status=0
-"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm "$@" || status=$?
-# 130 and 143 are Ctrl-C and SIGTERM: a requested stop, not a failure.
+while kill -0 "$keycloak_pid" 2>/dev/null; do
+  status=0
+  wait "$keycloak_pid" || status=$?
+done
+# 143 is Keycloak's answer to SIGTERM: a requested stop, not a failure.
 case "$status" in
   0 | 130 | 143) exit 0 ;;
   *) exit "$status" ;;

@@ -1,0 +1,175 @@
+package org.ciampack.it.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An OpenID Connect relying party doing the authorization code flow with PKCE against a realm, the way a
+ * browser would carry it (cookies, the login form), without a browser: fast enough for many logins per test.
+ */
+public final class OidcCodeFlow {
+
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final URI realmUrl;
+    private final String clientId;
+    private final URI redirectUri;
+    private final HttpClient client = HttpClient.newBuilder()
+            .cookieHandler(new BrowserLikeCookies())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    public OidcCodeFlow(URI realmUrl, String clientId, URI redirectUri) {
+        this.realmUrl = realmUrl;
+        this.clientId = clientId;
+        this.redirectUri = redirectUri;
+    }
+
+    /** One login attempt's secrets: PKCE verifier, state and nonce. */
+    public record Attempt(String codeVerifier, String state, String nonce) {
+
+        public static Attempt fresh() {
+            return new Attempt(random(48), random(16), random(16));
+        }
+
+        public String codeChallenge() {
+            try {
+                byte[] digest = MessageDigest.getInstance("SHA-256").digest(codeVerifier.getBytes(StandardCharsets.US_ASCII));
+                return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Where the authorization endpoint sent the user agent back to: the client's redirect URI with its parameters. */
+    public record Callback(URI uri, Map<String, String> parameters) {
+
+        public String code() {
+            String code = parameters.get("code");
+            if (code == null) {
+                throw new AssertionError("no code in the callback " + uri);
+            }
+            return code;
+        }
+    }
+
+    public URI authorizationUrl(Attempt attempt) {
+        return URI.create(realmUrl + "/protocol/openid-connect/auth?response_type=code&scope=openid"
+                + "&client_id=" + Http.encode(clientId) + "&redirect_uri=" + Http.encode(redirectUri.toString())
+                + "&state=" + attempt.state() + "&nonce=" + attempt.nonce()
+                + "&code_challenge=" + attempt.codeChallenge() + "&code_challenge_method=S256");
+    }
+
+    /** Opens the authorization endpoint, submits the login form and returns the redirect back to the client. */
+    public Callback signIn(Attempt attempt, String username, String password) {
+        return signIn(authorizationUrl(attempt), username, password);
+    }
+
+    public Callback signIn(URI authorizationUrl, String username, String password) {
+        HttpResponse<String> loginPage = Http.send(client, HttpRequest.newBuilder(authorizationUrl).GET().build());
+        if (loginPage.statusCode() != 200) {
+            throw new AssertionError("authorization endpoint answered " + loginPage.statusCode() + " "
+                    + loginPage.headers().firstValue("Location").orElse(loginPage.body()));
+        }
+        Matcher action = FORM_ACTION.matcher(loginPage.body());
+        if (!action.find()) {
+            throw new AssertionError("no login form on " + authorizationUrl);
+        }
+        HttpResponse<String> submitted = Http.send(client, HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("username", username, "password", password, "credentialId", "")))
+                .build());
+        String location = submitted.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("login was not accepted (" + submitted.statusCode() + ")"));
+        return callback(URI.create(location));
+    }
+
+    /** Sends the user agent to a URL and returns where it is redirected; for requests that fail at once. */
+    public Callback redirectFrom(URI uri) {
+        HttpResponse<String> response = Http.send(client, HttpRequest.newBuilder(uri).GET().build());
+        String location = response.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("no redirect from " + uri + " (" + response.statusCode() + ")"));
+        return callback(URI.create(location));
+    }
+
+    /** The token endpoint's answer to the code exchange: status and JSON body. */
+    public HttpResponse<String> exchange(String code, String codeVerifier) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", redirectUri.toString());
+        form.put("client_id", clientId);
+        form.put("code_verifier", codeVerifier);
+        return Http.send(HttpRequest.newBuilder(URI.create(realmUrl + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(form))
+                .build());
+    }
+
+    public JsonNode tokens(String code, String codeVerifier) {
+        HttpResponse<String> response = exchange(code, codeVerifier);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("token endpoint answered " + response.statusCode() + ": " + response.body());
+        }
+        return Http.json(response.body());
+    }
+
+    private Callback callback(URI location) {
+        if (!location.toString().startsWith(redirectUri.toString())) {
+            throw new AssertionError("expected a redirect to " + redirectUri + " but got " + location);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        String query = location.getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                parameters.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+            }
+        }
+        return new Callback(location, parameters);
+    }
+
+    /**
+     * Keycloak marks its session cookies Secure; browsers still send them to http://localhost, which they treat as
+     * a secure context, but Java's CookieManager would not. This one does, for loopback hosts only.
+     */
+    private static final class BrowserLikeCookies extends CookieManager {
+
+        @Override
+        public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> headers)
+                throws java.io.IOException {
+            boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
+            if (loopback && "http".equals(uri.getScheme())) {
+                uri = URI.create("https://" + uri.getRawAuthority() + uri.getRawPath());
+            }
+            return super.get(uri, headers);
+        }
+    }
+
+    private static String decode(String value) {
+        return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        RANDOM.nextBytes(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
+    }
+}
