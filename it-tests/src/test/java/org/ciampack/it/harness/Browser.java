@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -93,7 +94,7 @@ public final class Browser implements AutoCloseable {
     }
 
     private static void deleteOldScreenshots(Path dir) {
-        try (java.util.stream.Stream<Path> old = Files.exists(dir) ? Files.list(dir) : java.util.stream.Stream.empty()) {
+        try (Stream<Path> old = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
             for (Path file : old.toList()) {
                 Files.delete(file);
             }

@@ -1,8 +1,10 @@
 package org.ciampack.it.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.net.CookieManager;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -153,8 +156,7 @@ public final class OidcCodeFlow {
     private static final class BrowserLikeCookies extends CookieManager {
 
         @Override
-        public Map<String, java.util.List<String>> get(URI uri, Map<String, java.util.List<String>> headers)
-                throws java.io.IOException {
+        public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
             boolean loopback = "localhost".equals(uri.getHost()) || "127.0.0.1".equals(uri.getHost());
             if (loopback && "http".equals(uri.getScheme())) {
                 uri = URI.create("https://" + uri.getRawAuthority() + uri.getRawPath());
@@ -164,7 +166,7 @@ public final class OidcCodeFlow {
     }
 
     private static String decode(String value) {
-        return java.net.URLDecoder.decode(value, StandardCharsets.UTF_8);
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
     }
 
     private static String random(int bytes) {

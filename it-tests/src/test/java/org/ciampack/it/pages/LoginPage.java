@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.ciampack.it.harness.Browser;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 
 /** The realm's username/password page, as the ciam theme renders it. */
 public final class LoginPage {
@@ -20,7 +21,7 @@ public final class LoginPage {
         browser.capture("login-page");
         assertThat(browser.driver().findElements(By.cssSelector("#kc-header .kc-logo-text.ciam-brand"))).hasSize(1);
         assertThat(browser.driver().findElements(By.cssSelector("link[href*='/login/ciam/css/ciam.css']"))).hasSize(1);
-        String logo = (String) ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript(
+        String logo = (String) ((JavascriptExecutor) browser.driver()).executeScript(
                 "return getComputedStyle(document.querySelector('#kc-header .kc-logo-text')).backgroundImage;");
         assertThat(logo).contains("/login/ciam/img/logo.svg");
         return this;
