@@ -155,9 +155,15 @@ helpers+=($!)
 export KC_BOOTSTRAP_ADMIN_USERNAME=${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}
 export KC_BOOTSTRAP_ADMIN_PASSWORD=${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}
 export CIAM_SMTP_HOST=127.0.0.1 CIAM_SMTP_PORT="$smtp_port"
+# Plain HTTP on localhost, also for clients "from elsewhere" (X-Forwarded-For): the realm must not demand TLS
+# here. Imported realms keep 'external' unless told otherwise.
+export CIAM_SSL_REQUIRED=none
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$java_cmd")")")}
 say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C stops it)..."
-"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm "$@" &
+# X-Forwarded-For is trusted from loopback only, so anyone can try the risk-based login from another "place":
+#   curl -H 'X-Forwarded-For: 192.0.2.66' ...   (the demo realm denies that address)
+"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm \
+  --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1,::1 "$@" &
 keycloak_pid=$!
 # Ctrl-C or a kill of this script becomes one SIGTERM to Keycloak, which then shuts down gracefully; the EXIT
 # trap stops the mail catcher after it.

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.keycloak.representations.idm.AbstractAuthenticationExecutionRepresentation;
+import org.keycloak.representations.idm.AuthenticationExecutionExportRepresentation;
+import org.keycloak.representations.idm.AuthenticationFlowRepresentation;
 import org.keycloak.representations.idm.ClientRepresentation;
 import org.keycloak.representations.idm.ComponentExportRepresentation;
 import org.keycloak.representations.idm.RealmRepresentation;
@@ -44,6 +47,8 @@ class DemoRealmTest {
     void isTheBrandedSelfServiceRealm() {
         assertThat(realm.getRealm()).isEqualTo("acme");
         assertThat(realm.getLoginTheme()).isEqualTo("ciam");
+        assertThat(realm.getSslRequired()).as("TLS for external clients unless the local server relaxes it")
+                .isEqualTo("${CIAM_SSL_REQUIRED:external}");
         assertThat(realm.isRegistrationAllowed()).isTrue();
         assertThat(realm.isRegistrationEmailAsUsername()).isTrue();
         assertThat(realm.isVerifyEmail()).isTrue();
@@ -117,6 +122,44 @@ class DemoRealmTest {
             found++;
         }
         assertThat(found).isGreaterThan(5);
+    }
+
+    @Test
+    void browserFlowAssessesRiskAndDeniesHighRisk() {
+        assertThat(realm.getBrowserFlow()).isEqualTo("ciam browser");
+        AuthenticationFlowRepresentation forms = flow("ciam browser forms");
+        List<String> steps = forms.getAuthenticationExecutions().stream()
+                .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
+        assertThat(steps).containsSubsequence("auth-username-password-form", "ciam-risk-assessment", "ciam deny high risk");
+
+        List<String> deny = flow("ciam deny high risk").getAuthenticationExecutions().stream()
+                .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
+        assertThat(deny).containsExactly("ciam-condition-risk-level", "deny-access-authenticator");
+        assertThat(config("ciam risk is high")).containsEntry("risk-level", "high");
+    }
+
+    @Test
+    void everyFlowAndConfigReferenceResolves() {
+        for (AuthenticationFlowRepresentation flow : realm.getAuthenticationFlows()) {
+            for (AuthenticationExecutionExportRepresentation execution : flow.getAuthenticationExecutions()) {
+                if (execution.getFlowAlias() != null) {
+                    flow(execution.getFlowAlias());
+                }
+                if (execution.getAuthenticatorConfig() != null) {
+                    config(execution.getAuthenticatorConfig());
+                }
+            }
+        }
+    }
+
+    private static AuthenticationFlowRepresentation flow(String alias) {
+        return realm.getAuthenticationFlows().stream().filter(f -> alias.equals(f.getAlias())).findFirst()
+                .orElseThrow(() -> new AssertionError("no flow " + alias));
+    }
+
+    private static Map<String, String> config(String alias) {
+        return realm.getAuthenticatorConfig().stream().filter(c -> alias.equals(c.getAlias())).findFirst()
+                .orElseThrow(() -> new AssertionError("no authenticator config " + alias)).getConfig();
     }
 
     private static ClientRepresentation client(String clientId) {

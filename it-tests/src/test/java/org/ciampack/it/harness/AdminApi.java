@@ -70,6 +70,27 @@ public final class AdminApi {
         return users.isEmpty() ? null : users.get(0);
     }
 
+    /** The user's stored events of one type, newest first. */
+    public JsonNode events(String realm, String userId, String type) {
+        return get("/realms/" + realm + "/events?user=" + Http.encode(userId) + "&type=" + Http.encode(type));
+    }
+
+    /** The configuration of the step with this provider id in the given flow (by alias). */
+    public JsonNode stepConfig(String realm, String flowAlias, String providerId) {
+        for (JsonNode execution : get("/realms/" + realm + "/authentication/flows/" + Http.encode(flowAlias).replace("+", "%20")
+                + "/executions")) {
+            if (providerId.equals(execution.path("providerId").asText())) {
+                return get("/realms/" + realm + "/authentication/config/" + execution.get("authenticationConfig").asText());
+            }
+        }
+        throw new IllegalStateException("no step " + providerId + " in flow '" + flowAlias + "' of realm " + realm);
+    }
+
+    public void updateStepConfig(String realm, JsonNode config) {
+        HttpResponse<String> response = send("PUT", "/realms/" + realm + "/authentication/config/" + config.get("id").asText(), config);
+        expect(response, 204);
+    }
+
     private synchronized String token() {
         if (Instant.now().isAfter(tokenExpiry)) {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(

@@ -64,7 +64,9 @@ final class LocalKeycloak implements ServerUnderTest {
                     .start());
 
             ProcessBuilder keycloak = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm")
+                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
+                    // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
+                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1")
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(server.log.toFile());
@@ -72,6 +74,7 @@ final class LocalKeycloak implements ServerUnderTest {
             keycloak.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
             keycloak.environment().put("CIAM_SMTP_HOST", "127.0.0.1");
             keycloak.environment().put("CIAM_SMTP_PORT", String.valueOf(smtpPort));
+            keycloak.environment().put("CIAM_SSL_REQUIRED", "none"); // plain HTTP, clients "from elsewhere"
             keycloak.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Instant started = Instant.now();
             server.processes.add(keycloak.start());

@@ -38,10 +38,18 @@ public final class OidcCodeFlow {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
     public OidcCodeFlow(URI realmUrl, String clientId, URI redirectUri) {
         this.realmUrl = realmUrl;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
+    }
+
+    /** Sends this header with every browser request, e.g. X-Forwarded-For to play a client from elsewhere. */
+    public OidcCodeFlow header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** One login attempt's secrets: PKCE verifier, state and nonce. */
@@ -86,7 +94,19 @@ public final class OidcCodeFlow {
     }
 
     public Callback signIn(URI authorizationUrl, String username, String password) {
-        HttpResponse<String> loginPage = Http.send(client, HttpRequest.newBuilder(authorizationUrl).GET().build());
+        HttpResponse<String> submitted = submitLogin(authorizationUrl, username, password);
+        String location = submitted.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("login was not accepted (" + submitted.statusCode() + ")"));
+        return callback(URI.create(location));
+    }
+
+    /** Opens the login page and submits the form; returns Keycloak's answer as it is (redirect or page). */
+    public HttpResponse<String> submitLogin(Attempt attempt, String username, String password) {
+        return submitLogin(authorizationUrl(attempt), username, password);
+    }
+
+    private HttpResponse<String> submitLogin(URI authorizationUrl, String username, String password) {
+        HttpResponse<String> loginPage = Http.send(client, browserRequest(authorizationUrl).GET().build());
         if (loginPage.statusCode() != 200) {
             throw new AssertionError("authorization endpoint answered " + loginPage.statusCode() + " "
                     + loginPage.headers().firstValue("Location").orElse(loginPage.body()));
@@ -95,21 +115,24 @@ public final class OidcCodeFlow {
         if (!action.find()) {
             throw new AssertionError("no login form on " + authorizationUrl);
         }
-        HttpResponse<String> submitted = Http.send(client, HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+        return Http.send(client, browserRequest(URI.create(action.group(1).replace("&amp;", "&")))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(Http.form(Map.of("username", username, "password", password, "credentialId", "")))
                 .build());
-        String location = submitted.headers().firstValue("Location")
-                .orElseThrow(() -> new AssertionError("login was not accepted (" + submitted.statusCode() + ")"));
-        return callback(URI.create(location));
     }
 
     /** Sends the user agent to a URL and returns where it is redirected; for requests that fail at once. */
     public Callback redirectFrom(URI uri) {
-        HttpResponse<String> response = Http.send(client, HttpRequest.newBuilder(uri).GET().build());
+        HttpResponse<String> response = Http.send(client, browserRequest(uri).GET().build());
         String location = response.headers().firstValue("Location")
                 .orElseThrow(() -> new AssertionError("no redirect from " + uri + " (" + response.statusCode() + ")"));
         return callback(URI.create(location));
+    }
+
+    private HttpRequest.Builder browserRequest(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
+        return request;
     }
 
     /** The token endpoint's answer to the code exchange: status and JSON body. */

@@ -1,0 +1,108 @@
+package org.ciampack.risk;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.ciampack.risk.signal.RiskSignal;
+import org.ciampack.risk.signal.RiskSignalFactory;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/** The "CIAM risk assessment" flow step: place it after the user is identified, before the steps it gates. */
+public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String ID = "ciam-risk-assessment";
+
+    private volatile List<RiskSignalFactory> signals = List.of();
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        signals = factory.getProviderFactoriesStream(RiskSignal.class)
+                .map(RiskSignalFactory.class::cast)
+                .sorted(Comparator.comparing(RiskSignalFactory::getId))
+                .toList();
+    }
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return new RiskAssessmentAuthenticator(signals);
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "CIAM risk assessment";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Scores the login 0-100 from the signals below and records score, level (low, medium, high) and reasons "
+                + "in the login events. Gate later steps with 'CIAM condition - risk level'.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return "ciam-risk";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        List<ProviderConfigProperty> properties = new ArrayList<>(ProviderConfigurationBuilder.create()
+                .property().name(RiskPolicy.SHADOW_MODE).label("Shadow mode")
+                .helpText("Score and record every login, but let conditions see every login as low risk: for tuning "
+                        + "weights and thresholds on real traffic before enforcing them.")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+                .property().name(RiskPolicy.MEDIUM_THRESHOLD).label("Medium risk from score")
+                .helpText("Scores from this value up are medium risk (1-100).")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(RiskPolicy.DEFAULT_MEDIUM)).add()
+                .property().name(RiskPolicy.HIGH_THRESHOLD).label("High risk from score")
+                .helpText("Scores from this value up are high risk; must not be below the medium threshold.")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(RiskPolicy.DEFAULT_HIGH)).add()
+                .property().name(RiskPolicy.ON_ERROR).label("When scoring fails")
+                .helpText("'open' lets the login continue as low risk, 'closed' treats it as high risk. Either way the "
+                        + "failure is logged with the realm and reason 'engine_error'.")
+                .type(ProviderConfigProperty.LIST_TYPE).options("open", "closed").defaultValue("open").add()
+                .build());
+        for (RiskSignalFactory signal : signals) {
+            ProviderConfigProperty weight = new ProviderConfigProperty(RiskPolicy.weightKey(signal.getId()),
+                    "Weight: " + signal.getId(), signal.helpText() + " Weight 0-100; 0 switches the signal off.",
+                    ProviderConfigProperty.STRING_TYPE, String.valueOf(signal.defaultWeight()));
+            properties.add(weight);
+            properties.addAll(signal.getConfigProperties());
+        }
+        return properties;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,50 @@
+package org.ciampack.risk;
+
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.authenticators.conditional.ConditionalAuthenticator;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/** True when the login's risk level, as the risk assessment step enforces it, is at least the configured level. */
+final class RiskLevelCondition implements ConditionalAuthenticator {
+
+    static final RiskLevelCondition SINGLETON = new RiskLevelCondition();
+    static final String LEVEL = "risk-level";
+
+    private static final Logger LOG = Logger.getLogger(RiskLevelCondition.class);
+
+    @Override
+    public boolean matchCondition(AuthenticationFlowContext context) {
+        String assessed = context.getAuthenticationSession().getAuthNote(RiskNotes.ENFORCED_LEVEL);
+        if (assessed == null) {
+            LOG.warnf("Risk level condition in realm %s ran before any risk assessment step; place "
+                    + "'CIAM risk assessment' earlier in the flow. Treating the condition as not met.",
+                    context.getRealm().getName());
+            return false;
+        }
+        Map<String, String> config = context.getAuthenticatorConfig() == null
+                ? Map.of() : context.getAuthenticatorConfig().getConfig();
+        RiskLevel threshold = RiskLevel.fromId(config.getOrDefault(LEVEL, RiskLevel.HIGH.id()));
+        return RiskLevel.fromId(assessed).isAtLeast(threshold);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,19 @@
+package org.ciampack.risk;
+
+/** Where an assessment is kept: authentication-session notes for later flow steps, event details for the record. */
+public final class RiskNotes {
+
+    public static final String SCORE = "ciam.risk.score";
+    public static final String LEVEL = "ciam.risk.level";
+    public static final String REASONS = "ciam.risk.reasons";
+    /** The level conditions act on: the assessed level, or low in shadow mode. */
+    public static final String ENFORCED_LEVEL = "ciam.risk.enforced-level";
+
+    public static final String EVENT_SCORE = "risk_score";
+    public static final String EVENT_LEVEL = "risk_level";
+    public static final String EVENT_REASONS = "risk_reasons";
+    public static final String EVENT_SHADOW = "risk_shadow";
+
+    private RiskNotes() {
+    }
+}

@@ -1,0 +1,62 @@
+package org.ciampack.risk;
+
+import java.util.Map;
+
+/**
+ * How scores become levels and what happens when scoring itself fails: one admin's settings for one flow step,
+ * parsed once from its configuration. Invalid numbers fall back to the defaults rather than failing logins.
+ */
+public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow, boolean failClosed) {
+
+    public static final String MEDIUM_THRESHOLD = "medium-threshold";
+    public static final String HIGH_THRESHOLD = "high-threshold";
+    public static final String SHADOW_MODE = "shadow-mode";
+    public static final String ON_ERROR = "on-error";
+    public static final int DEFAULT_MEDIUM = 40;
+    public static final int DEFAULT_HIGH = 70;
+
+    public RiskPolicy {
+        if (mediumThreshold < 1 || highThreshold > 100 || mediumThreshold > highThreshold) {
+            throw new IllegalArgumentException("thresholds must satisfy 1 <= medium <= high <= 100");
+        }
+    }
+
+    public static RiskPolicy from(Map<String, String> config) {
+        int medium = number(config.get(MEDIUM_THRESHOLD), DEFAULT_MEDIUM);
+        int high = number(config.get(HIGH_THRESHOLD), DEFAULT_HIGH);
+        if (medium < 1 || high > 100 || medium > high) {
+            medium = DEFAULT_MEDIUM;
+            high = DEFAULT_HIGH;
+        }
+        return new RiskPolicy(medium, high, Boolean.parseBoolean(config.get(SHADOW_MODE)),
+                "closed".equalsIgnoreCase(config.get(ON_ERROR)));
+    }
+
+    public RiskLevel levelOf(int score) {
+        if (score >= highThreshold) {
+            return RiskLevel.HIGH;
+        }
+        return score >= mediumThreshold ? RiskLevel.MEDIUM : RiskLevel.LOW;
+    }
+
+    /** The weight an admin gave a signal, 0-100; {@code fallback} when unset or invalid. */
+    public static int weight(Map<String, String> config, String signalId, int fallback) {
+        int weight = number(config.get(weightKey(signalId)), fallback);
+        return weight < 0 || weight > 100 ? fallback : weight;
+    }
+
+    public static String weightKey(String signalId) {
+        return "weight." + signalId;
+    }
+
+    private static int number(String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

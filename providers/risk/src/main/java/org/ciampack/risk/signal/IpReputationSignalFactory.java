@@ -1,0 +1,76 @@
+package org.ciampack.risk.signal;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ciampack.risk.net.CidrList;
+import org.jboss.logging.Logger;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/** IP reputation from the admin's own deny and allow lists of networks (IPv4 and IPv6 CIDR). */
+public final class IpReputationSignalFactory implements RiskSignalFactory {
+
+    public static final String ID = "ip-reputation";
+    public static final String DENY_LIST = "ip-deny-list";
+    public static final String ALLOW_LIST = "ip-allow-list";
+
+    private static final Logger LOG = Logger.getLogger(IpReputationSignalFactory.class);
+    private static final int CACHED_LISTS = 64;
+
+    // Lists are parsed once per distinct configuration text, not on every login.
+    private final Map<String, CidrList> parsed = new ConcurrentHashMap<>();
+
+    @Override
+    public RiskSignal create(KeycloakSession session) {
+        return new IpReputationSignal(this::list);
+    }
+
+    CidrList list(String text) {
+        if (text == null || text.isBlank()) {
+            return CidrList.EMPTY;
+        }
+        CidrList list = parsed.get(text);
+        if (list == null) {
+            list = CidrList.parse(text);
+            if (!list.rejected().isEmpty()) {
+                LOG.warnf("Risk assessment: ignoring entries that are not IP networks in an IP list: %s", list.rejected());
+            }
+            if (parsed.size() >= CACHED_LISTS) {
+                parsed.clear();
+            }
+            parsed.put(text, list);
+        }
+        return list;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public int defaultWeight() {
+        return 100;
+    }
+
+    @Override
+    public String helpText() {
+        return "IP reputation: a client address in the deny list scores this weight; one in the allow list never "
+                + "scores here.";
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(DENY_LIST).label("IP deny list")
+                .helpText("Networks whose logins score as IP reputation risk, e.g. 203.0.113.0/24 or 2001:db8:bad::/48.")
+                .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+                .property().name(ALLOW_LIST).label("IP allow list")
+                .helpText("Trusted networks (offices, VPN exits): never scored by IP reputation. The deny list wins "
+                        + "where both match.")
+                .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE).add()
+                .build();
+    }
+}

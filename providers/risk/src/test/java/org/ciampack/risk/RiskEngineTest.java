@@ -1,0 +1,75 @@
+package org.ciampack.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ciampack.risk.RiskEngine.WeightedSignal;
+import org.junit.jupiter.api.Test;
+
+class RiskEngineTest {
+
+    private static final LoginAttempt ATTEMPT = new LoginAttempt("realm", "user", "203.0.113.7",
+            Optional.empty(), "agent", Instant.parse("2026-11-22T10:00:00Z"));
+    private static final RiskPolicy POLICY = new RiskPolicy(40, 70, false, false);
+
+    @Test
+    void quietSignalsMeanLowRisk() {
+        RiskAssessment assessment = assess(POLICY, signal("a", 50, Finding.NOTHING), signal("b", 50, Finding.note("ip_allowed")));
+
+        assertThat(assessment.score()).isZero();
+        assertThat(assessment.level()).isEqualTo(RiskLevel.LOW);
+        assertThat(assessment.reasons()).containsExactly("ip_allowed");
+    }
+
+    @Test
+    void weightedStrengthsAddUpAndStrongestReasonComesFirst() {
+        RiskAssessment assessment = assess(POLICY, signal("a", 30, Finding.of(0.5, "new_country")),
+                signal("b", 40, Finding.of(1, "new_device")));
+
+        assertThat(assessment.score()).isEqualTo(55);
+        assertThat(assessment.level()).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(assessment.reasons()).containsExactly("new_device", "new_country");
+    }
+
+    @Test
+    void scoreIsCappedAtOneHundred() {
+        RiskAssessment assessment = assess(POLICY, signal("a", 100, Finding.of(1, "ip_denied")),
+                signal("b", 80, Finding.of(1, "impossible_travel")));
+
+        assertThat(assessment.score()).isEqualTo(100);
+        assertThat(assessment.level()).isEqualTo(RiskLevel.HIGH);
+    }
+
+    @Test
+    void shadowModeRecordsTheLevelButEnforcesLow() {
+        RiskAssessment assessment = assess(new RiskPolicy(40, 70, true, false), signal("a", 100, Finding.of(1, "ip_denied")));
+
+        assertThat(assessment.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(assessment.enforcedLevel()).isEqualTo(RiskLevel.LOW);
+        assertThat(assessment.shadow()).isTrue();
+    }
+
+    @Test
+    void aFailingSignalIsTheCallersDecisionOpenOrClosed() {
+        WeightedSignal broken = new WeightedSignal("broken", 10, (attempt, config) -> {
+            throw new IllegalStateException("database gone");
+        });
+        assertThatThrownBy(() -> assess(POLICY, broken)).isInstanceOf(IllegalStateException.class);
+
+        assertThat(RiskEngine.failed(POLICY).level()).isEqualTo(RiskLevel.LOW);
+        assertThat(RiskEngine.failed(new RiskPolicy(40, 70, false, true)).level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(RiskEngine.failed(POLICY).reasons()).containsExactly("engine_error");
+    }
+
+    private static RiskAssessment assess(RiskPolicy policy, WeightedSignal... signals) {
+        return RiskEngine.assess(policy, List.of(signals), ATTEMPT, Map.of());
+    }
+
+    private static WeightedSignal signal(String id, int weight, Finding finding) {
+        return new WeightedSignal(id, weight, (attempt, config) -> finding);
+    }
+}
