@@ -110,6 +110,21 @@ class RiskBasedLoginIT {
     }
 
     @Test
+    void recentFailedPasswordsRaiseTheScore() throws InterruptedException {
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> wrong = from("203.0.113.80").submitLogin(Attempt.fresh(), email, "wrong-password");
+            assertThat(wrong.headers().firstValue("Location")).isEmpty();
+            Thread.sleep(1_200); // slower than the realm's quick-login check, which would lock the account for a minute
+        }
+        from("203.0.113.80").signIn(Attempt.fresh(), email, PASSWORD).code();
+
+        JsonNode login = latest("LOGIN");
+        assertThat(login.at("/details/risk_reasons").asText()).isEqualTo("recent_failures_same_address");
+        assertThat(login.at("/details/risk_score").asText()).isEqualTo("24"); // 30 x min(1, 2 failures x 2 / 5)
+        assertThat(login.at("/details/risk_level").asText()).isEqualTo("low");
+    }
+
+    @Test
     void hostileForwardedHeadersGetADefinedOutcome() {
         // Up to 255 characters: Keycloak itself fails (500) storing a longer address in its event table, before
         // our code is involved; a proxy that overwrites X-Forwarded-For, as Keycloak requires, prevents that.
