@@ -106,6 +106,13 @@ if [ ! -f "$installed" ] || [ "$pack_zip" -nt "$installed" ]; then
   say "installed ${pack_zip##*/} into ${keycloak_home#"$root"/}"
 fi
 
+# --- Demo GeoIP databases: the documentation networks placed in Berlin, Sydney, New York and Paris. ---
+geoip_dir="$local_dir/geoip"
+if [ ! -f "$geoip_dir/ciam-demo-city.mmdb" ] || [ "$pack_zip" -nt "$geoip_dir/ciam-demo-city.mmdb" ]; then
+  "$java_cmd" -cp "$(ls "$keycloak_home"/providers/ciam-risk-*.jar | head -n 1)" \
+    org.ciampack.risk.geo.DemoGeoIpDatabases "$geoip_dir" || fail "could not write the demo GeoIP databases."
+fi
+
 # --- Mail catcher (GreenMail): SMTP for Keycloak, a REST API to read the mails. ---
 # Background helpers ignore Ctrl-C (no job control in scripts), so the EXIT trap stops them.
 helpers=()
@@ -161,9 +168,13 @@ export CIAM_SSL_REQUIRED=none
 export JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$java_cmd")")")}
 say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C stops it)..."
 # X-Forwarded-For is trusted from loopback only, so anyone can try the risk-based login from another "place":
-#   curl -H 'X-Forwarded-For: 192.0.2.66' ...   (the demo realm denies that address)
+# 198.51.100.x is Berlin, 203.0.113.x Sydney, 192.0.2.x New York, 2001:db8:: Paris; 192.0.2.66 is on the
+# demo deny list.
 "$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm \
-  --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1,::1 "$@" &
+  --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1,::1 \
+  --spi-ciam-geoip--maxmind--city-database="$geoip_dir/ciam-demo-city.mmdb" \
+  --spi-ciam-geoip--maxmind--asn-database="$geoip_dir/ciam-demo-asn.mmdb" \
+  --spi-ciam-geoip--maxmind--anonymous-ip-database="$geoip_dir/ciam-demo-anonymous-ip.mmdb" "$@" &
 keycloak_pid=$!
 # Ctrl-C or a kill of this script becomes one SIGTERM to Keycloak, which then shuts down gracefully; the EXIT
 # trap stops the mail catcher after it.

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.ciampack.risk.geo.DemoGeoIpDatabases;
 
 /**
  * Keycloak's distribution with the pack unzipped over it (prepared by Maven under target/server), started as a
@@ -55,6 +56,8 @@ final class LocalKeycloak implements ServerUnderTest {
         try {
             Files.createDirectories(logs);
             deleteRecursively(home.resolve("data/h2")); // every run starts from the demo realm as committed
+            Path geoIp = Settings.output().resolve("geoip");
+            DemoGeoIpDatabases.write(geoIp);
             server.processes.add(new ProcessBuilder(javaCommand(),
                     "-Dgreenmail.smtp.hostname=127.0.0.1", "-Dgreenmail.smtp.port=" + smtpPort,
                     "-Dgreenmail.api.hostname=127.0.0.1", "-Dgreenmail.api.port=" + mailApiPort,
@@ -66,7 +69,10 @@ final class LocalKeycloak implements ServerUnderTest {
             ProcessBuilder keycloak = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
-                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1")
+                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1",
+                    "--spi-ciam-geoip--maxmind--city-database=" + geoIp.resolve(DemoGeoIpDatabases.CITY),
+                    "--spi-ciam-geoip--maxmind--asn-database=" + geoIp.resolve(DemoGeoIpDatabases.ASN),
+                    "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP))
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(server.log.toFile());

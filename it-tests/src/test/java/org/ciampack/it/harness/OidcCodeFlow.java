@@ -32,8 +32,9 @@ public final class OidcCodeFlow {
     private final URI realmUrl;
     private final String clientId;
     private final URI redirectUri;
+    private final BrowserLikeCookies cookies = new BrowserLikeCookies();
     private final HttpClient client = HttpClient.newBuilder()
-            .cookieHandler(new BrowserLikeCookies())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
@@ -49,6 +50,19 @@ public final class OidcCodeFlow {
     /** Sends this header with every browser request, e.g. X-Forwarded-For to play a client from elsewhere. */
     public OidcCodeFlow header(String name, String value) {
         headers.put(name, value);
+        return this;
+    }
+
+    /**
+     * Ends the browser session the way closing the browser does: Keycloak's session cookies go, long-lived ones
+     * (the device cookie) stay, so the next sign-in asks for the password again on the same device.
+     */
+    public OidcCodeFlow forgetSession() {
+        cookies.getCookieStore().getCookies().stream()
+                .filter(cookie -> cookie.getMaxAge() < 0)
+                .toList()
+                .forEach(cookie -> cookies.getCookieStore().getURIs()
+                        .forEach(uri -> cookies.getCookieStore().remove(uri, cookie)));
         return this;
     }
 

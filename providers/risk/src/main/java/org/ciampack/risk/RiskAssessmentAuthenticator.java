@@ -1,9 +1,18 @@
 package org.ciampack.risk;
 
+import jakarta.ws.rs.core.Cookie;
+import jakarta.ws.rs.core.NewCookie;
+import java.net.InetAddress;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.ciampack.risk.RiskEngine.WeightedSignal;
+import org.ciampack.risk.geo.GeoFacts;
+import org.ciampack.risk.geo.GeoIp;
+import org.ciampack.risk.history.LoginHistory;
+import org.ciampack.risk.history.PastLogin;
 import org.ciampack.risk.net.IpAddress;
 import org.ciampack.risk.signal.RiskSignal;
 import org.ciampack.risk.signal.RiskSignalFactory;
@@ -22,6 +31,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 final class RiskAssessmentAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(RiskAssessmentAuthenticator.class);
+    /** How many past logins the signals see. */
+    private static final int HISTORY_CONSIDERED = 50;
+    private static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 
     private final List<RiskSignalFactory> signals;
 
@@ -35,15 +47,19 @@ final class RiskAssessmentAuthenticator implements Authenticator {
                 ? Map.of() : context.getAuthenticatorConfig().getConfig();
         RiskPolicy policy = RiskPolicy.from(config);
         RiskAssessment assessment;
+        String deviceId = null;
         try {
-            assessment = RiskEngine.assess(policy, weighted(context.getSession(), config), attempt(context), config);
+            String knownDevice = knownDevice(context);
+            deviceId = knownDevice != null ? knownDevice : issueDevice(context);
+            assessment = RiskEngine.assess(policy, weighted(context.getSession(), config),
+                    attempt(context, knownDevice), config);
         } catch (RuntimeException e) {
             LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (%s): %s",
                     context.getRealm().getName(), policy.failClosed() ? "high" : "low",
                     policy.failClosed() ? "fail-closed" : "fail-open", e.toString());
             assessment = RiskEngine.failed(policy);
         }
-        record(context, assessment);
+        record(context, assessment, deviceId);
         context.success();
     }
 
@@ -58,25 +74,58 @@ final class RiskAssessmentAuthenticator implements Authenticator {
                 .toList();
     }
 
-    private static LoginAttempt attempt(AuthenticationFlowContext context) {
+    private LoginAttempt attempt(AuthenticationFlowContext context, String deviceId) {
+        KeycloakSession session = context.getSession();
         String reported = context.getConnection().getRemoteAddr();
+        Optional<InetAddress> address = IpAddress.parse(reported);
         String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
-        return new LoginAttempt(context.getRealm().getId(), context.getUser().getId(), reported,
-                IpAddress.parse(reported), userAgent == null ? "" : userAgent, Instant.now());
+        GeoFacts geo = address.map(ip -> session.getProvider(GeoIp.class).locate(ip)).orElse(GeoFacts.UNKNOWN);
+        List<PastLogin> history = LoginHistory.of(session)
+                .recent(context.getRealm().getId(), context.getUser().getId(), HISTORY_CONSIDERED);
+        return new LoginAttempt(context.getRealm().getId(), context.getUser().getId(), reported, address,
+                userAgent == null ? "" : userAgent, Instant.now(), geo, deviceId, history);
     }
 
-    private static void record(AuthenticationFlowContext context, RiskAssessment assessment) {
+    /** The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized). */
+    private static String knownDevice(AuthenticationFlowContext context) {
+        Cookie cookie = context.getHttpRequest().getHttpHeaders().getCookies().get(DeviceCookie.NAME);
+        return cookie == null ? null : DeviceCookie.deviceId(cookie.getValue(), context.getRealm().getId(),
+                RealmSecret.of(context.getSession(), context.getRealm()));
+    }
+
+    /** Gives an unknown browser a new signed device id; it becomes a known device once a login with it succeeds. */
+    private static String issueDevice(AuthenticationFlowContext context) {
+        String deviceId = DeviceCookie.newDeviceId();
+        RealmModel realm = context.getRealm();
+        URI base = context.getSession().getContext().getUri().getBaseUri();
+        String path = base.getPath().replaceAll("/$", "") + "/realms/" + realm.getName() + "/";
+        boolean secure = "https".equals(context.getSession().getContext().getUri().getRequestUri().getScheme());
+        context.getSession().getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(DeviceCookie.NAME)
+                .value(DeviceCookie.value(deviceId, realm.getId(), RealmSecret.of(context.getSession(), realm)))
+                .path(path)
+                .maxAge(DEVICE_COOKIE_MAX_AGE)
+                .httpOnly(true)
+                .secure(secure)
+                .sameSite(NewCookie.SameSite.LAX)
+                .build());
+        return deviceId;
+    }
+
+    private static void record(AuthenticationFlowContext context, RiskAssessment assessment, String deviceId) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(RiskNotes.SCORE, String.valueOf(assessment.score()));
         authSession.setAuthNote(RiskNotes.LEVEL, assessment.level().id());
         authSession.setAuthNote(RiskNotes.REASONS, assessment.reasonList());
         authSession.setAuthNote(RiskNotes.ENFORCED_LEVEL, assessment.enforcedLevel().id());
         // The user is known here; a denial later in the flow must still be attributable to them.
+        String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
         context.getEvent()
                 .user(context.getUser())
                 .detail(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()))
                 .detail(RiskNotes.EVENT_LEVEL, assessment.level().id())
-                .detail(RiskNotes.EVENT_REASONS, assessment.reasonList());
+                .detail(RiskNotes.EVENT_REASONS, assessment.reasonList())
+                .detail(RiskNotes.EVENT_DEVICE, deviceId)
+                .detail(RiskNotes.EVENT_USER_AGENT, UserAgentFamily.of(userAgent));
         if (assessment.shadow()) {
             context.getEvent().detail(RiskNotes.EVENT_SHADOW, "true");
         }

@@ -13,6 +13,9 @@ public final class RiskNotes {
     public static final String EVENT_LEVEL = "risk_level";
     public static final String EVENT_REASONS = "risk_reasons";
     public static final String EVENT_SHADOW = "risk_shadow";
+    /** The device id from the signed device cookie (a random id, no personal data). */
+    public static final String EVENT_DEVICE = "risk_device";
+    public static final String EVENT_USER_AGENT = "risk_user_agent";
 
     private RiskNotes() {
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class RiskEngineTest {
 
-    private static final LoginAttempt ATTEMPT = new LoginAttempt("realm", "user", "203.0.113.7",
+    private static final LoginAttempt ATTEMPT = LoginAttempt.bare("realm", "user", "203.0.113.7",
             Optional.empty(), "agent", Instant.parse("2026-11-22T10:00:00Z"));
     private static final RiskPolicy POLICY = new RiskPolicy(40, 70, false, false);
 

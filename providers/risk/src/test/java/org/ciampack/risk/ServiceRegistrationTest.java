@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.ciampack.risk.geo.GeoIpFactory;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.junit.jupiter.api.Test;
 import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
+import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
 
@@ -22,7 +25,13 @@ class ServiceRegistrationTest {
     void everyFactoryIsRegisteredUnderItsServiceInterface() throws IOException {
         assertThat(registered(AuthenticatorFactory.class)).containsExactlyInAnyOrderElementsOf(implementations(AuthenticatorFactory.class));
         assertThat(registered(RiskSignalFactory.class)).containsExactlyInAnyOrderElementsOf(implementations(RiskSignalFactory.class));
-        assertThat(registered(Spi.class)).containsExactly("org.ciampack.risk.signal.RiskSignalSpi");
+        assertThat(registered(Spi.class)).containsExactlyInAnyOrder("org.ciampack.risk.signal.RiskSignalSpi",
+                "org.ciampack.risk.geo.GeoIpSpi");
+        assertThat(registered(GeoIpFactory.class)).containsExactlyInAnyOrderElementsOf(implementations(GeoIpFactory.class));
+        assertThat(registered(JpaEntityProviderFactory.class))
+                .containsExactlyInAnyOrderElementsOf(implementations(JpaEntityProviderFactory.class));
+        assertThat(registered(EventListenerProviderFactory.class))
+                .containsExactlyInAnyOrderElementsOf(implementations(EventListenerProviderFactory.class));
     }
 
     @Test
@@ -43,12 +52,13 @@ class ServiceRegistrationTest {
     private static List<String> implementations(Class<? extends ProviderFactory> type) throws IOException {
         Path classes = Path.of("target/classes");
         try (Stream<Path> files = Files.walk(classes)) {
-            return files.filter(file -> file.toString().endsWith(".class") && !file.toString().contains("$"))
+            return files.filter(file -> file.toString().endsWith(".class"))
                     .map(file -> classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", ""))
                     .filter(name -> {
                         try {
                             Class<?> candidate = Class.forName(name);
                             return type.isAssignableFrom(candidate) && !candidate.isInterface()
+                                    && !candidate.isAnonymousClass()
                                     && !java.lang.reflect.Modifier.isAbstract(candidate.getModifiers());
                         } catch (ClassNotFoundException e) {
                             throw new IllegalStateException(e);

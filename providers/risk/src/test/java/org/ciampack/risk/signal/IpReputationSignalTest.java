@@ -40,6 +40,6 @@ class IpReputationSignalTest {
     }
 
     private static LoginAttempt from(String address) {
-        return new LoginAttempt("realm", "user", address, IpAddress.parse(address), "agent", Instant.now());
+        return LoginAttempt.bare("realm", "user", address, IpAddress.parse(address), "agent", Instant.now());
     }
 }

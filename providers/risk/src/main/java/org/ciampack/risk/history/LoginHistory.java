@@ -1,0 +1,62 @@
+package org.ciampack.risk.history;
+
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import java.util.UUID;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/** The login history table, read and written in the current Keycloak transaction. */
+public final class LoginHistory {
+
+    private final EntityManager em;
+
+    private LoginHistory(EntityManager em) {
+        this.em = em;
+    }
+
+    public static LoginHistory of(KeycloakSession session) {
+        return new LoginHistory(session.getProvider(JpaConnectionProvider.class).getEntityManager());
+    }
+
+    /** The user's most recent successful logins, newest first. */
+    public List<PastLogin> recent(String realmId, String userId, int limit) {
+        return em.createNamedQuery("ciamLoginHistory.recent", LoginHistoryEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setMaxResults(limit)
+                .getResultStream()
+                .map(LoginHistoryEntity::toPastLogin)
+                .toList();
+    }
+
+    /** Adds a login and drops the user's rows beyond the newest {@code keep}. */
+    public void add(String realmId, String userId, PastLogin login, int keep) {
+        em.persist(new LoginHistoryEntity(UUID.randomUUID().toString(), realmId, userId, login));
+        em.flush();
+        List<LoginHistoryEntity> beyond = em.createNamedQuery("ciamLoginHistory.recent", LoginHistoryEntity.class)
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setFirstResult(keep - 1)
+                .setMaxResults(1)
+                .getResultList();
+        if (!beyond.isEmpty()) {
+            em.createNamedQuery("ciamLoginHistory.deleteBefore")
+                    .setParameter("realmId", realmId)
+                    .setParameter("userId", userId)
+                    .setParameter("before", beyond.get(0).loginTime())
+                    .executeUpdate();
+        }
+    }
+
+    public void removeUser(String realmId, String userId) {
+        em.createNamedQuery("ciamLoginHistory.deleteUser")
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .executeUpdate();
+    }
+
+    public void removeRealm(String realmId) {
+        em.createNamedQuery("ciamLoginHistory.deleteRealm").setParameter("realmId", realmId).executeUpdate();
+    }
+}

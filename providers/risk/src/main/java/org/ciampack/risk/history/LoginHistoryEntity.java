@@ -1,0 +1,103 @@
+package org.ciampack.risk.history;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** One row of CIAM_LOGIN_HISTORY (created by META-INF/ciam-risk-changelog.xml). */
+@Entity
+@Table(name = "CIAM_LOGIN_HISTORY")
+@NamedQueries({
+        @NamedQuery(name = "ciamLoginHistory.recent", query = "select h from LoginHistoryEntity h "
+                + "where h.realmId = :realmId and h.userId = :userId order by h.loginTime desc, h.id desc"),
+        @NamedQuery(name = "ciamLoginHistory.deleteUser",
+                query = "delete from LoginHistoryEntity h where h.realmId = :realmId and h.userId = :userId"),
+        @NamedQuery(name = "ciamLoginHistory.deleteRealm", query = "delete from LoginHistoryEntity h where h.realmId = :realmId"),
+        @NamedQuery(name = "ciamLoginHistory.deleteBefore", query = "delete from LoginHistoryEntity h "
+                + "where h.realmId = :realmId and h.userId = :userId and h.loginTime < :before")
+})
+public class LoginHistoryEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "USER_ID", length = 36, nullable = false)
+    private String userId;
+
+    @Column(name = "LOGIN_TIME", nullable = false)
+    private long loginTime;
+
+    @Column(name = "SCORE")
+    private int score;
+
+    @Column(name = "RISK_LEVEL", length = 8)
+    private String riskLevel;
+
+    @Column(name = "COUNTRY", length = 2)
+    private String countryCode;
+
+    @Column(name = "CITY", length = 255)
+    private String city;
+
+    @Column(name = "LATITUDE")
+    private Double latitude;
+
+    @Column(name = "LONGITUDE")
+    private Double longitude;
+
+    @Column(name = "ACCURACY_RADIUS")
+    private int accuracyRadiusKm;
+
+    @Column(name = "ASN")
+    private Long asn;
+
+    @Column(name = "DEVICE_ID", length = 64)
+    private String deviceId;
+
+    @Column(name = "USER_AGENT_FAMILY", length = 32)
+    private String userAgentFamily;
+
+    @Column(name = "IP_ADDRESS", length = 64)
+    private String ipAddress;
+
+    protected LoginHistoryEntity() {
+    }
+
+    LoginHistoryEntity(String id, String realmId, String userId, PastLogin login) {
+        this.id = id;
+        this.realmId = realmId;
+        this.userId = userId;
+        this.loginTime = login.time().toEpochMilli();
+        this.score = login.score();
+        this.riskLevel = login.level();
+        this.countryCode = login.countryCode();
+        this.city = truncate(login.city(), 255);
+        this.latitude = login.latitude();
+        this.longitude = login.longitude();
+        this.accuracyRadiusKm = login.accuracyRadiusKm();
+        this.asn = login.asn();
+        this.deviceId = truncate(login.deviceId(), 64);
+        this.userAgentFamily = truncate(login.userAgentFamily(), 32);
+        this.ipAddress = truncate(login.ipAddress(), 64);
+    }
+
+    PastLogin toPastLogin() {
+        return new PastLogin(java.time.Instant.ofEpochMilli(loginTime), score, riskLevel, countryCode, city, latitude,
+                longitude, accuracyRadiusKm, asn, deviceId, userAgentFamily, ipAddress);
+    }
+
+    long loginTime() {
+        return loginTime;
+    }
+
+    private static String truncate(String value, int length) {
+        return value == null || value.length() <= length ? value : value.substring(0, length);
+    }
+}

@@ -1,0 +1,63 @@
+package org.ciampack.risk.history;
+
+import java.time.Instant;
+import java.util.Map;
+import org.ciampack.risk.RealmSecret;
+import org.ciampack.risk.RiskNotes;
+import org.ciampack.risk.geo.GeoFacts;
+import org.ciampack.risk.geo.GeoIp;
+import org.ciampack.risk.net.IpAddress;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventType;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+
+/** Writes a history row for each successful LOGIN that carries a risk assessment, in the login's transaction. */
+final class LoginHistoryRecorder implements EventListenerProvider {
+
+    private final KeycloakSession session;
+    private final int keep;
+    private final IpStorage ipStorage;
+
+    LoginHistoryRecorder(KeycloakSession session, int keep, IpStorage ipStorage) {
+        this.session = session;
+        this.keep = keep;
+        this.ipStorage = ipStorage;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        Map<String, String> details = event.getDetails();
+        if (event.getType() != EventType.LOGIN || event.getUserId() == null || details == null
+                || !details.containsKey(RiskNotes.EVENT_SCORE)) {
+            return;
+        }
+        RealmModel realm = session.realms().getRealm(event.getRealmId());
+        GeoFacts geo = IpAddress.parse(event.getIpAddress())
+                .map(address -> session.getProvider(GeoIp.class).locate(address))
+                .orElse(GeoFacts.UNKNOWN);
+        PastLogin login = new PastLogin(Instant.ofEpochMilli(event.getTime()), parse(details.get(RiskNotes.EVENT_SCORE)),
+                details.get(RiskNotes.EVENT_LEVEL), geo.countryCode(), geo.city(), geo.latitude(), geo.longitude(),
+                geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
+                ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)));
+        LoginHistory.of(session).add(realm.getId(), event.getUserId(), login, keep);
+    }
+
+    private static int parse(String score) {
+        try {
+            return Integer.parseInt(score);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
