@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.harness.Totp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,35 @@ class RiskBasedLoginIT {
         assertThat(second.at("/details/risk_reasons").asText()).isEmpty();
         assertThat(second.at("/details/risk_device").asText()).isEqualTo(admin.events("acme", userId, "LOGIN")
                 .get(1).at("/details/risk_device").asText());
+    }
+
+    @Test
+    void aNewDeviceFromANewCountryMustUseTheSecondFactorAndIsThenTrusted() throws InterruptedException {
+        // The customer set up an authenticator app at an earlier, ordinary login.
+        ObjectNode requiredTotp = Http.JSON.createObjectNode();
+        requiredTotp.putArray("requiredActions").add("CONFIGURE_TOTP");
+        assertThat(admin.send("PUT", "/realms/acme/users/" + userId, requiredTotp).statusCode()).isEqualTo(204);
+        OidcCodeFlow usual = from("198.18.0.31"); // an address GeoIP cannot place: no travel to judge later
+        HttpResponse<String> setup = usual.follow(usual.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(setup, "kc-totp-settings-form")).as("asked to set up OTP").isTrue();
+        String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
+        Instant enrolledAt = Instant.now();
+        usual.callbackFrom(usual.follow(usual.submitForm(setup, "kc-totp-settings-form", Map.of(
+                "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+
+        // A new browser in Paris: medium risk, so the second factor is demanded before the app gets a code.
+        OidcCodeFlow paris = from("2001:db8::31");
+        HttpResponse<String> stepUp = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(stepUp, "kc-otp-login-form")).as("OTP step-up demanded").isTrue();
+        // Keycloak accepts a code once: wait for the authenticator app's next code, as a user would.
+        paris.callbackFrom(paris.follow(paris.submitForm(stepUp, "kc-otp-login-form",
+                Map.of("otp", Totp.code(secret, Totp.nextStep(enrolledAt))))));
+        assertThat(latest("LOGIN").at("/details/risk_level").asText()).isEqualTo("medium");
+
+        // The same browser in Paris again: a trusted device in a known country, no step-up.
+        HttpResponse<String> again = paris.forgetSession().submitLogin(Attempt.fresh(), email, PASSWORD);
+        paris.callbackFrom(again);
+        assertThat(latest("LOGIN").at("/details/risk_level").asText()).isEqualTo("low");
     }
 
     @Test

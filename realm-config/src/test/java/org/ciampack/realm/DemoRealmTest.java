@@ -130,12 +130,19 @@ class DemoRealmTest {
         AuthenticationFlowRepresentation forms = flow("ciam browser forms");
         List<String> steps = forms.getAuthenticationExecutions().stream()
                 .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
-        assertThat(steps).containsSubsequence("auth-username-password-form", "ciam-risk-assessment", "ciam deny high risk");
+        assertThat(steps).containsSubsequence("auth-username-password-form", "ciam-risk-assessment", "ciam deny high risk",
+                "ciam step-up medium risk");
 
         List<String> deny = flow("ciam deny high risk").getAuthenticationExecutions().stream()
                 .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
         assertThat(deny).containsExactly("ciam-condition-risk-level", "deny-access-authenticator");
         assertThat(config("ciam risk is high")).containsEntry("risk-level", "high");
+
+        List<String> stepUp = flow("ciam step-up medium risk").getAuthenticationExecutions().stream()
+                .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
+        assertThat(stepUp).containsExactly("ciam-condition-risk-level", "conditional-user-configured", "auth-otp-form",
+                "webauthn-authenticator");
+        assertThat(config("ciam risk is medium")).containsEntry("risk-level", "medium");
     }
 
     @Test

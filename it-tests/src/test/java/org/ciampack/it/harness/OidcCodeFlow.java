@@ -135,6 +135,56 @@ public final class OidcCodeFlow {
                 .build());
     }
 
+    /** Follows Keycloak's own redirects (not the one back to the app) and returns the page or redirect it ends on. */
+    public HttpResponse<String> follow(HttpResponse<String> response) {
+        HttpResponse<String> current = response;
+        for (int hops = 0; hops < 10; hops++) {
+            String location = current.headers().firstValue("Location").orElse(null);
+            if (location == null || location.startsWith(redirectUri.toString())) {
+                return current;
+            }
+            current = Http.send(client, browserRequest(current.uri().resolve(location)).GET().build());
+        }
+        throw new AssertionError("too many redirects from " + response.uri());
+    }
+
+    /** Whether the page holds the form with this id (e.g. kc-otp-login-form). */
+    public static boolean hasForm(HttpResponse<String> page, String formId) {
+        return page.body().contains("id=\"" + formId + "\"");
+    }
+
+    /** A hidden field's value in the page's form, as a browser would send it back. */
+    public static String hiddenField(HttpResponse<String> page, String name) {
+        Matcher field = Pattern.compile("<input[^>]*name=\"" + Pattern.quote(name) + "\"[^>]*value=\"([^\"]*)\"").matcher(page.body());
+        if (!field.find()) {
+            throw new AssertionError("no field " + name + " on " + page.uri());
+        }
+        return field.group(1).replace("&amp;", "&");
+    }
+
+    /** Submits the page's form (by id) with the given fields, as a user pressing its button. */
+    public HttpResponse<String> submitForm(HttpResponse<String> page, String formId, Map<String, String> fields) {
+        Matcher action = Pattern.compile("<form[^>]*id=\"" + Pattern.quote(formId) + "\"[^>]*action=\"([^\"]+)\"")
+                .matcher(page.body());
+        if (!action.find()) {
+            action = Pattern.compile("<form[^>]*action=\"([^\"]+)\"[^>]*id=\"" + Pattern.quote(formId) + "\"").matcher(page.body());
+            if (!action.find()) {
+                throw new AssertionError("no form " + formId + " on " + page.uri());
+            }
+        }
+        return Http.send(client, browserRequest(page.uri().resolve(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(fields))
+                .build());
+    }
+
+    /** The redirect back to the app that ends a successful login. */
+    public Callback callbackFrom(HttpResponse<String> response) {
+        String location = response.headers().firstValue("Location")
+                .orElseThrow(() -> new AssertionError("no redirect back to the app (" + response.statusCode() + ")"));
+        return callback(URI.create(location));
+    }
+
     /** Sends the user agent to a URL and returns where it is redirected; for requests that fail at once. */
     public Callback redirectFrom(URI uri) {
         HttpResponse<String> response = Http.send(client, browserRequest(uri).GET().build());

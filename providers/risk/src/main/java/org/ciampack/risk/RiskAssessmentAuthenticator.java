@@ -117,8 +117,16 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         authSession.setAuthNote(RiskNotes.LEVEL, assessment.level().id());
         authSession.setAuthNote(RiskNotes.REASONS, assessment.reasonList());
         authSession.setAuthNote(RiskNotes.ENFORCED_LEVEL, assessment.enforcedLevel().id());
+        // Copied into the user session when it is created, so the history recorder finds them even when required
+        // actions come in between and Keycloak's final LOGIN event no longer carries these details.
+        authSession.setUserSessionNote(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()));
+        authSession.setUserSessionNote(RiskNotes.EVENT_LEVEL, assessment.level().id());
+        if (deviceId != null) {
+            authSession.setUserSessionNote(RiskNotes.EVENT_DEVICE, deviceId);
+        }
         // The user is known here; a denial later in the flow must still be attributable to them.
         String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
+        authSession.setUserSessionNote(RiskNotes.EVENT_USER_AGENT, UserAgentFamily.of(userAgent));
         context.getEvent()
                 .user(context.getUser())
                 .detail(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()))
@@ -127,7 +135,23 @@ final class RiskAssessmentAuthenticator implements Authenticator {
                 .detail(RiskNotes.EVENT_DEVICE, deviceId)
                 .detail(RiskNotes.EVENT_USER_AGENT, UserAgentFamily.of(userAgent));
         if (assessment.shadow()) {
+            authSession.setAuthNote(RiskNotes.SHADOW, "true");
             context.getEvent().detail(RiskNotes.EVENT_SHADOW, "true");
+        }
+    }
+
+    /**
+     * Each request of a login has its own event; a step-up answered in a later request ends in a LOGIN event that
+     * would lack the assessment. Later risk steps of the flow put it back from the authentication session.
+     */
+    static void restoreEventDetails(AuthenticationFlowContext context) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        if (authSession.getAuthNote(RiskNotes.SCORE) != null) {
+            context.getEvent()
+                    .detail(RiskNotes.EVENT_SCORE, authSession.getAuthNote(RiskNotes.SCORE))
+                    .detail(RiskNotes.EVENT_LEVEL, authSession.getAuthNote(RiskNotes.LEVEL))
+                    .detail(RiskNotes.EVENT_REASONS, authSession.getAuthNote(RiskNotes.REASONS))
+                    .detail(RiskNotes.EVENT_SHADOW, authSession.getAuthNote(RiskNotes.SHADOW));
         }
     }
 

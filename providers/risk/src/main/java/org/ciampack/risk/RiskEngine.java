@@ -42,7 +42,7 @@ public final class RiskEngine {
         // Strongest reasons first: the first reason is the one an admin or a support agent reads.
         contributions.sort(Comparator.comparingDouble(Contribution::points).reversed());
         int score = (int) Math.min(100, Math.round(total));
-        return decide(policy, score, contributions.stream().map(Contribution::reason).toList());
+        return decide(policy, score, contributions.stream().map(Contribution::reason).distinct().toList());
     }
 
     /** The assessment when scoring itself failed: low (fail-open) or high (fail-closed), as the policy says. */

@@ -25,6 +25,7 @@ final class RiskLevelCondition implements ConditionalAuthenticator {
                     context.getRealm().getName());
             return false;
         }
+        RiskAssessmentAuthenticator.restoreEventDetails(context);
         Map<String, String> config = context.getAuthenticatorConfig() == null
                 ? Map.of() : context.getAuthenticatorConfig().getConfig();
         RiskLevel threshold = RiskLevel.fromId(config.getOrDefault(LEVEL, RiskLevel.HIGH.id()));

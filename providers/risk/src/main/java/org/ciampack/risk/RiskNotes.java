@@ -6,6 +6,7 @@ public final class RiskNotes {
     public static final String SCORE = "ciam.risk.score";
     public static final String LEVEL = "ciam.risk.level";
     public static final String REASONS = "ciam.risk.reasons";
+    public static final String SHADOW = "ciam.risk.shadow";
     /** The level conditions act on: the assessed level, or low in shadow mode. */
     public static final String ENFORCED_LEVEL = "ciam.risk.enforced-level";
 

@@ -13,6 +13,7 @@ import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserSessionModel;
 
 /** Writes a history row for each successful LOGIN that carries a risk assessment, in the login's transaction. */
 final class LoginHistoryRecorder implements EventListenerProvider {
@@ -29,12 +30,14 @@ final class LoginHistoryRecorder implements EventListenerProvider {
 
     @Override
     public void onEvent(Event event) {
-        Map<String, String> details = event.getDetails();
-        if (event.getType() != EventType.LOGIN || event.getUserId() == null || details == null
-                || !details.containsKey(RiskNotes.EVENT_SCORE)) {
+        if (event.getType() != EventType.LOGIN || event.getUserId() == null) {
             return;
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
+        Map<String, String> details = riskDetails(event, realm);
+        if (!details.containsKey(RiskNotes.EVENT_SCORE)) {
+            return; // not a login through a risk assessment step
+        }
         GeoFacts geo = IpAddress.parse(event.getIpAddress())
                 .map(address -> session.getProvider(GeoIp.class).locate(address))
                 .orElse(GeoFacts.UNKNOWN);
@@ -43,6 +46,16 @@ final class LoginHistoryRecorder implements EventListenerProvider {
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
                 ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)));
         LoginHistory.of(session).add(realm.getId(), event.getUserId(), login, keep);
+    }
+
+    /** The event's risk details or, after required actions (whose LOGIN event lacks them), the user session's notes. */
+    private Map<String, String> riskDetails(Event event, RealmModel realm) {
+        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
+        if (details.containsKey(RiskNotes.EVENT_SCORE) || event.getSessionId() == null) {
+            return details;
+        }
+        UserSessionModel userSession = session.sessions().getUserSession(realm, event.getSessionId());
+        return userSession == null ? details : userSession.getNotes();
     }
 
     private static int parse(String score) {
