@@ -47,6 +47,16 @@ public final class AdminApi {
         return Http.send(request.build());
     }
 
+    /** POSTs JSON to any URL of the server (e.g. an extension's REST resource) with the admin's bearer token. */
+    public HttpResponse<String> postAsAdmin(URI uri, JsonNode body) {
+        return Http.send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build());
+    }
+
     /** Creates an enabled user whose e-mail is the username; returns the user's id. */
     public String createUser(String realm, String email, String password, boolean emailVerified) {
         ObjectNode user = Http.JSON.createObjectNode()

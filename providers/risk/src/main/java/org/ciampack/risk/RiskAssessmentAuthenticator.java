@@ -2,19 +2,9 @@ package org.ciampack.risk;
 
 import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
-import java.net.InetAddress;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.ciampack.risk.RiskEngine.WeightedSignal;
-import org.ciampack.risk.geo.GeoFacts;
-import org.ciampack.risk.geo.GeoIp;
-import org.ciampack.risk.history.LoginHistory;
-import org.ciampack.risk.history.PastLogin;
-import org.ciampack.risk.net.IpAddress;
-import org.ciampack.risk.signal.RiskSignal;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -31,8 +21,6 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 final class RiskAssessmentAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(RiskAssessmentAuthenticator.class);
-    /** How many past logins the signals see. */
-    private static final int HISTORY_CONSIDERED = 50;
     private static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
 
     private final List<RiskSignalFactory> signals;
@@ -51,8 +39,10 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         try {
             String knownDevice = knownDevice(context);
             deviceId = knownDevice != null ? knownDevice : issueDevice(context);
-            assessment = RiskEngine.assess(policy, weighted(context.getSession(), config),
-                    attempt(context, knownDevice), config);
+            RiskEvaluator evaluator = new RiskEvaluator(context.getSession(), signals);
+            String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
+            assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
+                    context.getConnection().getRemoteAddr(), userAgent, knownDevice));
         } catch (RuntimeException e) {
             LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (%s): %s",
                     context.getRealm().getName(), policy.failClosed() ? "high" : "low",
@@ -61,29 +51,6 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         }
         record(context, assessment, deviceId);
         context.success();
-    }
-
-    private List<WeightedSignal> weighted(KeycloakSession session, Map<String, String> config) {
-        return signals.stream()
-                .map(factory -> {
-                    RiskSignal signal = session.getProvider(RiskSignal.class, factory.getId());
-                    return new WeightedSignal(factory.getId(),
-                            RiskPolicy.weight(config, factory.getId(), factory.defaultWeight()), signal::evaluate);
-                })
-                .filter(signal -> signal.weight() > 0)
-                .toList();
-    }
-
-    private LoginAttempt attempt(AuthenticationFlowContext context, String deviceId) {
-        KeycloakSession session = context.getSession();
-        String reported = context.getConnection().getRemoteAddr();
-        Optional<InetAddress> address = IpAddress.parse(reported);
-        String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
-        GeoFacts geo = address.map(ip -> session.getProvider(GeoIp.class).locate(ip)).orElse(GeoFacts.UNKNOWN);
-        List<PastLogin> history = LoginHistory.of(session)
-                .recent(context.getRealm().getId(), context.getUser().getId(), HISTORY_CONSIDERED);
-        return new LoginAttempt(context.getRealm().getId(), context.getUser().getId(), reported, address,
-                userAgent == null ? "" : userAgent, Instant.now(), geo, deviceId, history);
     }
 
     /** The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized). */

@@ -1,9 +1,7 @@
 package org.ciampack.risk;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import org.ciampack.risk.signal.RiskSignal;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -23,10 +21,7 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        signals = factory.getProviderFactoriesStream(RiskSignal.class)
-                .map(RiskSignalFactory.class::cast)
-                .sorted(Comparator.comparing(RiskSignalFactory::getId))
-                .toList();
+        signals = RiskEvaluator.signals(factory);
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
+import org.keycloak.services.resource.RealmResourceProviderFactory;
 
 /** Keycloak only finds what META-INF/services lists: every factory in the module must be there, and nothing else. */
 class ServiceRegistrationTest {
@@ -30,6 +31,8 @@ class ServiceRegistrationTest {
         assertThat(registered(GeoIpFactory.class)).containsExactlyInAnyOrderElementsOf(implementations(GeoIpFactory.class));
         assertThat(registered(JpaEntityProviderFactory.class))
                 .containsExactlyInAnyOrderElementsOf(implementations(JpaEntityProviderFactory.class));
+        assertThat(registered(RealmResourceProviderFactory.class))
+                .containsExactlyInAnyOrderElementsOf(implementations(RealmResourceProviderFactory.class));
         assertThat(registered(EventListenerProviderFactory.class))
                 .containsExactlyInAnyOrderElementsOf(implementations(EventListenerProviderFactory.class));
     }

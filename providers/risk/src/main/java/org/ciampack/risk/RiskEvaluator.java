@@ -1,0 +1,64 @@
+package org.ciampack.risk;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.ciampack.risk.RiskEngine.WeightedSignal;
+import org.ciampack.risk.geo.GeoFacts;
+import org.ciampack.risk.geo.GeoIp;
+import org.ciampack.risk.history.LoginHistory;
+import org.ciampack.risk.history.PastLogin;
+import org.ciampack.risk.net.IpAddress;
+import org.ciampack.risk.signal.RiskSignal;
+import org.ciampack.risk.signal.RiskSignalFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/** Gathers what the signals need from Keycloak (location, history) and scores: for logins and for what-if questions. */
+final class RiskEvaluator {
+
+    /** How many past logins the signals see. */
+    static final int HISTORY_CONSIDERED = 50;
+
+    private final KeycloakSession session;
+    private final List<RiskSignalFactory> signals;
+
+    RiskEvaluator(KeycloakSession session, List<RiskSignalFactory> signals) {
+        this.session = session;
+        this.signals = signals;
+    }
+
+    /** Every registered signal, in a stable order. */
+    static List<RiskSignalFactory> signals(KeycloakSessionFactory factory) {
+        return factory.getProviderFactoriesStream(RiskSignal.class)
+                .map(RiskSignalFactory.class::cast)
+                .sorted(Comparator.comparing(RiskSignalFactory::getId))
+                .toList();
+    }
+
+    LoginAttempt attempt(RealmModel realm, UserModel user, String reportedAddress, String userAgent, String deviceId) {
+        Optional<InetAddress> address = IpAddress.parse(reportedAddress);
+        GeoFacts geo = address.map(ip -> session.getProvider(GeoIp.class).locate(ip)).orElse(GeoFacts.UNKNOWN);
+        List<PastLogin> history = LoginHistory.of(session).recent(realm.getId(), user.getId(), HISTORY_CONSIDERED);
+        return new LoginAttempt(realm.getId(), user.getId(), reportedAddress == null ? "" : reportedAddress, address,
+                userAgent == null ? "" : userAgent, Instant.now(), geo, deviceId, history);
+    }
+
+    /** Scores the attempt with the step's configuration; exceptions are the caller's fail-open/closed decision. */
+    RiskAssessment assess(Map<String, String> config, LoginAttempt attempt) {
+        List<WeightedSignal> weighted = signals.stream()
+                .map(factory -> {
+                    RiskSignal signal = session.getProvider(RiskSignal.class, factory.getId());
+                    return new WeightedSignal(factory.getId(),
+                            RiskPolicy.weight(config, factory.getId(), factory.defaultWeight()), signal::evaluate);
+                })
+                .filter(signal -> signal.weight() > 0)
+                .toList();
+        return RiskEngine.assess(RiskPolicy.from(config), weighted, attempt, config);
+    }
+}
