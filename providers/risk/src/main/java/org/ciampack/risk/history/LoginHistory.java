@@ -30,9 +30,13 @@ public final class LoginHistory {
                 .toList();
     }
 
-    /** Adds a login and drops the user's rows beyond the newest {@code keep}. */
-    public void add(String realmId, String userId, PastLogin login, int keep) {
+    /** Adds a login. */
+    public void add(String realmId, String userId, PastLogin login) {
         em.persist(new LoginHistoryEntity(UUID.randomUUID().toString(), realmId, userId, login));
+    }
+
+    /** Drops the user's rows beyond the newest {@code keep}. */
+    public void trim(String realmId, String userId, int keep) {
         em.flush();
         List<LoginHistoryEntity> beyond = em.createNamedQuery("ciamLoginHistory.recent", LoginHistoryEntity.class)
                 .setParameter("realmId", realmId)

@@ -2,6 +2,7 @@ package org.ciampack.risk.history;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.ciampack.risk.RealmSecret;
 import org.ciampack.risk.RiskNotes;
 import org.ciampack.risk.geo.GeoFacts;
@@ -17,6 +18,8 @@ import org.keycloak.models.UserSessionModel;
 
 /** Writes a history row for each successful LOGIN that carries a risk assessment, in the login's transaction. */
 final class LoginHistoryRecorder implements EventListenerProvider {
+
+    private static final int TRIM_EVERY = 10;
 
     private final KeycloakSession session;
     private final int keep;
@@ -45,7 +48,13 @@ final class LoginHistoryRecorder implements EventListenerProvider {
                 details.get(RiskNotes.EVENT_LEVEL), geo.countryCode(), geo.city(), geo.latitude(), geo.longitude(),
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
                 ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)));
-        LoginHistory.of(session).add(realm.getId(), event.getUserId(), login, keep);
+        LoginHistory history = LoginHistory.of(session);
+        history.add(realm.getId(), event.getUserId(), login);
+        // Trimming costs a query and a delete; done on one login in TRIM_EVERY, a user keeps between keep and
+        // about keep + TRIM_EVERY rows, and the signals only ever read the newest ones.
+        if (ThreadLocalRandom.current().nextInt(TRIM_EVERY) == 0) {
+            history.trim(realm.getId(), event.getUserId(), keep);
+        }
     }
 
     /** The event's risk details or, after required actions (whose LOGIN event lacks them), the user session's notes. */

@@ -10,7 +10,7 @@ import org.keycloak.models.UserModel;
 
 /**
  * Keeps the login history the risk signals learn from: every successful login that went through a risk
- * assessment step, the newest {@code keep} per user ({@code --spi-events-listener--ciam-risk-history--keep},
+ * assessment step, the newest {@code keep} per user (trimmed in batches) ({@code --spi-events-listener--ciam-risk-history--keep},
  * default 50), with the client address stored {@code truncated} (default) or {@code hashed}
  * ({@code --spi-events-listener--ciam-risk-history--ip-storage}). Always on; rows go with their user or realm.
  */
