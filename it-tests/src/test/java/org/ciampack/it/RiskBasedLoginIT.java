@@ -158,6 +158,24 @@ class RiskBasedLoginIT {
     }
 
     @Test
+    void aRiskyLoginCannotEnrolASecondFactor() {
+        OidcCodeFlow usual = from("198.18.0.41");
+        usual.signIn(Attempt.fresh(), email, PASSWORD).code();
+        ObjectNode requiredTotp = Http.JSON.createObjectNode();
+        requiredTotp.putArray("requiredActions").add("CONFIGURE_TOTP");
+        assertThat(admin.send("PUT", "/realms/acme/users/" + userId, requiredTotp).statusCode()).isEqualTo(204);
+
+        // Someone with the password, in another browser and country, would be asked to set up an authenticator app.
+        HttpResponse<String> refused = from("2001:db8::41").submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(refused.body()).contains("We could not sign you in").doesNotContain("kc-totp-settings-form");
+        assertThat(latest("LOGIN_ERROR").at("/details/risk_reasons").asText()).startsWith("second_factor_enrollment");
+
+        // The user's own browser, in the usual place, gets the set-up page.
+        HttpResponse<String> setup = usual.forgetSession().follow(usual.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(setup, "kc-totp-settings-form")).isTrue();
+    }
+
+    @Test
     void aUserWithLoginHistoryCanBeDeleted() {
         from("198.51.100.26").signIn(Attempt.fresh(), email, PASSWORD).code();
 

@@ -70,7 +70,7 @@ final class RiskAdminResource implements RealmResourceProvider {
         RiskEvaluator evaluator = new RiskEvaluator(session, signals);
         LoginAttempt attempt = evaluator.attempt(realm, user, question.get("ipAddress"), question.get("userAgent"),
                 question.get("deviceId"));
-        RiskAssessment assessment = evaluator.assess(step.getConfig(), attempt);
+        RiskAssessment assessment = evaluator.assess(step.getConfig(), attempt, user);
 
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("score", assessment.score());

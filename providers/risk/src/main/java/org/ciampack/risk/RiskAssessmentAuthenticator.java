@@ -42,7 +42,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             RiskEvaluator evaluator = new RiskEvaluator(context.getSession(), signals);
             String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
             assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
-                    context.getConnection().getRemoteAddr(), userAgent, knownDevice));
+                    context.getConnection().getRemoteAddr(), userAgent, knownDevice), context.getUser());
         } catch (RuntimeException e) {
             LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (%s): %s",
                     context.getRealm().getName(), policy.failClosed() ? "high" : "low",

@@ -45,6 +45,20 @@ public final class RiskEngine {
         return decide(policy, score, contributions.stream().map(Contribution::reason).distinct().toList());
     }
 
+    /**
+     * A login that is already risky must not be the one that enrols a second factor: an attacker holding the
+     * password would register their own. From medium up, a pending enrolment makes it high.
+     */
+    public static RiskAssessment guardEnrollment(RiskPolicy policy, RiskAssessment assessment, boolean enrollmentPending) {
+        if (!enrollmentPending || !assessment.level().isAtLeast(RiskLevel.MEDIUM)) {
+            return assessment;
+        }
+        List<String> reasons = new ArrayList<>(assessment.reasons());
+        reasons.add(0, "second_factor_enrollment");
+        RiskLevel high = RiskLevel.HIGH;
+        return new RiskAssessment(assessment.score(), high, reasons, policy.shadow(), policy.shadow() ? RiskLevel.LOW : high);
+    }
+
     /** The assessment when scoring itself failed: low (fail-open) or high (fail-closed), as the policy says. */
     public static RiskAssessment failed(RiskPolicy policy) {
         int score = policy.failClosed() ? 100 : 0;

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ciampack.risk.RiskEngine.WeightedSignal;
 import org.ciampack.risk.geo.GeoFacts;
 import org.ciampack.risk.geo.GeoIp;
@@ -49,7 +50,17 @@ final class RiskEvaluator {
                 userAgent == null ? "" : userAgent, Instant.now(), geo, deviceId, history);
     }
 
-    /** Scores the attempt with the step's configuration; exceptions are the caller's fail-open/closed decision. */
+    /** Required actions that register a second factor: not to be done in a risky login. */
+    private static final Set<String> ENROLLMENTS = Set.of("CONFIGURE_TOTP", "webauthn-register",
+            "webauthn-register-passwordless", "CONFIGURE_RECOVERY_AUTHN_CODES");
+
+    /** Scores the user's attempt and applies the enrolment rule; exceptions are the caller's fail-open/closed decision. */
+    RiskAssessment assess(Map<String, String> config, LoginAttempt attempt, UserModel user) {
+        boolean enrollmentPending = user.getRequiredActionsStream().anyMatch(ENROLLMENTS::contains);
+        return RiskEngine.guardEnrollment(RiskPolicy.from(config), assess(config, attempt), enrollmentPending);
+    }
+
+    /** Scores the attempt with the step's configuration. */
     RiskAssessment assess(Map<String, String> config, LoginAttempt attempt) {
         List<WeightedSignal> weighted = signals.stream()
                 .map(factory -> {

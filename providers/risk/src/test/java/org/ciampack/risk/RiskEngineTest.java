@@ -65,6 +65,22 @@ class RiskEngineTest {
         assertThat(RiskEngine.failed(POLICY).reasons()).containsExactly("engine_error");
     }
 
+    @Test
+    void aRiskyLoginMayNotEnrolASecondFactor() {
+        RiskAssessment medium = assess(POLICY, signal("a", 50, Finding.of(1, "new_country")));
+
+        RiskAssessment guarded = RiskEngine.guardEnrollment(POLICY, medium, true);
+
+        assertThat(guarded.level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(guarded.enforcedLevel()).isEqualTo(RiskLevel.HIGH);
+        assertThat(guarded.reasons()).containsExactly("second_factor_enrollment", "new_country");
+        assertThat(RiskEngine.guardEnrollment(POLICY, medium, false)).isSameAs(medium);
+        RiskAssessment low = assess(POLICY, signal("a", 10, Finding.of(1, "new_network")));
+        assertThat(RiskEngine.guardEnrollment(POLICY, low, true)).as("an ordinary login may enrol").isSameAs(low);
+        assertThat(RiskEngine.guardEnrollment(new RiskPolicy(40, 70, true, false), medium, true).enforcedLevel())
+                .as("shadow mode enforces nothing").isEqualTo(RiskLevel.LOW);
+    }
+
     private static RiskAssessment assess(RiskPolicy policy, WeightedSignal... signals) {
         return RiskEngine.assess(policy, List.of(signals), ATTEMPT, Map.of());
     }
