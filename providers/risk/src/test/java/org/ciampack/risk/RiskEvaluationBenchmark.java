@@ -55,12 +55,13 @@ public class RiskEvaluationBenchmark {
         add(new HistorySignals.NewCountry(), "new-country", 30);
         add(new HistorySignals.NewNetwork(), "new-network", 10);
         add(new HistorySignals.Travel(), "impossible-travel", 80);
+        add(new HistorySignals.UnusualHour(), "unusual-hour", 10);
 
         Instant now = Instant.now();
         List<PastLogin> history = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             history.add(new PastLogin(now.minusSeconds(3600L * (i + 1)), 0, "low", i % 5 == 0 ? "AT" : "DE",
-                    "Berlin", 52.52, 13.405, 20, 64500L + i % 3, "device-" + (i % 4), "Chrome", "198.51.100.0/24"));
+                    "Berlin", 52.52, 13.405, 20, 64500L + i % 3, "device-" + (i % 4), "Chrome", "198.51.100.0/24", 9 + i % 8));
         }
         GeoFacts berlin = new GeoFacts("DE", "Berlin", 52.52, 13.405, 20, "Europe/Berlin", 64500L, "Demo", false);
         GeoFacts sydney = new GeoFacts("AU", "Sydney", -33.87, 151.21, 20, "Australia/Sydney", 64501L, "Demo", false);

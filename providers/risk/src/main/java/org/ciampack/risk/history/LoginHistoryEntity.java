@@ -67,6 +67,9 @@ public class LoginHistoryEntity {
     @Column(name = "IP_ADDRESS", length = 64)
     private String ipAddress;
 
+    @Column(name = "LOCAL_HOUR")
+    private Integer localHour;
+
     protected LoginHistoryEntity() {
     }
 
@@ -86,11 +89,12 @@ public class LoginHistoryEntity {
         this.deviceId = truncate(login.deviceId(), 64);
         this.userAgentFamily = truncate(login.userAgentFamily(), 32);
         this.ipAddress = truncate(login.ipAddress(), 64);
+        this.localHour = login.localHour();
     }
 
     PastLogin toPastLogin() {
         return new PastLogin(java.time.Instant.ofEpochMilli(loginTime), score, riskLevel, countryCode, city, latitude,
-                longitude, accuracyRadiusKm, asn, deviceId, userAgentFamily, ipAddress);
+                longitude, accuracyRadiusKm, asn, deviceId, userAgentFamily, ipAddress, localHour);
     }
 
     long loginTime() {

@@ -3,6 +3,7 @@ package org.ciampack.risk.history;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.ciampack.risk.LocalHour;
 import org.ciampack.risk.RealmSecret;
 import org.ciampack.risk.RiskNotes;
 import org.ciampack.risk.geo.GeoFacts;
@@ -47,7 +48,8 @@ final class LoginHistoryRecorder implements EventListenerProvider {
         PastLogin login = new PastLogin(Instant.ofEpochMilli(event.getTime()), parse(details.get(RiskNotes.EVENT_SCORE)),
                 details.get(RiskNotes.EVENT_LEVEL), geo.countryCode(), geo.city(), geo.latitude(), geo.longitude(),
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
-                ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)));
+                ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)),
+                LocalHour.of(Instant.ofEpochMilli(event.getTime()), geo.timeZone()));
         LoginHistory history = LoginHistory.of(session);
         history.add(realm.getId(), event.getUserId(), login);
         // Trimming costs a query and a delete; done on one login in TRIM_EVERY, a user keeps between keep and

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.ciampack.risk.Finding;
 import org.ciampack.risk.ImpossibleTravel;
+import org.ciampack.risk.LocalHour;
 import org.ciampack.risk.LoginAttempt;
 import org.ciampack.risk.history.PastLogin;
 import org.keycloak.models.KeycloakSession;
@@ -142,6 +143,44 @@ public final class HistorySignals {
         public String helpText() {
             return "New network: the address belongs to an autonomous system (ASN) the user has not logged in from; "
                     + "needs the ASN database.";
+        }
+    }
+
+    /** Off by default (weight 0): logins at an hour the user has not logged in at, in their own local time. */
+    public static final class UnusualHour extends Stateless {
+
+        /** Fewer past logins with a known hour than this is too thin a history to call an hour unusual. */
+        static final int MIN_HISTORY = 10;
+
+        @Override
+        public Finding evaluate(LoginAttempt attempt, Map<String, String> stepConfig) {
+            Integer hour = LocalHour.of(attempt.time(), attempt.geo().timeZone());
+            if (hour == null) {
+                return Finding.note("location_unknown");
+            }
+            List<Integer> seen = attempt.history().stream().map(PastLogin::localHour).filter(Objects::nonNull).toList();
+            if (seen.size() < MIN_HISTORY) {
+                return Finding.note("history_thin");
+            }
+            // An hour next to a usual one is usual too: people are not that punctual.
+            boolean usual = seen.stream().anyMatch(past -> Math.floorMod(past - hour + 1, 24) <= 2);
+            return usual ? Finding.NOTHING : Finding.of(1, "unusual_hour");
+        }
+
+        @Override
+        public String getId() {
+            return "unusual-hour";
+        }
+
+        @Override
+        public int defaultWeight() {
+            return 0;
+        }
+
+        @Override
+        public String helpText() {
+            return "Unusual hour: more than an hour away from every hour of day (in the user's local time, from GeoIP) "
+                    + "of their last logins; needs 10 of them. Off (0) by default.";
         }
     }
 

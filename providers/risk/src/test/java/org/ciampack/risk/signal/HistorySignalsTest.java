@@ -18,7 +18,7 @@ class HistorySignalsTest {
     private static final GeoFacts BERLIN = new GeoFacts("DE", "Berlin", 52.52, 13.405, 20, "Europe/Berlin", 3320L, "DTAG", false);
     private static final GeoFacts SYDNEY = new GeoFacts("AU", "Sydney", -33.87, 151.21, 20, "Australia/Sydney", 1221L, "Telstra", false);
     private static final PastLogin IN_BERLIN = new PastLogin(NOW.minusSeconds(600), 0, "low", "DE", "Berlin", 52.52, 13.405,
-            20, 3320L, "device-1", "Chrome", "198.51.100.0/24");
+            20, 3320L, "device-1", "Chrome", "198.51.100.0/24", 14);
 
     private final Map<String, String> config = Map.of();
 
@@ -71,6 +71,29 @@ class HistorySignalsTest {
                 .isEqualTo(Finding.NOTHING);
         assertThat(new HistorySignals.Travel().evaluate(far, Map.of("impossible-travel-max-kmh", "fast")))
                 .isEqualTo(Finding.of(1, "impossible_travel"));
+    }
+
+    @Test
+    void anHourFarFromTheUsualOnesInTheUsersOwnTimeIsUnusual() {
+        List<PastLogin> daytime = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            daytime.add(new PastLogin(NOW.minusSeconds(86_400L * (i + 1)), 0, "low", "DE", "Berlin", 52.52, 13.405, 20,
+                    3320L, "device-1", "Chrome", null, 9 + i % 8)); // 9:00 to 16:00 Berlin time
+        }
+        HistorySignals.UnusualHour signal = new HistorySignals.UnusualHour();
+        Instant threeAmBerlin = Instant.parse("2026-11-22T02:00:00Z");
+        Instant fivePmBerlin = Instant.parse("2026-11-22T16:00:00Z");
+
+        assertThat(signal.evaluate(at(threeAmBerlin, BERLIN, daytime), config)).isEqualTo(Finding.of(1, "unusual_hour"));
+        assertThat(signal.evaluate(at(fivePmBerlin, BERLIN, daytime), config)).as("next to 16:00").isEqualTo(Finding.NOTHING);
+        assertThat(signal.evaluate(at(threeAmBerlin, BERLIN, daytime.subList(0, 5)), config)).isEqualTo(Finding.note("history_thin"));
+        assertThat(signal.evaluate(at(threeAmBerlin, GeoFacts.UNKNOWN, daytime), config)).isEqualTo(Finding.note("location_unknown"));
+        // 02:00 UTC is 13:00 in Sydney: the user's clock, not the server's, decides.
+        assertThat(signal.evaluate(at(threeAmBerlin, SYDNEY, daytime), config)).isEqualTo(Finding.NOTHING);
+    }
+
+    private static LoginAttempt at(Instant time, GeoFacts geo, List<PastLogin> history) {
+        return new LoginAttempt("realm", "user", "203.0.113.9", Optional.empty(), "agent", time, geo, "device-1", history);
     }
 
     private static LoginAttempt attempt(GeoFacts geo, String deviceId, List<PastLogin> history) {
