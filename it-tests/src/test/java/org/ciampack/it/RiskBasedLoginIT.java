@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.ServerUnderTest;
@@ -158,6 +161,28 @@ class RiskBasedLoginIT {
     }
 
     @Test
+    void aCustomerWithoutAnAppStepsUpWithACodeByEmail(Mailbox mailbox) {
+        from("198.18.0.51").signIn(Attempt.fresh(), email, PASSWORD).code();
+
+        OidcCodeFlow paris = from("2001:db8::51");
+        HttpResponse<String> stepUp = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(stepUp, "ciam-email-otp-form")).as("e-mail code step-up").isTrue();
+        assertThat(stepUp.body()).contains("we sent to " + email.charAt(0) + "***@acme.test");
+
+        HttpResponse<String> wrong = paris.submitForm(stepUp, "ciam-email-otp-form", Map.of("code", "000000x"));
+        assertThat(wrong.headers().firstValue("Location")).isEmpty();
+        assertThat(wrong.body()).contains("That code is not right");
+
+        Mailbox.Mail mail = mailbox.await(email, m -> m.subject().equals("Your sign-in code"), Duration.ofSeconds(30));
+        String code = mail.text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
+        paris.callbackFrom(paris.follow(paris.submitForm(wrong, "ciam-email-otp-form", Map.of("code", code))));
+        assertThat(latest("LOGIN").at("/details/risk_level").asText()).isEqualTo("medium");
+
+        paris.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
+        assertThat(latest("LOGIN").at("/details/risk_level").asText()).as("trusted after the step-up").isEqualTo("low");
+    }
+
+    @Test
     void aRiskyLoginCannotEnrolASecondFactor() {
         OidcCodeFlow usual = from("198.18.0.41");
         usual.signIn(Attempt.fresh(), email, PASSWORD).code();
@@ -184,11 +209,11 @@ class RiskBasedLoginIT {
     }
 
     @Test
-    void aNewDeviceFromANewCountryIsMediumRisk() {
+    void aNewDeviceFromANewCountryIsMediumRisk(Mailbox mailbox) {
         // First from an address GeoIP cannot place (so no travel can be judged), then from Paris in another browser.
         from("198.18.0.21").signIn(Attempt.fresh(), email, PASSWORD).code();
 
-        from("2001:db8::21").signIn(Attempt.fresh(), email, PASSWORD).code();
+        signInWithEmailStepUp(from("2001:db8::21"), mailbox);
 
         JsonNode login = latest("LOGIN");
         assertThat(login.at("/details/risk_level").asText()).isEqualTo("medium");
@@ -227,11 +252,11 @@ class RiskBasedLoginIT {
     }
 
     @Test
-    void travelIsNotJudgedFromAnAnonymizer() {
+    void travelIsNotJudgedFromAnAnonymizer(Mailbox mailbox) {
         OidcCodeFlow browser = from("198.51.100.24");
         browser.signIn(Attempt.fresh(), email, PASSWORD).code();
 
-        browser.forgetSession().header("X-Forwarded-For", "203.0.113.245").signIn(Attempt.fresh(), email, PASSWORD).code();
+        signInWithEmailStepUp(browser.forgetSession().header("X-Forwarded-For", "203.0.113.245"), mailbox);
 
         JsonNode login = latest("LOGIN");
         assertThat(login.at("/details/risk_reasons").asText()).contains("anonymizer").doesNotContain("impossible_travel");
@@ -277,6 +302,18 @@ class RiskBasedLoginIT {
             assertThat(response.body()).doesNotContain("Exception").doesNotContain("at org.");
         }
         assertThat(admin.events("acme", userId, "LOGIN")).as("junk headers still log the user in").isNotEmpty();
+    }
+
+    /** A medium-risk login of a customer without an authenticator app: completed with the code from the mail. */
+    private void signInWithEmailStepUp(OidcCodeFlow browser, Mailbox mailbox) {
+        int mailsBefore = mailbox.inbox(email).size();
+        HttpResponse<String> stepUp = browser.follow(browser.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(stepUp, "ciam-email-otp-form")).as("e-mail code step-up").isTrue();
+        Mailbox.Mail mail = mailbox.await(email, m -> mailbox.inbox(email).size() > mailsBefore, Duration.ofSeconds(30));
+        List<Mailbox.Mail> inbox = mailbox.inbox(email);
+        String code = inbox.get(inbox.size() - 1).text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
+        assertThat(mail.subject()).isEqualTo("Your sign-in code");
+        browser.callbackFrom(browser.follow(browser.submitForm(stepUp, "ciam-email-otp-form", Map.of("code", code))));
     }
 
     private OidcCodeFlow from(String forwardedFor) {

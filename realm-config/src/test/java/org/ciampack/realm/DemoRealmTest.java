@@ -47,6 +47,7 @@ class DemoRealmTest {
     void isTheBrandedSelfServiceRealm() {
         assertThat(realm.getRealm()).isEqualTo("acme");
         assertThat(realm.getLoginTheme()).isEqualTo("ciam");
+        assertThat(realm.getEmailTheme()).isEqualTo("ciam");
         assertThat(realm.getSslRequired()).as("TLS for external clients unless the local server relaxes it")
                 .isEqualTo("${CIAM_SSL_REQUIRED:external}");
         assertThat(realm.isRegistrationAllowed()).isTrue();
@@ -141,7 +142,7 @@ class DemoRealmTest {
         List<String> stepUp = flow("ciam step-up medium risk").getAuthenticationExecutions().stream()
                 .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
         assertThat(stepUp).containsExactly("ciam-condition-risk-level", "conditional-user-configured", "auth-otp-form",
-                "webauthn-authenticator");
+                "webauthn-authenticator", "ciam-email-otp");
         assertThat(config("ciam risk is medium")).containsEntry("risk-level", "medium");
     }
 

@@ -28,7 +28,7 @@ class ThemePackagingTest {
         JsonNode themes = new ObjectMapper().readTree(resource("META-INF/keycloak-themes.json")).get("themes");
         assertThat(themes).hasSize(1);
         assertThat(themes.get(0).get("name").asText()).isEqualTo("ciam");
-        assertThat(themes.get(0).get("types").toString()).contains("login");
+        assertThat(themes.get(0).get("types").toString()).contains("login").contains("email");
     }
 
     @Test
@@ -59,6 +59,18 @@ class ThemePackagingTest {
             images++;
         }
         assertThat(images).as("the logo is set in ciam.css").isPositive();
+    }
+
+    @Test
+    void emailThemeExtendsKeycloaksAndHasBothFormsOfEachTemplate() throws IOException {
+        assertThat(themeProperties("email").getProperty("parent")).isEqualTo("keycloak");
+        assertThat(exists("theme/ciam/email/html/ciam-email-otp.ftl")).isTrue();
+        assertThat(exists("theme/ciam/email/text/ciam-email-otp.ftl")).isTrue();
+        Properties messages = new Properties();
+        try (InputStream in = resource("theme/ciam/email/messages/messages_en.properties")) {
+            messages.load(in);
+        }
+        assertThat(messages).containsKeys("ciamEmailOtpSubject", "ciamEmailOtpBody", "ciamEmailOtpBodyHtml");
     }
 
     @Test

@@ -1,0 +1,88 @@
+package org.ciampack.risk.stepup;
+
+import java.util.List;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/** "CIAM e-mail code": a step-up for users without an authenticator app or passkey; needs a verified e-mail. */
+public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String ID = "ciam-email-otp";
+    private static final EmailOtpAuthenticator SINGLETON = new EmailOtpAuthenticator();
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return SINGLETON;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "CIAM e-mail code";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Mails a one-time code to the user's verified address and asks for it. Put it beside OTP and WebAuthn "
+                + "in a step-up sub-flow, so customers without either can still prove it is them.";
+    }
+
+    @Override
+    public String getReferenceCategory() {
+        return "ciam-email-otp";
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return true;
+    }
+
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return new Requirement[] {Requirement.REQUIRED, Requirement.ALTERNATIVE, Requirement.DISABLED};
+    }
+
+    /** Nothing to set up: a verified address is all it needs, and none is registered during a login. */
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(EmailOtpSettings.DIGITS).label("Digits").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("Length of the code (4-10).").defaultValue("6").add()
+                .property().name(EmailOtpSettings.TTL).label("Valid for (seconds)").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("How long a code can be used (30-3600).").defaultValue("300").add()
+                .property().name(EmailOtpSettings.MAX_ATTEMPTS).label("Wrong codes allowed").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("After this many wrong codes a new code is sent and the old one no longer works (1-20).")
+                .defaultValue("5").add()
+                .property().name(EmailOtpSettings.RESEND_AFTER).label("New code after (seconds)")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("How long the user waits before asking for another code (0-600).").defaultValue("30").add()
+                .build();
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
