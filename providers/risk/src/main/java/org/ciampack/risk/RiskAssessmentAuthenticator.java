@@ -31,8 +31,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        Map<String, String> config = context.getAuthenticatorConfig() == null
-                ? Map.of() : context.getAuthenticatorConfig().getConfig();
+        Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
         RiskPolicy policy = RiskPolicy.from(config);
         RiskAssessment assessment;
         String deviceId = null;

@@ -26,8 +26,7 @@ final class RiskLevelCondition implements ConditionalAuthenticator {
             return false;
         }
         RiskAssessmentAuthenticator.restoreEventDetails(context);
-        Map<String, String> config = context.getAuthenticatorConfig() == null
-                ? Map.of() : context.getAuthenticatorConfig().getConfig();
+        Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
         RiskLevel threshold = RiskLevel.fromId(config.getOrDefault(LEVEL, RiskLevel.HIGH.id()));
         return RiskLevel.fromId(assessed).isAtLeast(threshold);
     }

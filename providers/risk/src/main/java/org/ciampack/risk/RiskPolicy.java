@@ -22,9 +22,9 @@ public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow,
     }
 
     public static RiskPolicy from(Map<String, String> config) {
-        int medium = number(config.get(MEDIUM_THRESHOLD), DEFAULT_MEDIUM);
-        int high = number(config.get(HIGH_THRESHOLD), DEFAULT_HIGH);
-        if (medium < 1 || high > 100 || medium > high) {
+        int medium = StepSettings.integer(config.get(MEDIUM_THRESHOLD), DEFAULT_MEDIUM, 1, 100);
+        int high = StepSettings.integer(config.get(HIGH_THRESHOLD), DEFAULT_HIGH, 1, 100);
+        if (medium > high) {
             medium = DEFAULT_MEDIUM;
             high = DEFAULT_HIGH;
         }
@@ -41,22 +41,10 @@ public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow,
 
     /** The weight an admin gave a signal, 0-100; {@code fallback} when unset or invalid. */
     public static int weight(Map<String, String> config, String signalId, int fallback) {
-        int weight = number(config.get(weightKey(signalId)), fallback);
-        return weight < 0 || weight > 100 ? fallback : weight;
+        return StepSettings.integer(config.get(weightKey(signalId)), fallback, 0, 100);
     }
 
     public static String weightKey(String signalId) {
         return "weight." + signalId;
-    }
-
-    private static int number(String value, int fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.ciampack.risk.signal;
 import java.util.Map;
 import org.ciampack.risk.Finding;
 import org.ciampack.risk.LoginAttempt;
+import org.ciampack.risk.StepSettings;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserLoginFailureModel;
@@ -24,21 +25,13 @@ final class FailureHistorySignal implements RiskSignal {
             return Finding.NOTHING;
         }
         return score(failures.getNumFailures(), attempt.reportedAddress().equals(failures.getLastIPFailure()),
-                fullAt(stepConfig.get(FailureHistorySignalFactory.FAILURES_FOR_FULL_SCORE)));
+                StepSettings.integer(stepConfig.get(FailureHistorySignalFactory.FAILURES_FOR_FULL_SCORE),
+                        FailureHistorySignalFactory.DEFAULT_FULL_AT, 1, 1000));
     }
 
     /** A share of the weight per failure; failures from this very address count double. */
     static Finding score(int failures, boolean fromThisAddress, int fullAt) {
         double strength = Math.min(1.0, (double) failures * (fromThisAddress ? 2 : 1) / fullAt);
         return Finding.of(strength, fromThisAddress ? "recent_failures_same_address" : "recent_failures");
-    }
-
-    private static int fullAt(String configured) {
-        try {
-            int value = configured == null ? FailureHistorySignalFactory.DEFAULT_FULL_AT : Integer.parseInt(configured.strip());
-            return value > 0 ? value : FailureHistorySignalFactory.DEFAULT_FULL_AT;
-        } catch (NumberFormatException e) {
-            return FailureHistorySignalFactory.DEFAULT_FULL_AT;
-        }
     }
 }

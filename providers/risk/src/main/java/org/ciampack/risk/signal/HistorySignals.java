@@ -8,6 +8,7 @@ import org.ciampack.risk.Finding;
 import org.ciampack.risk.ImpossibleTravel;
 import org.ciampack.risk.LocalHour;
 import org.ciampack.risk.LoginAttempt;
+import org.ciampack.risk.StepSettings;
 import org.ciampack.risk.history.PastLogin;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -205,17 +206,9 @@ public final class HistorySignals {
                     last.accuracyRadiusKm(), last.time());
             ImpossibleTravel.Fix to = new ImpossibleTravel.Fix(attempt.geo().latitude(), attempt.geo().longitude(),
                     attempt.geo().accuracyRadiusKm(), attempt.time());
-            return ImpossibleTravel.isImpossible(from, to, maxSpeed(stepConfig.get(MAX_SPEED)))
+            double maxSpeed = StepSettings.decimal(stepConfig.get(MAX_SPEED), DEFAULT_MAX_SPEED, 1, 1_000_000);
+            return ImpossibleTravel.isImpossible(from, to, maxSpeed)
                     ? Finding.of(1, "impossible_travel") : Finding.NOTHING;
-        }
-
-        private static double maxSpeed(String configured) {
-            try {
-                double value = configured == null ? DEFAULT_MAX_SPEED : Double.parseDouble(configured.strip());
-                return value > 0 ? value : DEFAULT_MAX_SPEED;
-            } catch (NumberFormatException e) {
-                return DEFAULT_MAX_SPEED;
-            }
         }
 
         @Override
