@@ -268,12 +268,22 @@ class RiskBasedLoginIT {
         OidcCodeFlow browser = from("198.51.100.25");
         browser.signIn(Attempt.fresh(), email, PASSWORD).code();
 
-        for (String cookie : new String[] {"forged.c2lnbmF0dXJl", "x".repeat(3000)}) {
+        for (String cookie : new String[] {"forged.c2lnbmF0dXJl", "x".repeat(3000), "y".repeat(60) + "." + "z".repeat(5000)}) {
             OidcCodeFlow other = from("198.51.100.25").header("Cookie", "CIAM_DEVICE=" + cookie);
             HttpResponse<String> response = other.submitLogin(Attempt.fresh(), email, PASSWORD);
             assertThat(response.statusCode()).isLessThan(500);
             assertThat(latest("LOGIN").at("/details/risk_reasons").asText()).contains("new_device");
         }
+    }
+
+    @Test
+    void aHundredKilobyteCookieIsRefusedBeforeAnyLogin() {
+        HttpResponse<String> response = Http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(realm + "/protocol/openid-connect/auth?client_id=acme-web"))
+                .header("Cookie", "CIAM_DEVICE=" + "x".repeat(100_000)).GET().build());
+
+        assertThat(response.statusCode()).as("the server's header limit answers first").isBetween(400, 499);
+        assertThat(response.body()).doesNotContain("Exception");
     }
 
     @Test

@@ -19,7 +19,9 @@ public final class Http {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
+    // HTTP/1.1 as browsers speak it over plain HTTP (they use HTTP/2 only over TLS).
     private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();

@@ -34,6 +34,7 @@ public final class OidcCodeFlow {
     private final URI redirectUri;
     private final BrowserLikeCookies cookies = new BrowserLikeCookies();
     private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
             .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
