@@ -53,6 +53,15 @@ public final class LoginHistory {
         }
     }
 
+    /** Forgets one of the user's devices; returns how many logins with it were removed. */
+    public int forgetDevice(String realmId, String userId, String deviceId) {
+        return em.createNamedQuery("ciamLoginHistory.deleteDevice")
+                .setParameter("realmId", realmId)
+                .setParameter("userId", userId)
+                .setParameter("deviceId", deviceId)
+                .executeUpdate();
+    }
+
     public void removeUser(String realmId, String userId) {
         em.createNamedQuery("ciamLoginHistory.deleteUser")
                 .setParameter("realmId", realmId)

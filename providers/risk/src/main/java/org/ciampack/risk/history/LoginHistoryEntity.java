@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
                 + "where h.realmId = :realmId and h.userId = :userId order by h.loginTime desc, h.id desc"),
         @NamedQuery(name = "ciamLoginHistory.deleteUser",
                 query = "delete from LoginHistoryEntity h where h.realmId = :realmId and h.userId = :userId"),
+        @NamedQuery(name = "ciamLoginHistory.deleteDevice", query = "delete from LoginHistoryEntity h "
+                + "where h.realmId = :realmId and h.userId = :userId and h.deviceId = :deviceId"),
         @NamedQuery(name = "ciamLoginHistory.deleteRealm", query = "delete from LoginHistoryEntity h where h.realmId = :realmId"),
         @NamedQuery(name = "ciamLoginHistory.deleteBefore", query = "delete from LoginHistoryEntity h "
                 + "where h.realmId = :realmId and h.userId = :userId and h.loginTime < :before")

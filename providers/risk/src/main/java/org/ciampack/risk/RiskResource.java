@@ -1,9 +1,12 @@
 package org.ciampack.risk;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -12,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.ciampack.risk.history.KnownDevice;
+import org.ciampack.risk.history.LoginHistory;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
@@ -28,16 +33,23 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.resource.RealmResourceProvider;
 
 /**
- * Admin REST for the risk module, under {@code /realms/{realm}/ciam-risk}. {@code POST what-if} scores a login
- * that did not happen: the realm's current policy (the risk step of its browser flow, or of {@code ?flow=alias})
- * applied to a user, an address and a user agent. Needs a bearer token of an admin who may view users.
+ * REST of the risk module, under {@code /realms/{realm}/ciam-risk}:
+ * <ul>
+ * <li>{@code POST what-if} (admins who may view users): scores a login that did not happen, with the realm's
+ * current policy (the risk step of its browser flow, or of {@code ?flow=alias}) for a user, address and agent;</li>
+ * <li>{@code GET devices}, {@code DELETE devices/{id}} (the user, with their own bearer token): the devices they
+ * have completed a login with; removing one makes it unknown again, so its next login counts as a new device.</li>
+ * </ul>
  */
-final class RiskAdminResource implements RealmResourceProvider {
+final class RiskResource implements RealmResourceProvider {
+
+    /** Rows read to list devices: far more than the history keeps, so every kept row is seen. */
+    private static final int DEVICE_HISTORY = 1000;
 
     private final KeycloakSession session;
     private final List<RiskSignalFactory> signals;
 
-    RiskAdminResource(KeycloakSession session, List<RiskSignalFactory> signals) {
+    RiskResource(KeycloakSession session, List<RiskSignalFactory> signals) {
         this.session = session;
         this.signals = signals;
     }
@@ -86,6 +98,39 @@ final class RiskAdminResource implements RealmResourceProvider {
         answer.put("location", location);
         answer.put("historyConsidered", attempt.history().size());
         return Response.ok(answer).build();
+    }
+
+    @GET
+    @Path("devices")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response devices() {
+        AuthResult caller = user();
+        RealmModel realm = session.getContext().getRealm();
+        List<KnownDevice> devices = KnownDevice.of(LoginHistory.of(session).recent(realm.getId(), caller.getUser().getId(),
+                DEVICE_HISTORY));
+        return Response.ok(devices).build();
+    }
+
+    @DELETE
+    @Path("devices/{id}")
+    public Response forgetDevice(@PathParam("id") String deviceId) {
+        AuthResult caller = user();
+        RealmModel realm = session.getContext().getRealm();
+        int removed = LoginHistory.of(session).forgetDevice(realm.getId(), caller.getUser().getId(), deviceId);
+        // Someone else's device, or none: the same answer, so ids of others cannot be probed.
+        return removed == 0 ? Response.status(Response.Status.NOT_FOUND).build() : Response.noContent().build();
+    }
+
+    /** The end user, from a bearer token of this realm. */
+    private AuthResult user() {
+        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(session.getContext().getRealm())
+                .setConnection(session.getContext().getConnection())
+                .setHeaders(session.getContext().getRequestHeaders())
+                .authenticate();
+        if (auth == null || auth.getUser() == null) {
+            throw new NotAuthorizedException("Bearer");
+        }
+        return auth;
     }
 
     /** The caller, from a bearer token of any realm on this server (admins usually come from master). */

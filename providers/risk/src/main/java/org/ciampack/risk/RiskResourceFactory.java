@@ -8,8 +8,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
-/** Mounts the risk module's admin REST at {@code /realms/{realm}/ciam-risk}. */
-public final class RiskAdminResourceFactory implements RealmResourceProviderFactory {
+/** Mounts the risk module's REST (what-if for admins, known devices for users) at {@code /realms/{realm}/ciam-risk}. */
+public final class RiskResourceFactory implements RealmResourceProviderFactory {
 
     public static final String ID = "ciam-risk";
 
@@ -17,7 +17,7 @@ public final class RiskAdminResourceFactory implements RealmResourceProviderFact
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new RiskAdminResource(session, signals);
+        return new RiskResource(session, signals);
     }
 
     @Override
