@@ -260,7 +260,8 @@ class RiskBasedLoginIT {
 
         JsonNode login = latest("LOGIN");
         assertThat(login.at("/details/risk_reasons").asText()).contains("anonymizer").doesNotContain("impossible_travel");
-        assertThat(login.at("/details/risk_level").asText()).isEqualTo("medium"); // new country 30 + new network 10
+        assertThat(login.at("/details/risk_level").asText()).isEqualTo("medium");
+        assertThat(login.at("/details/risk_score").asText()).isEqualTo("60"); // new country 30 + new network 10 + anonymizer 20
     }
 
     @Test

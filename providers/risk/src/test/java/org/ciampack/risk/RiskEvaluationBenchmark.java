@@ -56,6 +56,7 @@ public class RiskEvaluationBenchmark {
         add(new HistorySignals.NewNetwork(), "new-network", 10);
         add(new HistorySignals.Travel(), "impossible-travel", 80);
         add(new HistorySignals.UnusualHour(), "unusual-hour", 10);
+        add(new HistorySignals.Anonymizer(), "anonymizer", 20);
 
         Instant now = Instant.now();
         List<PastLogin> history = new ArrayList<>();

@@ -147,6 +147,33 @@ public final class HistorySignals {
         }
     }
 
+    /**
+     * An address the Anonymous-IP database lists as a VPN, proxy or Tor exit: not proof of an attack, but it hides
+     * where the user is, so it adds some risk of its own. Needs no history.
+     */
+    public static final class Anonymizer extends Stateless {
+
+        @Override
+        public Finding evaluate(LoginAttempt attempt, Map<String, String> stepConfig) {
+            return attempt.geo().anonymizer() ? Finding.of(1, "anonymizer") : Finding.NOTHING;
+        }
+
+        @Override
+        public String getId() {
+            return "anonymizer";
+        }
+
+        @Override
+        public int defaultWeight() {
+            return 20;
+        }
+
+        @Override
+        public String helpText() {
+            return "Anonymizer: the address is a VPN, public proxy or Tor exit per the Anonymous-IP database.";
+        }
+    }
+
     /** Off by default (weight 0): logins at an hour the user has not logged in at, in their own local time. */
     public static final class UnusualHour extends Stateless {
 

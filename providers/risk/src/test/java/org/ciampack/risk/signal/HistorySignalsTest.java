@@ -64,6 +64,14 @@ class HistorySignalsTest {
     }
 
     @Test
+    void anAnonymizerAddsRiskOfItsOwn() {
+        GeoFacts vpn = new GeoFacts("AU", "Sydney", -33.87, 151.21, 20, null, 1221L, null, true);
+
+        assertThat(new HistorySignals.Anonymizer().evaluate(attempt(vpn, null, List.of()), config)).isEqualTo(Finding.of(1, "anonymizer"));
+        assertThat(new HistorySignals.Anonymizer().evaluate(attempt(SYDNEY, null, List.of()), config)).isEqualTo(Finding.NOTHING);
+    }
+
+    @Test
     void topSpeedIsTheAdminsChoice() {
         LoginAttempt far = attempt(SYDNEY, "device-1", List.of(IN_BERLIN));
 
