@@ -27,8 +27,9 @@ final class RiskLevelCondition implements ConditionalAuthenticator {
         }
         RiskAssessmentAuthenticator.restoreEventDetails(context);
         Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
-        RiskLevel threshold = RiskLevel.fromId(config.getOrDefault(LEVEL, RiskLevel.HIGH.id()));
-        return RiskLevel.fromId(assessed).isAtLeast(threshold);
+        // A threshold nobody can read is the strictest reading of "at least": only high risk matches.
+        RiskLevel threshold = RiskLevel.parse(config.get(LEVEL), RiskLevel.HIGH);
+        return RiskLevel.parse(assessed, RiskLevel.HIGH).isAtLeast(threshold);
     }
 
     @Override

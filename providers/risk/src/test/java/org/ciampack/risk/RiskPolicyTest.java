@@ -27,6 +27,14 @@ class RiskPolicyTest {
     }
 
     @Test
+    void unreadableLevelsFallBack() {
+        assertThat(RiskLevel.parse("medium", RiskLevel.HIGH)).isEqualTo(RiskLevel.MEDIUM);
+        assertThat(RiskLevel.parse(" HIGH ", RiskLevel.LOW)).isEqualTo(RiskLevel.HIGH);
+        assertThat(RiskLevel.parse("severe", RiskLevel.HIGH)).isEqualTo(RiskLevel.HIGH);
+        assertThat(RiskLevel.parse(null, RiskLevel.LOW)).isEqualTo(RiskLevel.LOW);
+    }
+
+    @Test
     void weightsAreZeroToOneHundred() {
         assertThat(RiskPolicy.weight(Map.of("weight.ip-reputation", "25"), "ip-reputation", 100)).isEqualTo(25);
         assertThat(RiskPolicy.weight(Map.of("weight.ip-reputation", "0"), "ip-reputation", 100)).isZero();
