@@ -178,8 +178,22 @@ class RiskBasedLoginIT {
         paris.callbackFrom(paris.follow(paris.submitForm(wrong, "ciam-email-otp-form", Map.of("code", code))));
         assertThat(latest("LOGIN").at("/details/risk_level").asText()).isEqualTo("medium");
 
+        Mailbox.Mail notice = mailbox.await(email, m -> m.subject().equals("New sign-in to your account"), Duration.ofSeconds(30));
+        assertThat(notice.text()).contains("Where: Paris, FR").contains("/realms/acme/account/");
+
         paris.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
         assertThat(latest("LOGIN").at("/details/risk_level").asText()).as("trusted after the step-up").isEqualTo("low");
+        sleep(2_000); // notices are sent in the background: give a wrong one the time to arrive
+        assertThat(mailbox.inbox(email)).as("one notice: the first login and the trusted one send none")
+                .filteredOn(m -> m.subject().equals("New sign-in to your account")).hasSize(1);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

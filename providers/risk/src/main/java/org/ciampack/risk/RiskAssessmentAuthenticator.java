@@ -49,6 +49,9 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             assessment = RiskEngine.failed(policy);
         }
         record(context, assessment, deviceId);
+        if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
+            context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");
+        }
         context.success();
     }
 
@@ -87,6 +90,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         // actions come in between and Keycloak's final LOGIN event no longer carries these details.
         authSession.setUserSessionNote(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()));
         authSession.setUserSessionNote(RiskNotes.EVENT_LEVEL, assessment.level().id());
+        authSession.setUserSessionNote(RiskNotes.EVENT_REASONS, assessment.reasonList());
         if (deviceId != null) {
             authSession.setUserSessionNote(RiskNotes.EVENT_DEVICE, deviceId);
         }

@@ -82,6 +82,10 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
                 .helpText("'open' lets the login continue as low risk, 'closed' treats it as high risk. Either way the "
                         + "failure is logged with the realm and reason 'engine_error'.")
                 .type(ProviderConfigProperty.LIST_TYPE).options("open", "closed").defaultValue("open").add()
+                .property().name(RiskPolicy.NEW_SIGN_IN_EMAIL).label("E-mail on a new device or country")
+                .helpText("After a successful sign-in from a new device or country, mail the user a 'was this you?' "
+                        + "notice (sent after the login, in the background; needs a verified address).")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
                 .build());
         for (RiskSignalFactory signal : signals) {
             ProviderConfigProperty weight = new ProviderConfigProperty(RiskPolicy.weightKey(signal.getId()),

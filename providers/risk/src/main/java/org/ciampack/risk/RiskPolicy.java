@@ -12,6 +12,7 @@ public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow,
     public static final String HIGH_THRESHOLD = "high-threshold";
     public static final String SHADOW_MODE = "shadow-mode";
     public static final String ON_ERROR = "on-error";
+    public static final String NEW_SIGN_IN_EMAIL = "new-sign-in-email";
     public static final int DEFAULT_MEDIUM = 40;
     public static final int DEFAULT_HIGH = 70;
 

@@ -1,6 +1,7 @@
 package org.ciampack.risk.history;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.ciampack.risk.LocalHour;
@@ -50,6 +51,10 @@ final class LoginHistoryRecorder implements EventListenerProvider {
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
                 ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)),
                 LocalHour.of(Instant.ofEpochMilli(event.getTime()), geo.timeZone()));
+        if (Boolean.parseBoolean(details.get(RiskNotes.NOTIFY_NEW_SIGN_IN))
+                && NewSignInNotice.isCalledFor(details.get(RiskNotes.EVENT_REASONS))) {
+            NewSignInNotice.afterCommit(session, realm, event.getUserId(), login);
+        }
         LoginHistory history = LoginHistory.of(session);
         history.add(realm.getId(), event.getUserId(), login);
         // Trimming costs a query and a delete; done on one login in TRIM_EVERY, a user keeps between keep and
@@ -59,14 +64,21 @@ final class LoginHistoryRecorder implements EventListenerProvider {
         }
     }
 
-    /** The event's risk details or, after required actions (whose LOGIN event lacks them), the user session's notes. */
+    /**
+     * The user session's risk notes (set by the risk step, they survive step-ups and required actions, after
+     * which Keycloak's LOGIN event lacks the details), overlaid by the event's own details.
+     */
     private Map<String, String> riskDetails(Event event, RealmModel realm) {
-        Map<String, String> details = event.getDetails() == null ? Map.of() : event.getDetails();
-        if (details.containsKey(RiskNotes.EVENT_SCORE) || event.getSessionId() == null) {
-            return details;
+        Map<String, String> details = new HashMap<>();
+        UserSessionModel userSession = event.getSessionId() == null ? null
+                : session.sessions().getUserSession(realm, event.getSessionId());
+        if (userSession != null) {
+            details.putAll(userSession.getNotes());
         }
-        UserSessionModel userSession = session.sessions().getUserSession(realm, event.getSessionId());
-        return userSession == null ? details : userSession.getNotes();
+        if (event.getDetails() != null) {
+            details.putAll(event.getDetails());
+        }
+        return details;
     }
 
     private static int parse(String score) {
