@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
@@ -21,6 +22,7 @@ import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.harness.Totp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +89,15 @@ class RiskBasedLoginIT {
 
         assertThat(refused.body()).contains("We could not sign you in");
         assertThat(latest("LOGIN_ERROR").at("/details/risk_reasons").asText()).contains("ip_denied");
+    }
+
+    @Test
+    @Tag("local-distribution")
+    void anAddressOnTheServersListFileIsRefused() {
+        HttpResponse<String> refused = from(LocalKeycloak.BAD_ADDRESS).submitLogin(Attempt.fresh(), email, PASSWORD);
+
+        assertThat(refused.body()).contains("We could not sign you in");
+        assertThat(latest("LOGIN_ERROR").at("/details/risk_reasons").asText()).startsWith("ip_listed");
     }
 
     @Test

@@ -22,10 +22,12 @@ import org.ciampack.risk.geo.DemoGeoIpDatabases;
  * real process on free ports with a fresh H2 database and the demo realm imported, plus the GreenMail mail catcher
  * its realm sends to. Both logs stay under target/server-logs.
  */
-final class LocalKeycloak implements ServerUnderTest {
+public final class LocalKeycloak implements ServerUnderTest {
 
     static final String ADMIN_USER = "admin";
     static final String ADMIN_PASSWORD = "admin";
+    /** On the server's list file of bad addresses (not on the demo realm's own deny list). */
+    public static final String BAD_ADDRESS = "203.0.113.99";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final URI baseUrl;
@@ -58,6 +60,8 @@ final class LocalKeycloak implements ServerUnderTest {
             deleteRecursively(home.resolve("data/h2")); // every run starts from the demo realm as committed
             Path geoIp = Settings.output().resolve("geoip");
             DemoGeoIpDatabases.write(geoIp);
+            Path badAddresses = Files.writeString(geoIp.resolve("bad-addresses.txt"),
+                    "# what an operator's cron job would fetch, e.g. Tor exit nodes\n" + BAD_ADDRESS + "\n");
             server.processes.add(new ProcessBuilder(javaCommand(),
                     "-Dgreenmail.smtp.hostname=127.0.0.1", "-Dgreenmail.smtp.port=" + smtpPort,
                     "-Dgreenmail.api.hostname=127.0.0.1", "-Dgreenmail.api.port=" + mailApiPort,
@@ -70,6 +74,7 @@ final class LocalKeycloak implements ServerUnderTest {
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
                     "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1",
+                    "--spi-ciam-risk-signal--ip-reputation--deny-list-file=" + badAddresses,
                     "--spi-ciam-geoip--maxmind--city-database=" + geoIp.resolve(DemoGeoIpDatabases.CITY),
                     "--spi-ciam-geoip--maxmind--asn-database=" + geoIp.resolve(DemoGeoIpDatabases.ASN),
                     "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP))

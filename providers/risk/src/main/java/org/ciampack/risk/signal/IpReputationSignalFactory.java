@@ -3,7 +3,11 @@ package org.ciampack.risk.signal;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.nio.file.Path;
+import java.time.Clock;
 import org.ciampack.risk.net.CidrList;
+import org.ciampack.risk.net.CidrListFile;
+import org.keycloak.Config;
 import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -22,9 +26,18 @@ public final class IpReputationSignalFactory implements RiskSignalFactory {
     // Lists are parsed once per distinct configuration text, not on every login.
     private final Map<String, CidrList> parsed = new ConcurrentHashMap<>();
 
+    private CidrListFile badAddresses;
+
+    /** Server-wide: {@code --spi-ciam-risk-signal--ip-reputation--deny-list-file=/path}, re-read when it changes. */
+    @Override
+    public void init(Config.Scope config) {
+        String file = config.get("deny-list-file");
+        badAddresses = file == null || file.isBlank() ? null : new CidrListFile(Path.of(file), Clock.systemUTC());
+    }
+
     @Override
     public RiskSignal create(KeycloakSession session) {
-        return new IpReputationSignal(this::list);
+        return new IpReputationSignal(this::list, badAddresses == null ? () -> CidrList.EMPTY : badAddresses::current);
     }
 
     CidrList list(String text) {
@@ -57,8 +70,8 @@ public final class IpReputationSignalFactory implements RiskSignalFactory {
 
     @Override
     public String helpText() {
-        return "IP reputation: a client address in the deny list scores this weight; one in the allow list never "
-                + "scores here.";
+        return "IP reputation: a client address in the deny list (or the server's list file of bad addresses) scores "
+                + "this weight; one in the allow list never scores here.";
     }
 
     @Override
