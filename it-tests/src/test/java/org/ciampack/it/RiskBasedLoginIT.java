@@ -101,6 +101,32 @@ class RiskBasedLoginIT {
     }
 
     @Test
+    void passwordGrantsAreAssessedTooAndRefusedWithoutAPageToStepUpOn() {
+        String cli = "acme-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        ObjectNode client = Http.JSON.createObjectNode().put("clientId", cli).put("publicClient", true)
+                .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", true);
+        assertThat(admin.send("POST", "/realms/acme/clients", client).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> usual = passwordGrant(cli, "198.51.100.70");
+        assertThat(usual.statusCode()).isEqualTo(200);
+        assertThat(latest("LOGIN").at("/details/risk_level").asText()).isEqualTo("low");
+
+        HttpResponse<String> denied = passwordGrant(cli, "192.0.2.66");
+        assertThat(denied.statusCode()).isBetween(400, 401);
+        assertThat(denied.body()).doesNotContain("ip_denied").doesNotContain("192.0.2.66");
+        assertThat(latest("LOGIN_ERROR").at("/details/risk_reasons").asText()).startsWith("ip_denied");
+    }
+
+    private HttpResponse<String> passwordGrant(String clientId, String forwardedFor) {
+        return Http.send(java.net.http.HttpRequest.newBuilder(URI.create(realm + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", forwardedFor)
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", clientId, "username", email,
+                        "password", PASSWORD, "scope", "openid")))
+                .build());
+    }
+
+    @Test
     void anAllowedAddressIsNeverScoredByReputation() {
         ObjectNode policy = originalPolicy.deepCopy();
         ((ObjectNode) policy.get("config")).put("ip-allow-list", "203.0.113.0/24");
@@ -304,7 +330,10 @@ class RiskBasedLoginIT {
 
     @Test
     void aHundredKilobyteCookieIsRefusedBeforeAnyLogin() {
-        HttpResponse<String> response = Http.send(java.net.http.HttpRequest.newBuilder(
+        // Its own client: the server closes this connection, which must not be handed to the next test.
+        java.net.http.HttpClient oneOff = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = Http.send(oneOff, java.net.http.HttpRequest.newBuilder(
                         URI.create(realm + "/protocol/openid-connect/auth?client_id=acme-web"))
                 .header("Cookie", "CIAM_DEVICE=" + "x".repeat(100_000)).GET().build());
 

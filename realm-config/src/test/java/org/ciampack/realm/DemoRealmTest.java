@@ -147,6 +147,16 @@ class DemoRealmTest {
     }
 
     @Test
+    void passwordGrantsAreAssessedAndRefusedFromMediumRisk() {
+        assertThat(realm.getDirectGrantFlow()).isEqualTo("ciam direct grant");
+        List<String> steps = flow("ciam direct grant").getAuthenticationExecutions().stream()
+                .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
+        assertThat(steps).containsExactly("direct-grant-validate-username", "direct-grant-validate-password",
+                "ciam-risk-assessment", "ciam direct grant deny risk");
+        assertThat(config("ciam direct grant risk is medium")).containsEntry("risk-level", "medium");
+    }
+
+    @Test
     void everyFlowAndConfigReferenceResolves() {
         for (AuthenticationFlowRepresentation flow : realm.getAuthenticationFlows()) {
             for (AuthenticationExecutionExportRepresentation execution : flow.getAuthenticationExecutions()) {
