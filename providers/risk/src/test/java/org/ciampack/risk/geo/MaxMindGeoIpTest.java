@@ -10,8 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
+import org.ciampack.risk.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +68,7 @@ class MaxMindGeoIpTest {
     void aReplacedFileIsPickedUp() throws IOException {
         Path city = folder.resolve("city.mmdb");
         new MaxMindDbWriter("GeoIP2-City", "v1").insert("198.51.100.0/24", Map.of("country", Map.of("iso_code", "DE"))).write(city);
-        MutableClock clock = new MutableClock();
+        TestClock clock = new TestClock();
         MaxMindDatabase database = new MaxMindDatabase("City", city, clock);
         GeoIp geoIp = new MaxMindGeoIp(database, null, null);
         assertThat(geoIp.locate(ip("198.51.100.7")).countryCode()).isEqualTo("DE");
@@ -95,33 +95,5 @@ class MaxMindGeoIpTest {
 
     private static InetAddress ip(String literal) {
         return org.ciampack.risk.net.IpAddress.parse(literal).orElseThrow();
-    }
-
-    private static final class MutableClock extends Clock {
-        private long millis = System.currentTimeMillis();
-
-        void advance(long delta) {
-            millis += delta;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

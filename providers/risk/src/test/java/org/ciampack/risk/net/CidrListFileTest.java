@@ -10,8 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import org.ciampack.risk.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +34,7 @@ class CidrListFileTest {
     @Test
     void aChangedFileIsReReadAndAVanishedOneKeepsTheLastList() throws IOException {
         Path file = Files.writeString(folder.resolve("bad.txt"), "203.0.113.1\n");
-        MutableClock clock = new MutableClock();
+        TestClock clock = new TestClock();
         CidrListFile list = new CidrListFile(file, clock);
         assertThat(list.current().contains(ip("203.0.113.1"))).isTrue();
 
@@ -58,33 +57,5 @@ class CidrListFileTest {
 
     private static InetAddress ip(String literal) {
         return IpAddress.parse(literal).orElseThrow();
-    }
-
-    private static final class MutableClock extends Clock {
-        private long millis = System.currentTimeMillis();
-
-        void advance(long delta) {
-            millis += delta;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
