@@ -49,12 +49,21 @@ public final class AdminApi {
 
     /** POSTs JSON to any URL of the server (e.g. an extension's REST resource) with the admin's bearer token. */
     public HttpResponse<String> postAsAdmin(URI uri, JsonNode body) {
-        return Http.send(HttpRequest.newBuilder(uri)
+        return sendAsAdmin("POST", uri, body);
+    }
+
+    /** Calls any URL of the server (e.g. an extension's REST resource) with the admin's bearer token. */
+    public HttpResponse<String> sendAsAdmin(String method, URI uri, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build());
+                .header("Authorization", "Bearer " + token());
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        }
+        return Http.send(request.build());
     }
 
     /** Creates an enabled user whose e-mail is the username; returns the user's id. */

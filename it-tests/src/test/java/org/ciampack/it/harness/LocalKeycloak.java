@@ -31,13 +31,15 @@ public final class LocalKeycloak implements ServerUnderTest {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final URI baseUrl;
+    private final URI managementUrl;
     private final Path log;
     private final Mailbox mailbox;
     private final AdminApi admin;
     private final List<Process> processes = new ArrayList<>();
 
-    private LocalKeycloak(URI baseUrl, Path log, Mailbox mailbox) {
+    private LocalKeycloak(URI baseUrl, URI managementUrl, Path log, Mailbox mailbox) {
         this.baseUrl = baseUrl;
+        this.managementUrl = managementUrl;
         this.log = log;
         this.mailbox = mailbox;
         this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
@@ -52,7 +54,8 @@ public final class LocalKeycloak implements ServerUnderTest {
         int smtpPort = freePort();
         int mailApiPort = freePort();
 
-        LocalKeycloak server = new LocalKeycloak(URI.create("http://localhost:" + httpPort), logs.resolve("keycloak.log"),
+        LocalKeycloak server = new LocalKeycloak(URI.create("http://localhost:" + httpPort),
+                URI.create("http://localhost:" + managementPort), logs.resolve("keycloak.log"),
                 new Mailbox(URI.create("http://127.0.0.1:" + mailApiPort)));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
         try {
@@ -72,6 +75,7 @@ public final class LocalKeycloak implements ServerUnderTest {
 
             ProcessBuilder keycloak = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
+                    "--metrics-enabled=true",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
                     "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1",
                     "--spi-ciam-risk-signal--ip-reputation--deny-list-file=" + badAddresses,
@@ -127,6 +131,15 @@ public final class LocalKeycloak implements ServerUnderTest {
     @Override
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    @Override
+    public String metrics() {
+        HttpResponse<String> response = Http.get(URI.create(managementUrl + "/metrics"));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("metrics endpoint answered " + response.statusCode());
+        }
+        return response.body();
     }
 
     @Override

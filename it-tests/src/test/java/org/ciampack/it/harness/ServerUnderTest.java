@@ -15,6 +15,12 @@ public interface ServerUnderTest extends AutoCloseable {
 
     Mailbox mailbox();
 
+    /** Keycloak's metrics in the Prometheus text format, from its management interface. */
+    default String metrics() {
+        throw new UnsupportedOperationException("this suite cannot reach the server's management port; tag the "
+                + "test 'local-distribution'");
+    }
+
     /** The last lines of the server's log, or a note saying where it is when the suite cannot see it. */
     String logTail(int lines);
 

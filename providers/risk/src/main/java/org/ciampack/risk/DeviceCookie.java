@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * The long-lived device cookie: a random device id and an HMAC over it with the realm's secret key, so a
@@ -31,6 +33,12 @@ public final class DeviceCookie {
     /** The cookie value for a device: {@code id.signature}. */
     public static String value(String deviceId, String realmId, SecretKey key) {
         return deviceId + "." + signature(deviceId, realmId, key);
+    }
+
+    /** The device id from the current request's cookie, when it is intact and from this realm; null otherwise. */
+    public static String fromRequest(KeycloakSession session, RealmModel realm) {
+        jakarta.ws.rs.core.Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
+        return cookie == null ? null : deviceId(cookie.getValue(), realm.getId(), RealmSecret.of(session, realm));
     }
 
     /** The device id when the cookie is intact and was issued in this realm; null otherwise. */

@@ -1,6 +1,5 @@
 package org.ciampack.risk;
 
-import jakarta.ws.rs.core.Cookie;
 import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
 import java.util.List;
@@ -43,11 +42,14 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
                     context.getConnection().getRemoteAddr(), userAgent, knownDevice), context.getUser());
         } catch (RuntimeException e) {
-            LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (%s): %s",
-                    context.getRealm().getName(), policy.failClosed() ? "high" : "low",
-                    policy.failClosed() ? "fail-closed" : "fail-open", e.toString());
-            assessment = RiskEngine.failed(policy);
+            RealmRiskSettings.FailMode onError = RealmRiskSettings.of(context.getRealm()).onError();
+            LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (fail-%s): %s",
+                    context.getRealm().getName(), onError == RealmRiskSettings.FailMode.CLOSED ? "high" : "low",
+                    onError.id(), e.toString());
+            RiskMetrics.engineError(context.getRealm());
+            assessment = RiskEngine.failed(policy, onError);
         }
+        RiskMetrics.assessed(context.getRealm(), assessment);
         record(context, assessment, deviceId);
         if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
             context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");
@@ -57,9 +59,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
 
     /** The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized). */
     private static String knownDevice(AuthenticationFlowContext context) {
-        Cookie cookie = context.getHttpRequest().getHttpHeaders().getCookies().get(DeviceCookie.NAME);
-        return cookie == null ? null : DeviceCookie.deviceId(cookie.getValue(), context.getRealm().getId(),
-                RealmSecret.of(context.getSession(), context.getRealm()));
+        return DeviceCookie.fromRequest(context.getSession(), context.getRealm());
     }
 
     /** Gives an unknown browser a new signed device id; it becomes a known device once a login with it succeeds. */

@@ -78,10 +78,6 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
                 .property().name(RiskPolicy.HIGH_THRESHOLD).label("High risk from score")
                 .helpText("Scores from this value up are high risk; must not be below the medium threshold.")
                 .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(RiskPolicy.DEFAULT_HIGH)).add()
-                .property().name(RiskPolicy.ON_ERROR).label("When scoring fails")
-                .helpText("'open' lets the login continue as low risk, 'closed' treats it as high risk. Either way the "
-                        + "failure is logged with the realm and reason 'engine_error'.")
-                .type(ProviderConfigProperty.LIST_TYPE).options("open", "closed").defaultValue("open").add()
                 .property().name(RiskPolicy.NEW_SIGN_IN_EMAIL).label("E-mail on a new device or country")
                 .helpText("After a successful sign-in from a new device or country, mail the user a 'was this you?' "
                         + "notice (sent after the login, in the background; needs a verified address).")

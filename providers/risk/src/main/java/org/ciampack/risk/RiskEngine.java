@@ -59,9 +59,9 @@ public final class RiskEngine {
         return new RiskAssessment(assessment.score(), high, reasons, policy.shadow(), policy.shadow() ? RiskLevel.LOW : high);
     }
 
-    /** The assessment when scoring itself failed: low (fail-open) or high (fail-closed), as the policy says. */
-    public static RiskAssessment failed(RiskPolicy policy) {
-        int score = policy.failClosed() ? 100 : 0;
+    /** The assessment when scoring itself failed: low (fail-open) or high (fail-closed), as the realm says. */
+    public static RiskAssessment failed(RiskPolicy policy, RealmRiskSettings.FailMode onError) {
+        int score = onError == RealmRiskSettings.FailMode.CLOSED ? 100 : 0;
         return decide(policy, score, List.of("engine_error"));
     }
 

@@ -3,15 +3,15 @@ package org.ciampack.risk;
 import java.util.Map;
 
 /**
- * How scores become levels and what happens when scoring itself fails: one admin's settings for one flow step,
- * parsed once from its configuration. Invalid numbers fall back to the defaults rather than failing logins.
+ * How scores become levels: one admin's settings for one flow step, parsed once from its configuration. Invalid
+ * numbers fall back to the defaults rather than failing logins. (What a failed scoring counts as is realm-wide:
+ * {@link RealmRiskSettings}.)
  */
-public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow, boolean failClosed) {
+public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow) {
 
     public static final String MEDIUM_THRESHOLD = "medium-threshold";
     public static final String HIGH_THRESHOLD = "high-threshold";
     public static final String SHADOW_MODE = "shadow-mode";
-    public static final String ON_ERROR = "on-error";
     public static final String NEW_SIGN_IN_EMAIL = "new-sign-in-email";
     public static final int DEFAULT_MEDIUM = 40;
     public static final int DEFAULT_HIGH = 70;
@@ -29,8 +29,7 @@ public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow,
             medium = DEFAULT_MEDIUM;
             high = DEFAULT_HIGH;
         }
-        return new RiskPolicy(medium, high, Boolean.parseBoolean(config.get(SHADOW_MODE)),
-                "closed".equalsIgnoreCase(config.get(ON_ERROR)));
+        return new RiskPolicy(medium, high, Boolean.parseBoolean(config.get(SHADOW_MODE)));
     }
 
     public RiskLevel levelOf(int score) {

@@ -2,24 +2,34 @@ package org.ciampack.risk;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ciampack.risk.RealmRiskSettings.FailMode;
 import org.ciampack.risk.history.KnownDevice;
 import org.ciampack.risk.history.LoginHistory;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.TokenVerifier;
 import org.keycloak.common.VerificationException;
+import org.keycloak.common.util.UriUtils;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
@@ -27,8 +37,10 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AppAuthManager;
+import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.resource.RealmResourceProvider;
 
@@ -37,12 +49,17 @@ import org.keycloak.services.resource.RealmResourceProvider;
  * <ul>
  * <li>{@code POST what-if} (admins who may view users): scores a login that did not happen, with the realm's
  * current policy (the risk step of its browser flow, or of {@code ?flow=alias}) for a user, address and agent;</li>
- * <li>{@code GET devices}, {@code DELETE devices/{id}} (the user, with their own bearer token): the devices they
- * have completed a login with; removing one makes it unknown again, so its next login counts as a new device.</li>
+ * <li>{@code GET devices}, {@code DELETE devices/{id}} (the user, with their own bearer token from an app, CORS for
+ * the client's web origins; or with their login cookie from the account console's "Known devices" page): the
+ * devices they have completed a login with; removing one makes it unknown again, so its next login counts as a
+ * new device.</li>
+ * <li>{@code GET settings} (admins who may view the realm), {@code PUT settings} (admins who may manage it): the
+ * realm-wide risk settings, see {@link RealmRiskSettings}; a change is recorded as an admin event.</li>
  * </ul>
  */
 final class RiskResource implements RealmResourceProvider {
 
+    private static final String[] SELF_SERVICE_METHODS = {"GET", "DELETE"};
     /** Rows read to list devices: far more than the history keeps, so every kept row is seen. */
     private static final int DEVICE_HISTORY = 1000;
 
@@ -56,7 +73,17 @@ final class RiskResource implements RealmResourceProvider {
 
     @Override
     public Object getResource() {
-        return this;
+        // Browsers ask before a cross-origin DELETE or a call with an Authorization header.
+        return "OPTIONS".equals(session.getContext().getHttpRequest().getHttpMethod()) ? new Preflight() : this;
+    }
+
+    /** Answers CORS preflights for the self-service paths; the real call then checks the client's web origins. */
+    public static final class Preflight {
+        @OPTIONS
+        @Path("{any:.*}")
+        public Response preflight() {
+            return Cors.builder().auth().allowedMethods(SELF_SERVICE_METHODS).preflight().add(Response.ok());
+        }
     }
 
     @POST
@@ -104,33 +131,106 @@ final class RiskResource implements RealmResourceProvider {
     @Path("devices")
     @Produces(MediaType.APPLICATION_JSON)
     public Response devices() {
-        AuthResult caller = user();
+        SelfServiceCaller caller = selfServiceCaller(false);
         RealmModel realm = session.getContext().getRealm();
-        List<KnownDevice> devices = KnownDevice.of(LoginHistory.of(session).recent(realm.getId(), caller.getUser().getId(),
-                DEVICE_HISTORY));
-        return Response.ok(devices).build();
+        List<KnownDevice> devices = KnownDevice.of(LoginHistory.of(session).recent(realm.getId(), caller.user().getId(),
+                DEVICE_HISTORY), DeviceCookie.fromRequest(session, realm));
+        return caller.answer(Response.ok(devices));
     }
 
     @DELETE
     @Path("devices/{id}")
     public Response forgetDevice(@PathParam("id") String deviceId) {
-        AuthResult caller = user();
+        SelfServiceCaller caller = selfServiceCaller(true);
         RealmModel realm = session.getContext().getRealm();
-        int removed = LoginHistory.of(session).forgetDevice(realm.getId(), caller.getUser().getId(), deviceId);
+        int removed = LoginHistory.of(session).forgetDevice(realm.getId(), caller.user().getId(), deviceId);
         // Someone else's device, or none: the same answer, so ids of others cannot be probed.
-        return removed == 0 ? Response.status(Response.Status.NOT_FOUND).build() : Response.noContent().build();
+        return caller.answer(removed == 0 ? Response.status(Response.Status.NOT_FOUND) : Response.noContent());
     }
 
-    /** The end user, from a bearer token of this realm. */
-    private AuthResult user() {
-        AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(session.getContext().getRealm())
-                .setConnection(session.getContext().getConnection())
-                .setHeaders(session.getContext().getRequestHeaders())
-                .authenticate();
-        if (auth == null || auth.getUser() == null) {
+    /** The signed-in end user, and how to answer them: with CORS for an app's token, plainly for the console page. */
+    private record SelfServiceCaller(UserModel user, Cors cors) {
+        Response answer(Response.ResponseBuilder response) {
+            return cors == null ? response.build() : cors.add(response);
+        }
+    }
+
+    /**
+     * Apps send the user's bearer token (from any of the client's web origins); the account console page sends the
+     * user's login cookie and is then held to this server's own origin, so another site cannot make the browser
+     * change anything ({@code changes}: DELETE and the like, which browsers always send with an Origin header).
+     */
+    private SelfServiceCaller selfServiceCaller(boolean changes) {
+        RealmModel realm = session.getContext().getRealm();
+        if (session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
+            AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
+                    .setConnection(session.getContext().getConnection())
+                    .setHeaders(session.getContext().getRequestHeaders())
+                    .authenticate();
+            if (auth == null || auth.user() == null) {
+                throw new NotAuthorizedException("Bearer");
+            }
+            return new SelfServiceCaller(auth.user(), Cors.builder().auth().allowedMethods(SELF_SERVICE_METHODS)
+                    .checkAllowedOrigins(session, auth.client()));
+        }
+        AuthResult auth = new AppAuthManager().authenticateIdentityCookie(session, realm);
+        if (auth == null || auth.user() == null) {
             throw new NotAuthorizedException("Bearer");
         }
-        return auth;
+        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
+        if (changes && (origin == null || !origin.equals(UriUtils.getOrigin(session.getContext().getUri().getBaseUri())))) {
+            throw new ForbiddenException("a change with the login cookie must come from this server's own pages");
+        }
+        return new SelfServiceCaller(auth.user(), null);
+    }
+
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response settings() {
+        RealmModel realm = session.getContext().getRealm();
+        AdminPermissions.evaluator(session, realm, authenticate()).realm().requireViewRealm();
+        return Response.ok(representation(RealmRiskSettings.of(realm))).build();
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response changeSettings(Map<String, Object> change) {
+        RealmModel realm = session.getContext().getRealm();
+        AdminAuth admin = authenticate();
+        AdminPermissions.evaluator(session, realm, admin).realm().requireManageRealm();
+        if (change == null) {
+            return problem("send a JSON object, e.g. {\"onError\": \"closed\"}");
+        }
+        Set<String> unknown = new TreeSet<>(change.keySet());
+        unknown.remove(ON_ERROR);
+        if (!unknown.isEmpty()) {
+            return problem("unknown setting " + String.join(", ", unknown) + "; known: " + ON_ERROR);
+        }
+        FailMode onError = RealmRiskSettings.of(realm).onError();
+        if (change.containsKey(ON_ERROR)) {
+            onError = change.get(ON_ERROR) instanceof String value ? FailMode.parse(value).orElse(null) : null;
+            if (onError == null) {
+                return problem(ON_ERROR + " must be 'open' or 'closed'");
+            }
+        }
+        RealmRiskSettings updated = new RealmRiskSettings(onError);
+        updated.applyTo(realm);
+        new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
+                .resource(ResourceType.REALM)
+                .operation(OperationType.UPDATE)
+                .resourcePath(RiskResourceFactory.ID, "settings")
+                .representation(representation(updated))
+                .success();
+        return Response.ok(representation(updated)).build();
+    }
+
+    private static final String ON_ERROR = "onError";
+
+    private static Map<String, Object> representation(RealmRiskSettings settings) {
+        return Map.of(ON_ERROR, settings.onError().id());
     }
 
     /** The caller, from a bearer token of any realm on this server (admins usually come from master). */
@@ -165,7 +265,7 @@ final class RiskResource implements RealmResourceProvider {
         if (auth == null) {
             throw new NotAuthorizedException("Bearer");
         }
-        return new AdminAuth(tokenRealm, auth.getToken(), auth.getUser(), auth.getClient());
+        return new AdminAuth(tokenRealm, auth.token(), auth.user(), auth.client());
     }
 
     private static AuthenticatorConfigModel riskStep(RealmModel realm, String flowAlias) {

@@ -14,7 +14,7 @@ class RiskEngineTest {
 
     private static final LoginAttempt ATTEMPT = LoginAttempt.bare("realm", "user", "203.0.113.7",
             Optional.empty(), "agent", Instant.parse("2026-11-22T10:00:00Z"));
-    private static final RiskPolicy POLICY = new RiskPolicy(40, 70, false, false);
+    private static final RiskPolicy POLICY = new RiskPolicy(40, 70, false);
 
     @Test
     void quietSignalsMeanLowRisk() {
@@ -46,7 +46,7 @@ class RiskEngineTest {
 
     @Test
     void shadowModeRecordsTheLevelButEnforcesLow() {
-        RiskAssessment assessment = assess(new RiskPolicy(40, 70, true, false), signal("a", 100, Finding.of(1, "ip_denied")));
+        RiskAssessment assessment = assess(new RiskPolicy(40, 70, true), signal("a", 100, Finding.of(1, "ip_denied")));
 
         assertThat(assessment.level()).isEqualTo(RiskLevel.HIGH);
         assertThat(assessment.enforcedLevel()).isEqualTo(RiskLevel.LOW);
@@ -60,9 +60,9 @@ class RiskEngineTest {
         });
         assertThatThrownBy(() -> assess(POLICY, broken)).isInstanceOf(IllegalStateException.class);
 
-        assertThat(RiskEngine.failed(POLICY).level()).isEqualTo(RiskLevel.LOW);
-        assertThat(RiskEngine.failed(new RiskPolicy(40, 70, false, true)).level()).isEqualTo(RiskLevel.HIGH);
-        assertThat(RiskEngine.failed(POLICY).reasons()).containsExactly("engine_error");
+        assertThat(RiskEngine.failed(POLICY, RealmRiskSettings.FailMode.OPEN).level()).isEqualTo(RiskLevel.LOW);
+        assertThat(RiskEngine.failed(POLICY, RealmRiskSettings.FailMode.CLOSED).level()).isEqualTo(RiskLevel.HIGH);
+        assertThat(RiskEngine.failed(POLICY, RealmRiskSettings.FailMode.OPEN).reasons()).containsExactly("engine_error");
     }
 
     @Test
@@ -77,7 +77,7 @@ class RiskEngineTest {
         assertThat(RiskEngine.guardEnrollment(POLICY, medium, false)).isSameAs(medium);
         RiskAssessment low = assess(POLICY, signal("a", 10, Finding.of(1, "new_network")));
         assertThat(RiskEngine.guardEnrollment(POLICY, low, true)).as("an ordinary login may enrol").isSameAs(low);
-        assertThat(RiskEngine.guardEnrollment(new RiskPolicy(40, 70, true, false), medium, true).enforcedLevel())
+        assertThat(RiskEngine.guardEnrollment(new RiskPolicy(40, 70, true), medium, true).enforcedLevel())
                 .as("shadow mode enforces nothing").isEqualTo(RiskLevel.LOW);
     }
 

@@ -39,7 +39,7 @@ public class RiskEvaluationBenchmark {
     private Map<String, String> config;
     private LoginAttempt usual;
     private LoginAttempt faraway;
-    private final RiskPolicy policy = new RiskPolicy(40, 70, false, false);
+    private final RiskPolicy policy = new RiskPolicy(40, 70, false);
 
     @Setup
     public void setUp() {

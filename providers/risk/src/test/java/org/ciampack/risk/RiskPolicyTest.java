@@ -10,9 +10,9 @@ class RiskPolicyTest {
     @Test
     void readsTheAdminsSettings() {
         RiskPolicy policy = RiskPolicy.from(Map.of("medium-threshold", "30", "high-threshold", "80",
-                "shadow-mode", "true", "on-error", "closed"));
+                "shadow-mode", "true"));
 
-        assertThat(policy).isEqualTo(new RiskPolicy(30, 80, true, true));
+        assertThat(policy).isEqualTo(new RiskPolicy(30, 80, true));
         assertThat(policy.levelOf(29)).isEqualTo(RiskLevel.LOW);
         assertThat(policy.levelOf(30)).isEqualTo(RiskLevel.MEDIUM);
         assertThat(policy.levelOf(80)).isEqualTo(RiskLevel.HIGH);
@@ -20,10 +20,10 @@ class RiskPolicyTest {
 
     @Test
     void unsetOrInvalidSettingsFallBackToSafeDefaults() {
-        assertThat(RiskPolicy.from(Map.of())).isEqualTo(new RiskPolicy(40, 70, false, false));
-        assertThat(RiskPolicy.from(Map.of("medium-threshold", "abc", "high-threshold", "70"))).isEqualTo(new RiskPolicy(40, 70, false, false));
-        assertThat(RiskPolicy.from(Map.of("medium-threshold", "90", "high-threshold", "50"))).isEqualTo(new RiskPolicy(40, 70, false, false));
-        assertThat(RiskPolicy.from(Map.of("medium-threshold", "0", "high-threshold", "500"))).isEqualTo(new RiskPolicy(40, 70, false, false));
+        assertThat(RiskPolicy.from(Map.of())).isEqualTo(new RiskPolicy(40, 70, false));
+        assertThat(RiskPolicy.from(Map.of("medium-threshold", "abc", "high-threshold", "70"))).isEqualTo(new RiskPolicy(40, 70, false));
+        assertThat(RiskPolicy.from(Map.of("medium-threshold", "90", "high-threshold", "50"))).isEqualTo(new RiskPolicy(40, 70, false));
+        assertThat(RiskPolicy.from(Map.of("medium-threshold", "0", "high-threshold", "500"))).isEqualTo(new RiskPolicy(40, 70, false));
     }
 
     @Test

@@ -17,9 +17,10 @@ class KnownDeviceTest {
                 login(now.minusSeconds(120), "phone", "Berlin", "DE"),
                 login(now.minusSeconds(180), null, "Berlin", "DE"));
 
-        assertThat(KnownDevice.of(history)).containsExactly(
-                new KnownDevice("phone", "Chrome", "Sydney", "AU", now.toEpochMilli(), 2),
-                new KnownDevice("laptop", "Chrome", "Berlin", "DE", now.minusSeconds(60).toEpochMilli(), 1));
+        assertThat(KnownDevice.of(history, "laptop")).containsExactly(
+                new KnownDevice("phone", "Chrome", "Sydney", "AU", now.toEpochMilli(), 2, false),
+                new KnownDevice("laptop", "Chrome", "Berlin", "DE", now.minusSeconds(60).toEpochMilli(), 1, true));
+        assertThat(KnownDevice.of(history, null)).noneMatch(KnownDevice::current);
     }
 
     private static PastLogin login(Instant time, String device, String city, String country) {
