@@ -28,7 +28,7 @@ class ThemePackagingTest {
         JsonNode themes = new ObjectMapper().readTree(resource("META-INF/keycloak-themes.json")).get("themes");
         assertThat(themes).hasSize(1);
         assertThat(themes.get(0).get("name").asText()).isEqualTo("ciam");
-        assertThat(themes.get(0).get("types").toString()).contains("login").contains("email");
+        assertThat(themes.get(0).get("types").toString()).contains("login").contains("account").contains("email");
     }
 
     @Test
@@ -80,6 +80,42 @@ class ThemePackagingTest {
             messages.load(in);
         }
         assertThat(messages.getProperty("loginTitleHtml")).contains("kc-logo-text").contains("{0}");
+    }
+
+    @Test
+    void accountThemeAddsTheKnownDevicesPageWithItsModuleAndTexts() throws IOException {
+        assertThat(themeProperties("account").getProperty("parent")).isEqualTo("keycloak.v3");
+        String base = "theme/ciam/account/resources";
+        JsonNode security = null;
+        for (JsonNode entry : new ObjectMapper().readTree(resource(base + "/content.json"))) {
+            if ("accountSecurity".equals(entry.path("label").asText())) {
+                security = entry.get("children");
+            }
+        }
+        assertThat(security).as("the console's Account security group is kept").isNotNull();
+        JsonNode page = null;
+        for (JsonNode entry : security) {
+            if (entry.has("modulePath")) {
+                page = entry;
+            }
+        }
+        assertThat(page).as("a module page under Account security").isNotNull();
+        assertThat(page.get("path").asText()).as("26.7 loads modules only on the :componentId route")
+                .isEqualTo("content/:componentId");
+        assertThat(exists(base + page.get("modulePath").asText())).isTrue();
+
+        Properties messages = new Properties();
+        try (InputStream in = resource("theme/ciam/account/messages/messages_en.properties")) {
+            messages.load(in);
+        }
+        assertThat(messages).containsKey(page.get("label").asText());
+        Matcher keys = Pattern.compile("\\b(ciam[A-Z]\\w+)\\b").matcher(text(base + page.get("modulePath").asText()));
+        int used = 0;
+        while (keys.find()) {
+            assertThat(messages).as("message used by the page").containsKey(keys.group(1));
+            used++;
+        }
+        assertThat(used).isPositive();
     }
 
     private static Properties themeProperties(String type) {

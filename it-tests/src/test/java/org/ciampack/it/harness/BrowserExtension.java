@@ -30,7 +30,8 @@ public final class BrowserExtension implements ParameterResolver, TestExecutionE
         Browser browser = context.getStore(NAMESPACE).get(Browser.class, Browser.class);
         if (browser != null) {
             try {
-                System.err.println("[ciam-it] page at failure: " + browser.currentUrl() + " -> " + browser.capture("FAILED"));
+                System.err.println("[ciam-it] page at failure: " + browser.currentUrl() + " -> " + browser.capture("FAILED")
+                        + "\n[ciam-it] its console:\n" + browser.console());
             } catch (RuntimeException e) {
                 failure.addSuppressed(e);
             }

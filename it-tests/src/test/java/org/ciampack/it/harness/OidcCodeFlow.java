@@ -149,6 +149,13 @@ public final class OidcCodeFlow {
         throw new AssertionError("too many redirects from " + response.uri());
     }
 
+    /** Sends any request from this browser, its cookies and headers included (e.g. a page's own fetch call). */
+    public HttpResponse<String> send(String method, URI uri, Map<String, String> extraHeaders) {
+        HttpRequest.Builder request = browserRequest(uri).method(method, HttpRequest.BodyPublishers.noBody());
+        extraHeaders.forEach(request::header);
+        return Http.send(client, request.build());
+    }
+
     /** Whether the page holds the form with this id (e.g. kc-otp-login-form). */
     public static boolean hasForm(HttpResponse<String> page, String formId) {
         return page.body().contains("id=\"" + formId + "\"");
