@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +46,40 @@ public final class LocalKeycloak implements ServerUnderTest {
         this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
     }
 
+    /** The suite's shared server: the prepared distribution, the demo GeoIP databases and the bad-address file. */
     static LocalKeycloak start() {
-        Path home = Settings.existingPath("ciam.it.keycloak.home");
+        Path geoIp = Settings.output().resolve("geoip");
+        try {
+            DemoGeoIpDatabases.write(geoIp);
+            Path badAddresses = Files.writeString(geoIp.resolve("bad-addresses.txt"),
+                    "# what an operator's cron job would fetch, e.g. Tor exit nodes\n" + BAD_ADDRESS + "\n");
+            return start(Settings.existingPath("ciam.it.keycloak.home"), "keycloak", List.of(
+                    "--spi-ciam-risk-signal--ip-reputation--deny-list-file=" + badAddresses,
+                    "--spi-ciam-geoip--maxmind--city-database=" + geoIp.resolve(DemoGeoIpDatabases.CITY),
+                    "--spi-ciam-geoip--maxmind--asn-database=" + geoIp.resolve(DemoGeoIpDatabases.ASN),
+                    "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A second server beside the shared one, for tests of other server options (e.g. no GeoIP database): a copy of
+     * the prepared distribution under target/, its own database, ports and mail catcher. The caller closes it.
+     */
+    public static LocalKeycloak startSeparate(String name, List<String> serverOptions) {
+        Path prepared = Settings.existingPath("ciam.it.keycloak.home");
+        Path home = Settings.output().resolve("servers").resolve(name);
+        try {
+            deleteRecursively(home);
+            copyRecursively(prepared, home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return start(home, name, serverOptions);
+    }
+
+    private static LocalKeycloak start(Path home, String name, List<String> serverOptions) {
         Path greenmail = Settings.existingPath("ciam.it.greenmail.jar");
         Path logs = Settings.output().resolve("server-logs");
         int httpPort = freePort();
@@ -55,33 +88,27 @@ public final class LocalKeycloak implements ServerUnderTest {
         int mailApiPort = freePort();
 
         LocalKeycloak server = new LocalKeycloak(URI.create("http://localhost:" + httpPort),
-                URI.create("http://localhost:" + managementPort), logs.resolve("keycloak.log"),
+                URI.create("http://localhost:" + managementPort), logs.resolve(name + ".log"),
                 new Mailbox(URI.create("http://127.0.0.1:" + mailApiPort)));
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-keycloak"));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-" + name));
         try {
             Files.createDirectories(logs);
             deleteRecursively(home.resolve("data/h2")); // every run starts from the demo realm as committed
-            Path geoIp = Settings.output().resolve("geoip");
-            DemoGeoIpDatabases.write(geoIp);
-            Path badAddresses = Files.writeString(geoIp.resolve("bad-addresses.txt"),
-                    "# what an operator's cron job would fetch, e.g. Tor exit nodes\n" + BAD_ADDRESS + "\n");
             server.processes.add(new ProcessBuilder(javaCommand(),
                     "-Dgreenmail.smtp.hostname=127.0.0.1", "-Dgreenmail.smtp.port=" + smtpPort,
                     "-Dgreenmail.api.hostname=127.0.0.1", "-Dgreenmail.api.port=" + mailApiPort,
                     "-Dgreenmail.auth.disabled", "-jar", greenmail.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(logs.resolve("greenmail.log").toFile())
+                    .redirectOutput(logs.resolve(name + "-greenmail.log").toFile())
                     .start());
 
-            ProcessBuilder keycloak = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
+            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
                     "--metrics-enabled=true",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
-                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1",
-                    "--spi-ciam-risk-signal--ip-reputation--deny-list-file=" + badAddresses,
-                    "--spi-ciam-geoip--maxmind--city-database=" + geoIp.resolve(DemoGeoIpDatabases.CITY),
-                    "--spi-ciam-geoip--maxmind--asn-database=" + geoIp.resolve(DemoGeoIpDatabases.ASN),
-                    "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP))
+                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1"));
+            command.addAll(serverOptions);
+            ProcessBuilder keycloak = new ProcessBuilder(command)
                     .directory(home.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(server.log.toFile());
@@ -94,7 +121,7 @@ public final class LocalKeycloak implements ServerUnderTest {
             Instant started = Instant.now();
             server.processes.add(keycloak.start());
             server.awaitReady(started);
-            System.out.printf("[ciam-it] Keycloak up at %s after %d s (log: %s)%n", server.baseUrl,
+            System.out.printf("[ciam-it] %s up at %s after %d s (log: %s)%n", name, server.baseUrl,
                     Duration.between(started, Instant.now()).toSeconds(), server.log);
             return server;
         } catch (IOException | RuntimeException e) {
@@ -194,6 +221,19 @@ public final class LocalKeycloak implements ServerUnderTest {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The suite's settings, passed by Maven as system properties (see it-tests/pom.xml). */
-final class Settings {
+public final class Settings {
 
     private Settings() {
     }
@@ -30,7 +30,7 @@ final class Settings {
         return path;
     }
 
-    static Path output() {
+    public static Path output() {
         return Path.of(System.getProperty("ciam.it.output", "target")).toAbsolutePath().normalize();
     }
 }
