@@ -48,6 +48,7 @@ class DemoRealmTest {
         assertThat(realm.getRealm()).isEqualTo("acme");
         assertThat(realm.getLoginTheme()).isEqualTo("ciam");
         assertThat(realm.getEmailTheme()).isEqualTo("ciam");
+        assertThat(realm.getAccountTheme()).as("the console with Known devices").isEqualTo("ciam");
         assertThat(realm.getSslRequired()).as("TLS for external clients unless the local server relaxes it")
                 .isEqualTo("${CIAM_SSL_REQUIRED:external}");
         assertThat(realm.isRegistrationAllowed()).isTrue();
@@ -56,6 +57,11 @@ class DemoRealmTest {
         assertThat(realm.isResetPasswordAllowed()).isTrue();
         assertThat(realm.isBruteForceProtected()).isTrue();
         assertThat(realm.getWebAuthnPolicyPasswordlessPasskeysEnabled()).isTrue();
+    }
+
+    @Test
+    void aFailingRiskEngineLetsCustomersIn() {
+        assertThat(realm.getAttributes()).containsEntry("ciam.risk.onError", "open");
     }
 
     @Test

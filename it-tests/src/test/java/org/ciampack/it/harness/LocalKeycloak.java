@@ -106,7 +106,7 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
                     "--metrics-enabled=true",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
-                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1,::1"));
+                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128"));
             command.addAll(serverOptions);
             ProcessBuilder keycloak = new ProcessBuilder(command)
                     .directory(home.toFile())
@@ -158,6 +158,19 @@ public final class LocalKeycloak implements ServerUnderTest {
     @Override
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    @Override
+    public long openFiles() {
+        Process kcSh = processes.get(1); // kc.sh execs the JVM, or starts it as a child
+        ProcessHandle jvm = Stream.concat(Stream.of(kcSh.toHandle()), kcSh.descendants())
+                .filter(p -> p.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no Keycloak JVM from kc.sh"));
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc", String.valueOf(jvm.pid()), "fd"))) {
+            return descriptors.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -21,6 +21,11 @@ public interface ServerUnderTest extends AutoCloseable {
                 + "test 'local-distribution'");
     }
 
+    /** How many files and sockets the server process holds open (Linux). */
+    default long openFiles() {
+        throw new UnsupportedOperationException("only for a server this suite started; tag the test 'local-distribution'");
+    }
+
     /** The last lines of the server's log, or a note saying where it is when the suite cannot see it. */
     String logTail(int lines);
 
