@@ -33,18 +33,9 @@ public final class AdminApi {
         return Http.json(response.body());
     }
 
+    /** Calls Keycloak's admin API, {@code path} below {@code /admin}. */
     public HttpResponse<String> send(String method, String path, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/admin" + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token())
-                .header("Accept", "application/json");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-        }
-        return Http.send(request.build());
+        return sendAsAdmin(method, URI.create(baseUrl + "/admin" + path), body);
     }
 
     /** POSTs JSON to any URL of the server (e.g. an extension's REST resource) with the admin's bearer token. */
@@ -56,7 +47,8 @@ public final class AdminApi {
     public HttpResponse<String> sendAsAdmin(String method, URI uri, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token());
+                .header("Authorization", "Bearer " + token())
+                .header("Accept", "application/json");
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -1,5 +1,6 @@
 package org.ciampack.risk;
 
+import jakarta.ws.rs.core.Cookie;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -37,7 +38,7 @@ public final class DeviceCookie {
 
     /** The device id from the current request's cookie, when it is intact and from this realm; null otherwise. */
     public static String fromRequest(KeycloakSession session, RealmModel realm) {
-        jakarta.ws.rs.core.Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
+        Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
         return cookie == null ? null : deviceId(cookie.getValue(), realm.getId(), RealmSecret.of(session, realm));
     }
 

@@ -42,12 +42,12 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
                     context.getConnection().getRemoteAddr(), userAgent, knownDevice), context.getUser());
         } catch (RuntimeException e) {
-            RealmRiskSettings.FailMode onError = RealmRiskSettings.of(context.getRealm()).onError();
+            RealmRiskSettings realmSettings = RealmRiskSettings.of(context.getRealm());
             LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (fail-%s): %s",
-                    context.getRealm().getName(), onError == RealmRiskSettings.FailMode.CLOSED ? "high" : "low",
-                    onError.id(), e.toString());
+                    context.getRealm().getName(), realmSettings.failClosed() ? "high" : "low",
+                    realmSettings.onError().id(), e.toString());
             RiskMetrics.engineError(context.getRealm());
-            assessment = RiskEngine.failed(policy, onError);
+            assessment = RiskEngine.failed(policy, realmSettings.onError());
         }
         RiskMetrics.assessed(context.getRealm(), assessment);
         record(context, assessment, deviceId);

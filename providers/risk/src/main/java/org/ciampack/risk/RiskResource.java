@@ -60,6 +60,8 @@ import org.keycloak.services.resource.RealmResourceProvider;
 final class RiskResource implements RealmResourceProvider {
 
     private static final String[] SELF_SERVICE_METHODS = {"GET", "DELETE"};
+    /** The settings' JSON key for {@link RealmRiskSettings#onError()}. */
+    private static final String ON_ERROR = "onError";
     /** Rows read to list devices: far more than the history keeps, so every kept row is seen. */
     private static final int DEVICE_HISTORY = 1000;
 
@@ -226,8 +228,6 @@ final class RiskResource implements RealmResourceProvider {
                 .success();
         return Response.ok(representation(updated)).build();
     }
-
-    private static final String ON_ERROR = "onError";
 
     private static Map<String, Object> representation(RealmRiskSettings settings) {
         return Map.of(ON_ERROR, settings.onError().id());
