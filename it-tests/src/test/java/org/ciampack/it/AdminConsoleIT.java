@@ -28,7 +28,7 @@ class AdminConsoleIT {
 
         browser.await(By.linkText("ciam browser")).click();
         browser.until(driver -> driver.getPageSource().contains("CIAM risk assessment"));
-        browser.until(driver -> driver.getPageSource().contains("CIAM condition - risk level"));
+        browser.until(driver -> driver.getPageSource().contains("Condition - CIAM risk level"));
         // The pack's part of the flow in view: from the risk step down.
         ((JavascriptExecutor) browser.driver()).executeScript(
                 "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
@@ -39,5 +39,13 @@ class AdminConsoleIT {
 
         String page = browser.driver().getPageSource();
         assertThat(page).contains("CIAM e-mail code").contains("ciam deny high risk").contains("ciam step-up medium risk");
+        // Badged as a condition, like Keycloak's own, not as a step.
+        Object row = ((JavascriptExecutor) browser.driver()).executeScript(
+                "const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);"
+                + "while (walker.nextNode()) {"
+                + "  if (walker.currentNode.nodeValue.includes('Condition - CIAM risk level')) {"
+                + "    return walker.currentNode.parentElement.closest('tr').innerText; } }"
+                + "return null;");
+        assertThat(String.valueOf(row).strip()).startsWith("condition");
     }
 }

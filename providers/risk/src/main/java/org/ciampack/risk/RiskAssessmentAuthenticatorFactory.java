@@ -42,7 +42,7 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
     @Override
     public String getHelpText() {
         return "Scores the login 0-100 from the signals below and records score, level (low, medium, high) and reasons "
-                + "in the login events. Gate later steps with 'CIAM condition - risk level'.";
+                + "in the login events. Gate later steps with 'Condition - CIAM risk level'.";
     }
 
     @Override

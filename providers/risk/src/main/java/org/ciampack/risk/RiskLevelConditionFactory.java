@@ -9,7 +9,10 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
-/** "CIAM condition - risk level": runs a conditional sub-flow (step-up, deny) from a given risk level up. */
+/**
+ * "Condition - CIAM risk level": runs a conditional sub-flow (step-up, deny) from a given risk level up. The name
+ * starts with "Condition - " because Keycloak's admin console offers conditions (and badges them) by that prefix.
+ */
 public final class RiskLevelConditionFactory implements ConditionalAuthenticatorFactory {
 
     public static final String ID = "ciam-condition-risk-level";
@@ -26,7 +29,7 @@ public final class RiskLevelConditionFactory implements ConditionalAuthenticator
 
     @Override
     public String getDisplayType() {
-        return "CIAM condition - risk level";
+        return "Condition - CIAM risk level";
     }
 
     @Override
