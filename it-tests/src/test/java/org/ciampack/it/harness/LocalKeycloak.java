@@ -37,6 +37,8 @@ public final class LocalKeycloak implements ServerUnderTest {
     private final Mailbox mailbox;
     private final AdminApi admin;
     private final List<Process> processes = new ArrayList<>();
+    private List<String> command;
+    private Path home;
 
     private LocalKeycloak(URI baseUrl, URI managementUrl, Path log, Mailbox mailbox) {
         this.baseUrl = baseUrl;
@@ -44,6 +46,25 @@ public final class LocalKeycloak implements ServerUnderTest {
         this.log = log;
         this.mailbox = mailbox;
         this.admin = new AdminApi(baseUrl, ADMIN_USER, ADMIN_PASSWORD);
+    }
+
+    /**
+     * The files vault every server of the suite reads ({@code --vault=file}): a secret {@code key} of realm
+     * {@code acme} is the file {@code acme_key}. Tests write their routes' secrets here.
+     */
+    public static Path vault() {
+        Path vault = Settings.output().resolve("vault");
+        try {
+            Files.createDirectories(vault);
+            if (!Files.exists(vault.resolve("acme_export-webhook-secret"))) {
+                // the demo realm's routes read these two
+                Files.writeString(vault.resolve("acme_export-webhook-secret"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+                Files.writeString(vault.resolve("acme_export-hash-key"), "demo-hash-key-for-tests-only");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return vault;
     }
 
     /** The suite's shared server: the prepared distribution, the demo GeoIP databases and the bad-address file. */
@@ -106,28 +127,62 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
                     "--metrics-enabled=true",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
-                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128"));
+                    "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128",
+                    // export routes' secrets, and the test CA that the syslog receiver's certificate is issued by
+                    "--vault=file", "--vault-dir=" + vault(),
+                    "--truststore-paths=" + TestCertificates.ensure().caCertificate()));
             command.addAll(serverOptions);
-            ProcessBuilder keycloak = new ProcessBuilder(command)
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(server.log.toFile());
-            keycloak.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
-            keycloak.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
-            keycloak.environment().put("CIAM_SMTP_HOST", "127.0.0.1");
-            keycloak.environment().put("CIAM_SMTP_PORT", String.valueOf(smtpPort));
-            keycloak.environment().put("CIAM_SSL_REQUIRED", "none"); // plain HTTP, clients "from elsewhere"
-            keycloak.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Instant started = Instant.now();
-            server.processes.add(keycloak.start());
-            server.awaitReady(started);
-            System.out.printf("[ciam-it] %s up at %s after %d s (log: %s)%n", name, server.baseUrl,
-                    Duration.between(started, Instant.now()).toSeconds(), server.log);
+            server.command = command;
+            server.home = home;
+            Files.deleteIfExists(server.log);
+            server.smtpPort = smtpPort;
+            server.launch(name);
             return server;
         } catch (IOException | RuntimeException e) {
             String tail = server.logTail(60);
             server.close();
             throw new IllegalStateException("Keycloak did not start: " + e.getMessage() + "\n" + tail, e);
+        }
+    }
+
+    private int smtpPort;
+
+    private void launch(String name) throws IOException {
+        ProcessBuilder keycloak = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        keycloak.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", ADMIN_USER);
+        keycloak.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        keycloak.environment().put("CIAM_SMTP_HOST", "127.0.0.1");
+        keycloak.environment().put("CIAM_SMTP_PORT", String.valueOf(smtpPort));
+        keycloak.environment().put("CIAM_SSL_REQUIRED", "none"); // plain HTTP, clients "from elsewhere"
+        keycloak.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Instant started = Instant.now();
+        processes.add(1, keycloak.start());
+        awaitReady(started);
+        System.out.printf("[ciam-it] %s up at %s after %d s (log: %s)%n", name, baseUrl,
+                Duration.between(started, Instant.now()).toSeconds(), log);
+    }
+
+    /** Kills the Keycloak JVM with SIGKILL, as a crash or an OOM killer would: no shutdown hook runs. */
+    public synchronized void kill() {
+        Process kcSh = processes.remove(1);
+        kcSh.descendants().forEach(ProcessHandle::destroyForcibly);
+        kcSh.destroyForcibly();
+        try {
+            kcSh.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts Keycloak again after {@link #kill()}, on the same ports and the same database. */
+    public synchronized void restart(String name) {
+        try {
+            launch(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -21,7 +21,7 @@ public final class Settings {
         return System.getProperty(name, "").trim();
     }
 
-    static Path existingPath(String name) {
+    public static Path existingPath(String name) {
         Path path = Path.of(required(name)).toAbsolutePath().normalize();
         if (!Files.exists(path)) {
             throw new IllegalStateException(name + " points at " + path + ", which does not exist; "

@@ -1,0 +1,120 @@
+package org.ciampack.it.export;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.function.Predicate;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.ServerUnderTest;
+
+/** The export's admin API as tests use it: routes of the demo realm, their backlog and dead events. */
+final class ExportRoutes {
+
+    private final ServerUnderTest server;
+    private final AdminApi admin;
+
+    ExportRoutes(ServerUnderTest server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+    }
+
+    URI url(String path) {
+        return URI.create(server.realmUrl("acme") + "/ciam-export/" + path);
+    }
+
+    HttpResponse<String> put(String name, JsonNode definition) {
+        return admin.sendAsAdmin("PUT", url("routes/" + name), definition);
+    }
+
+    void create(String name, JsonNode definition) {
+        HttpResponse<String> response = put(name, definition);
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
+            throw new AssertionError("route " + name + " not saved: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    void remove(String name) {
+        admin.sendAsAdmin("DELETE", url("routes/" + name), null);
+    }
+
+    JsonNode post(String path) {
+        HttpResponse<String> response = admin.sendAsAdmin("POST", url(path), null);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return Http.json(response.body());
+    }
+
+    JsonNode get(String path) {
+        HttpResponse<String> response = admin.sendAsAdmin("GET", url(path), null);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return Http.json(response.body());
+    }
+
+    JsonNode backlogOf(String route) {
+        for (JsonNode entry : get("backlog").path("routes")) {
+            if (entry.path("route").asText().equals(route)) {
+                return entry;
+            }
+        }
+        throw new AssertionError("route " + route + " not in the backlog");
+    }
+
+    /** Waits until the route's backlog entry satisfies {@code condition}. */
+    JsonNode awaitBacklog(String route, Predicate<JsonNode> condition, Duration timeout, String what) {
+        Instant until = Instant.now().plus(timeout);
+        JsonNode last = null;
+        while (Instant.now().isBefore(until)) {
+            last = backlogOf(route);
+            if (condition.test(last)) {
+                return last;
+            }
+            WebhookReceiver.sleep(250);
+        }
+        throw new AssertionError(what + " not reached within " + timeout.toSeconds() + " s; backlog: " + last);
+    }
+
+    /** A new Standard Webhooks secret, written to the suite's vault as {@code acme_<key>}; returns the secret. */
+    static String vaultSecret(String key) {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = "whsec_" + Base64.getEncoder().encodeToString(bytes);
+        vault(key, secret);
+        return secret;
+    }
+
+    static void vault(String key, String value) {
+        try {
+            Files.writeString(LocalKeycloak.vault().resolve("acme_" + key), value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ObjectNode webhookRoute(URI url, String secretKey) {
+        ObjectNode route = Http.JSON.createObjectNode();
+        route.put("sink", "webhook");
+        ObjectNode settings = route.putObject("settings");
+        settings.put("url", url.toString());
+        settings.put("secret", "${vault." + secretKey + "}");
+        settings.put("connectTimeoutMs", 1000);
+        settings.put("readTimeoutMs", 2000);
+        ObjectNode retry = route.putObject("retry");
+        retry.put("maxAttempts", 50);
+        retry.put("initialDelaySeconds", 1);
+        retry.put("maxDelaySeconds", 2);
+        return route;
+    }
+}

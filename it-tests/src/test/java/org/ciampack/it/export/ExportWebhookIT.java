@@ -1,0 +1,245 @@
+package org.ciampack.it.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events reach a real HTTP receiver as signed CloudEvents: a login, a failed login, a registration, a profile
+ * update and an admin change, each checked by the reference Standard Webhooks implementation; a PII route sends
+ * only keyed hashes of e-mail and IP; the route API is for event admins only.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class ExportWebhookIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Duration ARRIVAL = Duration.ofSeconds(30);
+
+    private ServerUnderTest server;
+    private AdminApi admin;
+    private ExportRoutes routes;
+    private WebhookReceiver receiver;
+    private String route;
+    private String secretKey;
+    private String secret;
+
+    @BeforeEach
+    void routeToAReceiver(ServerUnderTest server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        routes = new ExportRoutes(server, admin);
+        receiver = WebhookReceiver.start();
+        route = "it-webhook-" + UUID.randomUUID().toString().substring(0, 8);
+        secretKey = route + "-secret";
+        secret = ExportRoutes.vaultSecret(secretKey);
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/events"), secretKey);
+        ObjectNode events = definition.putObject("events");
+        events.putArray("user").add("LOGIN").add("LOGIN_ERROR").add("REGISTER").add("UPDATE_PROFILE");
+        events.putArray("admin").add("USER.*");
+        routes.create(route, definition);
+    }
+
+    @AfterEach
+    void removeRoute() {
+        routes.remove(route);
+        receiver.close();
+    }
+
+    @Test
+    void loginFailedLoginRegistrationProfileUpdateAndAdminChangeArriveSignedAsCloudEvents() {
+        String email = "export-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+
+        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        web.signIn(Attempt.fresh(), email, PASSWORD);
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).submitLogin(Attempt.fresh(), email, "wrong-password");
+
+        String newcomer = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        OidcCodeFlow registering = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        HttpResponse<String> form = registering.send("GET", URI.create(registering.authorizationUrl(Attempt.fresh())
+                .toString().replace("/openid-connect/auth?", "/openid-connect/registrations?")), Map.of());
+        assertThat(OidcCodeFlow.hasForm(form, "kc-register-form")).as("registration page").isTrue();
+        registering.submitForm(form, "kc-register-form", Map.of("email", newcomer));
+
+        ObjectNode update = Http.JSON.createObjectNode();
+        update.putArray("requiredActions").add("UPDATE_PROFILE");
+        assertThat(admin.send("PUT", "/realms/acme/users/" + userId, update).statusCode()).isEqualTo(204);
+        OidcCodeFlow updating = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        HttpResponse<String> profilePage = updating.follow(updating.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(profilePage, "kc-update-profile-form")).as("update profile page").isTrue();
+        updating.submitForm(profilePage, "kc-update-profile-form",
+                Map.of("email", email, "firstName", "Ada", "lastName", "Lovelace"));
+
+        JsonNode created = receiver.await(event -> isType(event, "admin.USER.CREATE")
+                && userId.equals(event.path("data").path("targetUser").path("id").asText()), ARRIVAL, "USER.CREATE");
+        JsonNode login = receiver.await(event -> isType(event, "user.LOGIN") && forUser(event, userId), ARRIVAL, "LOGIN");
+        JsonNode failed = receiver.await(event -> isType(event, "user.LOGIN_ERROR") && forUser(event, userId), ARRIVAL,
+                "LOGIN_ERROR");
+        JsonNode registered = receiver.await(event -> isType(event, "user.REGISTER")
+                && newcomer.equals(event.path("data").path("user").path("email").asText()), ARRIVAL, "REGISTER");
+        JsonNode changed = receiver.await(event -> isType(event, "admin.USER.UPDATE")
+                && userId.equals(event.path("data").path("targetUser").path("id").asText()), ARRIVAL, "USER.UPDATE");
+        JsonNode profile = receiver.await(event -> isType(event, "user.UPDATE_PROFILE") && forUser(event, userId),
+                ARRIVAL, "UPDATE_PROFILE");
+
+        for (JsonNode event : List.of(created, login, failed, registered, changed, profile)) {
+            assertThat(event.path("specversion").asText()).isEqualTo("1.0");
+            assertThat(event.path("source").asText()).isEqualTo("/realms/acme");
+            assertThat(event.path("id").asText()).isNotBlank();
+            assertThat(event.path("time").asText()).isNotBlank();
+            assertThat(event.path("data").path("updated_at").asText()).isNotBlank();
+        }
+        assertThat(failed.path("data").path("error").asText()).isEqualTo("invalid_user_credentials");
+        assertThat(login.path("data").path("user").path("email").asText()).isEqualTo(email);
+        assertThat(profile.path("data").path("user").path("firstName").asText()).isEqualTo("Ada");
+        assertThat(changed.path("data").path("auth").path("realmName").asText()).isEqualTo("master");
+
+        List<WebhookReceiver.Received> deliveries = receiver.received();
+        for (WebhookReceiver.Received delivery : deliveries) {
+            assertThat(delivery.header("webhook-id")).isEqualTo(delivery.json().path("id").asText());
+            assertThat(delivery.header("content-type")).isEqualTo("application/json");
+        }
+        assertThat(StandardWebhooksVerifier.verify(deliveries, secret)).as("verdicts of npm standardwebhooks")
+                .hasSize(deliveries.size()).containsOnly("ok");
+        WebhookReceiver.Received forged = new WebhookReceiver.Received(deliveries.get(0).at(), deliveries.get(0).path(),
+                deliveries.get(0).headers(), deliveries.get(0).body().replace("acme", "evil"));
+        assertThat(StandardWebhooksVerifier.verify(List.of(forged), secret)).as("a changed body fails").doesNotContain("ok");
+        assertThat(StandardWebhooksVerifier.verify(deliveries.subList(0, 1), ExportRoutes.vaultSecret(secretKey + "-other")))
+                .as("another secret fails").doesNotContain("ok");
+    }
+
+    @Test
+    void aPiiRouteSendsKeyedHashesOfEmailAndIpAndNoRawEmail() throws Exception {
+        String hashKey = "it-hash-key-" + UUID.randomUUID();
+        ExportRoutes.vault(route + "-hash", hashKey);
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/siem"), secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
+        ObjectNode pii = definition.putObject("pii");
+        pii.put("email", "hash");
+        pii.put("ipAddress", "hash");
+        pii.put("hashKey", "${vault." + route + "-hash}");
+        routes.create(route, definition);
+
+        String email = "Pii-" + UUID.randomUUID().toString().substring(0, 8) + "@Acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        String address = "198.51.100.23";
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", address)
+                .signIn(Attempt.fresh(), email, PASSWORD);
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", address)
+                .submitLogin(Attempt.fresh(), email, "wrong-password");
+
+        JsonNode login = receiver.await(event -> isType(event, "user.LOGIN") && forUser(event, userId), ARRIVAL, "LOGIN");
+        receiver.await(event -> isType(event, "user.LOGIN_ERROR") && forUser(event, userId), ARRIVAL, "LOGIN_ERROR");
+
+        String hashedEmail = hmac(hashKey, email.toLowerCase());
+        String hashedAddress = hmac(hashKey, address);
+        assertThat(login.path("data").path("user").path("email").asText()).isEqualTo(hashedEmail);
+        assertThat(login.path("data").path("ipAddress").asText()).isEqualTo(hashedAddress);
+        for (WebhookReceiver.Received delivery : receiver.received()) {
+            assertThat(delivery.body().toLowerCase()).as("raw e-mail anywhere in " + delivery.body())
+                    .doesNotContain(email.toLowerCase()).doesNotContain("@acme.test");
+            assertThat(delivery.body()).doesNotContain(address);
+        }
+        assertThat(receiver.received().toString()).contains(hashedEmail);
+    }
+
+    @Test
+    void routeEndpointsAreForEventAdminsOnly() {
+        String email = "viewer-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        admin.createUser("acme", email, PASSWORD, true);
+        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        String customer = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier())
+                .get("access_token").asText();
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/x"), secretKey);
+
+        assertThat(call("GET", "routes", customer, null).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "backlog", customer, null).statusCode()).isEqualTo(403);
+        assertThat(call("PUT", "routes/stolen", customer, definition).statusCode()).isEqualTo(403);
+        assertThat(call("DELETE", "routes/" + route, customer, null).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "routes/" + route + "/test", customer, null).statusCode()).isEqualTo(403);
+        assertThat(call("POST", "routes/" + route + "/dead/replay", customer, null).statusCode()).isEqualTo(403);
+        assertThat(call("GET", "routes", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("PUT", "routes/stolen", "not.a.token", definition).statusCode()).isEqualTo(401);
+        assertThat(routes.get("routes").findValuesAsText("name")).contains(route).doesNotContain("stolen");
+    }
+
+    @Test
+    void aRouteWithProblemsIsRefusedWithSentencesAndATestDeliveryReportsTheAnswer() {
+        ObjectNode broken = Http.JSON.createObjectNode().put("sink", "webhook");
+        broken.putObject("settings").put("url", "ftp://crm.example.com/in");
+        broken.putObject("events").putArray("user").add("not a type");
+        HttpResponse<String> refused = routes.put("it-broken", broken);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(Http.json(refused.body()).path("problems").toString())
+                .contains("settings.url: malformed url").contains("settings.secret is missing")
+                .contains("'not a type' is not an event type");
+
+        JsonNode report = routes.post("routes/" + route + "/test");
+        assertThat(report.path("delivered").asBoolean()).isTrue();
+        assertThat(report.path("detail").asText()).startsWith("HTTP 200");
+        receiver.await(event -> event.path("id").asText().equals(report.path("eventId").asText()), ARRIVAL, "test event");
+
+        receiver.answering(400);
+        JsonNode rejected = routes.post("routes/" + route + "/test");
+        assertThat(rejected.path("delivered").asBoolean()).isFalse();
+        assertThat(rejected.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(rejected.path("detail").asText()).startsWith("HTTP 400");
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(routes.url(path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return Http.send(request.build());
+    }
+
+    static boolean isType(JsonNode event, String type) {
+        return event.path("type").asText().equals("org.ciampack.keycloak." + type);
+    }
+
+    static boolean forUser(JsonNode event, String userId) {
+        return userId.equals(event.path("data").path("userId").asText());
+    }
+
+    static String hmac(String key, String value) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static Set<String> ids(List<JsonNode> events) {
+        Set<String> ids = new HashSet<>();
+        events.forEach(event -> ids.add(event.path("id").asText()));
+        return ids;
+    }
+}

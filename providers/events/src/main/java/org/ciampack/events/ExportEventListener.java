@@ -1,0 +1,108 @@
+package org.ciampack.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ciampack.events.outbox.OutboxEntity;
+import org.ciampack.events.outbox.OutboxRecord;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.Event;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Writes each event into the outbox, in the transaction of the request that produced it (Keycloak calls
+ * listeners inside it; error events come in a transaction of their own). One insert, no network: the dispatcher
+ * delivers later, so a slow or absent receiver never slows or breaks a login.
+ */
+final class ExportEventListener implements EventListenerProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+
+    ExportEventListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        RealmModel realm = realm(event.getRealmId());
+        ObjectNode envelope = EventEnvelope.of(event);
+        if (realm != null && event.getUserId() != null) {
+            UserModel user = session.users().getUserById(realm, event.getUserId());
+            if (user != null) {
+                boolean whole = ProfileSnapshot.PROFILE_EVENTS.contains(event.getType().name());
+                ((ObjectNode) envelope.get("data")).set("user", ProfileSnapshot.of(session, realm, user, whole));
+            }
+        }
+        write(new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
+                event.getType().name(), event.getClientId(),
+                event.getUserId() != null ? event.getUserId() : envelope.get("id").asText(), event.getTime(),
+                text(envelope)));
+    }
+
+    @Override
+    public void onEvent(AdminEvent event, boolean includeRepresentation) {
+        ObjectNode envelope = EventEnvelope.of(event, includeRepresentation);
+        String targetUserId = targetUserId(event);
+        if (targetUserId != null) {
+            RealmModel realm = realm(event.getRealmId());
+            UserModel user = realm == null ? null : session.users().getUserById(realm, targetUserId);
+            ((ObjectNode) envelope.get("data")).set("targetUser", user != null
+                    ? ProfileSnapshot.of(session, realm, user, true)
+                    : JsonNodeFactory.instance.objectNode().put("id", targetUserId));
+        }
+        String type = envelope.path("data").path("type").asText();
+        write(new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.ADMIN, type,
+                event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null,
+                targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), text(envelope)));
+    }
+
+    /** The user an admin event is about: {@code users/<id>} and anything below it (role mappings, credentials). */
+    static String targetUserId(AdminEvent event) {
+        String path = event.getResourcePath();
+        if (path == null || !path.startsWith("users/")) {
+            return null;
+        }
+        if (event.getResourceType() != null && event.getResourceType() != ResourceType.USER
+                && event.getResourceType() != ResourceType.REALM_ROLE_MAPPING
+                && event.getResourceType() != ResourceType.CLIENT_ROLE_MAPPING
+                && event.getResourceType() != ResourceType.GROUP_MEMBERSHIP) {
+            return null;
+        }
+        String rest = path.substring("users/".length());
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        return id.isEmpty() || id.length() > 64 ? null : id;
+    }
+
+    private RealmModel realm(String realmId) {
+        RealmModel current = session.getContext().getRealm();
+        if (current != null && current.getId().equals(realmId)) {
+            return current;
+        }
+        return realmId == null ? null : session.realms().getRealm(realmId);
+    }
+
+    private void write(OutboxRecord record) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record));
+    }
+
+    private static String text(ObjectNode envelope) {
+        try {
+            return JSON.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,91 @@
+package org.ciampack.events;
+
+import jakarta.persistence.EntityManager;
+import java.util.List;
+import org.ciampack.events.dispatch.DispatcherSettings;
+import org.ciampack.events.dispatch.OutboxDispatcher;
+import org.keycloak.Config;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.PostMigrationEvent;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+
+/**
+ * Event listener {@code ciam-export}: turn it on in a realm's event settings and the realm's user and admin events
+ * go to its export routes, through the outbox, without ever touching a login. Also owns the node's dispatcher.
+ */
+public final class ExportEventListenerProviderFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "ciam-export";
+
+    private DispatcherSettings settings;
+    private OutboxDispatcher dispatcher;
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new ExportEventListener(session);
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        settings = DispatcherSettings.from(config);
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof PostMigrationEvent && settings.enabled() && dispatcher == null) {
+                dispatcher = new OutboxDispatcher(factory, settings);
+                dispatcher.start();
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+            }
+        });
+    }
+
+    /** A removed realm takes its events, deliveries and route state with it. */
+    private static void forgetRealm(KeycloakSession session, String realmId) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        for (String query : List.of("ciamDelivery.deleteRealm", "ciamOutbox.deleteRealm", "ciamRouteState.deleteRealm")) {
+            em.createNamedQuery(query).setParameter("realmId", realmId).executeUpdate();
+        }
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("dispatcher-enabled").type("boolean").defaultValue(true)
+                .helpText("Whether this node delivers exported events (the listener writes them either way).").add()
+                .property().name("dispatcher-threads").type("int").defaultValue(4)
+                .helpText("Routes this node delivers at the same time.").add()
+                .property().name("poll-interval-ms").type("int").defaultValue(1000)
+                .helpText("How often the dispatcher looks for new events when it is idle.").add()
+                .property().name("lease-seconds").type("int").defaultValue(30)
+                .helpText("How long a node holds a route; another node takes over a dead node's routes after it.").add()
+                .property().name("keep-delivered-days").type("int").defaultValue(7)
+                .helpText("Days delivered deliveries are kept (for the backlog view) before they are purged.").add()
+                .property().name("keep-dead-days").type("int").defaultValue(30)
+                .helpText("Days dead deliveries are kept for a replay before they are purged.").add()
+                .property().name("keep-events-days").type("int").defaultValue(7)
+                .helpText("Days exported events are kept for replays of a time range (back-fill of a new sink).").add()
+                .build();
+    }
+
+    @Override
+    public void close() {
+        if (dispatcher != null) {
+            dispatcher.stop();
+            dispatcher = null;
+        }
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}

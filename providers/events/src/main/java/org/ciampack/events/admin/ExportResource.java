@@ -1,0 +1,366 @@
+package org.ciampack.events.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ciampack.events.dispatch.TestDelivery;
+import org.ciampack.events.format.Formats;
+import org.ciampack.events.outbox.DeliveryEntity;
+import org.ciampack.events.outbox.ExportStore;
+import org.ciampack.events.outbox.RouteStateEntity;
+import org.ciampack.events.route.Route;
+import org.ciampack.events.route.RouteStore;
+import org.ciampack.events.sink.ExportSinkFactory;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.services.resource.RealmResourceProvider;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
+
+/**
+ * Admin API of the event export, {@code /realms/<realm>/ciam-export}: routes (list, read, create or replace,
+ * remove, test, pause, resume) and operations (backlog, dead events, replays). Reading needs the realm's
+ * {@code view-events} role, changing {@code manage-events}.
+ */
+public final class ExportResource implements RealmResourceProvider {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KeycloakSession session;
+
+    ExportResource(KeycloakSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public Object getResource() {
+        return this;
+    }
+
+    @GET
+    @Path("routes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> routes() {
+        RealmModel realm = viewer();
+        ExportStore store = new ExportStore(session);
+        List<Map<String, Object>> routes = new ArrayList<>();
+        RouteStore.routes(realm).values().forEach(route -> routes.add(representation(route, store.state(realm.getId(), route.name()))));
+        return routes;
+    }
+
+    @GET
+    @Path("routes/{name}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> route(@PathParam("name") String name) {
+        RealmModel realm = viewer();
+        return representation(existing(realm, name), new ExportStore(session).state(realm.getId(), name));
+    }
+
+    @PUT
+    @Path("routes/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response saveRoute(@PathParam("name") String name, JsonNode definition) {
+        AdminAuth admin = AdminCaller.authenticate(session);
+        RealmModel realm = session.getContext().getRealm();
+        AdminPermissions.evaluator(session, realm, admin).realm().requireManageEvents();
+        List<String> problems = new ArrayList<>();
+        Route route = Route.parse(name, definition, problems);
+        if (definition != null && definition.isObject()) {
+            problems.addAll(check(realm, definition));
+        }
+        if (!problems.isEmpty()) {
+            return Response.status(Response.Status.BAD_REQUEST)
+                    .entity(Map.of("error", "invalid route", "problems", problems)).build();
+        }
+        boolean created = RouteStore.route(realm, name) == null;
+        RouteStore.save(realm, route);
+        adminEvent(admin, realm, created ? OperationType.CREATE : OperationType.UPDATE, name, masked(route.definition()));
+        Map<String, Object> body = representation(route, new ExportStore(session).state(realm.getId(), name));
+        return (created ? Response.status(Response.Status.CREATED) : Response.ok()).entity(body).build();
+    }
+
+    /** What only the server knows: the sink is installed and accepts the settings, the format exists. */
+    private List<String> check(RealmModel realm, JsonNode definition) {
+        List<String> problems = new ArrayList<>();
+        String sinkId = definition.path("sink").asText("");
+        ExportSinkFactory sink = sinkId.isBlank() ? null : (ExportSinkFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(ExportSinkFactory.class, sinkId);
+        if (sink == null && !sinkId.isBlank()) {
+            problems.add("no sink '" + sinkId + "' is installed; installed: " + installedSinks());
+        } else if (sink != null) {
+            JsonNode settings = definition.path("settings");
+            problems.addAll(sink.validate(settings.isObject() ? (ObjectNode) settings : JSON.createObjectNode()));
+        }
+        String format = definition.path("format").asText(Route.defaultFormat(sinkId));
+        if (!Formats.NAMES.contains(format)) {
+            problems.add("format must be one of " + String.join(", ", Formats.NAMES));
+        }
+        if (definition.has("realms") && !org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+            problems.add("realms: only routes of the master realm may take other realms' events");
+        }
+        return problems;
+    }
+
+    private String installedSinks() {
+        List<String> ids = new ArrayList<>();
+        session.getKeycloakSessionFactory().getProviderFactoriesStream(ExportSinkFactory.class)
+                .forEach(factory -> ids.add(factory.getId()));
+        return String.join(", ", ids);
+    }
+
+    @DELETE
+    @Path("routes/{name}")
+    public Response removeRoute(@PathParam("name") String name) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        existing(realm, name);
+        RouteStore.remove(realm, name);
+        new ExportStore(session).forgetRoute(realm.getId(), name);
+        adminEvent(admin, realm, OperationType.DELETE, name, null);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("routes/{name}/test")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> test(@PathParam("name") String name) {
+        manager();
+        RealmModel realm = session.getContext().getRealm();
+        return TestDelivery.send(session, realm, existing(realm, name));
+    }
+
+    @POST
+    @Path("routes/{name}/pause")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> pause(@PathParam("name") String name) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        Route route = existing(realm, name);
+        RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
+        state.pause(System.currentTimeMillis(), "paused by " + admin.getUser().getUsername());
+        adminEvent(admin, realm, OperationType.ACTION, name + "/pause", null);
+        return representation(route, state);
+    }
+
+    @POST
+    @Path("routes/{name}/resume")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> resume(@PathParam("name") String name) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        Route route = existing(realm, name);
+        RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
+        state.resume();
+        adminEvent(admin, realm, OperationType.ACTION, name + "/resume", null);
+        return representation(route, state);
+    }
+
+    @GET
+    @Path("backlog")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> backlog() {
+        RealmModel realm = viewer();
+        ExportStore store = new ExportStore(session);
+        Map<String, Map<String, long[]>> figures = store.figures(realm.getId());
+        long now = System.currentTimeMillis();
+        List<Map<String, Object>> routes = new ArrayList<>();
+        for (Route route : RouteStore.routes(realm).values()) {
+            Map<String, long[]> byStatus = figures.getOrDefault(route.name(), Map.of());
+            long[] pending = byStatus.getOrDefault(DeliveryEntity.PENDING, new long[] {0, now});
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("route", route.name());
+            entry.put("sink", route.sink());
+            entry.put("pending", pending[0]);
+            entry.put("oldestPendingSeconds", pending[0] == 0 ? 0 : Math.max(0, (now - pending[1]) / 1000));
+            entry.put("dead", byStatus.getOrDefault(DeliveryEntity.DEAD, new long[] {0, 0})[0]);
+            entry.put("deliveredKept", byStatus.getOrDefault(DeliveryEntity.DELIVERED, new long[] {0, 0})[0]);
+            entry.put("state", state(store.state(realm.getId(), route.name())));
+            routes.add(entry);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("routes", routes);
+        body.put("notYetRouted", store.notFannedOut());
+        return body;
+    }
+
+    @GET
+    @Path("routes/{name}/dead")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> dead(@PathParam("name") String name, @QueryParam("first") Integer first,
+                                          @QueryParam("max") Integer max) {
+        RealmModel realm = viewer();
+        existing(realm, name);
+        List<Map<String, Object>> dead = new ArrayList<>();
+        for (DeliveryEntity delivery : new ExportStore(session).dead(realm.getId(), name,
+                first == null ? 0 : Math.max(0, first), max == null ? 100 : Math.min(Math.max(1, max), 1000))) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("eventId", delivery.getEventId());
+            entry.put("eventTime", Instant.ofEpochMilli(delivery.getEventTime()).toString());
+            entry.put("attempts", delivery.getAttempts());
+            entry.put("lastAttempt", delivery.getLastAttemptAt() == null ? null
+                    : Instant.ofEpochMilli(delivery.getLastAttemptAt()).toString());
+            entry.put("lastError", delivery.getLastError());
+            dead.add(entry);
+        }
+        return dead;
+    }
+
+    @POST
+    @Path("routes/{name}/dead/{eventId}/replay")
+    public Response replayOne(@PathParam("name") String name, @PathParam("eventId") String eventId) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        existing(realm, name);
+        if (!new ExportStore(session).replayDead(realm.getId(), name, eventId)) {
+            throw new NotFoundException("no dead event " + eventId + " on route " + name);
+        }
+        adminEvent(admin, realm, OperationType.ACTION, name + "/dead/" + eventId + "/replay", null);
+        return Response.ok(Map.of("replayed", 1)).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    @POST
+    @Path("routes/{name}/dead/replay")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Map<String, Object> replayAllDead(@PathParam("name") String name) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        existing(realm, name);
+        int replayed = new ExportStore(session).replayAllDead(realm.getId(), name);
+        adminEvent(admin, realm, OperationType.ACTION, name + "/dead/replay", null);
+        return Map.of("replayed", replayed);
+    }
+
+    /** Sends the events of a time range (ISO-8601 instants, {@code to} exclusive) to the route again: a back-fill. */
+    @POST
+    @Path("routes/{name}/replay")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response replayRange(@PathParam("name") String name, @QueryParam("from") String from,
+                                @QueryParam("to") String to) {
+        AdminAuth admin = manager();
+        RealmModel realm = session.getContext().getRealm();
+        Route route = existing(realm, name);
+        Instant start;
+        Instant end;
+        try {
+            start = Instant.parse(from);
+            end = to == null ? Instant.now() : Instant.parse(to);
+        } catch (DateTimeParseException | NullPointerException e) {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "from (and optionally to) must be ISO-8601 instants, e.g. 2026-11-01T00:00:00Z"))
+                    .build();
+        }
+        if (!end.isAfter(start)) {
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "to must be after from")).build();
+        }
+        List<String> realmIds = new ArrayList<>(List.of(realm.getId()));
+        if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+            session.realms().getRealmsStream()
+                    .filter(other -> route.coversRealm(true, realm.getId(), other.getId(), other.getName()))
+                    .forEach(other -> realmIds.add(other.getId()));
+        }
+        int queued = new ExportStore(session).replayRange(realm.getId(), name, realmIds, start.toEpochMilli(),
+                end.toEpochMilli(), route.events()::accepts);
+        adminEvent(admin, realm, OperationType.ACTION, name + "/replay", null);
+        return Response.ok(Map.of("queued", queued)).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private RealmModel viewer() {
+        RealmModel realm = session.getContext().getRealm();
+        AdminPermissions.evaluator(session, realm, AdminCaller.authenticate(session)).realm().requireViewEvents();
+        return realm;
+    }
+
+    private AdminAuth manager() {
+        AdminAuth admin = AdminCaller.authenticate(session);
+        AdminPermissions.evaluator(session, session.getContext().getRealm(), admin).realm().requireManageEvents();
+        return admin;
+    }
+
+    private static Route existing(RealmModel realm, String name) {
+        Route route = RouteStore.route(realm, name);
+        if (route == null) {
+            throw new NotFoundException("no export route " + name);
+        }
+        return route;
+    }
+
+    private static Map<String, Object> representation(Route route, RouteStateEntity state) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", route.name());
+        body.putAll(JSON.convertValue(masked(route.definition()), Map.class));
+        body.put("state", state(state));
+        return body;
+    }
+
+    /** Secrets written into a route as such (not as vault expressions) are never shown back. */
+    static ObjectNode masked(ObjectNode definition) {
+        ObjectNode copy = definition.deepCopy();
+        if (copy.get("settings") instanceof ObjectNode settings) {
+            for (String field : List.of("secret", "previousSecret", "token")) {
+                mask(settings, field);
+            }
+        }
+        if (copy.get("pii") instanceof ObjectNode pii) {
+            mask(pii, "hashKey");
+        }
+        return copy;
+    }
+
+    private static void mask(ObjectNode node, String field) {
+        String value = node.path(field).asText("");
+        if (!value.isEmpty() && !(value.startsWith("${vault.") && value.endsWith("}"))) {
+            node.put(field, "**********");
+        }
+    }
+
+    private static Map<String, Object> state(RouteStateEntity state) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("paused", state != null && state.isPaused());
+        if (state != null && state.isPaused()) {
+            body.put("pausedAt", Instant.ofEpochMilli(state.getPausedAt()).toString());
+            body.put("pauseReason", state.getPauseReason());
+        }
+        if (state != null && state.getFailingSince() != null) {
+            body.put("failingSince", Instant.ofEpochMilli(state.getFailingSince()).toString());
+        }
+        return body;
+    }
+
+    private void adminEvent(AdminAuth admin, RealmModel realm, OperationType operation, String path, ObjectNode representation) {
+        AdminEventBuilder event = new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
+                .resource(ResourceType.REALM)
+                .operation(operation)
+                .resourcePath(ExportResourceFactory.ID, "routes", path);
+        if (representation != null) {
+            event.representation(representation);
+        }
+        event.success();
+    }
+
+    @Override
+    public void close() {
+    }
+}

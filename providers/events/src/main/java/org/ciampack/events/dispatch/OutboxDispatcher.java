@@ -1,0 +1,238 @@
+package org.ciampack.events.dispatch;
+
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ciampack.events.outbox.RouteStateEntity;
+import org.ciampack.events.sink.ExportSinkFactory;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * The background side of the export, one per node. A ticker fans new outbox rows out to the routes, then starts a
+ * delivery round for every route whose lease this node holds (one node per route at a time, so each user's events
+ * stay in order across a cluster; a dead node's lease runs out and another node takes over), and now and then
+ * refreshes the backlog gauges and purges what is past its retention.
+ */
+public final class OutboxDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
+    private static final int FAN_OUT_BATCH = 500;
+    private static final int ROUND_LIMIT = 1000;
+    private static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
+    private static final Duration GAUGE_EVERY = Duration.ofSeconds(5);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+
+    private final KeycloakSessionFactory factory;
+    private final DispatcherSettings settings;
+    private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private final RouteRegistry registry = new RouteRegistry();
+    private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("ciam-export-ticker"));
+    private final ExecutorService rounds;
+    private final ExecutorService lanes = Executors.newFixedThreadPool(16, named("ciam-export-send"));
+    private Instant lastGauges = Instant.EPOCH;
+    private Instant lastPurge = Instant.EPOCH;
+
+    public OutboxDispatcher(KeycloakSessionFactory factory, DispatcherSettings settings) {
+        this.factory = factory;
+        this.settings = settings;
+        this.rounds = Executors.newFixedThreadPool(settings.threads(), named("ciam-export-route"));
+    }
+
+    public void start() {
+        ticker.scheduleWithFixedDelay(this::tick, 1000, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        LOG.infof("CIAM event export dispatcher %s started (%d route threads, poll every %d ms)", nodeId,
+                settings.threads(), settings.pollInterval().toMillis());
+    }
+
+    private void tick() {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, registry::refresh);
+            fanOut();
+            for (OpenRoute open : registry.all()) {
+                String key = RouteRegistry.key(open.realmId, open.route.name());
+                if (open.route.enabled() && !open.waiting(Instant.now()) && running.add(key)) {
+                    rounds.submit(() -> {
+                        try {
+                            deliver(open);
+                        } catch (RuntimeException e) {
+                            LOG.errorf(e, "Realm %s, export route %s: delivery round failed", open.realmName, open.route.name());
+                        } finally {
+                            running.remove(key);
+                        }
+                    });
+                }
+            }
+            Instant now = Instant.now();
+            if (now.isAfter(lastGauges.plus(GAUGE_EVERY))) {
+                lastGauges = now;
+                KeycloakModelUtils.runJobInTransaction(factory, this::refreshGauges);
+            }
+            if (now.isAfter(lastPurge.plus(PURGE_EVERY))) {
+                lastPurge = now;
+                KeycloakModelUtils.runJobInTransaction(factory, this::purge);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "CIAM event export: dispatcher tick failed; next tick in %d ms", settings.pollInterval().toMillis());
+        }
+    }
+
+    /** Fans out until no new rows are left, or for two seconds at most so deliveries get their turn. */
+    private void fanOut() {
+        Instant until = Instant.now().plusSeconds(2);
+        AtomicInteger taken = new AtomicInteger(FAN_OUT_BATCH);
+        while (taken.get() == FAN_OUT_BATCH && Instant.now().isBefore(until)) {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> taken.set(FanOut.batch(session, FAN_OUT_BATCH, registry)));
+        }
+    }
+
+    /** Delivery rounds for one route while this node holds its lease and events are due (ten seconds at most). */
+    private void deliver(OpenRoute open) {
+        Instant until = Instant.now().plus(ROUND_BUDGET);
+        while (Instant.now().isBefore(until)) {
+            Round round = new Round();
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                if (!takeLease(session, open)) {
+                    return;
+                }
+                round.due = RouteRound.due(session, open, ROUND_LIMIT);
+                if (!round.due.isEmpty()) {
+                    round.openError = openSink(session, open);
+                }
+            });
+            if (round.due == null || round.due.isEmpty()) {
+                return;
+            }
+            RouteRound sending = new RouteRound(open);
+            sending.send(round.due, round.openError, lanes);
+            KeycloakModelUtils.runJobInTransaction(factory, session -> sending.record(session, round.due));
+            if (sending.delivered() == 0 && sending.failed() > 0) {
+                open.roundFailed(Instant.now());
+                return;
+            }
+            open.roundSucceeded();
+        }
+    }
+
+    private static final class Round {
+        List<RouteRound.Due> due;
+        String openError;
+    }
+
+    private String openSink(KeycloakSession session, OpenRoute open) {
+        ExportSinkFactory sinkFactory = (ExportSinkFactory) session.getKeycloakSessionFactory()
+                .getProviderFactory(ExportSinkFactory.class, open.route.sink());
+        if (sinkFactory == null) {
+            return "no sink '" + open.route.sink() + "' is installed";
+        }
+        RealmModel realm = session.realms().getRealm(open.realmId);
+        try {
+            open.open(session, realm, sinkFactory);
+            return null;
+        } catch (RuntimeException e) {
+            LOG.warnf("Realm %s, export route %s: cannot open the %s sink: %s", open.realmName, open.route.name(),
+                    open.route.sink(), e.getMessage());
+            return "cannot open sink: " + e.getMessage();
+        }
+    }
+
+    /** Takes or renews the route's lease; false when another node holds it or the route is paused. */
+    private boolean takeLease(KeycloakSession session, OpenRoute open) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, open.route.name()));
+        if (state == null) {
+            em.persist(new RouteStateEntity(open.realmId, open.route.name()));
+            em.flush();
+        } else if (state.isPaused()) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        return em.createNamedQuery("ciamRouteState.takeLease")
+                .setParameter("owner", nodeId)
+                .setParameter("until", now + settings.lease().toMillis())
+                .setParameter("now", now)
+                .setParameter("realmId", open.realmId)
+                .setParameter("route", open.route.name())
+                .executeUpdate() == 1;
+    }
+
+    private void refreshGauges(KeycloakSession session) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        Map<String, long[]> figures = new HashMap<>();
+        long now = System.currentTimeMillis();
+        for (Object[] row : em.createNamedQuery("ciamDelivery.allCounts", Object[].class).getResultList()) {
+            long[] values = figures.computeIfAbsent(row[0] + "/" + row[1], key -> new long[3]);
+            long count = ((Number) row[3]).longValue();
+            if ("PENDING".equals(row[2])) {
+                values[0] = count;
+                values[1] = Math.max(0, (now - ((Number) row[4]).longValue()) / 1000);
+            } else if ("DEAD".equals(row[2])) {
+                values[2] = count;
+            }
+        }
+        Set<io.micrometer.core.instrument.Tags> seen = new HashSet<>();
+        for (OpenRoute open : registry.all()) {
+            long[] values = figures.getOrDefault(RouteRegistry.key(open.realmId, open.route.name()), new long[3]);
+            ExportMetrics.backlog(open.realmName, open.route.name(), values[0], values[1], values[2]);
+            seen.add(ExportMetrics.tags(open.realmName, open.route.name()));
+        }
+        ExportMetrics.zeroAllBut(seen);
+    }
+
+    private void purge(KeycloakSession session) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        long now = System.currentTimeMillis();
+        int delivered = em.createNamedQuery("ciamDelivery.purgeDelivered")
+                .setParameter("before", now - settings.keepDelivered().toMillis()).executeUpdate();
+        int dead = em.createNamedQuery("ciamDelivery.purgeDead")
+                .setParameter("before", now - settings.keepDead().toMillis()).executeUpdate();
+        int events = em.createNamedQuery("ciamOutbox.purge")
+                .setParameter("before", now - settings.keepOutbox().toMillis()).executeUpdate();
+        if (delivered + dead + events > 0) {
+            LOG.infof("CIAM event export: purged %d delivered, %d dead deliveries and %d events past retention",
+                    delivered, dead, events);
+        }
+    }
+
+    public void stop() {
+        ticker.shutdownNow();
+        rounds.shutdown();
+        lanes.shutdown();
+        try {
+            rounds.awaitTermination(5, TimeUnit.SECONDS);
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(JpaConnectionProvider.class)
+                    .getEntityManager().createNamedQuery("ciamRouteState.releaseLeases")
+                    .setParameter("owner", nodeId).executeUpdate());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "CIAM event export: leases not released on stop; they run out by themselves");
+        }
+        registry.closeAll();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

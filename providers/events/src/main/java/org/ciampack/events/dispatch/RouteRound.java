@@ -1,0 +1,266 @@
+package org.ciampack.events.dispatch;
+
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ciampack.events.outbox.DeliveryEntity;
+import org.ciampack.events.outbox.RouteStateEntity;
+import org.ciampack.events.route.Route;
+import org.ciampack.events.sink.ExportSink;
+import org.ciampack.events.sink.OutgoingEvent;
+import org.ciampack.events.sink.RetryPolicy;
+import org.ciampack.events.sink.SinkAnswer;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/**
+ * One delivery round of a route on the node that holds its lease: the due events, oldest first, sent in parallel
+ * lanes by order key (each user's events one after the other, in order; a failure stops that user's events for the
+ * round), or in batches; then every outcome recorded: delivered, retried later, or dead.
+ */
+final class RouteRound {
+
+    private static final Logger LOG = Logger.getLogger(RouteRound.class);
+    /** A round gives up early when this many sends failed and none got through: the receiver is likely down. */
+    private static final int GIVE_UP_AFTER = 3;
+
+    record Due(String id, String orderKey, int attempts, long eventTime, String payload) {
+    }
+
+    private record Result(RetryPolicy.Outcome outcome, String detail, Optional<Duration> retryAfter) {
+    }
+
+    private final OpenRoute open;
+    private final Map<String, Result> results = new ConcurrentHashMap<>();
+    private final AtomicInteger delivered = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+
+    RouteRound(OpenRoute open) {
+        this.open = open;
+    }
+
+    static List<Due> due(KeycloakSession session, OpenRoute open, int limit) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        List<Due> due = new ArrayList<>();
+        for (Object[] row : em.createNamedQuery("ciamDelivery.due", Object[].class)
+                .setParameter("realmId", open.realmId)
+                .setParameter("route", open.route.name())
+                .setParameter("now", System.currentTimeMillis())
+                .setMaxResults(limit)
+                .getResultList()) {
+            due.add(new Due((String) row[0], (String) row[1], ((Number) row[2]).intValue(), ((Number) row[3]).longValue(),
+                    (String) row[4]));
+        }
+        return due;
+    }
+
+    /** Sends what is due; the sink could not be opened when {@code openError} is set, and every event fails with it. */
+    void send(List<Due> due, String openError, ExecutorService lanes) {
+        if (openError != null) {
+            due.forEach(event -> results.put(event.id(), new Result(RetryPolicy.Outcome.RETRY, openError, Optional.empty())));
+            failed.addAndGet(due.size());
+            return;
+        }
+        if (open.route.batchSize() > 1) {
+            sendInBatches(due);
+            return;
+        }
+        Map<String, List<Due>> byKey = new LinkedHashMap<>();
+        due.forEach(event -> byKey.computeIfAbsent(event.orderKey(), key -> new ArrayList<>()).add(event));
+        List<List<List<Due>>> laneWork = new ArrayList<>();
+        int laneCount = Math.min(open.route.concurrency(), byKey.size());
+        for (int i = 0; i < laneCount; i++) {
+            laneWork.add(new ArrayList<>());
+        }
+        int next = 0;
+        for (List<Due> events : byKey.values()) {
+            laneWork.get(next++ % laneCount).add(events);
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (List<List<Due>> work : laneWork) {
+            running.add(lanes.submit(() -> work.forEach(this::sendInOrder)));
+        }
+        for (Future<?> lane : running) {
+            try {
+                lane.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.errorf(e.getCause(), "Export route %s: a delivery lane failed", open.route.name());
+            }
+        }
+    }
+
+    private void sendInOrder(List<Due> events) {
+        for (Due event : events) {
+            if (receiverLooksDown()) {
+                return;
+            }
+            OutgoingEvent outgoing = render(event);
+            if (outgoing == null) {
+                continue;
+            }
+            if (!deliver(List.of(event), List.of(outgoing))) {
+                return; // the user's later events wait for this one
+            }
+        }
+    }
+
+    private void sendInBatches(List<Due> due) {
+        List<Due> batch = new ArrayList<>();
+        List<OutgoingEvent> outgoing = new ArrayList<>();
+        for (Due event : due) {
+            OutgoingEvent rendered = render(event);
+            if (rendered == null) {
+                continue;
+            }
+            batch.add(event);
+            outgoing.add(rendered);
+            if (batch.size() == open.route.batchSize()) {
+                if (!deliver(batch, outgoing)) {
+                    return; // later batches may hold the same users' later events
+                }
+                batch = new ArrayList<>();
+                outgoing = new ArrayList<>();
+            }
+        }
+        if (!batch.isEmpty()) {
+            deliver(batch, outgoing);
+        }
+    }
+
+    /** The event as the route sends it; a format that skips it, or a stored event that no longer reads, is settled. */
+    private OutgoingEvent render(Due event) {
+        try {
+            OutgoingEvent outgoing = open.rendering().render(event.payload());
+            if (outgoing == null) {
+                results.put(event.id(), new Result(RetryPolicy.Outcome.DELIVERED, null, Optional.empty()));
+            }
+            return outgoing;
+        } catch (RuntimeException e) {
+            results.put(event.id(), new Result(RetryPolicy.Outcome.REJECTED, "cannot render: " + e.getMessage(),
+                    Optional.empty()));
+            return null;
+        }
+    }
+
+    private boolean deliver(List<Due> events, List<OutgoingEvent> outgoing) {
+        ExportSink sink = open.sink();
+        if (sink == null) {
+            events.forEach(event -> results.put(event.id(), new Result(RetryPolicy.Outcome.RETRY, "sink closed",
+                    Optional.empty())));
+            return false;
+        }
+        long started = System.nanoTime();
+        SinkAnswer answer;
+        try {
+            answer = sink.send(outgoing);
+        } catch (RuntimeException e) {
+            answer = SinkAnswer.retry("sink error: " + e);
+        }
+        ExportMetrics.sent(open.route.sink(), Duration.ofNanos(System.nanoTime() - started));
+        Result result = new Result(answer.outcome(), answer.detail(), answer.retryAfter());
+        events.forEach(event -> results.put(event.id(), result));
+        if (answer.isDelivered()) {
+            delivered.addAndGet(events.size());
+            long now = System.currentTimeMillis();
+            events.forEach(event -> ExportMetrics.lag(open.route.sink(), Duration.ofMillis(Math.max(0, now - event.eventTime()))));
+            return true;
+        }
+        failed.addAndGet(events.size());
+        return false;
+    }
+
+    private boolean receiverLooksDown() {
+        return delivered.get() == 0 && failed.get() >= GIVE_UP_AFTER;
+    }
+
+    int delivered() {
+        return delivered.get();
+    }
+
+    int failed() {
+        return failed.get();
+    }
+
+    /** Records every outcome of the round, and the route's health (auto-pause after failing long enough). */
+    void record(KeycloakSession session, List<Due> due) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        Route route = open.route;
+        long now = System.currentTimeMillis();
+        List<String> deliveredIds = new ArrayList<>();
+        int dead = 0;
+        int retried = 0;
+        String lastError = null;
+        for (Due event : due) {
+            Result result = results.get(event.id());
+            if (result == null) {
+                continue; // not tried this round
+            }
+            if (result.outcome() == RetryPolicy.Outcome.DELIVERED) {
+                deliveredIds.add(event.id());
+                continue;
+            }
+            DeliveryEntity delivery = em.find(DeliveryEntity.class, event.id());
+            if (delivery == null || !DeliveryEntity.PENDING.equals(delivery.getStatus())) {
+                continue;
+            }
+            lastError = result.detail();
+            int attempts = delivery.getAttempts() + 1;
+            if (result.outcome() == RetryPolicy.Outcome.REJECTED
+                    || route.retry().exhausted(attempts, Instant.ofEpochMilli(event.eventTime()), Instant.ofEpochMilli(now))) {
+                delivery.dead(now, result.detail());
+                dead++;
+            } else {
+                Duration wait = route.retry().delayBefore(attempts + 1, result.retryAfter(), ThreadLocalRandom.current());
+                delivery.failed(now, result.detail(), now + wait.toMillis());
+                retried++;
+            }
+        }
+        for (int from = 0; from < deliveredIds.size(); from += 500) {
+            em.createNamedQuery("ciamDelivery.markDelivered")
+                    .setParameter("now", now)
+                    .setParameter("ids", deliveredIds.subList(from, Math.min(deliveredIds.size(), from + 500)))
+                    .executeUpdate();
+        }
+        String realm = open.realmName;
+        if (!deliveredIds.isEmpty()) {
+            ExportMetrics.delivered(realm, route.name(), route.sink(), deliveredIds.size());
+        }
+        if (retried > 0) {
+            ExportMetrics.failed(realm, route.name(), route.sink(), retried);
+        }
+        if (dead > 0) {
+            ExportMetrics.dead(realm, route.name(), route.sink(), dead);
+            LOG.warnf("Realm %s, export route %s: %d event(s) parked as dead; last error: %s", realm, route.name(),
+                    dead, lastError);
+        }
+        RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()));
+        if (state == null) {
+            return;
+        }
+        if (delivered.get() > 0) {
+            state.healthy();
+        } else if (failed.get() > 0) {
+            state.failing(now);
+            if (now - state.getFailingSince() >= route.autoPauseAfter().toMillis()) {
+                state.pause(now, "paused automatically: failing since " + Instant.ofEpochMilli(state.getFailingSince())
+                        + "; last error: " + lastError);
+                LOG.warnf("Realm %s, export route %s paused automatically after failing for %s; last error: %s",
+                        realm, route.name(), route.autoPauseAfter(), lastError);
+            }
+        }
+    }
+}

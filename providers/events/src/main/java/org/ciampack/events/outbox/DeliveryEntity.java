@@ -1,0 +1,185 @@
+package org.ciampack.events.outbox;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** One event on its way to one route (CIAM_EVENT_DELIVERY): pending, delivered or dead, with its attempts. */
+@Entity
+@Table(name = "CIAM_EVENT_DELIVERY")
+@NamedQueries({
+        // Due rows of a route, oldest first, leaving out every row whose order key has an older row still waiting
+        // for a retry: a user's events reach the sink in the order they happened.
+        @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, o.payload "
+                + "from DeliveryEntity d, OutboxEntity o where o.id = d.eventId and d.realmId = :realmId "
+                + "and d.routeName = :route and d.status = 'PENDING' and d.nextAttemptAt <= :now "
+                + "and not exists (select w.id from DeliveryEntity w where w.realmId = d.realmId "
+                + "and w.routeName = d.routeName and w.orderKey = d.orderKey and w.status = 'PENDING' "
+                + "and w.nextAttemptAt > :now and w.eventTime <= d.eventTime) "
+                + "order by d.eventTime, d.id"),
+        @NamedQuery(name = "ciamDelivery.markDelivered", query = "update DeliveryEntity d set d.status = 'DELIVERED', "
+                + "d.attempts = d.attempts + 1, d.lastAttemptAt = :now, d.doneAt = :now, d.lastError = null "
+                + "where d.id in :ids"),
+        @NamedQuery(name = "ciamDelivery.find", query = "select d from DeliveryEntity d where d.realmId = :realmId "
+                + "and d.routeName = :route and d.eventId = :eventId"),
+        @NamedQuery(name = "ciamDelivery.dead", query = "select d from DeliveryEntity d where d.realmId = :realmId "
+                + "and d.routeName = :route and d.status = 'DEAD' order by d.eventTime, d.id"),
+        @NamedQuery(name = "ciamDelivery.replayDead", query = "update DeliveryEntity d set d.status = 'PENDING', "
+                + "d.attempts = 0, d.nextAttemptAt = :now, d.doneAt = null where d.realmId = :realmId "
+                + "and d.routeName = :route and d.status = 'DEAD'"),
+        @NamedQuery(name = "ciamDelivery.counts", query = "select d.routeName, d.status, count(d), min(d.eventTime) "
+                + "from DeliveryEntity d where d.realmId = :realmId group by d.routeName, d.status"),
+        @NamedQuery(name = "ciamDelivery.allCounts", query = "select d.realmId, d.routeName, d.status, count(d), "
+                + "min(d.eventTime) from DeliveryEntity d where d.status <> 'DELIVERED' "
+                + "group by d.realmId, d.routeName, d.status"),
+        @NamedQuery(name = "ciamDelivery.purgeDelivered", query = "delete from DeliveryEntity d "
+                + "where d.status = 'DELIVERED' and d.doneAt < :before"),
+        @NamedQuery(name = "ciamDelivery.purgeDead", query = "delete from DeliveryEntity d "
+                + "where d.status = 'DEAD' and d.doneAt < :before"),
+        @NamedQuery(name = "ciamDelivery.deleteRoute", query = "delete from DeliveryEntity d "
+                + "where d.realmId = :realmId and d.routeName = :route"),
+        @NamedQuery(name = "ciamDelivery.deleteRealm", query = "delete from DeliveryEntity d where d.realmId = :realmId")
+})
+public class DeliveryEntity {
+
+    public static final String PENDING = "PENDING";
+    public static final String DELIVERED = "DELIVERED";
+    public static final String DEAD = "DEAD";
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "ROUTE_NAME", length = 64, nullable = false)
+    private String routeName;
+
+    @Column(name = "EVENT_ID", length = 36, nullable = false)
+    private String eventId;
+
+    @Column(name = "ORDER_KEY", length = 64, nullable = false)
+    private String orderKey;
+
+    @Column(name = "EVENT_TIME", nullable = false)
+    private long eventTime;
+
+    @Column(name = "STATUS", length = 16, nullable = false)
+    private String status;
+
+    @Column(name = "ATTEMPTS", nullable = false)
+    private int attempts;
+
+    @Column(name = "NEXT_ATTEMPT_AT", nullable = false)
+    private long nextAttemptAt;
+
+    @Column(name = "LAST_ATTEMPT_AT")
+    private Long lastAttemptAt;
+
+    @Column(name = "DONE_AT")
+    private Long doneAt;
+
+    @Column(name = "LAST_ERROR", length = 1000)
+    private String lastError;
+
+    protected DeliveryEntity() {
+    }
+
+    public DeliveryEntity(String id, String realmId, String routeName, OutboxRecord event, long now) {
+        this.id = id;
+        this.realmId = realmId;
+        this.routeName = routeName;
+        this.eventId = event.id();
+        this.orderKey = event.orderKey();
+        this.eventTime = event.eventTime();
+        this.status = PENDING;
+        this.nextAttemptAt = now;
+    }
+
+    public void delivered(long now) {
+        attempts++;
+        status = DELIVERED;
+        lastAttemptAt = now;
+        doneAt = now;
+        lastError = null;
+    }
+
+    public void failed(long now, String error, long retryAt) {
+        attempts++;
+        lastAttemptAt = now;
+        lastError = clip(error);
+        nextAttemptAt = retryAt;
+    }
+
+    public void dead(long now, String error) {
+        attempts++;
+        status = DEAD;
+        lastAttemptAt = now;
+        doneAt = now;
+        lastError = clip(error);
+    }
+
+    /** Back in the queue, with a fresh count of attempts (a replay by an admin). */
+    public void replay(long now) {
+        status = PENDING;
+        attempts = 0;
+        nextAttemptAt = now;
+        doneAt = null;
+    }
+
+    private static String clip(String error) {
+        return error == null || error.length() <= 1000 ? error : error.substring(0, 997) + "...";
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public String getRouteName() {
+        return routeName;
+    }
+
+    public String getEventId() {
+        return eventId;
+    }
+
+    public String getOrderKey() {
+        return orderKey;
+    }
+
+    public long getEventTime() {
+        return eventTime;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public int getAttempts() {
+        return attempts;
+    }
+
+    public long getNextAttemptAt() {
+        return nextAttemptAt;
+    }
+
+    public Long getLastAttemptAt() {
+        return lastAttemptAt;
+    }
+
+    public Long getDoneAt() {
+        return doneAt;
+    }
+
+    public String getLastError() {
+        return lastError;
+    }
+}

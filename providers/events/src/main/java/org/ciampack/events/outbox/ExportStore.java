@@ -1,0 +1,111 @@
+package org.ciampack.events.outbox;
+
+import jakarta.persistence.EntityManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/** What the admin API reads and changes in the export tables: route state, backlog figures, dead rows, replays. */
+public final class ExportStore {
+
+    private final EntityManager em;
+
+    public ExportStore(KeycloakSession session) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+
+    /** Delivery figures of a realm's routes: route name -> status -> {count, oldest event time}. */
+    public Map<String, Map<String, long[]>> figures(String realmId) {
+        Map<String, Map<String, long[]>> figures = new HashMap<>();
+        for (Object[] row : em.createNamedQuery("ciamDelivery.counts", Object[].class)
+                .setParameter("realmId", realmId).getResultList()) {
+            figures.computeIfAbsent((String) row[0], name -> new HashMap<>())
+                    .put((String) row[1], new long[] {((Number) row[2]).longValue(), ((Number) row[3]).longValue()});
+        }
+        return figures;
+    }
+
+    public long notFannedOut() {
+        return em.createQuery("select count(o) from OutboxEntity o where o.fannedOut = false", Long.class)
+                .getSingleResult();
+    }
+
+    public RouteStateEntity state(String realmId, String route) {
+        return em.find(RouteStateEntity.class, new RouteStateEntity.Key(realmId, route));
+    }
+
+    public RouteStateEntity stateForChange(String realmId, String route) {
+        RouteStateEntity state = state(realmId, route);
+        if (state == null) {
+            state = new RouteStateEntity(realmId, route);
+            em.persist(state);
+        }
+        return state;
+    }
+
+    public List<DeliveryEntity> dead(String realmId, String route, int first, int max) {
+        return em.createNamedQuery("ciamDelivery.dead", DeliveryEntity.class)
+                .setParameter("realmId", realmId).setParameter("route", route)
+                .setFirstResult(first).setMaxResults(max).getResultList();
+    }
+
+    /** Puts one dead delivery back in the queue; false when there is no such dead delivery. */
+    public boolean replayDead(String realmId, String route, String eventId) {
+        List<DeliveryEntity> found = em.createNamedQuery("ciamDelivery.find", DeliveryEntity.class)
+                .setParameter("realmId", realmId).setParameter("route", route).setParameter("eventId", eventId)
+                .getResultList();
+        if (found.isEmpty() || !DeliveryEntity.DEAD.equals(found.get(0).getStatus())) {
+            return false;
+        }
+        found.get(0).replay(System.currentTimeMillis());
+        return true;
+    }
+
+    public int replayAllDead(String realmId, String route) {
+        return em.createNamedQuery("ciamDelivery.replayDead").setParameter("realmId", realmId)
+                .setParameter("route", route).setParameter("now", System.currentTimeMillis()).executeUpdate();
+    }
+
+    /**
+     * Queues the events of {@code realmIds} from {@code from} (inclusive) to {@code to} (exclusive) that the route
+     * takes, again: new deliveries for events it never had, delivered or dead ones back to pending. Returns how many.
+     */
+    public int replayRange(String routeRealmId, String route, List<String> realmIds, long from, long to,
+                           Predicate<OutboxRecord> takes) {
+        long now = System.currentTimeMillis();
+        int queued = 0;
+        List<OutboxEntity> events = em.createNamedQuery("ciamOutbox.inRange", OutboxEntity.class)
+                .setParameter("realmIds", realmIds).setParameter("from", from).setParameter("to", to).getResultList();
+        for (OutboxEntity row : events) {
+            OutboxRecord event = row.record();
+            if (!takes.test(event)) {
+                continue;
+            }
+            List<DeliveryEntity> existing = em.createNamedQuery("ciamDelivery.find", DeliveryEntity.class)
+                    .setParameter("realmId", routeRealmId).setParameter("route", route)
+                    .setParameter("eventId", event.id()).getResultList();
+            if (existing.isEmpty()) {
+                em.persist(new DeliveryEntity(UUID.randomUUID().toString(), routeRealmId, route, event, now));
+                queued++;
+            } else if (!DeliveryEntity.PENDING.equals(existing.get(0).getStatus())) {
+                existing.get(0).replay(now);
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** A removed route takes its deliveries and state with it. */
+    public void forgetRoute(String realmId, String route) {
+        em.createNamedQuery("ciamDelivery.deleteRoute").setParameter("realmId", realmId).setParameter("route", route)
+                .executeUpdate();
+        RouteStateEntity state = state(realmId, route);
+        if (state != null) {
+            em.remove(state);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.ciampack.events.outbox;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+
+/** One exported event in CIAM_EVENT_OUTBOX: its envelope, and whether it was handed to the routes yet. */
+@Entity
+@Table(name = "CIAM_EVENT_OUTBOX")
+@NamedQueries({
+        @NamedQuery(name = "ciamOutbox.notFannedOut",
+                query = "select o from OutboxEntity o where o.fannedOut = false order by o.eventTime, o.id"),
+        @NamedQuery(name = "ciamOutbox.inRange", query = "select o from OutboxEntity o where o.realmId in :realmIds "
+                + "and o.eventTime >= :from and o.eventTime < :to order by o.eventTime, o.id"),
+        @NamedQuery(name = "ciamOutbox.purge", query = "delete from OutboxEntity o where o.fannedOut = true "
+                + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
+                + "where d.eventId = o.id and d.status <> 'DELIVERED')"),
+        @NamedQuery(name = "ciamOutbox.deleteRealm", query = "delete from OutboxEntity o where o.realmId = :realmId")
+})
+public class OutboxEntity {
+
+    @Id
+    @Column(name = "ID", length = 36)
+    private String id;
+
+    @Column(name = "REALM_ID", length = 36, nullable = false)
+    private String realmId;
+
+    @Column(name = "KIND", length = 8, nullable = false)
+    private String kind;
+
+    @Column(name = "EVENT_TYPE", length = 128, nullable = false)
+    private String eventType;
+
+    @Column(name = "CLIENT_ID", length = 255)
+    private String clientId;
+
+    @Column(name = "ORDER_KEY", length = 64, nullable = false)
+    private String orderKey;
+
+    @Column(name = "EVENT_TIME", nullable = false)
+    private long eventTime;
+
+    @Column(name = "FANNED_OUT", nullable = false)
+    private boolean fannedOut;
+
+    @Column(name = "PAYLOAD", nullable = false, length = 1_000_000)
+    private String payload;
+
+    protected OutboxEntity() {
+    }
+
+    public OutboxEntity(OutboxRecord record) {
+        this.id = record.id();
+        this.realmId = record.realmId();
+        this.kind = record.kind();
+        this.eventType = record.eventType();
+        this.clientId = record.clientId();
+        this.orderKey = record.orderKey();
+        this.eventTime = record.eventTime();
+        this.payload = record.payload();
+    }
+
+    public OutboxRecord record() {
+        return new OutboxRecord(id, realmId, kind, eventType, clientId, orderKey, eventTime, payload);
+    }
+
+    public void markFannedOut() {
+        this.fannedOut = true;
+    }
+}

@@ -1,0 +1,124 @@
+package org.ciampack.events.outbox;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.NamedQueries;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * The run state of a route (CIAM_EXPORT_ROUTE_STATE): the node that holds its delivery lease, since when it has
+ * been failing, and whether it is paused. The route's definition itself is a realm attribute.
+ */
+@Entity
+@Table(name = "CIAM_EXPORT_ROUTE_STATE")
+@IdClass(RouteStateEntity.Key.class)
+@NamedQueries({
+        // The lease: one node at a time delivers a route, which keeps each user's events in order across nodes.
+        @NamedQuery(name = "ciamRouteState.takeLease", query = "update RouteStateEntity s set s.leaseOwner = :owner, "
+                + "s.leaseUntil = :until where s.realmId = :realmId and s.routeName = :route "
+                + "and (s.leaseUntil < :now or s.leaseOwner = :owner) and s.pausedAt is null"),
+        @NamedQuery(name = "ciamRouteState.releaseLeases", query = "update RouteStateEntity s set s.leaseUntil = 0 "
+                + "where s.leaseOwner = :owner"),
+        @NamedQuery(name = "ciamRouteState.deleteRealm", query = "delete from RouteStateEntity s where s.realmId = :realmId")
+})
+public class RouteStateEntity {
+
+    @Id
+    @Column(name = "REALM_ID", length = 36)
+    private String realmId;
+
+    @Id
+    @Column(name = "ROUTE_NAME", length = 64)
+    private String routeName;
+
+    @Column(name = "LEASE_OWNER", length = 64)
+    private String leaseOwner;
+
+    @Column(name = "LEASE_UNTIL", nullable = false)
+    private long leaseUntil;
+
+    @Column(name = "FAILING_SINCE")
+    private Long failingSince;
+
+    @Column(name = "PAUSED_AT")
+    private Long pausedAt;
+
+    @Column(name = "PAUSE_REASON", length = 1000)
+    private String pauseReason;
+
+    protected RouteStateEntity() {
+    }
+
+    public RouteStateEntity(String realmId, String routeName) {
+        this.realmId = realmId;
+        this.routeName = routeName;
+    }
+
+    public Long getFailingSince() {
+        return failingSince;
+    }
+
+    public Long getPausedAt() {
+        return pausedAt;
+    }
+
+    public String getPauseReason() {
+        return pauseReason;
+    }
+
+    public boolean isPaused() {
+        return pausedAt != null;
+    }
+
+    public void failing(long since) {
+        if (failingSince == null) {
+            failingSince = since;
+        }
+    }
+
+    public void healthy() {
+        failingSince = null;
+    }
+
+    public void pause(long now, String reason) {
+        pausedAt = now;
+        pauseReason = reason == null || reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+        leaseUntil = 0;
+    }
+
+    public void resume() {
+        pausedAt = null;
+        pauseReason = null;
+        failingSince = null;
+    }
+
+    /** The composite key: realm id and route name. */
+    public static final class Key implements Serializable {
+        private String realmId;
+        private String routeName;
+
+        public Key() {
+        }
+
+        public Key(String realmId, String routeName) {
+            this.realmId = realmId;
+            this.routeName = routeName;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && Objects.equals(realmId, key.realmId)
+                    && Objects.equals(routeName, key.routeName);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(realmId, routeName);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package org.ciampack.events.sink;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+
+/**
+ * What a sink gets to open: its route's settings, a resolver for secrets ({@code ${vault.name}} expressions are
+ * read from Keycloak's vault; anything else is taken as written), and the TLS context that trusts what Keycloak's
+ * truststore trusts.
+ */
+public record SinkContext(String realmName, String routeName, ObjectNode settings, UnaryOperator<String> secrets,
+                          SSLContext tls, String hostname) {
+
+    public String text(String field, String fallback) {
+        return settings.hasNonNull(field) ? settings.get(field).asText() : fallback;
+    }
+
+    public int integer(String field, int fallback) {
+        return settings.hasNonNull(field) ? settings.get(field).asInt(fallback) : fallback; // numbers or numeric text
+    }
+
+    /** A setting that may be a vault expression, resolved now; {@code null} when absent or not in the vault. */
+    public String secret(String field) {
+        String expression = text(field, null);
+        return expression == null ? null : secrets.apply(expression);
+    }
+}

@@ -1,0 +1,152 @@
+package org.ciampack.events.sink;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import org.ciampack.events.format.SyslogFrame;
+
+/**
+ * Syslog, RFC 5424 messages over TCP with RFC 6587 octet counting, or over TLS (RFC 5425; the server's certificate
+ * is checked against Keycloak's truststore and its host name). Settings: {@code host}, {@code port} (514, or 6514
+ * with TLS), {@code tls}, {@code appName} (default {@code keycloak}), {@code facility} (default 10, authpriv).
+ * One connection per route, kept open and re-opened after an error. Syslog has no acknowledgement: an event counts
+ * as delivered once it is written to a connection that the peer has not closed.
+ */
+public final class SyslogSinkFactory implements ExportSinkFactory {
+
+    public static final String ID = "syslog";
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public List<String> validate(ObjectNode settings) {
+        List<String> problems = new ArrayList<>();
+        if (settings.path("host").asText("").isBlank()) {
+            problems.add("settings.host is missing");
+        }
+        if (settings.has("port") && (settings.get("port").asInt(0) < 1 || settings.get("port").asInt(0) > 65535)) {
+            problems.add("settings.port must be 1-65535");
+        }
+        if (settings.has("facility") && (settings.get("facility").asInt(-1) < 0 || settings.get("facility").asInt(-1) > 23)) {
+            problems.add("settings.facility must be 0-23");
+        }
+        return problems;
+    }
+
+    @Override
+    public ExportSink open(SinkContext context) {
+        return new SyslogSink(context);
+    }
+
+    private static final class SyslogSink implements ExportSink {
+        private final String host;
+        private final int port;
+        private final boolean tls;
+        private final SinkContext context;
+        private final String appName;
+        private final int facility;
+        private final int connectTimeout;
+        private Socket socket;
+        private OutputStream out;
+
+        SyslogSink(SinkContext context) {
+            this.context = context;
+            this.host = context.text("host", "localhost");
+            this.tls = context.settings().path("tls").asBoolean(false);
+            this.port = context.integer("port", tls ? 6514 : 514);
+            this.appName = context.text("appName", "keycloak");
+            this.facility = context.integer("facility", SyslogFrame.FACILITY_AUTHPRIV);
+            this.connectTimeout = context.integer("connectTimeoutMs", 3000);
+        }
+
+        @Override
+        public synchronized SinkAnswer send(List<OutgoingEvent> events) {
+            try {
+                OutputStream stream = connection();
+                for (OutgoingEvent event : events) {
+                    String message = SyslogFrame.message(facility, event.severity(), event.time(), context.hostname(),
+                            appName, event.type(), event.body());
+                    stream.write(SyslogFrame.frame(message));
+                }
+                stream.flush();
+                return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
+            } catch (SSLException e) {
+                disconnect();
+                return SinkAnswer.retry("TLS error: " + e.getMessage());
+            } catch (IOException e) {
+                disconnect();
+                return SinkAnswer.retry("I/O error with " + host + ":" + port + ": " + e.getMessage());
+            }
+        }
+
+        /** The open connection; one the peer has closed (a read sees its end) is replaced first. */
+        private OutputStream connection() throws IOException {
+            if (socket != null && peerClosed()) {
+                disconnect();
+            }
+            if (socket == null) {
+                Socket plain = new Socket();
+                try {
+                    plain.connect(new InetSocketAddress(host, port), connectTimeout);
+                    plain.setKeepAlive(true);
+                    if (tls) {
+                        SSLSocket secure = (SSLSocket) context.tls().getSocketFactory().createSocket(plain, host, port, true);
+                        SSLParameters parameters = secure.getSSLParameters();
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        secure.setSSLParameters(parameters);
+                        secure.startHandshake();
+                        socket = secure;
+                    } else {
+                        socket = plain;
+                    }
+                } catch (IOException e) {
+                    plain.close();
+                    throw e;
+                }
+                out = socket.getOutputStream();
+            }
+            return out;
+        }
+
+        private boolean peerClosed() {
+            try {
+                socket.setSoTimeout(1);
+                InputStream in = socket.getInputStream();
+                return in.read() == -1;
+            } catch (SocketTimeoutException stillOpen) {
+                return false;
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        private void disconnect() {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (IOException ignored) {
+                // closing a broken connection: nothing more to do
+            }
+            socket = null;
+            out = null;
+        }
+
+        @Override
+        public synchronized void close() {
+            disconnect();
+        }
+    }
+}
