@@ -1,0 +1,167 @@
+package org.ciampack.it.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sink that answers 500, one that never answers in time, one whose TLS certificate is not trusted and one whose
+ * URL (from the vault) is malformed: the login goes through all the same; each delivery is retried, parked as dead
+ * after the route's attempts, shown by the admin API and the metrics, and replayed once the sink is fixed. A route
+ * that keeps failing pauses itself until an admin resumes it.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class ExportFailuresIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Duration DEAD_WITHIN = Duration.ofSeconds(60);
+
+    private ServerUnderTest server;
+    private AdminApi admin;
+    private ExportRoutes routes;
+    private final List<String> created = new ArrayList<>();
+    private final List<WebhookReceiver> receivers = new ArrayList<>();
+    private String secretKey;
+    private String clientId;
+
+    @BeforeEach
+    void setUp(ServerUnderTest server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        routes = new ExportRoutes(server, admin);
+        secretKey = "it-failures-" + UUID.randomUUID().toString().substring(0, 8);
+        ExportRoutes.vaultSecret(secretKey);
+        clientId = "acme-web";
+    }
+
+    @AfterEach
+    void tearDown() {
+        created.forEach(routes::remove);
+        receivers.forEach(WebhookReceiver::close);
+    }
+
+    @Test
+    void failingSinksRetryThenParkEventsAsDeadWhichAreReplayedOnceFixed() {
+        WebhookReceiver failing = receiver(WebhookReceiver.start().answering(500));
+        WebhookReceiver hung = receiver(WebhookReceiver.start().hanging(Duration.ofSeconds(3)));
+        WebhookReceiver untrusted = receiver(WebhookReceiver.startUntrustedTls());
+        WebhookReceiver later = receiver(WebhookReceiver.start());
+        String urlKey = secretKey + "-url";
+        ExportRoutes.vault(urlKey, "http://exa mple.com:99999/in");
+
+        String status500 = route("it-500", failing.url("/in").toString());
+        String timeout = route("it-timeout", hung.url("/in").toString());
+        String tls = route("it-tls", untrusted.url("/in").toString());
+        String malformed = route("it-malformed", "${vault." + urlKey + "}");
+
+        String email = "failures-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        OidcCodeFlow.Callback callback = new OidcCodeFlow(server.realmUrl("acme"), clientId, APP)
+                .signIn(Attempt.fresh(), email, PASSWORD);
+        assertThat(callback.code()).as("the login itself is not touched by any sink").isNotBlank();
+
+        String loginId = null;
+        for (String[] expected : new String[][] {{status500, "HTTP 500"}, {timeout, "timeout"},
+                {tls, "TLS error"}, {malformed, "malformed url"}}) {
+            String route = expected[0];
+            routes.awaitBacklog(route, entry -> entry.path("dead").asLong() >= 1, DEAD_WITHIN, route + " has a dead event");
+            JsonNode dead = routes.get("routes/" + route + "/dead");
+            JsonNode ours = null;
+            for (JsonNode entry : dead) {
+                if (entry.path("lastError").asText().contains(expected[1])) {
+                    ours = entry;
+                }
+            }
+            assertThat(ours).as(route + " dead events " + dead).isNotNull();
+            assertThat(ours.path("attempts").asInt()).as("tried up to the route's limit").isEqualTo(2);
+            loginId = loginId != null ? loginId : ours.path("eventId").asText();
+        }
+        assertThat(metric("ciam_export_dead_total\\{.*route=\"" + status500 + "\".*}")).isGreaterThanOrEqualTo(1);
+        assertThat(server.metrics()).contains("ciam_export_backlog{");
+
+        failing.answering(200);
+        JsonNode dead500 = routes.get("routes/" + status500 + "/dead");
+        String oneId = dead500.get(0).path("eventId").asText();
+        assertThat(routes.post("routes/" + status500 + "/dead/" + oneId + "/replay").path("replayed").asInt()).isEqualTo(1);
+        failing.await(event -> event.path("id").asText().equals(oneId), DEAD_WITHIN, "the replayed event");
+
+        ExportRoutes.vault(urlKey, later.url("/in").toString());
+        assertThat(routes.post("routes/" + malformed + "/dead/replay").path("replayed").asInt()).isGreaterThanOrEqualTo(1);
+        later.await(event -> userId.equals(event.path("data").path("userId").asText()), DEAD_WITHIN,
+                "the login, once the vault holds a good URL");
+        assertThat(admin.sendAsAdmin("POST", routes.url("routes/" + status500 + "/dead/no-such-event/replay"), null)
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aRouteThatKeepsFailingPausesItselfUntilAnAdminResumesIt() {
+        WebhookReceiver unavailable = receiver(WebhookReceiver.start().answering(503));
+        ObjectNode definition = ExportRoutes.webhookRoute(unavailable.url("/in"), secretKey);
+        definition.put("autoPauseAfterSeconds", 2);
+        definition.putObject("events").putArray("user").add("LOGIN");
+        String route = "it-pause-" + UUID.randomUUID().toString().substring(0, 6);
+        routes.create(route, definition);
+        created.add(route);
+
+        String email = "pause-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), email, PASSWORD);
+
+        JsonNode paused = routes.awaitBacklog(route, entry -> entry.path("state").path("paused").asBoolean(),
+                DEAD_WITHIN, "paused automatically");
+        assertThat(paused.path("state").path("pauseReason").asText()).contains("paused automatically").contains("HTTP 503");
+        assertThat(paused.path("pending").asLong()).as("nothing is lost while paused").isGreaterThanOrEqualTo(1);
+
+        unavailable.answering(200);
+        assertThat(routes.post("routes/" + route + "/resume").path("state").path("paused").asBoolean()).isFalse();
+        unavailable.await(event -> userId.equals(event.path("data").path("userId").asText()), DEAD_WITHIN,
+                "the login after resume");
+    }
+
+    private WebhookReceiver receiver(WebhookReceiver receiver) {
+        receivers.add(receiver);
+        return receiver;
+    }
+
+    private String route(String prefix, String url) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        ObjectNode definition = ExportRoutes.webhookRoute(URI.create("http://placeholder"), secretKey);
+        ((ObjectNode) definition.get("settings")).put("url", url);
+        ((ObjectNode) definition.get("settings")).put("readTimeoutMs", 1000);
+        ObjectNode retry = (ObjectNode) definition.get("retry");
+        retry.put("maxAttempts", 2);
+        retry.put("maxDelaySeconds", 1);
+        definition.putObject("events").putArray("user").add("LOGIN");
+        routes.create(name, definition);
+        created.add(name);
+        return name;
+    }
+
+    private double metric(String pattern) {
+        Matcher line = Pattern.compile("^" + pattern + " ([0-9.E+-]+)$", Pattern.MULTILINE).matcher(server.metrics());
+        double total = 0;
+        while (line.find()) {
+            total += Double.parseDouble(line.group(1));
+        }
+        return total;
+    }
+}
