@@ -1,0 +1,168 @@
+package org.ciampack.it.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nothing is lost and no login waits: with the receiver down, a thousand logins take as long as with it up, and
+ * every one of their events arrives once it is back, none twice; with Keycloak killed (SIGKILL) while events wait
+ * in the outbox, all of them arrive after a restart.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class ExportDurabilityIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final int CUSTOMERS = 20;
+
+    @Test
+    void aThousandLoginsWhileTheReceiverIsDownAllArriveOnceAndNoLoginWaited(ServerUnderTest server, AdminApi admin) {
+        ExportRoutes routes = new ExportRoutes(server, admin);
+        String route = "it-down-" + UUID.randomUUID().toString().substring(0, 6);
+        String secretKey = route + "-secret";
+        ExportRoutes.vaultSecret(secretKey);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            routes.create(route, loginRoute(receiver.url("/in"), secretKey));
+            try {
+                Customers customers = Customers.create(server, admin, "down");
+                List<Long> whileUp = customers.signIn(200);
+                receiver.down();
+                List<Long> whileDown = customers.signIn(1000);
+                JsonNode backlog = routes.awaitBacklog(route, entry -> entry.path("pending").asLong() >= 900,
+                        Duration.ofSeconds(60), "events waiting while the receiver is down");
+                receiver.up();
+
+                Set<String> ids = customers.awaitLogins(receiver, 1200, Duration.ofMinutes(3));
+                Map<String, Long> copies = receiver.events().stream()
+                        .collect(Collectors.groupingBy(event -> event.path("id").asText(), Collectors.counting()));
+                assertThat(ids).hasSize(1200);
+                assertThat(copies.entrySet().stream().filter(copy -> ids.contains(copy.getKey()) && copy.getValue() > 1))
+                        .as("events received twice").isEmpty();
+
+                long medianUp = median(whileUp);
+                long medianDown = median(whileDown);
+                System.out.printf("[ciam-it] login latency: median %d ms with the receiver up (n=%d), %d ms while down "
+                        + "(n=%d); p95 %d / %d ms; backlog seen %s%n", medianUp, whileUp.size(), medianDown,
+                        whileDown.size(), percentile(whileUp, 95), percentile(whileDown, 95), backlog);
+                assertThat(medianDown).as("median login latency while the receiver is down, vs up (%d ms)", medianUp)
+                        .isLessThanOrEqualTo(medianUp * 3 / 2 + 15);
+            } finally {
+                routes.remove(route);
+            }
+        }
+    }
+
+    @Test
+    void eventsInTheOutboxWhenKeycloakIsKilledArriveAfterTheRestart() {
+        try (LocalKeycloak server = LocalKeycloak.startSeparate("export-kill", List.of(
+                "--spi-events-listener--ciam-export--lease-seconds=10"));
+             WebhookReceiver receiver = WebhookReceiver.start()) {
+            AdminApi admin = server.admin();
+            ExportRoutes routes = new ExportRoutes(server, admin);
+            String route = "it-kill";
+            String secretKey = "it-kill-secret";
+            ExportRoutes.vaultSecret(secretKey);
+            receiver.down();
+            routes.create(route, loginRoute(receiver.url("/in"), secretKey));
+            Customers customers = Customers.create(server, admin, "kill");
+            customers.signIn(100);
+            routes.awaitBacklog(route, entry -> entry.path("pending").asLong() + entry.path("notYetRouted").asLong() >= 100,
+                    Duration.ofSeconds(30), "100 events waiting");
+            WebhookReceiver.sleep(1500); // H2 writes committed data to its file within 500 ms (PostgreSQL: at commit)
+
+            server.kill();
+            receiver.up();
+            assertThat(receiver.received()).as("nothing was delivered before the kill").isEmpty();
+            server.restart("export-kill");
+
+            assertThat(customers.awaitLogins(receiver, 100, Duration.ofMinutes(2))).hasSize(100);
+        }
+    }
+
+    private static ObjectNode loginRoute(URI url, String secretKey) {
+        ObjectNode definition = ExportRoutes.webhookRoute(url, secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN");
+        return definition;
+    }
+
+    /** Customers of the demo realm who sign in in turn, each from their own browser (the device cookie kept). */
+    private record Customers(ServerUnderTest server, List<String> emails, Map<String, String> ids,
+                             Map<String, OidcCodeFlow> browsers) {
+
+        static Customers create(ServerUnderTest server, AdminApi admin, String prefix) {
+            List<String> emails = new ArrayList<>();
+            Map<String, String> ids = new HashMap<>();
+            Map<String, OidcCodeFlow> browsers = new HashMap<>();
+            String run = UUID.randomUUID().toString().substring(0, 6);
+            for (int i = 0; i < CUSTOMERS; i++) {
+                String email = prefix + "-" + run + "-" + i + "@acme.test";
+                emails.add(email);
+                ids.put(admin.createUser("acme", email, PASSWORD, true), email);
+                browsers.put(email, new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
+                        .header("X-Forwarded-For", "198.51.100." + (10 + i)));
+            }
+            return new Customers(server, emails, ids, browsers);
+        }
+
+        /** Signs in {@code count} times in turn; returns each login's time in milliseconds. */
+        List<Long> signIn(int count) {
+            List<Long> millis = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                OidcCodeFlow browser = browsers.get(emails.get(i % emails.size())).forgetSession();
+                Instant start = Instant.now();
+                browser.signIn(Attempt.fresh(), emails.get(i % emails.size()), PASSWORD);
+                millis.add(Duration.between(start, Instant.now()).toMillis());
+            }
+            return millis;
+        }
+
+        /** Waits for {@code expected} LOGIN events of these customers; returns their ids. */
+        Set<String> awaitLogins(WebhookReceiver receiver, int expected, Duration timeout) {
+            Instant until = Instant.now().plus(timeout);
+            Set<String> seen = Set.of();
+            while (Instant.now().isBefore(until)) {
+                seen = receiver.events().stream()
+                        .filter(event -> ids.containsKey(event.path("data").path("userId").asText()))
+                        .filter(event -> event.path("type").asText().endsWith(".user.LOGIN"))
+                        .map(event -> event.path("id").asText())
+                        .collect(Collectors.toSet());
+                if (seen.size() >= expected) {
+                    return seen;
+                }
+                WebhookReceiver.sleep(250);
+            }
+            throw new AssertionError("only " + seen.size() + " of " + expected + " logins arrived within "
+                    + timeout.toSeconds() + " s");
+        }
+    }
+
+    private static long median(List<Long> values) {
+        return percentile(values, 50);
+    }
+
+    private static long percentile(List<Long> values, int percent) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
+    }
+}
