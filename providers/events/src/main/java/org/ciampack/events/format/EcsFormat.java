@@ -64,8 +64,8 @@ final class EcsFormat {
         JsonNode profile = data.path("user");
         if (admin) {
             copy(data.path("auth"), "userId", user, "id");
-            copy(data.path("targetUser"), "id", user.putObject("target"), "id");
-            copy(data.path("auth"), "ipAddress", ecs.putObject("source"), "ip");
+            child(data.path("targetUser"), "id", user, "target", "id");
+            child(data.path("auth"), "ipAddress", ecs, "source", "ip");
         } else {
             copy(data, "userId", user, "id");
             copy(profile.isMissingNode() ? data.path("details") : profile, "username", user, "name");
@@ -73,8 +73,8 @@ final class EcsFormat {
                 copy(data.path("details"), "username", user, "name");
             }
             copy(profile, "email", user, "email");
-            copy(data, "ipAddress", ecs.putObject("source"), "ip");
-            copy(data, "sessionId", ecs.putObject("session"), "id");
+            child(data, "ipAddress", ecs, "source", "ip");
+            child(data, "sessionId", ecs, "session", "id");
         }
         ObjectNode keycloak = ecs.putObject("keycloak");
         keycloak.put("realm", data.path("realmName").asText());
@@ -87,6 +87,14 @@ final class EcsFormat {
             keycloak.set("representation", data.get("representation"));
         }
         return ecs;
+    }
+
+    /** Copies a value into the object {@code name} of {@code parent}, creating it only when there is a value. */
+    static void child(JsonNode from, String field, ObjectNode parent, String name, String as) {
+        JsonNode value = from.path(field);
+        if (!value.isMissingNode() && !value.isNull()) {
+            (parent.get(name) instanceof ObjectNode existing ? existing : parent.putObject(name)).set(as, value);
+        }
     }
 
     static void copy(JsonNode from, String field, ObjectNode to, String as) {

@@ -100,13 +100,14 @@ final class OcsfFormat {
         if (admin) {
             ObjectNode actor = ocsf.putObject("actor").putObject("user");
             EcsFormat.copy(data.path("auth"), "userId", actor, "uid");
-            EcsFormat.copy(data.path("auth"), "ipAddress", ocsf.putObject("src_endpoint"), "ip");
+            EcsFormat.child(data.path("auth"), "ipAddress", ocsf, "src_endpoint", "ip");
             ObjectNode user = ocsf.putObject("user");
             EcsFormat.copy(data.path("targetUser"), "id", user, "uid");
             EcsFormat.copy(data.path("targetUser"), "username", user, "name");
             EcsFormat.copy(data.path("targetUser"), "email", user, "email_addr");
-            ocsf.putObject("api").put("operation", data.path("operation").asText());
-            EcsFormat.copy(data, "resourcePath", ocsf.path("api").isObject() ? (ObjectNode) ocsf.get("api") : ocsf, "request_path");
+            ObjectNode api = ocsf.putObject("api");
+            api.put("operation", data.path("operation").asText());
+            EcsFormat.copy(data, "resourcePath", api, "request_path");
         } else {
             ObjectNode user = ocsf.putObject("user");
             EcsFormat.copy(data, "userId", user, "uid");
@@ -115,9 +116,9 @@ final class OcsfFormat {
                 EcsFormat.copy(data.path("details"), "username", user, "name");
             }
             EcsFormat.copy(data.path("user"), "email", user, "email_addr");
-            EcsFormat.copy(data, "ipAddress", ocsf.putObject("src_endpoint"), "ip");
-            EcsFormat.copy(data, "clientId", ocsf.putObject("service"), "name");
-            EcsFormat.copy(data, "sessionId", ocsf.putObject("session"), "uid");
+            EcsFormat.child(data, "ipAddress", ocsf, "src_endpoint", "ip");
+            EcsFormat.child(data, "clientId", ocsf, "service", "name");
+            EcsFormat.child(data, "sessionId", ocsf, "session", "uid");
         }
         ObjectNode unmapped = ocsf.putObject("unmapped");
         unmapped.put("keycloak_event_type", type);

@@ -51,8 +51,9 @@ public record EventFilter(Set<String> userTypes, Set<String> adminTypes, Set<Str
             problems.add("events must be an object like {\"user\": [\"LOGIN\"], \"admin\": [\"USER.*\"]}");
             return defaults;
         }
-        Set<String> user = node.has("user") ? names(node.get("user"), "events.user", problems) : defaults.userTypes();
-        Set<String> admin = node.has("admin") ? names(node.get("admin"), "events.admin", problems) : defaults.adminTypes();
+        // a kind the object leaves out is not taken: {"user": ["LOGIN"]} means logins only, no admin events
+        Set<String> user = node.has("user") ? names(node.get("user"), "events.user", problems) : Set.of();
+        Set<String> admin = node.has("admin") ? names(node.get("admin"), "events.admin", problems) : Set.of();
         Set<String> clients = node.has("clients") ? names(node.get("clients"), "events.clients", problems) : Set.of();
         for (String type : user) {
             if (!type.equals("*") && !type.matches("[A-Z][A-Z0-9_]{0,63}")) {

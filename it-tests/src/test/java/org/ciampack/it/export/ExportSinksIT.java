@@ -1,0 +1,171 @@
+package org.ciampack.it.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The other sinks and formats against real receivers: CRM contact upserts and deletes with a field mapping, Splunk
+ * HEC batches with its token, OCSF records, and a back-fill of a new route from a past time range.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class ExportSinksIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Duration ARRIVAL = Duration.ofSeconds(30);
+
+    private ServerUnderTest server;
+    private AdminApi admin;
+    private ExportRoutes routes;
+    private WebhookReceiver receiver;
+    private String route;
+    private String secretKey;
+
+    @BeforeEach
+    void setUp(ServerUnderTest server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        routes = new ExportRoutes(server, admin);
+        receiver = WebhookReceiver.start();
+        route = "it-sink-" + UUID.randomUUID().toString().substring(0, 8);
+        secretKey = route + "-secret";
+        ExportRoutes.vaultSecret(secretKey);
+    }
+
+    @AfterEach
+    void tearDown() {
+        routes.remove(route);
+        receiver.close();
+    }
+
+    @Test
+    void aCrmGetsContactUpsertsWithItsFieldNamesAndADeleteWhenTheAccountGoes() {
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/crm"), secretKey);
+        definition.put("sink", "crm");
+        ObjectNode mapping = ((ObjectNode) definition.get("settings")).putObject("mapping");
+        mapping.put("email", "Email");
+        mapping.put("firstName", "FirstName");
+        mapping.put("attributes.phone", "Phone");
+        mapping.put("roles", "Roles");
+        routes.create(route, definition);
+
+        String email = "crm-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        ObjectNode change = Http.JSON.createObjectNode().put("firstName", "Grace").put("lastName", "Hopper")
+                .put("email", email);
+        change.putObject("attributes").putArray("phone").add("+49 30 1234567");
+        assertThat(admin.send("PUT", "/realms/acme/users/" + userId, change).statusCode()).isEqualTo(204);
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).signIn(Attempt.fresh(), email, PASSWORD);
+        assertThat(admin.send("DELETE", "/realms/acme/users/" + userId, null).statusCode()).isEqualTo(204);
+
+        JsonNode upsert = receiver.await(event -> "upsert".equals(event.path("operation").asText())
+                && "Grace".equals(event.path("contact").path("FirstName").asText()), ARRIVAL, "contact upsert");
+        assertThat(upsert.path("contact").path("external_id").asText()).isEqualTo(userId);
+        assertThat(upsert.path("contact").path("Email").asText()).isEqualTo(email);
+        assertThat(upsert.path("contact").path("Phone").asText()).isEqualTo("+49 30 1234567");
+        assertThat(upsert.path("contact").path("Roles").toString()).contains("default-roles-acme");
+        assertThat(upsert.path("updated_at").asText()).isNotBlank();
+        JsonNode deleted = receiver.await(event -> "delete".equals(event.path("operation").asText())
+                && userId.equals(event.path("contact").path("external_id").asText()), ARRIVAL, "contact delete");
+        assertThat(deleted.path("contact").has("Email")).as("a delete carries no profile").isFalse();
+        assertThat(receiver.events()).as("a CRM gets no logins")
+                .noneMatch(event -> event.path("event_type").asText().equals("LOGIN"));
+    }
+
+    @Test
+    void splunkHecGetsBatchesWithItsTokenAndOcsfRecords() throws IOException {
+        ExportRoutes.vault(route + "-token", "hec-token-" + route);
+        ObjectNode definition = Http.JSON.createObjectNode();
+        definition.put("sink", "splunk-hec");
+        definition.put("format", "ocsf");
+        definition.put("batchSize", 50);
+        definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
+        ObjectNode settings = definition.putObject("settings");
+        settings.put("url", "http://127.0.0.1:" + receiver.port());
+        settings.put("token", "${vault." + route + "-token}");
+        settings.put("index", "keycloak");
+        routes.create(route, definition);
+
+        String email = "hec-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).signIn(Attempt.fresh(), email, PASSWORD);
+        for (int i = 0; i < 5; i++) {
+            new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).submitLogin(Attempt.fresh(), email, "wrong-" + i);
+        }
+
+        List<JsonNode> ours = new ArrayList<>();
+        Instant until = Instant.now().plus(ARRIVAL);
+        while (ours.size() < 6 && Instant.now().isBefore(until)) {
+            ours.clear();
+            for (WebhookReceiver.Received request : receiver.received()) {
+                assertThat(request.path()).isEqualTo("/services/collector/event");
+                assertThat(request.header("authorization")).isEqualTo("Splunk hec-token-" + route);
+                try (MappingIterator<JsonNode> events = Http.JSON.readerFor(JsonNode.class).readValues(request.body())) {
+                    events.forEachRemaining(event -> {
+                        if (userId.equals(event.path("event").path("user").path("uid").asText())) {
+                            ours.add(event);
+                        }
+                    });
+                }
+            }
+            WebhookReceiver.sleep(200);
+        }
+        assertThat(ours).hasSize(6);
+        assertThat(receiver.received().size()).as("batched: fewer requests than events").isLessThan(6);
+        JsonNode failed = ours.get(5);
+        assertThat(failed.path("index").asText()).isEqualTo("keycloak");
+        assertThat(failed.path("sourcetype").asText()).isEqualTo("keycloak:ciam");
+        assertThat(failed.path("time").asDouble()).isGreaterThan(1.7e9);
+        JsonNode ocsf = failed.path("event");
+        assertThat(ocsf.path("class_uid").asInt()).isEqualTo(3002);
+        assertThat(ocsf.path("activity_id").asInt()).isEqualTo(1);
+        assertThat(ocsf.path("type_uid").asLong()).isEqualTo(300201);
+        assertThat(ocsf.path("status").asText()).isEqualTo("Failure");
+        assertThat(ocsf.path("metadata").path("version").asText()).isEqualTo("1.1.0");
+        assertThat(ours.get(0).path("event").path("status").asText()).as("in order: the login came first").isEqualTo("Success");
+    }
+
+    @Test
+    void aNewRouteIsBackFilledFromAPastTimeRange() {
+        String email = "backfill-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        Instant before = Instant.now().minusSeconds(1);
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).signIn(Attempt.fresh(), email, PASSWORD);
+        WebhookReceiver.sleep(1500);
+
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/siem"), secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN");
+        routes.create(route, definition);
+        WebhookReceiver.sleep(2000);
+        assertThat(receiver.events()).as("a new route starts with new events only")
+                .noneMatch(event -> userId.equals(event.path("data").path("userId").asText()));
+
+        JsonNode queued = routes.post("routes/" + route + "/replay?from=" + before + "&to=" + Instant.now());
+        assertThat(queued.path("queued").asInt()).isGreaterThanOrEqualTo(1);
+        receiver.await(event -> userId.equals(event.path("data").path("userId").asText())
+                && event.path("type").asText().endsWith("user.LOGIN"), ARRIVAL, "the past login");
+        assertThat(admin.sendAsAdmin("POST", routes.url("routes/" + route + "/replay?from=yesterday"), null).statusCode())
+                .isEqualTo(400);
+    }
+}
