@@ -113,6 +113,16 @@ if [ ! -f "$geoip_dir/ciam-demo-city.mmdb" ] || [ "$pack_zip" -nt "$geoip_dir/ci
     org.ciampack.risk.geo.DemoGeoIpDatabases "$geoip_dir" || fail "could not write the demo GeoIP databases."
 fi
 
+# --- Vault (Keycloak's files vault): the demo export routes' webhook secret and PII hash key, made once. ---
+vault_dir="$local_dir/vault"
+mkdir -p "$vault_dir"
+chmod 700 "$vault_dir"
+if [ ! -f "$vault_dir/acme_export-webhook-secret" ]; then
+  echo -n "whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')" >"$vault_dir/acme_export-webhook-secret"
+  head -c 32 /dev/urandom | base64 | tr -d '\n' >"$vault_dir/acme_export-hash-key"
+  chmod 600 "$vault_dir"/acme_*
+fi
+
 # --- Mail catcher (GreenMail): SMTP for Keycloak, a REST API to read the mails. ---
 # Background helpers ignore Ctrl-C (no job control in scripts), so the EXIT trap stops them.
 helpers=()
@@ -172,6 +182,7 @@ say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C 
 # demo deny list. CIDR form on purpose: a bare ::1 makes Keycloak 26.7.3 leak a UDP socket per request.
 "$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm \
   --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1/32,::1/128 \
+  --vault=file --vault-dir="$vault_dir" --metrics-enabled=true \
   --spi-ciam-geoip--maxmind--city-database="$geoip_dir/ciam-demo-city.mmdb" \
   --spi-ciam-geoip--maxmind--asn-database="$geoip_dir/ciam-demo-asn.mmdb" \
   --spi-ciam-geoip--maxmind--anonymous-ip-database="$geoip_dir/ciam-demo-anonymous-ip.mmdb" "$@" &

@@ -95,7 +95,7 @@ public final class LoginThroughputBenchmark {
         return clientId;
     }
 
-    private static double run(URI realm, String clientId, List<String> users, int threads, Duration length) throws Exception {
+    static double run(URI realm, String clientId, List<String> users, int threads, Duration length) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicBoolean stop = new AtomicBoolean();
         Instant start = Instant.now();
