@@ -213,6 +213,18 @@ class ExportWebhookIT {
         assertThat(rejected.path("detail").asText()).startsWith("HTTP 400");
     }
 
+    @Test
+    void theDemoRealmShipsACrmRouteAndASiemRouteWithSecretsFromTheVault() {
+        JsonNode crm = routes.get("routes/crm-webhook");
+        assertThat(crm.path("sink").asText()).isEqualTo("crm");
+        assertThat(crm.path("settings").path("secret").asText()).isEqualTo("${vault.export-webhook-secret}");
+        JsonNode siem = routes.get("routes/siem-syslog");
+        assertThat(siem.path("sink").asText()).isEqualTo("syslog");
+        assertThat(siem.path("format").asText()).isEqualTo("cef");
+        assertThat(siem.path("pii").path("email").asText()).isEqualTo("hash");
+        assertThat(siem.path("state").path("paused").asBoolean()).isFalse();
+    }
+
     private HttpResponse<String> call(String method, String path, String token, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(routes.url(path)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

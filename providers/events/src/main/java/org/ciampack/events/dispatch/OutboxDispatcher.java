@@ -35,7 +35,7 @@ public final class OutboxDispatcher {
     private static final int FAN_OUT_BATCH = 500;
     private static final int ROUND_LIMIT = 1000;
     private static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
-    private static final Duration GAUGE_EVERY = Duration.ofSeconds(5);
+    private static final Duration GAUGE_EVERY = Duration.ofSeconds(15);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
 
     private final KeycloakSessionFactory factory;

@@ -11,15 +11,15 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "CIAM_EVENT_DELIVERY")
 @NamedQueries({
-        // Due rows of a route, oldest first, leaving out every row whose order key has an older row still waiting
-        // for a retry: a user's events reach the sink in the order they happened.
-        @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, o.payload "
-                + "from DeliveryEntity d, OutboxEntity o where o.id = d.eventId and d.realmId = :realmId "
-                + "and d.routeName = :route and d.status = 'PENDING' and d.nextAttemptAt <= :now "
-                + "and not exists (select w.id from DeliveryEntity w where w.realmId = d.realmId "
-                + "and w.routeName = d.routeName and w.orderKey = d.orderKey and w.status = 'PENDING' "
-                + "and w.nextAttemptAt > :now and w.eventTime <= d.eventTime) "
-                + "order by d.eventTime, d.id"),
+        // Due rows of a route, oldest first (index IDX_CIAM_DELIVERY_QUEUE). A row whose order key has an older row
+        // waiting for a retry is dropped after this query (see "ciamDelivery.waiting"): a user's events keep their order.
+        @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, d.eventId "
+                + "from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
+                + "and d.nextAttemptAt <= :now order by d.eventTime, d.id"),
+        // The oldest waiting (pending, not yet due) row of each order key among the given ones.
+        @NamedQuery(name = "ciamDelivery.waiting", query = "select w.orderKey, min(w.eventTime) from DeliveryEntity w "
+                + "where w.realmId = :realmId and w.routeName = :route and w.status = 'PENDING' "
+                + "and w.nextAttemptAt > :now and w.orderKey in :keys group by w.orderKey"),
         @NamedQuery(name = "ciamDelivery.markDelivered", query = "update DeliveryEntity d set d.status = 'DELIVERED', "
                 + "d.attempts = d.attempts + 1, d.lastAttemptAt = :now, d.doneAt = :now, d.lastError = null "
                 + "where d.id in :ids"),

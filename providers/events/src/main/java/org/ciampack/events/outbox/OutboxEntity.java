@@ -18,6 +18,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamOutbox.purge", query = "delete from OutboxEntity o where o.fannedOut = true "
                 + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
                 + "where d.eventId = o.id and d.status <> 'DELIVERED')"),
+        @NamedQuery(name = "ciamOutbox.payloads", query = "select o.id, o.payload from OutboxEntity o where o.id in :ids"),
         @NamedQuery(name = "ciamOutbox.deleteRealm", query = "delete from OutboxEntity o where o.realmId = :realmId")
 })
 public class OutboxEntity {
