@@ -29,6 +29,7 @@ import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.route.Route;
 import org.ciampack.events.route.RouteStore;
 import org.ciampack.events.sink.ExportSinkFactory;
+import org.ciampack.events.sink.SinkContext;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -155,25 +156,25 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/pause")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> pause(@PathParam("name") String name) {
-        AdminAuth admin = manager();
-        RealmModel realm = session.getContext().getRealm();
-        Route route = existing(realm, name);
-        RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
-        state.pause(System.currentTimeMillis(), "paused by " + admin.getUser().getUsername());
-        adminEvent(admin, realm, OperationType.ACTION, name + "/pause", null);
-        return representation(route, state);
+        return changeState(name, "pause", (state, admin) ->
+                state.pause(System.currentTimeMillis(), "paused by " + admin.getUser().getUsername()));
     }
 
     @POST
     @Path("routes/{name}/resume")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> resume(@PathParam("name") String name) {
+        return changeState(name, "resume", (state, admin) -> state.resume());
+    }
+
+    private Map<String, Object> changeState(String name, String action,
+                                            java.util.function.BiConsumer<RouteStateEntity, AdminAuth> change) {
         AdminAuth admin = manager();
         RealmModel realm = session.getContext().getRealm();
         Route route = existing(realm, name);
         RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
-        state.resume();
-        adminEvent(admin, realm, OperationType.ACTION, name + "/resume", null);
+        change.accept(state, admin);
+        adminEvent(admin, realm, OperationType.ACTION, name + "/" + action, null);
         return representation(route, state);
     }
 
@@ -331,7 +332,7 @@ public final class ExportResource implements RealmResourceProvider {
 
     private static void mask(ObjectNode node, String field) {
         String value = node.path(field).asText("");
-        if (!value.isEmpty() && !(value.startsWith("${vault.") && value.endsWith("}"))) {
+        if (!value.isEmpty() && !SinkContext.isVaultExpression(value)) {
             node.put(field, "**********");
         }
     }

@@ -14,20 +14,14 @@ import java.util.Map;
  */
 final class CrmContactFormat {
 
-    static final Map<String, String> DEFAULT_MAPPING = Map.of("email", "email", "firstName", "first_name",
-            "lastName", "last_name", "username", "username", "emailVerified", "email_verified");
+    private static final ObjectNode DEFAULT_MAPPING = JsonNodeFactory.instance.objectNode().put("email", "email")
+            .put("firstName", "first_name").put("lastName", "last_name").put("username", "username")
+            .put("emailVerified", "email_verified");
 
     private final JsonNode mapping;
 
     CrmContactFormat(JsonNode mapping) {
-        this.mapping = mapping != null && mapping.isObject() && mapping.size() > 0
-                ? mapping : JsonNodeFactory.instance.objectNode().setAll(toNodes());
-    }
-
-    private static Map<String, JsonNode> toNodes() {
-        Map<String, JsonNode> nodes = new java.util.LinkedHashMap<>();
-        DEFAULT_MAPPING.forEach((path, field) -> nodes.put(path, JsonNodeFactory.instance.textNode(field)));
-        return nodes;
+        this.mapping = mapping != null && mapping.isObject() && mapping.size() > 0 ? mapping : DEFAULT_MAPPING;
     }
 
     JsonNode of(ObjectNode envelope) {

@@ -1,10 +1,6 @@
 package org.ciampack.events.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -82,18 +78,5 @@ public record EventFilter(Set<String> userTypes, Set<String> adminTypes, Set<Str
             }
         }
         return names;
-    }
-
-    ObjectNode toJson() {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        ArrayNode user = node.putArray("user");
-        userTypes.forEach(user::add);
-        ArrayNode admin = node.putArray("admin");
-        adminTypes.forEach(admin::add);
-        if (!clients.isEmpty()) {
-            ArrayNode list = node.putArray("clients");
-            new ArrayList<>(clients).forEach(list::add);
-        }
-        return node;
     }
 }

@@ -2,7 +2,6 @@ package org.ciampack.events.route;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,9 +56,5 @@ public final class RouteStore {
 
     public static void remove(RealmModel realm, String name) {
         realm.removeAttribute(ATTRIBUTE_PREFIX + name);
-    }
-
-    public static ObjectNode definition(Route route) {
-        return route.definition().deepCopy();
     }
 }

@@ -12,6 +12,11 @@ import javax.net.ssl.SSLContext;
 public record SinkContext(String realmName, String routeName, ObjectNode settings, UnaryOperator<String> secrets,
                           SSLContext tls, String hostname) {
 
+    /** Whether a setting is a vault expression ({@code ${vault.name}}) rather than the value itself. */
+    public static boolean isVaultExpression(String value) {
+        return value != null && value.startsWith("${vault.") && value.endsWith("}");
+    }
+
     public String text(String field, String fallback) {
         return settings.hasNonNull(field) ? settings.get(field).asText() : fallback;
     }

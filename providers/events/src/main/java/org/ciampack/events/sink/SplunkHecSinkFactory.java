@@ -27,7 +27,7 @@ public final class SplunkHecSinkFactory implements ExportSinkFactory {
         String url = settings.path("url").asText("");
         if (url.isBlank()) {
             problems.add("settings.url is missing: the collector, e.g. https://splunk.example.com:8088");
-        } else if (!WebhookSinkFactory.isVaultExpression(url)) {
+        } else if (!SinkContext.isVaultExpression(url)) {
             try {
                 HttpPost.parse(url);
             } catch (IllegalArgumentException e) {
@@ -47,8 +47,9 @@ public final class SplunkHecSinkFactory implements ExportSinkFactory {
         if (base == null || token == null) {
             throw new IllegalArgumentException("settings.url or settings.token is not in the vault");
         }
-        String url = HttpPost.parse(base).getPath() == null || HttpPost.parse(base).getPath().isEmpty()
-                || HttpPost.parse(base).getPath().equals("/") ? base.replaceAll("/+$", "") + EVENT_PATH : base;
+        String path = HttpPost.parse(base).getPath();
+        // the collector's base URL gets the event endpoint; a full endpoint URL is used as given
+        String url = path == null || path.isEmpty() || path.equals("/") ? base.replaceAll("/+$", "") + EVENT_PATH : base;
         HttpPost endpoint = new HttpPost(context, url);
         String index = context.text("index", null);
         String sourcetype = context.text("sourcetype", "keycloak:ciam");

@@ -30,7 +30,7 @@ public class WebhookSinkFactory implements ExportSinkFactory {
         String url = settings.path("url").asText(null);
         if (url == null || url.isBlank()) {
             problems.add("settings.url is missing");
-        } else if (!isVaultExpression(url)) {
+        } else if (!SinkContext.isVaultExpression(url)) {
             try {
                 HttpPost.parse(url);
             } catch (IllegalArgumentException e) {
@@ -42,10 +42,6 @@ public class WebhookSinkFactory implements ExportSinkFactory {
                     + "best from the vault as ${vault.name}");
         }
         return problems;
-    }
-
-    static boolean isVaultExpression(String value) {
-        return value.startsWith("${vault.") && value.endsWith("}");
     }
 
     @Override
