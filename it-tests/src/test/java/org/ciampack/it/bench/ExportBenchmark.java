@@ -28,11 +28,12 @@ import org.ciampack.it.harness.Http;
  * backlog is made of admin events (user updates, the cheapest events to make in bulk) while both routes are paused;
  * then one route at a time is resumed and timed until its backlog is empty.</li>
  * <li>{@code logins}: logins/s with the realm's ciam-export listener on and off, in alternating (ABBA) rounds, with
- * a route that delivers every LOGIN to the receiver.</li>
+ * a route that delivers every LOGIN to the receiver. A warm-up switches export on and off too, so the JIT has seen
+ * both paths before the first measured round.</li>
  * </ul>
  * <pre>java ... ExportBenchmark http://localhost:8080 admin admin drain [events] [threads]
  * java ... ExportBenchmark http://localhost:8080 admin admin measure route[,route] receiver-port (drain alone)
- * java ... ExportBenchmark http://localhost:8080 admin admin logins [threads] [seconds per round] [rounds]</pre>
+ * java ... ExportBenchmark http://localhost:8080 admin admin logins [threads] [seconds per round] [rounds] [warm-up seconds]</pre>
  */
 public final class ExportBenchmark {
 
@@ -64,7 +65,8 @@ public final class ExportBenchmark {
             } else {
                 logins(base, admin, url, args.length > 4 ? Integer.parseInt(args[4]) : 4,
                         Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 30),
-                        args.length > 6 ? Integer.parseInt(args[6]) : 4);
+                        args.length > 6 ? Integer.parseInt(args[6]) : 4,
+                        Duration.ofSeconds(args.length > 7 ? Long.parseLong(args[7]) : 120));
             }
         } finally {
             receiver.stop(0);
@@ -136,7 +138,8 @@ public final class ExportBenchmark {
         }
     }
 
-    private static void logins(URI base, AdminApi admin, URI url, int threads, Duration round, int rounds) throws Exception {
+    private static void logins(URI base, AdminApi admin, URI url, int threads, Duration round, int rounds,
+            Duration warmUp) throws Exception {
         URI realm = URI.create(base + "/realms/acme");
         URI api = URI.create(realm + "/ciam-export/");
         String route = "bench-logins-" + UUID.randomUUID().toString().substring(0, 6);
@@ -149,35 +152,75 @@ public final class ExportBenchmark {
             admin.createUser("acme", email, PASSWORD, true);
             users.add(email);
         }
-        System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds each, %d users%n", threads,
-                round.toSeconds(), rounds, users.size());
-        export(admin, true);
-        LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
-        export(admin, false);
-        LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
+        System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds each, %d users, %d s warm-up%n", threads,
+                round.toSeconds(), rounds, users.size(), warmUp.toSeconds());
+        for (int i = 0; i * round.toSeconds() < warmUp.toSeconds(); i++) {
+            export(admin, i % 2 == 0);
+            LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
+        }
+        URI metrics = URI.create("http://" + base.getHost() + ":9000/metrics");
         double on = 0;
         double off = 0;
+        double cpuOn = 0;
+        double cpuOff = 0;
         List<Double> costs = new ArrayList<>();
+        List<Double> cpuCosts = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             boolean onFirst = i % 2 == 0; // ABBA
             export(admin, onFirst);
-            double first = LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
+            double[] first = measuredRound(metrics, realm, users, threads, round);
             export(admin, !onFirst);
-            double second = LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
-            double a = onFirst ? first : second;
-            double b = onFirst ? second : first;
-            costs.add(100 * (1 - a / b));
-            System.out.printf(Locale.ROOT, "round %d: export on %.1f logins/s, off %.1f logins/s, cost %.1f %%%n",
-                    i + 1, a, b, costs.get(i));
-            on += a;
-            off += b;
+            double[] second = measuredRound(metrics, realm, users, threads, round);
+            double[] a = onFirst ? first : second;
+            double[] b = onFirst ? second : first;
+            costs.add(100 * (1 - a[0] / b[0]));
+            cpuCosts.add(100 * (a[1] / b[1] - 1));
+            System.out.printf(Locale.ROOT, "round %d: export on %.1f logins/s (%.1f ms server CPU per login), off %.1f "
+                    + "logins/s (%.1f ms), throughput cost %.1f %%, CPU cost %.1f %%%n", i + 1, a[0], a[1], b[0], b[1],
+                    costs.get(i), cpuCosts.get(i));
+            on += a[0];
+            off += b[0];
+            cpuOn += a[1];
+            cpuOff += b[1];
         }
         export(admin, true);
-        costs.sort(null);
-        System.out.printf(Locale.ROOT, "mean: export on %.1f logins/s, off %.1f logins/s, cost %.1f %% (rounds from "
-                + "%.1f %% to %.1f %%); LOGIN events received: %d%n", on / rounds, off / rounds, 100 * (1 - on / off),
-                costs.get(0), costs.get(rounds - 1), RECEIVED.get());
+        System.out.printf(Locale.ROOT, "mean: export on %.1f logins/s, off %.1f logins/s, throughput cost %.1f %% (median "
+                + "round %.1f %%, rounds from %.1f %% to %.1f %%)%n", on / rounds, off / rounds, 100 * (1 - on / off),
+                median(costs), costs.stream().min(Double::compare).orElseThrow(), costs.stream().max(Double::compare).orElseThrow());
+        System.out.printf(Locale.ROOT, "server CPU per login: export on %.2f ms, off %.2f ms, cost %.1f %% (median round "
+                + "%.1f %%, rounds from %.1f %% to %.1f %%); LOGIN events received: %d%n", cpuOn / rounds, cpuOff / rounds,
+                100 * (cpuOn / cpuOff - 1), median(cpuCosts), cpuCosts.stream().min(Double::compare).orElseThrow(),
+                cpuCosts.stream().max(Double::compare).orElseThrow(), RECEIVED.get());
         admin.sendAsAdmin("DELETE", api.resolve("routes/" + route), null);
+    }
+
+    /**
+     * One round: logins/s, and the server's CPU time per login (Keycloak's {@code process_cpu_time_ns_total} on its
+     * management port) which, unlike the rate, does not move with the load generator sharing the machine.
+     */
+    private static double[] measuredRound(URI metrics, URI realm, List<String> users, int threads, Duration round)
+            throws Exception {
+        double cpuBefore = serverCpuNanos(metrics);
+        long started = System.nanoTime();
+        double rate = LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double cpu = serverCpuNanos(metrics) - cpuBefore;
+        return new double[] {rate, cpu / 1e6 / (rate * seconds)};
+    }
+
+    private static double serverCpuNanos(URI metrics) throws Exception {
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(line -> line.startsWith("process_cpu_time_ns_total ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip()))
+                .orElseThrow(() -> new IllegalStateException("no process_cpu_time_ns_total at " + metrics
+                        + "; start the server with --metrics-enabled=true"));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** Turns the realm's ciam-export listener on or off, keeping its other listeners. */

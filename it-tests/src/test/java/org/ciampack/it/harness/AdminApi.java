@@ -1,6 +1,7 @@
 package org.ciampack.it.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -72,7 +73,45 @@ public final class AdminApi {
         HttpResponse<String> response = send("POST", "/realms/" + realm + "/users", user);
         expect(response, 201);
         String location = response.headers().firstValue("Location").orElseThrow();
-        return location.substring(location.lastIndexOf('/') + 1);
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        recordConsents(realm, id);
+        return id;
+    }
+
+    /**
+     * An existing customer has decided on the realm's consent purposes (required ones granted, optional ones
+     * declined), as a migration would import them: without it their next login would first show the consent page.
+     */
+    public void recordConsents(String realm, String userId) {
+        URI api = consentAdmin(realm);
+        JsonNode purposes = Http.json(sendAsAdmin("GET", api.resolve("purposes"), null).body());
+        if (purposes.isEmpty()) {
+            return;
+        }
+        ObjectNode body = Http.JSON.createObjectNode().put("source", "import");
+        ArrayNode decisions = body.putArray("decisions");
+        purposes.forEach(purpose -> decisions.addObject().put("purpose", purpose.get("id").asText())
+                .put("version", purpose.get("version").asInt())
+                .put("decision", purpose.path("required").asBoolean() ? "granted" : "declined"));
+        expect(sendAsAdmin("POST", api.resolve("users/" + userId + "/receipts"), body), 201);
+    }
+
+    /** The admin's current bearer token, for calls that are not JSON. */
+    public String bearer() {
+        return token();
+    }
+
+    /** Gives a user one role of a client, e.g. realm-management's view-users. */
+    public void grantClientRole(String realm, String userId, String clientId, String role) {
+        String id = get("/realms/" + realm + "/clients?clientId=" + Http.encode(clientId)).get(0).get("id").asText();
+        JsonNode roleRepresentation = get("/realms/" + realm + "/clients/" + id + "/roles/" + Http.encode(role));
+        expect(send("POST", "/realms/" + realm + "/users/" + userId + "/role-mappings/clients/" + id,
+                Http.JSON.createArrayNode().add(roleRepresentation)), 204);
+    }
+
+    /** The consent module's admin API of a realm. */
+    public URI consentAdmin(String realm) {
+        return URI.create(baseUrl + "/realms/" + realm + "/ciam-consent/admin/");
     }
 
     /** The user with exactly this e-mail, or null. */

@@ -1,0 +1,373 @@
+package org.ciampack.it.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Browser;
+import org.ciampack.it.harness.BrowserExtension;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.pages.AccountConsole;
+import org.ciampack.it.pages.ConsentPage;
+import org.ciampack.it.pages.LoginPage;
+import org.ciampack.it.pages.RegistrationPage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+
+/** Consent management: registration, re-consent at login, self-service, admin audit, against the demo realm. */
+@CiamIntegrationTest
+@ExtendWith(BrowserExtension.class)
+class ConsentIT {
+
+    private static final String PASSWORD = "Consent-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+
+    @Test
+    void registrationWithoutTheRequiredConsentsIsRefusedAndWithThemLeavesReceipts(ServerUnderTest server,
+            AdminApi admin, Browser browser) {
+        String email = "reg-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        browser.open(AccountConsole.url(server.realmUrl("acme")));
+        RegistrationPage registration = new LoginPage(browser).openRegistration();
+
+        registration.submit(email, "consent.marketing_email");
+        browser.await(By.id("consent.terms-error"));
+        browser.capture("registration-consent-errors");
+        assertThat(registration.fieldError("consent.terms")).isEqualTo("Please accept this to continue.");
+        assertThat(registration.fieldError("consent.privacy")).isEqualTo("Please accept this to continue.");
+        assertThat(registration.fieldError("consent.marketing_email")).isNull();
+        assertThat(browser.driver().findElement(By.id("consent.terms")).getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.driver().findElement(By.id("consent.marketing_email")).isSelected())
+                .as("the ticked optional box stays ticked").isTrue();
+        assertThat(admin.findUserByEmail("acme", email)).as("no account without the required consents").isNull();
+
+        registration.register(email, "consent.terms", "consent.privacy");
+        JsonNode user = admin.findUserByEmail("acme", email);
+        assertThat(user).isNotNull();
+        JsonNode ledger = ledger(admin, user.get("id").asText());
+        assertThat(ledger).hasSize(3);
+        assertThat(decisions(ledger)).containsExactlyInAnyOrder("terms:" + version(admin, "terms") + ":granted",
+                "privacy:" + version(admin, "privacy") + ":granted",
+                "marketing_email:" + version(admin, "marketing_email") + ":granted");
+        ledger.forEach(receipt -> {
+            assertThat(receipt.get("source").asText()).isEqualTo("registration");
+            assertThat(receipt.get("client").asText()).isEqualTo("account-console");
+            assertThat(receipt.get("ipAddress").asText()).as("truncated to its /24").endsWith(".0");
+        });
+    }
+
+    @Test
+    void aNewPrivacyVersionIsAskedAtNextLoginAcceptingContinuesDecliningSignsOut(ServerUnderTest server,
+            AdminApi admin, Browser browser) {
+        URI realm = server.realmUrl("acme");
+        String accepting = newCustomer(admin);
+        String declining = newCustomer(admin);
+        // A hostile translation: shown as text, never run.
+        putLocalization(admin, server, "ciamConsentPrivacyNext",
+                "We now share data with <script>window.pwned=true</script><b>partners</b>.");
+        int version = publishNextPrivacyVersion(admin);
+
+        browser.open(AccountConsole.url(realm));
+        new LoginPage(browser).signIn(accepting, PASSWORD);
+        ConsentPage consent = new ConsentPage(browser);
+        assertThat(consent.purposesAsked()).containsExactly("privacy");
+        assertThat(consent.text("privacy")).contains("We now share data with <script>window.pwned=true</script>"
+                + "<b>partners</b>.");
+        assertThat(((JavascriptExecutor) browser.driver()).executeScript("return window.pwned === true")).isEqualTo(false);
+        consent.accept("privacy");
+        new AccountConsole(browser).assertSignedInAs(accepting);
+        assertThat(decisions(ledger(admin, admin.findUserByEmail("acme", accepting).get("id").asText())))
+                .contains("privacy:" + version + ":granted");
+
+        browser.driver().manage().deleteAllCookies();
+        browser.open(AccountConsole.url(realm));
+        new LoginPage(browser).signIn(declining, PASSWORD);
+        consent = new ConsentPage(browser);
+        consent.declineAndSignOut();
+        assertThat(consent.declinedMessage()).contains("signed out");
+        String decliningId = admin.findUserByEmail("acme", declining).get("id").asText();
+        assertThat(decisions(ledger(admin, decliningId))).contains("privacy:" + version + ":declined");
+        assertThat(admin.get("/realms/acme/users/" + decliningId + "/sessions")).as("no session left").isEmpty();
+
+        // The page offers to delete the account; the ledger keeps pseudonymous proof.
+        consent.deleteAccount();
+        assertThat(admin.findUserByEmail("acme", declining)).isNull();
+        HttpResponse<String> export = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("receipts?format=jsonl"), null);
+        assertThat(export.body()).doesNotContain(decliningId);
+        assertThat(export.body()).contains("\"pseudonymous\":true");
+
+        browser.open(AccountConsole.url(realm));
+        new LoginPage(browser); // signed out: the login form is back
+    }
+
+    @Test
+    void withdrawingMarketingByApiAppendsAReceiptAndEmitsTheEvent(ServerUnderTest server, AdminApi admin) {
+        String email = newCustomer(admin);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        String token = userToken(server, email);
+
+        HttpResponse<String> granted = decide(server, token, "marketing_email", "{\"decision\":\"granted\",\"version\":1}");
+        assertThat(granted.statusCode()).isEqualTo(200);
+        HttpResponse<String> withdrawn = decide(server, token, "marketing_email", "{\"decision\":\"withdrawn\",\"version\":1}");
+        assertThat(withdrawn.statusCode()).isEqualTo(200);
+
+        JsonNode me = Http.json(self(server, token, "GET", "", null).body());
+        JsonNode marketing = purpose(me, "marketing_email");
+        assertThat(marketing.get("granted").asBoolean()).isFalse();
+        assertThat(marketing.path("current").path("decision").asText()).isEqualTo("withdrawn");
+        assertThat(me.get("history").get(0).get("decision").asText()).isEqualTo("withdrawn");
+        assertThat(me.get("history").get(0).get("source").asText()).isEqualTo("self-service");
+        assertThat(me.get("history").get(1).get("decision").asText()).isEqualTo("granted");
+
+        JsonNode events = admin.events("acme", userId, "UPDATE_CONSENT");
+        assertThat(events).anySatisfy(event -> {
+            assertThat(event.path("details").path("consent_purpose").asText()).isEqualTo("marketing_email");
+            assertThat(event.path("details").path("consent_decision").asText()).isEqualTo("withdrawn");
+            assertThat(event.path("details").path("consent_version").asText()).isEqualTo("1");
+        });
+    }
+
+    @Test
+    void usersSeeOnlyTheirOwnConsentsAndAdminApisNeedTheirRoles(ServerUnderTest server, AdminApi admin) {
+        String alice = newCustomer(admin);
+        String bob = newCustomer(admin);
+        String bobId = admin.findUserByEmail("acme", bob).get("id").asText();
+        String aliceToken = userToken(server, alice);
+
+        JsonNode mine = Http.json(self(server, aliceToken, "GET", "", null).body());
+        assertThat(mine.toString()).doesNotContain(bobId).doesNotContain(bob);
+        URI api = admin.consentAdmin("acme");
+        for (String path : List.of("users/" + bobId + "/ledger", "users/" + UUID.randomUUID() + "/ledger",
+                "receipts", "counts", "purposes", "settings")) {
+            assertThat(call(aliceToken, "GET", api.resolve(path), null).statusCode()).as(path).isEqualTo(403);
+        }
+        assertThat(call(aliceToken, "PUT", api.resolve("purposes/terms"),
+                "{\"id\":\"terms\",\"version\":9,\"required\":true,\"title\":\"a\",\"description\":\"b\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(call(aliceToken, "POST", api.resolve("users/" + bobId + "/receipts"),
+                "{\"decisions\":[{\"purpose\":\"marketing_email\",\"version\":1,\"decision\":\"granted\"}]}").statusCode())
+                .isEqualTo(403);
+        assertThat(call(null, "GET", api.resolve("purposes"), null).statusCode()).isEqualTo(401);
+        assertThat(self(server, null, "GET", "", null).statusCode()).isEqualTo(401);
+
+        // An administrator who may view users but not change the realm reads the ledger and cannot publish.
+        String auditor = newCustomer(admin);
+        String auditorId = admin.findUserByEmail("acme", auditor).get("id").asText();
+        admin.grantClientRole("acme", auditorId, "realm-management", "view-users");
+        String auditorToken = userToken(server, auditor);
+        assertThat(call(auditorToken, "GET", api.resolve("users/" + bobId + "/ledger"), null).statusCode()).isEqualTo(200);
+        assertThat(call(auditorToken, "PUT", api.resolve("purposes/terms"),
+                "{\"id\":\"terms\",\"version\":9,\"required\":true,\"title\":\"a\",\"description\":\"b\"}").statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
+    void fiftyConcurrentDecisionsOfOneUserLeaveAConsistentLedger(ServerUnderTest server, AdminApi admin) throws Exception {
+        String email = newCustomer(admin);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        String token = userToken(server, email);
+        int before = ledger(admin, userId).size();
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String decision = i % 2 == 0 ? "granted" : "withdrawn";
+            answers.add(pool.submit(() -> decide(server, token, "marketing_email",
+                    "{\"decision\":\"" + decision + "\",\"version\":1}").statusCode()));
+        }
+        int succeeded = 0;
+        for (Future<Integer> answer : answers) {
+            if (answer.get() == 200) {
+                succeeded++;
+            }
+        }
+        pool.shutdown();
+        assertThat(succeeded).as("every decision was taken").isEqualTo(50);
+
+        JsonNode ledger = ledger(admin, userId);
+        assertThat(ledger).hasSize(before + 50);
+        Set<Long> seqs = new HashSet<>();
+        ledger.forEach(receipt -> seqs.add(receipt.get("seq").asLong()));
+        assertThat(seqs).as("receipt numbers 1..n, none twice, none missing").hasSize(ledger.size());
+        assertThat(seqs).allMatch(seq -> seq >= 1 && seq <= ledger.size());
+        JsonNode newest = ledger.get(0);
+        assertThat(newest.get("seq").asLong()).isEqualTo(ledger.size());
+        JsonNode current = purpose(Http.json(self(server, token, "GET", "", null).body()), "marketing_email");
+        assertThat(current.path("current").path("decision").asText()).as("standing = newest receipt")
+                .isEqualTo(newest.get("decision").asText());
+    }
+
+    @Test
+    void hostileInputGetsAClearRefusal(ServerUnderTest server, AdminApi admin) {
+        String email = newCustomer(admin);
+        String token = userToken(server, email);
+
+        HttpResponse<String> unknown = decide(server, token, "no_such_purpose", "{\"decision\":\"granted\",\"version\":1}");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no consent purpose with that id");
+        int privacy = Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/privacy"), null)
+                .body()).get("version").asInt();
+        HttpResponse<String> stale = decide(server, token, "marketing_email", "{\"decision\":\"granted\",\"version\":7}");
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("version 7 of 'marketing_email' is not current; the current version is 1");
+        HttpResponse<String> required = decide(server, token, "privacy",
+                "{\"decision\":\"withdrawn\",\"version\":" + privacy + "}");
+        assertThat(required.statusCode()).isEqualTo(409);
+        HttpResponse<String> huge = decide(server, token, "marketing_email",
+                "{\"decision\":\"granted\",\"version\":1,\"x\":\"" + "a".repeat(1_000_000) + "\"}");
+        assertThat(huge.statusCode()).isIn(413);
+        HttpResponse<String> garbage = decide(server, token, "marketing_email", "{\"decision\":\"maybe\"");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> script = admin.sendAsAdmin("PUT", admin.consentAdmin("acme").resolve("purposes/hostile"),
+                Http.json("{\"version\":1,\"required\":false,\"title\":\"<script>alert(1)</script>\","
+                        + "\"description\":\"ok.key\",\"documentUrl\":\"javascript:alert(1)\"}"));
+        assertThat(script.statusCode()).isEqualTo(400);
+        assertThat(Http.json(script.body()).get("problems").toString()).contains("title must be a message key")
+                .contains("documentUrl must be an absolute https://");
+        assertThat(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/hostile"), null).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void theDataExportHoldsExactlyTheCallersData(ServerUnderTest server, AdminApi admin) {
+        String alice = newCustomer(admin);
+        String bob = newCustomer(admin);
+        String aliceId = admin.findUserByEmail("acme", alice).get("id").asText();
+        String bobId = admin.findUserByEmail("acme", bob).get("id").asText();
+        userToken(server, bob);
+        String token = userToken(server, alice);
+
+        HttpResponse<String> response = self(server, token, "GET", "/export", null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+        JsonNode data = Http.json(response.body());
+        assertThat(data.path("profile").path("id").asText()).isEqualTo(aliceId);
+        assertThat(data.path("profile").path("email").asText()).isEqualTo(alice);
+        assertThat(data.path("consents").path("history")).isNotEmpty();
+        assertThat(data.path("signIns")).as("Keycloak's stored sign-ins of the caller").isNotEmpty();
+        data.path("signIns").forEach(signIn -> assertThat(signIn.path("type").asText()).startsWith("LOGIN"));
+        assertThat(response.body()).doesNotContain(bobId).doesNotContain(bob);
+
+        HttpResponse<String> csv = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("receipts?format=csv&from="
+                + java.time.Instant.now().minusSeconds(3600)), null);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.body()).startsWith("receipt,user,seq,purpose,version,decision,decidedAt");
+        assertThat(csv.body()).contains(aliceId).contains(bobId);
+        JsonNode counts = Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("counts"), null).body());
+        assertThat(counts).anySatisfy(row -> {
+            assertThat(row.get("purpose").asText()).isEqualTo("terms");
+            assertThat(row.get("decision").asText()).isEqualTo("granted");
+            assertThat(row.get("count").asLong()).isPositive();
+        });
+    }
+
+    private static String newCustomer(AdminApi admin) {
+        String email = "consent-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        admin.createUser("acme", email, PASSWORD, true);
+        return email;
+    }
+
+    private static int version(AdminApi admin, String purpose) {
+        return Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/" + purpose), null).body())
+                .get("version").asInt();
+    }
+
+    private static int publishNextPrivacyVersion(AdminApi admin) {
+        URI api = admin.consentAdmin("acme");
+        JsonNode privacy = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/privacy"), null).body());
+        ObjectNode next = ((ObjectNode) privacy.deepCopy()).put("version", privacy.get("version").asInt() + 1)
+                .put("description", "ciamConsentPrivacyNext");
+        expect(admin.sendAsAdmin("PUT", api.resolve("purposes/privacy"), next), 200);
+        return next.get("version").asInt();
+    }
+
+    private static void putLocalization(AdminApi admin, ServerUnderTest server, String key, String value) {
+        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                        + "/admin/realms/acme/localization/en/" + key))
+                .header("Authorization", "Bearer " + admin.bearer())
+                .header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString(value)).build());
+        assertThat(response.statusCode()).isIn(200, 204);
+    }
+
+    private static String userToken(ServerUnderTest server, String email) {
+        OidcCodeFlow flow = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        String code = flow.signIn(attempt, email, PASSWORD).code();
+        return flow.tokens(code, attempt.codeVerifier()).get("access_token").asText();
+    }
+
+    private static HttpResponse<String> decide(ServerUnderTest server, String token, String purpose, String body) {
+        return self(server, token, "PUT", "/" + purpose, body);
+    }
+
+    private static HttpResponse<String> self(ServerUnderTest server, String token, String method, String path,
+            String body) {
+        return call(token, method, URI.create(server.realmUrl("acme") + "/ciam-consent/me" + path), body);
+    }
+
+    private static HttpResponse<String> call(String token, String method, URI uri, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return Http.send(request.build());
+    }
+
+    private static JsonNode ledger(AdminApi admin, String userId) {
+        HttpResponse<String> response = admin.sendAsAdmin("GET", admin.consentAdmin("acme")
+                .resolve("users/" + userId + "/ledger"), null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Http.json(response.body());
+    }
+
+    private static List<String> decisions(JsonNode ledger) {
+        List<String> list = new ArrayList<>();
+        ledger.forEach(receipt -> list.add(receipt.get("purpose").asText() + ":" + receipt.get("version").asInt() + ":"
+                + receipt.get("decision").asText()));
+        return list;
+    }
+
+    private static JsonNode purpose(JsonNode standing, String id) {
+        for (JsonNode purpose : standing.get("purposes")) {
+            if (purpose.get("id").asText().equals(id)) {
+                return purpose;
+            }
+        }
+        throw new AssertionError("no purpose " + id + " in " + standing);
+    }
+
+    private static void expect(HttpResponse<String> response, int... statuses) {
+        for (int status : statuses) {
+            if (response.statusCode() == status) {
+                return;
+            }
+        }
+        throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+    }
+}

@@ -1,0 +1,80 @@
+package org.ciampack.consent;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import org.ciampack.consent.ledger.ConsentLedger;
+import org.ciampack.consent.ledger.ReceiptEntity;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * Records decisions: the receipts in the ledger, and one UPDATE_CONSENT event per decision with the details
+ * {@code consent_purpose}, {@code consent_version} and {@code consent_decision}, so the export's CRM route can sync
+ * opt-ins and withdrawals.
+ */
+public final class ConsentDecisions {
+
+    public static final String PURPOSE = "consent_purpose";
+    public static final String VERSION = "consent_version";
+    public static final String DECISION = "consent_decision";
+    public static final String SOURCE = "consent_source";
+    public static final String RECEIPT = "consent_receipt";
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+
+    public ConsentDecisions(KeycloakSession session, RealmModel realm) {
+        this.session = session;
+        this.realm = realm;
+    }
+
+    public PurposeCatalog catalog() {
+        return PurposeCatalog.read(realm.getAttribute(PurposeCatalog.ATTRIBUTE));
+    }
+
+    public ConsentSettings settings() {
+        return ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
+    }
+
+    public ConsentState state(UserModel user) {
+        return new ConsentLedger(session).state(realm.getId(), user.getId());
+    }
+
+    /** What the consent step must ask this user now. */
+    public List<ConsentPurpose> due(UserModel user) {
+        PurposeCatalog catalog = catalog();
+        return catalog.all().isEmpty() ? List.of() : state(user).due(catalog, Instant.now());
+    }
+
+    public List<ReceiptEntity> record(UserModel user, Collection<Choice> choices, Source source, ClientModel client,
+            boolean newUser) {
+        if (choices.isEmpty()) {
+            return List.of();
+        }
+        var connection = session.getContext().getConnection();
+        String userAgent = session.getContext().getRequestHeaders() == null ? null
+                : session.getContext().getRequestHeaders().getHeaderString("User-Agent");
+        DecisionOrigin origin = new DecisionOrigin(source, client != null ? client.getClientId() : null,
+                settings().keep(connection != null ? connection.getRemoteAddr() : null), userAgent);
+        List<ReceiptEntity> receipts = new ConsentLedger(session).record(realm.getId(), user.getId(), choices, origin,
+                newUser);
+        for (ReceiptEntity receipt : receipts) {
+            EventBuilder event = new EventBuilder(realm, session, connection).event(EventType.UPDATE_CONSENT).user(user)
+                    .detail(PURPOSE, receipt.getPurpose())
+                    .detail(VERSION, String.valueOf(receipt.getVersion()))
+                    .detail(DECISION, receipt.getDecision())
+                    .detail(SOURCE, receipt.getSource())
+                    .detail(RECEIPT, receipt.getId());
+            if (client != null) {
+                event.client(client);
+            }
+            event.success();
+        }
+        return receipts;
+    }
+}

@@ -1,0 +1,56 @@
+package org.ciampack.consent;
+
+import org.ciampack.consent.ledger.ConsentLedger;
+import org.keycloak.Config;
+import org.keycloak.authentication.RequiredActionFactory;
+import org.keycloak.authentication.RequiredActionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+
+/**
+ * "CIAM consent": the required action that asks for new or changed consents at login. Its factory also keeps the
+ * ledger in step with Keycloak: a removed user's receipts become pseudonymous (or go), a removed realm's go.
+ */
+public final class ConsentRequiredActionFactory implements RequiredActionFactory {
+
+    public static final String ID = "ciam-consent";
+    private static final ConsentRequiredAction ACTION = new ConsentRequiredAction();
+
+    @Override
+    public String getDisplayText() {
+        return "CIAM consent";
+    }
+
+    @Override
+    public RequiredActionProvider create(KeycloakSession session) {
+        return ACTION;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof UserModel.UserRemovedEvent removed) {
+                RealmModel realm = removed.getRealm();
+                new ConsentLedger(removed.getKeycloakSession()).forgetUser(realm.getId(), removed.getUser().getId(),
+                        ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE)).onUserRemoved());
+            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                new ConsentLedger(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+}

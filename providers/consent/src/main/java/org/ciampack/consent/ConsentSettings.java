@@ -1,0 +1,117 @@
+package org.ciampack.consent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A realm's ledger policy (realm attribute {@value #ATTRIBUTE}): how much of the IP address a receipt keeps, and
+ * what happens to a deleted user's receipts (pseudonymous proof by default, or removal).
+ */
+public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved) {
+
+    public static final String ATTRIBUTE = "ciam.consent.settings";
+    public static final ConsentSettings DEFAULTS = new ConsentSettings(IpPolicy.TRUNCATED, OnUserRemoved.PSEUDONYMIZE);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** {@code truncated}: IPv4 to its /24, IPv6 to its /48. */
+    public enum IpPolicy {
+        FULL, TRUNCATED, NONE
+    }
+
+    public enum OnUserRemoved {
+        PSEUDONYMIZE, DELETE
+    }
+
+    public static ConsentSettings read(String attribute) {
+        if (attribute == null || attribute.isBlank()) {
+            return DEFAULTS;
+        }
+        try {
+            JsonNode node = JSON.readTree(attribute);
+            return new ConsentSettings(
+                    parse(IpPolicy.class, node.path("ipAddress").asText(null)).orElse(DEFAULTS.ipAddress),
+                    parse(OnUserRemoved.class, node.path("onUserRemoved").asText(null)).orElse(DEFAULTS.onUserRemoved));
+        } catch (Exception e) {
+            return DEFAULTS;
+        }
+    }
+
+    /** Settings from an admin's JSON over these ones; problems named one per sentence. */
+    public Optional<ConsentSettings> change(JsonNode node, List<String> problems) {
+        if (node == null || !node.isObject()) {
+            problems.add("send a JSON object, e.g. {\"ipAddress\": \"truncated\", \"onUserRemoved\": \"pseudonymize\"}");
+            return Optional.empty();
+        }
+        node.fieldNames().forEachRemaining(field -> {
+            if (!"ipAddress".equals(field) && !"onUserRemoved".equals(field)) {
+                problems.add("unknown setting; known: ipAddress, onUserRemoved");
+            }
+        });
+        IpPolicy ip = ipAddress;
+        if (node.has("ipAddress")) {
+            ip = parse(IpPolicy.class, node.path("ipAddress").asText()).orElse(null);
+            if (ip == null) {
+                problems.add("ipAddress must be 'full', 'truncated' or 'none'");
+            }
+        }
+        OnUserRemoved removed = onUserRemoved;
+        if (node.has("onUserRemoved")) {
+            removed = parse(OnUserRemoved.class, node.path("onUserRemoved").asText()).orElse(null);
+            if (removed == null) {
+                problems.add("onUserRemoved must be 'pseudonymize' or 'delete'");
+            }
+        }
+        return problems.isEmpty() ? Optional.of(new ConsentSettings(ip, removed)) : Optional.empty();
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ipAddress", ipAddress.name().toLowerCase(Locale.ROOT));
+        node.put("onUserRemoved", onUserRemoved.name().toLowerCase(Locale.ROOT));
+        return node;
+    }
+
+    /** The address as a receipt keeps it; anything that is not an IP address is not kept. */
+    public String keep(String address) {
+        if (address == null || ipAddress == IpPolicy.NONE) {
+            return null;
+        }
+        String text = address.strip();
+        boolean v4 = IPV4.matcher(text).matches();
+        if (!v4 && (text.indexOf(':') < 0 || !text.matches("[0-9A-Fa-f:.]{2,45}"))) {
+            return null;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(text).getAddress();
+            if (ipAddress == IpPolicy.TRUNCATED) {
+                int keep = bytes.length == 4 ? 3 : 6;
+                for (int i = keep; i < bytes.length; i++) {
+                    bytes[i] = 0;
+                }
+            }
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static <E extends Enum<E>> Optional<E> parse(Class<E> type, String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        for (E value : type.getEnumConstants()) {
+            if (value.name().equalsIgnoreCase(text)) {
+                return Optional.of(value);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,49 @@
+package org.ciampack.consent;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user's standing on each purpose: the latest decision per purpose (from the ledger), and the admin's requests
+ * to decide again. Decides what the consent step must ask.
+ */
+public record ConsentState(Map<String, Latest> latest, Map<String, Instant> requests) {
+
+    /** The latest receipt on one purpose. */
+    public record Latest(int version, Decision decision, Instant decidedAt, long seq) {
+    }
+
+    public static ConsentState none() {
+        return new ConsentState(Map.of(), Map.of());
+    }
+
+    /**
+     * The purposes to ask about now: in effect, and never decided on their current version, or decided before
+     * an admin asked again (for everyone through the purpose, or for this user).
+     */
+    public List<ConsentPurpose> due(PurposeCatalog catalog, Instant now) {
+        return catalog.all().stream().filter(purpose -> purpose.inEffect(now) && isDue(purpose)).toList();
+    }
+
+    private boolean isDue(ConsentPurpose purpose) {
+        Latest last = latest.get(purpose.id());
+        if (last == null || last.version() != purpose.version()) {
+            return true;
+        }
+        if (purpose.required() && !last.decision().granted()) {
+            return true; // declined at the last login: asked again, or there is no way in
+        }
+        if (purpose.reconsentAfter() != null && last.decidedAt().isBefore(purpose.reconsentAfter())) {
+            return true;
+        }
+        Instant requested = requests.get(purpose.id());
+        return requested != null && last.decidedAt().isBefore(requested);
+    }
+
+    /** Whether the user currently grants the purpose (on any version: a grant holds until withdrawn). */
+    public boolean grants(String purposeId) {
+        Latest last = latest.get(purposeId);
+        return last != null && last.decision().granted();
+    }
+}

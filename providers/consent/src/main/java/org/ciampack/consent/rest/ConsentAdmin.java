@@ -1,0 +1,389 @@
+package org.ciampack.consent.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.ciampack.consent.Choice;
+import org.ciampack.consent.ConsentDecisions;
+import org.ciampack.consent.ConsentPurpose;
+import org.ciampack.consent.Decision;
+import org.ciampack.consent.Source;
+import org.ciampack.consent.ConsentSettings;
+import org.ciampack.consent.PurposeCatalog;
+import org.ciampack.consent.ledger.ConsentLedger;
+import org.ciampack.consent.ledger.ReceiptEntity;
+import org.keycloak.events.admin.OperationType;
+import org.keycloak.events.admin.ResourceType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminEventBuilder;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
+import org.keycloak.services.resources.admin.fgap.AdminPermissions;
+
+/**
+ * Consent administration at {@code /realms/<realm>/ciam-consent/admin}: purposes (view-realm to read, manage-realm
+ * to change), re-consent requests, a user's ledger, the realm's receipts as JSON Lines or CSV for auditors, and
+ * counts (view-users for ledger data). Every change is written as an admin event.
+ */
+public final class ConsentAdmin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int USER_LEDGER = 10_000;
+    private static final int MAX_USERS_PER_REQUEST = 1000;
+    private static final int MAX_DECISIONS_PER_REQUEST = 100;
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final AdminAuth admin;
+    private final AdminPermissionEvaluator permissions;
+
+    ConsentAdmin(KeycloakSession session) {
+        this.session = session;
+        this.realm = session.getContext().getRealm();
+        this.admin = AdminCaller.authenticate(session);
+        this.permissions = AdminPermissions.evaluator(session, realm, admin);
+    }
+
+    @GET
+    @Path("purposes")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purposes() {
+        permissions.realm().requireViewRealm();
+        ArrayNode list = JSON.createArrayNode();
+        catalog().all().forEach(purpose -> list.add(PurposeCatalog.toJson(purpose)));
+        return Response.ok(list).build();
+    }
+
+    @GET
+    @Path("purposes/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response purpose(@PathParam("id") String id) {
+        permissions.realm().requireViewRealm();
+        return catalog().find(id).map(purpose -> Response.ok(PurposeCatalog.toJson(purpose)).build())
+                .orElseGet(() -> Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id"));
+    }
+
+    /**
+     * Creates or changes a purpose. A higher version publishes it: every user decides again at the next login (a
+     * required one before going on). A version may not go down, or the ledger's receipts would name a future one.
+     */
+    @PUT
+    @Path("purposes/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response savePurpose(@PathParam("id") String id, String body) {
+        permissions.realm().requireManageRealm();
+        if (Problems.tooLarge(body)) {
+            return Problems.tooLarge();
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode json = Problems.json(body, problems);
+        if (json == null) {
+            return Problems.badRequest(problems);
+        }
+        if (json.isObject() && !json.has("id")) {
+            ((ObjectNode) json).put("id", id);
+        }
+        Optional<ConsentPurpose> parsed = PurposeCatalog.parse(json, problems);
+        if (parsed.isPresent() && !parsed.get().id().equals(id)) {
+            problems.add("the id in the body must match the id in the path");
+        }
+        PurposeCatalog catalog = catalog();
+        Optional<ConsentPurpose> existing = catalog.find(id);
+        if (parsed.isPresent() && existing.isPresent() && parsed.get().version() < existing.get().version()) {
+            problems.add("version may not go down (it is " + existing.get().version() + ")");
+        }
+        if (existing.isEmpty() && catalog.all().size() >= PurposeCatalog.MAX_PURPOSES) {
+            problems.add("a realm has at most " + PurposeCatalog.MAX_PURPOSES + " purposes");
+        }
+        if (!problems.isEmpty()) {
+            return Problems.badRequest(problems);
+        }
+        ConsentPurpose purpose = parsed.get();
+        if (existing.isPresent() && purpose.reconsentAfter() == null) {
+            purpose = purpose.withReconsentAfter(existing.get().reconsentAfter());
+        }
+        realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.with(purpose).write());
+        ObjectNode answer = PurposeCatalog.toJson(purpose);
+        adminEvent(existing.isPresent() ? OperationType.UPDATE : OperationType.CREATE, "purposes/" + id, answer);
+        return Response.status(existing.isPresent() ? Response.Status.OK : Response.Status.CREATED).entity(answer).build();
+    }
+
+    /** Removes a purpose from what is asked; its receipts stay in the ledger as proof. */
+    @DELETE
+    @Path("purposes/{id}")
+    public Response removePurpose(@PathParam("id") String id) {
+        permissions.realm().requireManageRealm();
+        PurposeCatalog catalog = catalog();
+        if (catalog.find(id).isEmpty()) {
+            return Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id");
+        }
+        realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.without(id).write());
+        adminEvent(OperationType.DELETE, "purposes/" + id, null);
+        return Response.noContent().build();
+    }
+
+    /**
+     * Asks users to decide again on a purpose without a new version: {@code {"everyone": true}} or
+     * {@code {"users": ["<user id>", ...]}}. They meet the consent step at their next login.
+     */
+    @POST
+    @Path("purposes/{id}/reconsent")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response reconsent(@PathParam("id") String id, String body) {
+        if (Problems.tooLarge(body)) {
+            permissions.users().requireManage();
+            return Problems.tooLarge();
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode json = Problems.json(body, problems);
+        boolean everyone = json != null && json.path("everyone").asBoolean(false);
+        if (everyone) {
+            permissions.realm().requireManageRealm();
+        } else {
+            permissions.users().requireManage();
+        }
+        PurposeCatalog catalog = catalog();
+        Optional<ConsentPurpose> purpose = catalog.find(id);
+        if (purpose.isEmpty()) {
+            return Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id");
+        }
+        if (json == null || !json.isObject() || (!everyone && !json.path("users").isArray())) {
+            problems.add("send {\"everyone\": true} or {\"users\": [\"<user id>\", ...]}");
+            return Problems.badRequest(problems);
+        }
+        Instant now = Instant.now();
+        ObjectNode answer = JSON.createObjectNode().put("purpose", id).put("requestedAt", now.toString());
+        if (everyone) {
+            realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.with(purpose.get().withReconsentAfter(now)).write());
+            answer.put("everyone", true);
+        } else {
+            List<String> userIds = new ArrayList<>();
+            List<String> unknown = new ArrayList<>();
+            json.path("users").forEach(entry -> {
+                UserModel user = entry.isTextual() && entry.asText().length() <= 64
+                        ? session.users().getUserById(realm, entry.asText()) : null;
+                if (user != null) {
+                    userIds.add(user.getId());
+                } else {
+                    unknown.add(entry.asText().length() > 64 ? entry.asText().substring(0, 64) + "..." : entry.asText());
+                }
+            });
+            if (json.path("users").size() > MAX_USERS_PER_REQUEST) {
+                problems.add("at most " + MAX_USERS_PER_REQUEST + " users per request");
+            }
+            if (!unknown.isEmpty()) {
+                problems.add("no such user(s): " + String.join(", ", unknown.subList(0, Math.min(10, unknown.size()))));
+            }
+            if (!problems.isEmpty()) {
+                return Problems.badRequest(problems);
+            }
+            answer.put("users", new ConsentLedger(session).requestAgain(realm.getId(), userIds, id, now));
+        }
+        adminEvent(OperationType.ACTION, "purposes/" + id + "/reconsent", answer);
+        return Response.ok(answer).build();
+    }
+
+    @GET
+    @Path("users/{userId}/ledger")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response userLedger(@PathParam("userId") String userId) {
+        UserModel user = userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        if (user == null) {
+            permissions.users().requireView();
+            return Problems.status(Response.Status.NOT_FOUND, "no such user");
+        }
+        permissions.users().requireView(user);
+        ArrayNode list = JSON.createArrayNode();
+        new ConsentLedger(session).history(realm.getId(), user.getId(), USER_LEDGER)
+                .forEach(receipt -> list.add(Receipts.json(receipt, true)));
+        return Response.ok(list).build();
+    }
+
+    /**
+     * Records decisions for a user on their behalf: consents carried over from a legacy system ({@code "source":
+     * "import"}) or taken down by staff ({@code "admin"}). Body: {@code {"source": "import", "decisions":
+     * [{"purpose": "terms", "version": 1, "decision": "granted"}, ...]}}; a version may be any published one.
+     */
+    @POST
+    @Path("users/{userId}/receipts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response recordForUser(@PathParam("userId") String userId, String body) {
+        UserModel user = userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        if (user == null) {
+            permissions.users().requireManage();
+            return Problems.status(Response.Status.NOT_FOUND, "no such user");
+        }
+        permissions.users().requireManage(user);
+        if (Problems.tooLarge(body)) {
+            return Problems.tooLarge();
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode json = Problems.json(body, problems);
+        if (json == null || !json.isObject() || !json.path("decisions").isArray()) {
+            problems.add("send {\"source\": \"import\" or \"admin\", \"decisions\": [{\"purpose\": ..., \"version\": ..., "
+                    + "\"decision\": \"granted\", \"declined\" or \"withdrawn\"}]}");
+            return Problems.badRequest(problems);
+        }
+        Source source = "admin".equals(json.path("source").asText("import")) ? Source.ADMIN
+                : "import".equals(json.path("source").asText("import")) ? Source.IMPORT : null;
+        if (source == null) {
+            problems.add("source must be 'import' or 'admin'");
+        }
+        if (json.path("decisions").size() > MAX_DECISIONS_PER_REQUEST) {
+            problems.add("at most " + MAX_DECISIONS_PER_REQUEST + " decisions per request");
+        }
+        PurposeCatalog catalog = catalog();
+        List<Choice> choices = new ArrayList<>();
+        int index = 0;
+        for (JsonNode entry : json.path("decisions")) {
+            String where = "decisions[" + index++ + "]: ";
+            Optional<ConsentPurpose> purpose = catalog.find(entry.path("purpose").asText(null));
+            Optional<Decision> decision = Decision.parse(entry.path("decision").asText(null));
+            if (purpose.isEmpty()) {
+                problems.add(where + "no consent purpose with that id");
+            } else if (!entry.path("version").isInt() || entry.path("version").asInt() < 1
+                    || entry.path("version").asInt() > purpose.get().version()) {
+                problems.add(where + "version must be a published version of '" + purpose.get().id() + "' (1 to "
+                        + purpose.get().version() + ")");
+            }
+            if (decision.isEmpty()) {
+                problems.add(where + "decision must be 'granted', 'declined' or 'withdrawn'");
+            }
+            if (problems.isEmpty()) {
+                choices.add(new Choice(purpose.get().id(), entry.path("version").asInt(), decision.get()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            return Problems.badRequest(problems);
+        }
+        ArrayNode list = JSON.createArrayNode();
+        new ConsentDecisions(session, realm).record(user, choices, source, null, false)
+                .forEach(receipt -> list.add(Receipts.json(receipt, true)));
+        adminEvent(OperationType.CREATE, "users/" + user.getId() + "/receipts", list);
+        return Response.status(Response.Status.CREATED).entity(list).build();
+    }
+
+    /** The realm's receipts decided in [from, to), oldest first: JSON Lines (default) or CSV. */
+    @GET
+    @Path("receipts")
+    @Produces({"application/x-ndjson", "text/csv"})
+    public Response receipts(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format) {
+        permissions.users().requireView();
+        long start;
+        long end;
+        try {
+            start = from == null ? 0 : Instant.parse(from).toEpochMilli();
+            end = to == null ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return Problems.status(Response.Status.BAD_REQUEST, "from and to must be ISO-8601 instants such as "
+                    + "2026-01-31T00:00:00Z");
+        }
+        boolean csv = "csv".equals(format);
+        if (format != null && !csv && !"jsonl".equals(format)) {
+            return Problems.status(Response.Status.BAD_REQUEST, "format must be 'jsonl' or 'csv'");
+        }
+        StreamingOutput output = out -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            if (csv) {
+                writer.write(Receipts.CSV_HEADER);
+                writer.write("\r\n");
+            }
+            try (Stream<ReceiptEntity> receipts = new ConsentLedger(session).inRange(realm.getId(), start, end)) {
+                for (ReceiptEntity receipt : (Iterable<ReceiptEntity>) receipts::iterator) {
+                    writer.write(csv ? Receipts.csv(receipt) : Receipts.json(receipt, true).toString());
+                    writer.write(csv ? "\r\n" : "\n");
+                }
+            }
+            writer.flush();
+        };
+        String name = "consent-receipts-" + realm.getName().replaceAll("[^A-Za-z0-9_-]", "_") + (csv ? ".csv" : ".jsonl");
+        return Response.ok(output, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
+                .header("Content-Disposition", "attachment; filename=\"" + name + "\"").build();
+    }
+
+    /** Receipts per purpose, version and decision. */
+    @GET
+    @Path("counts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response counts() {
+        permissions.users().requireView();
+        ArrayNode list = JSON.createArrayNode();
+        for (Object[] row : new ConsentLedger(session).counts(realm.getId())) {
+            list.addObject().put("purpose", (String) row[0]).put("version", ((Number) row[1]).intValue())
+                    .put("decision", (String) row[2]).put("count", ((Number) row[3]).longValue());
+        }
+        return Response.ok(list).build();
+    }
+
+    @GET
+    @Path("settings")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response settings() {
+        permissions.realm().requireViewRealm();
+        return Response.ok(ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE)).toJson()).build();
+    }
+
+    @PUT
+    @Path("settings")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response changeSettings(String body) {
+        permissions.realm().requireManageRealm();
+        if (Problems.tooLarge(body)) {
+            return Problems.tooLarge();
+        }
+        List<String> problems = new ArrayList<>();
+        JsonNode json = Problems.json(body, problems);
+        Optional<ConsentSettings> changed = problems.isEmpty()
+                ? ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE)).change(json, problems)
+                : Optional.empty();
+        if (changed.isEmpty()) {
+            return Problems.badRequest(problems);
+        }
+        realm.setAttribute(ConsentSettings.ATTRIBUTE, changed.get().toJson().toString());
+        adminEvent(OperationType.UPDATE, "settings", changed.get().toJson());
+        return Response.ok(changed.get().toJson()).build();
+    }
+
+    private PurposeCatalog catalog() {
+        return PurposeCatalog.read(realm.getAttribute(PurposeCatalog.ATTRIBUTE));
+    }
+
+    private void adminEvent(OperationType operation, String path, JsonNode representation) {
+        AdminEventBuilder event = new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
+                .resource(ResourceType.REALM).operation(operation)
+                .resourcePath(ConsentResourceFactory.ID, "admin", path);
+        if (representation != null) {
+            event.representation(representation);
+        }
+        event.success();
+    }
+}

@@ -1,0 +1,42 @@
+package org.ciampack.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConsentSettingsTest {
+
+    @Test
+    void truncatedAddressesKeepTheNetworkOnly() {
+        ConsentSettings settings = ConsentSettings.DEFAULTS;
+        assertThat(settings.keep("198.51.100.77")).isEqualTo("198.51.100.0");
+        assertThat(settings.keep("2001:db8:abcd:12::1")).isEqualTo("2001:db8:abcd:0:0:0:0:0");
+        assertThat(new ConsentSettings(ConsentSettings.IpPolicy.FULL, ConsentSettings.OnUserRemoved.DELETE)
+                .keep("198.51.100.77")).isEqualTo("198.51.100.77");
+        assertThat(new ConsentSettings(ConsentSettings.IpPolicy.NONE, ConsentSettings.OnUserRemoved.DELETE)
+                .keep("198.51.100.77")).isNull();
+    }
+
+    @Test
+    void whatIsNotAnAddressIsNotKept() {
+        assertThat(ConsentSettings.DEFAULTS.keep("evil.example")).isNull();
+        assertThat(ConsentSettings.DEFAULTS.keep("<script>")).isNull();
+        assertThat(ConsentSettings.DEFAULTS.keep(null)).isNull();
+    }
+
+    @Test
+    void changesAreCheckedOneProblemPerSentence() throws Exception {
+        List<String> problems = new ArrayList<>();
+        assertThat(ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree(
+                "{\"ipAddress\": \"half\", \"onUserRemoved\": \"keep\"}"), problems)).isEmpty();
+        assertThat(problems).containsExactly("ipAddress must be 'full', 'truncated' or 'none'",
+                "onUserRemoved must be 'pseudonymize' or 'delete'");
+        ConsentSettings changed = ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree(
+                "{\"onUserRemoved\": \"delete\"}"), new ArrayList<>()).orElseThrow();
+        assertThat(ConsentSettings.read(changed.toJson().toString())).isEqualTo(
+                new ConsentSettings(ConsentSettings.IpPolicy.TRUNCATED, ConsentSettings.OnUserRemoved.DELETE));
+    }
+}

@@ -1,0 +1,67 @@
+package org.ciampack.consent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConsentStateTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+    private static final Instant EARLIER = NOW.minusSeconds(3600);
+
+    private static ConsentPurpose purpose(String id, int version, boolean required) {
+        return new ConsentPurpose(id, version, required, "t", "d", null, null, null);
+    }
+
+    private static final PurposeCatalog CATALOG = PurposeCatalog.empty().with(purpose("terms", 1, true))
+            .with(purpose("privacy", 2, true)).with(purpose("marketing_email", 1, false));
+
+    private static ConsentState.Latest latest(int version, Decision decision) {
+        return new ConsentState.Latest(version, decision, EARLIER, 1);
+    }
+
+    @Test
+    void aNewUserIsAskedEverything() {
+        assertThat(ConsentState.none().due(CATALOG, NOW)).extracting(ConsentPurpose::id)
+                .containsExactly("terms", "privacy", "marketing_email");
+    }
+
+    @Test
+    void aNewVersionIsAskedAgainAndDecidedOnesAreNot() {
+        ConsentState state = new ConsentState(Map.of("terms", latest(1, Decision.GRANTED),
+                "privacy", latest(1, Decision.GRANTED), "marketing_email", latest(1, Decision.DECLINED)), Map.of());
+        assertThat(state.due(CATALOG, NOW)).extracting(ConsentPurpose::id).containsExactly("privacy");
+    }
+
+    @Test
+    void aDeclinedRequiredPurposeComesBackButAWithdrawnOptionalOneDoesNot() {
+        ConsentState state = new ConsentState(Map.of("terms", latest(1, Decision.DECLINED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.WITHDRAWN)), Map.of());
+        assertThat(state.due(CATALOG, NOW)).extracting(ConsentPurpose::id).containsExactly("terms");
+        assertThat(state.grants("marketing_email")).isFalse();
+        assertThat(state.grants("privacy")).isTrue();
+    }
+
+    @Test
+    void anAdminRequestAsksAgainWithoutANewVersion() {
+        Map<String, ConsentState.Latest> decided = Map.of("terms", latest(1, Decision.GRANTED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.GRANTED));
+        assertThat(new ConsentState(decided, Map.of("marketing_email", NOW.minusSeconds(60))).due(CATALOG, NOW))
+                .extracting(ConsentPurpose::id).containsExactly("marketing_email");
+        PurposeCatalog everyone = CATALOG.with(purpose("terms", 1, true).withReconsentAfter(NOW.minusSeconds(60)));
+        assertThat(new ConsentState(decided, Map.of()).due(everyone, NOW)).extracting(ConsentPurpose::id)
+                .containsExactly("terms");
+        // decided after the request: settled
+        assertThat(new ConsentState(decided, Map.of("terms", EARLIER.minusSeconds(60))).due(CATALOG, NOW)).isEmpty();
+    }
+
+    @Test
+    void aVersionNotYetInEffectIsNotAsked() {
+        PurposeCatalog future = PurposeCatalog.empty().with(new ConsentPurpose("terms", 2, true, "t", "d", null,
+                NOW.plusSeconds(86400), null));
+        assertThat(ConsentState.none().due(future, NOW)).isEmpty();
+        assertThat(ConsentState.none().due(future, NOW.plusSeconds(86400))).hasSize(1);
+    }
+}

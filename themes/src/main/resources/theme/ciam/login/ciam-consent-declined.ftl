@@ -1,0 +1,21 @@
+<#import "template.ftl" as layout>
+<#import "buttons.ftl" as buttons>
+<@layout.registrationLayout displayMessage=false; section>
+<!-- template: ciam-consent-declined.ftl -->
+    <#if section = "header">
+        <#if consentAccountDeleted??>${msg("ciamConsentDeletedTitle")}<#else>${msg("ciamConsentDeclinedTitle")}</#if>
+    <#elseif section = "form">
+        <#if consentAccountDeleted??>
+            <p id="ciam-consent-deleted" role="status">${msg("ciamConsentDeletedText")}</p>
+        <#else>
+            <p id="ciam-consent-declined" role="status">${msg("ciamConsentDeclinedText")}</p>
+            <p>${msg("ciamConsentDeclinedDelete")}</p>
+            <form id="ciam-consent-delete-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+                <@buttons.actionGroup>
+                    <@buttons.button name="delete-account" id="ciam-consent-delete" label="ciamConsentDeleteAccount" type="secondary"/>
+                </@buttons.actionGroup>
+            </form>
+        </#if>
+        <p><a id="ciam-consent-back" href="${url.loginRestartFlowUrl}">${msg("backToLogin")?no_esc}</a></p>
+    </#if>
+</@layout.registrationLayout>
