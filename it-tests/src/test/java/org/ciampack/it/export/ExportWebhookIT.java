@@ -85,7 +85,8 @@ class ExportWebhookIT {
         HttpResponse<String> form = registering.send("GET", URI.create(registering.authorizationUrl(Attempt.fresh())
                 .toString().replace("/openid-connect/auth?", "/openid-connect/registrations?")), Map.of());
         assertThat(OidcCodeFlow.hasForm(form, "kc-register-form")).as("registration page").isTrue();
-        registering.submitForm(form, "kc-register-form", Map.of("email", newcomer));
+        registering.submitForm(form, "kc-register-form", Map.of("email", newcomer, "consent.terms", "on",
+                "consent.privacy", "on"));
 
         ObjectNode update = Http.JSON.createObjectNode();
         update.putArray("requiredActions").add("UPDATE_PROFILE");

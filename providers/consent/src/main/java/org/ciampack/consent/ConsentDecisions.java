@@ -74,6 +74,7 @@ public final class ConsentDecisions {
                 event.client(client);
             }
             event.success();
+            ConsentMetrics.decided(realm.getName(), receipt.getPurpose(), receipt.getDecision(), receipt.getSource());
         }
         return receipts;
     }

@@ -31,8 +31,13 @@ final class ConsentRequiredAction implements RequiredActionProvider {
 
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
-        if (!new ConsentDecisions(context.getSession(), context.getRealm()).due(context.getUser()).isEmpty()) {
-            context.getAuthenticationSession().addRequiredAction(ConsentRequiredActionFactory.ID);
+        long started = System.nanoTime();
+        try {
+            if (!new ConsentDecisions(context.getSession(), context.getRealm()).due(context.getUser()).isEmpty()) {
+                context.getAuthenticationSession().addRequiredAction(ConsentRequiredActionFactory.ID);
+            }
+        } finally {
+            ConsentMetrics.checked(java.time.Duration.ofNanos(System.nanoTime() - started));
         }
     }
 

@@ -1,0 +1,96 @@
+package org.ciampack.it.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+
+/**
+ * What the consent step costs a login when nothing is due: the realm gets 10 purposes, one customer gets 1,000
+ * receipts, then signs in N times; the step's own timer ({@code ciam_consent_check_seconds}, on Keycloak's
+ * management port) gives the percentiles. Against a running server (docker/run-local.sh):
+ * <pre>java ... ConsentCheckBenchmark http://localhost:8080 admin admin [logins]</pre>
+ */
+public final class ConsentCheckBenchmark {
+
+    private static final String PASSWORD = "Bench-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+
+    public static void main(String[] args) throws Exception {
+        URI base = URI.create(args[0]);
+        AdminApi admin = new AdminApi(base, args[1], args[2]);
+        int logins = args.length > 3 ? Integer.parseInt(args[3]) : 300;
+        URI api = admin.consentAdmin("acme");
+        List<String> added = new ArrayList<>();
+        try {
+            int existing = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes"), null).body()).size();
+            for (int i = existing; i < 10; i++) {
+                String id = "bench_" + i;
+                ObjectNode purpose = Http.JSON.createObjectNode().put("version", 1).put("required", false)
+                        .put("title", "ciamConsentMarketingTitle").put("description", "ciamConsentMarketingDescription");
+                expect(admin.sendAsAdmin("PUT", api.resolve("purposes/" + id), purpose), 201);
+                added.add(id);
+            }
+            JsonNode purposes = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes"), null).body());
+            String email = "bench-consent-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+            String userId = admin.createUser("acme", email, PASSWORD, true);
+            int receipts = purposes.size();
+            while (receipts < 1000) {
+                ObjectNode body = Http.JSON.createObjectNode().put("source", "import");
+                ArrayNode decisions = body.putArray("decisions");
+                for (int i = 0; i < 100 && receipts < 1000; i++, receipts++) {
+                    JsonNode purpose = purposes.get(receipts % purposes.size());
+                    boolean required = purpose.path("required").asBoolean();
+                    decisions.addObject().put("purpose", purpose.get("id").asText())
+                            .put("version", purpose.get("version").asInt())
+                            .put("decision", required || receipts % 2 == 0 ? "granted" : "declined");
+                }
+                expect(admin.sendAsAdmin("POST", api.resolve("users/" + userId + "/receipts"), body), 201);
+            }
+            URI metrics = URI.create("http://" + base.getHost() + ":9000/metrics");
+            double countBefore = metric(metrics, "ciam_consent_check_seconds_count");
+            URI realm = URI.create(base + "/realms/acme");
+            for (int i = 0; i < logins; i++) {
+                OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.9");
+                browser.signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no consent page came between
+            }
+            double checks = metric(metrics, "ciam_consent_check_seconds_count") - countBefore;
+            System.out.printf(Locale.ROOT, "%d purposes, %d receipts for the user, %d logins (%.0f checks): consent "
+                    + "check p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms%n", purposes.size(), receipts, logins,
+                    checks, 1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.5\"}"),
+                    1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.95\"}"),
+                    1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.99\"}"),
+                    1000 * metric(metrics, "ciam_consent_check_seconds_max"));
+        } finally {
+            for (String id : added) {
+                admin.sendAsAdmin("DELETE", api.resolve("purposes/" + id), null);
+            }
+        }
+    }
+
+    private static double metric(URI metrics, String name) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name.replace("}", ",}") + " "))
+                .findFirst().map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new IllegalStateException("no " + name + " at " + metrics
+                        + "; start the server with --metrics-enabled=true"));
+    }
+
+    private static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException("HTTP " + response.statusCode() + ": " + response.body());
+        }
+    }
+}
