@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,34 +56,25 @@ public final class ConsentCheckBenchmark {
                 }
                 expect(admin.sendAsAdmin("POST", api.resolve("users/" + userId + "/receipts"), body), 201);
             }
-            URI metrics = URI.create("http://" + base.getHost() + ":9000/metrics");
-            double countBefore = metric(metrics, "ciam_consent_check_seconds_count");
+            URI metrics = ServerMetrics.of(base);
+            double countBefore = ServerMetrics.value(metrics, "ciam_consent_check_seconds_count");
             URI realm = URI.create(base + "/realms/acme");
             for (int i = 0; i < logins; i++) {
                 OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.9");
                 browser.signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no consent page came between
             }
-            double checks = metric(metrics, "ciam_consent_check_seconds_count") - countBefore;
+            double checks = ServerMetrics.value(metrics, "ciam_consent_check_seconds_count") - countBefore;
             System.out.printf(Locale.ROOT, "%d purposes, %d receipts for the user, %d logins (%.0f checks): consent "
                     + "check p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms%n", purposes.size(), receipts, logins,
-                    checks, 1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.5\"}"),
-                    1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.95\"}"),
-                    1000 * metric(metrics, "ciam_consent_check_seconds{quantile=\"0.99\"}"),
-                    1000 * metric(metrics, "ciam_consent_check_seconds_max"));
+                    checks, 1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.5\"}"),
+                    1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.95\"}"),
+                    1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.99\"}"),
+                    1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds_max"));
         } finally {
             for (String id : added) {
                 admin.sendAsAdmin("DELETE", api.resolve("purposes/" + id), null);
             }
         }
-    }
-
-    private static double metric(URI metrics, String name) throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name.replace("}", ",}") + " "))
-                .findFirst().map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .orElseThrow(() -> new IllegalStateException("no " + name + " at " + metrics
-                        + "; start the server with --metrics-enabled=true"));
     }
 
     private static void expect(HttpResponse<String> response, int status) {

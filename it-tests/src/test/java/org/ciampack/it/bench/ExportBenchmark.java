@@ -158,7 +158,7 @@ public final class ExportBenchmark {
             export(admin, i % 2 == 0);
             LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
         }
-        URI metrics = URI.create("http://" + base.getHost() + ":9000/metrics");
+        URI metrics = ServerMetrics.of(base);
         double on = 0;
         double off = 0;
         double cpuOn = 0;
@@ -186,10 +186,10 @@ public final class ExportBenchmark {
         export(admin, true);
         System.out.printf(Locale.ROOT, "mean: export on %.1f logins/s, off %.1f logins/s, throughput cost %.1f %% (median "
                 + "round %.1f %%, rounds from %.1f %% to %.1f %%)%n", on / rounds, off / rounds, 100 * (1 - on / off),
-                median(costs), costs.stream().min(Double::compare).orElseThrow(), costs.stream().max(Double::compare).orElseThrow());
+                ServerMetrics.median(costs), costs.stream().min(Double::compare).orElseThrow(), costs.stream().max(Double::compare).orElseThrow());
         System.out.printf(Locale.ROOT, "server CPU per login: export on %.2f ms, off %.2f ms, cost %.1f %% (median round "
                 + "%.1f %%, rounds from %.1f %% to %.1f %%); LOGIN events received: %d%n", cpuOn / rounds, cpuOff / rounds,
-                100 * (cpuOn / cpuOff - 1), median(cpuCosts), cpuCosts.stream().min(Double::compare).orElseThrow(),
+                100 * (cpuOn / cpuOff - 1), ServerMetrics.median(cpuCosts), cpuCosts.stream().min(Double::compare).orElseThrow(),
                 cpuCosts.stream().max(Double::compare).orElseThrow(), RECEIVED.get());
         admin.sendAsAdmin("DELETE", api.resolve("routes/" + route), null);
     }
@@ -200,27 +200,12 @@ public final class ExportBenchmark {
      */
     private static double[] measuredRound(URI metrics, URI realm, List<String> users, int threads, Duration round)
             throws Exception {
-        double cpuBefore = serverCpuNanos(metrics);
+        double cpuBefore = ServerMetrics.value(metrics, "process_cpu_time_ns_total");
         long started = System.nanoTime();
         double rate = LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);
         double seconds = (System.nanoTime() - started) / 1e9;
-        double cpu = serverCpuNanos(metrics) - cpuBefore;
+        double cpu = ServerMetrics.value(metrics, "process_cpu_time_ns_total") - cpuBefore;
         return new double[] {rate, cpu / 1e6 / (rate * seconds)};
-    }
-
-    private static double serverCpuNanos(URI metrics) throws Exception {
-        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        return body.lines().filter(line -> line.startsWith("process_cpu_time_ns_total ")).findFirst()
-                .map(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip()))
-                .orElseThrow(() -> new IllegalStateException("no process_cpu_time_ns_total at " + metrics
-                        + "; start the server with --metrics-enabled=true"));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** Turns the realm's ciam-export listener on or off, keeping its other listeners. */

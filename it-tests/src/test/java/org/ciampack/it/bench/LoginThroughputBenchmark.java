@@ -69,7 +69,7 @@ public final class LoginThroughputBenchmark {
             without += b;
         }
         costs.sort(null);
-        double median = rounds % 2 == 1 ? costs.get(rounds / 2) : (costs.get(rounds / 2 - 1) + costs.get(rounds / 2)) / 2;
+        double median = ServerMetrics.median(costs);
         System.out.printf(Locale.ROOT, "mean: with risk step %.1f logins/s, without %.1f logins/s, cost %.1f %% "
                         + "(median of rounds %.1f %%, rounds from %.1f %% to %.1f %%)%n",
                 with / rounds, without / rounds, 100 * (1 - with / without), median, costs.get(0), costs.get(rounds - 1));

@@ -25,14 +25,24 @@ public final class ConsentForm {
         List<Choice> choices = new ArrayList<>();
         List<ConsentPurpose> missing = new ArrayList<>();
         for (ConsentPurpose purpose : asked) {
-            boolean ticked = "on".equals(form.getFirst(FIELD_PREFIX + purpose.id()))
-                    || "true".equals(form.getFirst(FIELD_PREFIX + purpose.id()));
+            boolean ticked = ticked(purpose, form);
             if (purpose.required() && !ticked) {
                 missing.add(purpose);
             }
             choices.add(new Choice(purpose.id(), purpose.version(), ticked ? Decision.GRANTED : Decision.DECLINED));
         }
         return new Answer(choices, missing);
+    }
+
+    /** A checkbox sends "on"; an app posting the form may send "true". */
+    public static boolean ticked(ConsentPurpose purpose, MultivaluedMap<String, String> form) {
+        String value = form == null ? null : form.getFirst(field(purpose));
+        return "on".equals(value) || "true".equals(value);
+    }
+
+    /** The purposes as the templates show them, ticked as in {@code form} (null: none ticked). */
+    public static List<PurposeView> views(List<ConsentPurpose> purposes, MultivaluedMap<String, String> form) {
+        return purposes.stream().map(purpose -> new PurposeView(purpose, ticked(purpose, form))).toList();
     }
 
     public static String field(ConsentPurpose purpose) {

@@ -1,6 +1,5 @@
 package org.ciampack.consent;
 
-import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.time.Instant;
 import java.util.List;
@@ -28,9 +27,8 @@ final class ConsentRegistration implements FormAction {
         }
         // Shown again after an error: keep what the user ticked.
         MultivaluedMap<String, String> answers = "POST".equals(context.getHttpRequest().getHttpMethod())
-                ? context.getHttpRequest().getDecodedFormParameters() : new MultivaluedHashMap<>();
-        form.setAttribute("consentPurposes", purposes.stream().map(purpose -> new PurposeView(purpose,
-                "on".equals(answers.getFirst(ConsentForm.field(purpose))))).toList());
+                ? context.getHttpRequest().getDecodedFormParameters() : null;
+        form.setAttribute("consentPurposes", ConsentForm.views(purposes, answers));
     }
 
     @Override

@@ -64,11 +64,11 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             context.success();
             return;
         }
-        ConsentForm.Answer answer = ConsentForm.read(due, form);
         if (form.containsKey("decline")) {
             decline(context, decisions, due);
             return;
         }
+        ConsentForm.Answer answer = ConsentForm.read(due, form);
         if (!answer.complete()) {
             List<FormMessage> errors = answer.missingRequired().stream()
                     .map(purpose -> new FormMessage(ConsentForm.field(purpose), "ciamConsentRequiredMissing")).toList();
@@ -126,12 +126,10 @@ final class ConsentRequiredAction implements RequiredActionProvider {
 
     static Response page(LoginFormsProvider form, List<ConsentPurpose> due, MultivaluedMap<String, String> answers,
             List<FormMessage> errors) {
-        List<PurposeView> views = due.stream().map(purpose -> new PurposeView(purpose,
-                answers != null && "on".equals(answers.getFirst(ConsentForm.field(purpose))))).toList();
         if (!errors.isEmpty()) {
             form.setErrors(errors);
         }
-        return form.setAttribute("consentPurposes", views).createForm(TEMPLATE);
+        return form.setAttribute("consentPurposes", ConsentForm.views(due, answers)).createForm(TEMPLATE);
     }
 
     private static ConsentDecisions decisions(RequiredActionContext context) {

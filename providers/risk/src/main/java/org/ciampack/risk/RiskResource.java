@@ -25,8 +25,6 @@ import org.ciampack.risk.RealmRiskSettings.FailMode;
 import org.ciampack.risk.history.KnownDevice;
 import org.ciampack.risk.history.LoginHistory;
 import org.ciampack.risk.signal.RiskSignalFactory;
-import org.keycloak.TokenVerifier;
-import org.keycloak.common.VerificationException;
 import org.keycloak.common.util.UriUtils;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -35,11 +33,11 @@ import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.representations.AccessToken;
 import org.keycloak.services.managers.AppAuthManager;
 import org.keycloak.services.cors.Cors;
 import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminRoot;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.resource.RealmResourceProvider;
@@ -235,37 +233,13 @@ final class RiskResource implements RealmResourceProvider {
 
     /** The caller, from a bearer token of any realm on this server (admins usually come from master). */
     private AdminAuth authenticate() {
-        String header = session.getContext().getRequestHeaders().getHeaderString("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        String token = header.substring(7).strip();
-        RealmModel tokenRealm;
-        try {
-            String issuer = TokenVerifier.create(token, AccessToken.class).getToken().getIssuer();
-            tokenRealm = session.realms().getRealmByName(issuer.substring(issuer.lastIndexOf('/') + 1));
-        } catch (VerificationException | RuntimeException e) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        if (tokenRealm == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        // Verified as Keycloak's admin API does: in the context of the token's own realm.
+        // Keycloak verifies the token in its own realm and leaves that realm in the context: put the requested one back.
         RealmModel requested = session.getContext().getRealm();
-        AuthResult auth;
         try {
-            session.getContext().setRealm(tokenRealm);
-            auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(tokenRealm)
-                    .setConnection(session.getContext().getConnection())
-                    .setHeaders(session.getContext().getRequestHeaders())
-                    .setTokenString(token).authenticate();
+            return AdminRoot.authenticateRealmAdminRequest(session);
         } finally {
             session.getContext().setRealm(requested);
         }
-        if (auth == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        return new AdminAuth(tokenRealm, auth.token(), auth.user(), auth.client());
     }
 
     private static AuthenticatorConfigModel riskStep(RealmModel realm, String flowAlias) {

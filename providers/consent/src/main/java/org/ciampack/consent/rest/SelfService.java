@@ -22,6 +22,7 @@ import org.ciampack.consent.ConsentDecisions;
 import org.ciampack.consent.ConsentPurpose;
 import org.ciampack.consent.ConsentState;
 import org.ciampack.consent.Decision;
+import org.ciampack.consent.PurposeCatalog;
 import org.ciampack.consent.Source;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.keycloak.events.EventStoreProvider;
@@ -150,10 +151,11 @@ public final class SelfService {
     private ObjectNode standing(UserModel user) {
         ConsentDecisions decisions = new ConsentDecisions(session, realm);
         ConsentState state = decisions.state(user);
-        List<ConsentPurpose> due = state.due(decisions.catalog(), Instant.now());
+        PurposeCatalog catalog = decisions.catalog();
+        List<ConsentPurpose> due = state.due(catalog, Instant.now());
         ObjectNode node = JSON.createObjectNode();
         ArrayNode purposes = node.putArray("purposes");
-        for (ConsentPurpose purpose : decisions.catalog().all()) {
+        for (ConsentPurpose purpose : catalog.all()) {
             ObjectNode entry = purposes.addObject();
             entry.put("id", purpose.id());
             entry.put("version", purpose.version());
@@ -204,7 +206,6 @@ public final class SelfService {
         AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
                 .setConnection(session.getContext().getConnection())
                 .setHeaders(session.getContext().getRequestHeaders())
-                .setTokenString(Bearer.token(session))
                 .authenticate();
         if (auth == null || auth.user() == null) {
             throw new NotAuthorizedException("Bearer");

@@ -1,51 +1,25 @@
 package org.ciampack.events.admin;
 
-import jakarta.ws.rs.NotAuthorizedException;
-import org.keycloak.TokenVerifier;
-import org.keycloak.common.VerificationException;
+import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.representations.AccessToken;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resources.admin.AdminAuth;
+import org.keycloak.services.resources.admin.AdminRoot;
 
-/** The admin behind a request: a bearer token of any realm on this server, verified in its own realm (as Keycloak's admin API does). */
+/** The admin behind a request: a bearer token of any realm on this server, checked by Keycloak's admin API itself. */
 final class AdminCaller {
 
     private AdminCaller() {
     }
 
     static AdminAuth authenticate(KeycloakSession session) {
-        String header = session.getContext().getRequestHeaders().getHeaderString("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        String token = header.substring(7).strip();
-        RealmModel tokenRealm;
+        // Keycloak verifies the token in its own realm and leaves that realm in the context: put the requested one back.
+        KeycloakContext context = session.getContext();
+        RealmModel requested = context.getRealm();
         try {
-            String issuer = TokenVerifier.create(token, AccessToken.class).getToken().getIssuer();
-            tokenRealm = session.realms().getRealmByName(issuer.substring(issuer.lastIndexOf('/') + 1));
-        } catch (VerificationException | RuntimeException e) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        if (tokenRealm == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        RealmModel requested = session.getContext().getRealm();
-        AuthResult auth;
-        try {
-            session.getContext().setRealm(tokenRealm);
-            auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(tokenRealm)
-                    .setConnection(session.getContext().getConnection())
-                    .setHeaders(session.getContext().getRequestHeaders())
-                    .setTokenString(token).authenticate();
+            return AdminRoot.authenticateRealmAdminRequest(session);
         } finally {
-            session.getContext().setRealm(requested);
+            context.setRealm(requested);
         }
-        if (auth == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        return new AdminAuth(tokenRealm, auth.token(), auth.user(), auth.client());
     }
 }
