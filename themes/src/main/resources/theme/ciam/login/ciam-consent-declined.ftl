@@ -3,9 +3,11 @@
 <@layout.registrationLayout displayMessage=false; section>
 <!-- template: ciam-consent-declined.ftl -->
     <#if section = "header">
-        <#if consentAccountDeleted??>${msg("ciamConsentDeletedTitle")}<#else>${msg("ciamConsentDeclinedTitle")}</#if>
+        <#if consentAccountDeleted??>${msg("ciamConsentDeletedTitle")}<#elseif consentNoAccount??>${msg("ciamConsentNoAccountTitle")}<#else>${msg("ciamConsentDeclinedTitle")}</#if>
     <#elseif section = "form">
-        <#if consentAccountDeleted??>
+        <#if consentNoAccount??>
+            <p id="ciam-consent-no-account" role="status">${msg("ciamConsentNoAccountText")}</p>
+        <#elseif consentAccountDeleted??>
             <p id="ciam-consent-deleted" role="status">${msg("ciamConsentDeletedText")}</p>
         <#else>
             <p id="ciam-consent-declined" role="status">${msg("ciamConsentDeclinedText")}</p>

@@ -11,7 +11,7 @@
             <@consent.purposeList purposes=consentPurposes/>
             <@buttons.actionGroup horizontal=true>
                 <@buttons.button name="accept" id="ciam-consent-accept" label="ciamConsentContinue"/>
-                <@buttons.button name="decline" id="ciam-consent-decline" label="ciamConsentDecline" type="secondary"/>
+                <@buttons.button name="decline" id="ciam-consent-decline" label=(consentBeforeAccount??)?then("ciamConsentDeclineNoAccount", "ciamConsentDecline") type="secondary"/>
             </@buttons.actionGroup>
         </form>
     </#if>

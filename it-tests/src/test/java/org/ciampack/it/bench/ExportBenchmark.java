@@ -33,7 +33,7 @@ import org.ciampack.it.harness.Http;
  * </ul>
  * <pre>java ... ExportBenchmark http://localhost:8080 admin admin drain [events] [threads]
  * java ... ExportBenchmark http://localhost:8080 admin admin measure route[,route] receiver-port (drain alone)
- * java ... ExportBenchmark http://localhost:8080 admin admin logins [threads] [seconds per round] [rounds] [warm-up seconds]</pre>
+ * java ... ExportBenchmark http://localhost:8080 admin admin logins [threads] [seconds per round] [rounds] [warm-up seconds] [route batch size]</pre>
  */
 public final class ExportBenchmark {
 
@@ -66,7 +66,8 @@ public final class ExportBenchmark {
                 logins(base, admin, url, args.length > 4 ? Integer.parseInt(args[4]) : 4,
                         Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 30),
                         args.length > 6 ? Integer.parseInt(args[6]) : 4,
-                        Duration.ofSeconds(args.length > 7 ? Long.parseLong(args[7]) : 120));
+                        Duration.ofSeconds(args.length > 7 ? Long.parseLong(args[7]) : 120),
+                        args.length > 8 ? Integer.parseInt(args[8]) : 1);
             }
         } finally {
             receiver.stop(0);
@@ -139,11 +140,11 @@ public final class ExportBenchmark {
     }
 
     private static void logins(URI base, AdminApi admin, URI url, int threads, Duration round, int rounds,
-            Duration warmUp) throws Exception {
+            Duration warmUp, int batchSize) throws Exception {
         URI realm = URI.create(base + "/realms/acme");
         URI api = URI.create(realm + "/ciam-export/");
         String route = "bench-logins-" + UUID.randomUUID().toString().substring(0, 6);
-        ObjectNode definition = route(url, 1);
+        ObjectNode definition = route(url, batchSize);
         definition.putObject("events").putArray("user").add("LOGIN");
         expect(admin.sendAsAdmin("PUT", api.resolve("routes/" + route), definition), 201);
         List<String> users = new ArrayList<>();
@@ -152,8 +153,8 @@ public final class ExportBenchmark {
             admin.createUser("acme", email, PASSWORD, true);
             users.add(email);
         }
-        System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds each, %d users, %d s warm-up%n", threads,
-                round.toSeconds(), rounds, users.size(), warmUp.toSeconds());
+        System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds each, %d users, %d s warm-up, route batch "
+                + "size %d%n", threads, round.toSeconds(), rounds, users.size(), warmUp.toSeconds(), batchSize);
         for (int i = 0; i * round.toSeconds() < warmUp.toSeconds(); i++) {
             export(admin, i % 2 == 0);
             LoginThroughputBenchmark.run(realm, "acme-web", users, threads, round);

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Browser;
 import org.ciampack.it.harness.BrowserExtension;
@@ -27,6 +30,7 @@ import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.pages.AccountConsole;
 import org.ciampack.it.pages.ConsentPage;
 import org.ciampack.it.pages.LoginPage;
+import org.ciampack.it.pages.PrivacyPage;
 import org.ciampack.it.pages.RegistrationPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -143,6 +147,169 @@ class ConsentIT {
             assertThat(event.path("details").path("consent_decision").asText()).isEqualTo("withdrawn");
             assertThat(event.path("details").path("consent_version").asText()).isEqualTo("1");
         });
+    }
+
+    @Test
+    void theAccountConsolePageWithdrawsMarketingAndItsChangesNeedThePageToken(ServerUnderTest server,
+            AdminApi admin, Browser browser) {
+        URI realm = server.realmUrl("acme");
+        String email = newCustomer(admin); // required purposes granted, marketing declined
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        browser.open(AccountConsole.url(realm));
+        new LoginPage(browser).signIn(email, PASSWORD);
+        new AccountConsole(browser).assertSignedInAs(email);
+
+        PrivacyPage page = PrivacyPage.openFromMenu(browser);
+        assertThat(page.title("marketing_email")).isEqualTo("News and offers by e-mail");
+        assertThat(page.state("marketing_email")).startsWith("Declined on");
+        assertThat(page.canChange("terms")).as("a required purpose cannot be withdrawn here").isFalse();
+        page.change("marketing_email");
+        assertThat(page.state("marketing_email")).startsWith("Given on").endsWith("(version 1)");
+        page.change("marketing_email").capture("privacy-and-consents");
+        assertThat(page.state("marketing_email")).startsWith("Withdrawn on");
+        assertThat(page.status()).isEqualTo("Your choice has been saved.");
+        assertThat(page.history().get(0)).contains("News and offers by e-mail", "Withdrawn", "Your account");
+
+        JsonNode ledger = ledger(admin, userId);
+        JsonNode newest = StreamSupport.stream(ledger.spliterator(), false)
+                .max(Comparator.comparingLong(receipt -> receipt.get("seq").asLong())).orElseThrow();
+        assertThat(newest.get("decision").asText()).isEqualTo("withdrawn");
+        assertThat(newest.get("source").asText()).isEqualTo("self-service");
+        assertThat(newest.get("client").asText()).isEqualTo("account-console");
+        assertThat(admin.events("acme", userId, "UPDATE_CONSENT")).anySatisfy(event ->
+                assertThat(event.path("details").path("consent_decision").asText()).isEqualTo("withdrawn"));
+
+        // The same change with the page's login cookie but without its token, with a wrong one, or from another
+        // origin: refused, and nothing is recorded.
+        String cookies = browser.driver().manage().getCookies().stream()
+                .map(cookie -> cookie.getName() + "=" + cookie.getValue()).collect(Collectors.joining("; "));
+        String origin = server.baseUrl().getScheme() + "://" + server.baseUrl().getAuthority();
+        String grant = "{\"decision\":\"granted\",\"version\":1}";
+        assertThat(withCookie(realm, cookies, origin, null, grant).statusCode()).isEqualTo(403);
+        assertThat(withCookie(realm, cookies, origin, "forged-token", grant).statusCode()).isEqualTo(403);
+        String token = Http.json(Http.send(HttpRequest.newBuilder(URI.create(realm + "/ciam-consent/me"))
+                .header("Cookie", cookies).GET().build()).body()).get("pageToken").asText();
+        assertThat(withCookie(realm, cookies, "https://evil.example", token, grant).statusCode()).isEqualTo(403);
+        assertThat(withCookie(realm, "", origin, token, grant).statusCode()).as("no cookie, no caller").isEqualTo(401);
+        assertThat(ledger(admin, userId)).hasSize(ledger.size());
+        assertThat(withCookie(realm, cookies, origin, token, grant).statusCode()).isEqualTo(200);
+        assertThat(ledger(admin, userId)).hasSize(ledger.size() + 1);
+    }
+
+    private static HttpResponse<String> withCookie(URI realm, String cookies, String origin, String token, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realm + "/ciam-consent/me/marketing_email"))
+                .header("Content-Type", "application/json").header("Origin", origin)
+                .PUT(HttpRequest.BodyPublishers.ofString(body));
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies);
+        }
+        if (token != null) {
+            request.header("X-CIAM-CSRF", token);
+        }
+        return Http.send(request.build());
+    }
+
+    @Test
+    void customersArrivingFromAnIdentityProviderConsentBeforeTheirAccountIsCreated(ServerUnderTest server,
+            AdminApi admin, Browser browser) {
+        URI realm = server.realmUrl("acme");
+        String alias = "social-" + UUID.randomUUID().toString().substring(0, 6);
+        String declining = alias + "-declines@social.test";
+        String accepting = alias + "-accepts@social.test";
+        identityProvider(server, admin, alias, declining, accepting);
+        try {
+            browser.open(AccountConsole.url(realm));
+            signInThrough(browser, alias, declining);
+            ConsentPage consent = new ConsentPage(browser);
+            assertThat(consent.purposesAsked()).containsExactlyInAnyOrder("terms", "privacy", "marketing_email");
+            assertThat(admin.findUserByEmail("acme", declining)).as("no account before the consents").isNull();
+            consent.submit();
+            browser.await(By.id("consent.terms-error"));
+            assertThat(consent.fieldError("terms")).isEqualTo("Please accept this to continue.");
+            assertThat(consent.fieldError("marketing_email")).isNull();
+            assertThat(consent.declineWithoutAccount()).contains("none was created");
+            assertThat(admin.findUserByEmail("acme", declining)).as("declining creates no account").isNull();
+
+            browser.open(URI.create(server.realmUrl(alias) + "/account/")); // the provider's cookies too
+            browser.driver().manage().deleteAllCookies();
+            browser.open(AccountConsole.url(realm));
+            browser.driver().manage().deleteAllCookies();
+            browser.open(AccountConsole.url(realm));
+            signInThrough(browser, alias, accepting);
+            new ConsentPage(browser).accept("terms", "privacy");
+            new AccountConsole(browser).assertSignedInAs(accepting); // no second consent page after creation
+            JsonNode user = admin.findUserByEmail("acme", accepting);
+            JsonNode ledger = ledger(admin, user.get("id").asText());
+            assertThat(decisions(ledger)).containsExactlyInAnyOrder("terms:" + version(admin, "terms") + ":granted",
+                    "privacy:" + version(admin, "privacy") + ":granted",
+                    "marketing_email:" + version(admin, "marketing_email") + ":declined");
+            ledger.forEach(receipt -> assertThat(receipt.get("source").asText()).isEqualTo("registration"));
+        } finally {
+            admin.send("DELETE", "/realms/acme/identity-provider/instances/" + alias, null);
+            admin.send("DELETE", "/realms/" + alias, null);
+        }
+    }
+
+    /** Clicks the provider's button on the acme login page and signs in at the provider (a realm of this server). */
+    private static void signInThrough(Browser browser, String alias, String email) {
+        browser.await(By.id("social-" + alias)).click();
+        new LoginPage(browser).signIn(email, PASSWORD);
+    }
+
+    /**
+     * A social login for acme: realm {@code alias} of this server, with the given customers, as an OpenID Connect
+     * provider of acme using the demo realm's first-broker-login flow.
+     */
+    private static void identityProvider(ServerUnderTest server, AdminApi admin, String alias, String... emails) {
+        String base = server.baseUrl().toString();
+        ObjectNode social = Http.JSON.createObjectNode().put("realm", alias).put("enabled", true).put("sslRequired", "none");
+        social.putArray("clients").addObject().put("clientId", "acme-broker").put("enabled", true)
+                .put("publicClient", false).put("secret", "broker-secret").put("standardFlowEnabled", true)
+                .putArray("redirectUris").add(base + "/realms/acme/broker/" + alias + "/endpoint");
+        var users = social.putArray("users");
+        for (String email : emails) {
+            ObjectNode user = users.addObject().put("username", email).put("email", email).put("emailVerified", true)
+                    .put("firstName", "Sam").put("lastName", "Social").put("enabled", true);
+            user.putArray("credentials").addObject().put("type", "password").put("value", PASSWORD).put("temporary", false);
+        }
+        expect(admin.send("POST", "/realms", social), 201);
+        String issuer = base + "/realms/" + alias;
+        ObjectNode provider = Http.JSON.createObjectNode().put("alias", alias).put("displayName", "Social " + alias)
+                .put("providerId", "oidc").put("enabled", true).put("trustEmail", true)
+                .put("firstBrokerLoginFlowAlias", "ciam first broker login");
+        provider.putObject("config").put("clientId", "acme-broker").put("clientSecret", "broker-secret")
+                .put("clientAuthMethod", "client_secret_post").put("issuer", issuer)
+                .put("authorizationUrl", issuer + "/protocol/openid-connect/auth")
+                .put("tokenUrl", issuer + "/protocol/openid-connect/token")
+                .put("userInfoUrl", issuer + "/protocol/openid-connect/userinfo")
+                .put("jwksUrl", issuer + "/protocol/openid-connect/certs").put("useJwksUrl", "true")
+                .put("validateSignature", "true").put("defaultScope", "openid email profile").put("syncMode", "IMPORT");
+        expect(admin.send("POST", "/realms/acme/identity-provider/instances", provider), 201);
+    }
+
+    @Test
+    void aCustomerDeletingTheirOwnAccountLeavesADeleteAccountEvent(ServerUnderTest server, AdminApi admin,
+            Browser browser) {
+        String email = newCustomer(admin);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        browser.open(AccountConsole.url(server.realmUrl("acme")));
+        new LoginPage(browser).signIn(email, PASSWORD);
+        new AccountConsole(browser).assertSignedInAs(email);
+
+        // The demo realm lets customers delete their account from "Personal info" (Keycloak's delete_account).
+        browser.await(By.cssSelector("[data-testid=delete-account] button")).click();
+        browser.await(By.id("delete-account-btn")).click();
+        browser.await(By.id("password")).sendKeys(PASSWORD); // Keycloak asks for the password again
+        browser.driver().findElement(By.id("kc-login")).click();
+        browser.await(By.id("kc-submit")).click(); // "Confirm"
+        browser.until(driver -> admin.findUserByEmail("acme", email) == null);
+        browser.capture("account-deleted");
+
+        JsonNode events = admin.events("acme", userId, "DELETE_ACCOUNT");
+        assertThat(events).as("the CRM route can erase the contact").hasSize(1);
+        assertThat(events.get(0).path("clientId").asText()).isEqualTo("account-console");
+        HttpResponse<String> export = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("receipts?format=jsonl"), null);
+        assertThat(export.body()).as("the ledger keeps pseudonymous proof only").doesNotContain(userId);
     }
 
     @Test

@@ -37,6 +37,25 @@ public final class ConsentPage {
         browser.driver().findElement(By.id("ciam-consent-accept")).click();
     }
 
+    /** Presses the continue button with the ticks as they are. */
+    public void submit() {
+        browser.driver().findElement(By.id("ciam-consent-accept")).click();
+    }
+
+    /** A purpose's error text, or null when it has none. */
+    public String fieldError(String purpose) {
+        return browser.driver().findElements(By.id("consent." + purpose + "-error")).stream().findFirst()
+                .map(WebElement::getText).orElse(null);
+    }
+
+    /** Declines before an account exists (first login through an identity provider): none is created. */
+    public String declineWithoutAccount() {
+        browser.driver().findElement(By.id("ciam-consent-decline")).click();
+        String message = browser.await(By.id("ciam-consent-no-account")).getText();
+        browser.capture("consent-declined-no-account");
+        return message;
+    }
+
     public void declineAndSignOut() {
         browser.driver().findElement(By.id("ciam-consent-decline")).click();
         browser.await(By.id("ciam-consent-declined"));

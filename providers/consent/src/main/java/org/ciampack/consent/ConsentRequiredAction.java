@@ -33,7 +33,12 @@ final class ConsentRequiredAction implements RequiredActionProvider {
     public void evaluateTriggers(RequiredActionContext context) {
         long started = System.nanoTime();
         try {
-            if (!new ConsentDecisions(context.getSession(), context.getRealm()).due(context.getUser()).isEmpty()) {
+            ConsentDecisions decisions = new ConsentDecisions(context.getSession(), context.getRealm());
+            // Made in first-broker-login before the account existed: written now that it does.
+            List<Choice> pending = PendingConsents.take(context.getAuthenticationSession());
+            decisions.record(context.getUser(), pending, Source.REGISTRATION, context.getAuthenticationSession().getClient(),
+                    false);
+            if (!decisions.due(context.getUser()).isEmpty()) {
                 context.getAuthenticationSession().addRequiredAction(ConsentRequiredActionFactory.ID);
             }
         } finally {

@@ -7,14 +7,20 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** What the admin API reads and changes in the export tables: route state, backlog figures, dead rows, replays. */
 public final class ExportStore {
 
+    private static final Logger LOG = Logger.getLogger(ExportStore.class);
+
+    private final KeycloakSession session;
     private final EntityManager em;
 
     public ExportStore(KeycloakSession session) {
+        this.session = session;
         this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
     }
 
@@ -38,13 +44,22 @@ public final class ExportStore {
         return em.find(RouteStateEntity.class, new RouteStateEntity.Key(realmId, route));
     }
 
+    /**
+     * The route's state row, made if missing. The dispatcher makes it too (on its first round of a new route), so it
+     * is made in a transaction of its own: losing that race must not fail the admin's request.
+     */
     public RouteStateEntity stateForChange(String realmId, String route) {
         RouteStateEntity state = state(realmId, route);
-        if (state == null) {
-            state = new RouteStateEntity(realmId, route);
-            em.persist(state);
+        if (state != null) {
+            return state;
         }
-        return state;
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), other -> other
+                    .getProvider(JpaConnectionProvider.class).getEntityManager().persist(new RouteStateEntity(realmId, route)));
+        } catch (RuntimeException e) {
+            LOG.debugf("Route %s: its state row was made at the same time elsewhere (%s)", route, e.getMessage());
+        }
+        return state(realmId, route);
     }
 
     public List<DeliveryEntity> dead(String realmId, String route, int first, int max) {
