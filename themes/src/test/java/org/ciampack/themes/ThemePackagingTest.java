@@ -83,11 +83,12 @@ class ThemePackagingTest {
     }
 
     @Test
-    void accountThemeAddsTheKnownDevicesPageWithItsModuleAndTexts() throws IOException {
+    void accountThemeAddsTheKnownDevicesAndConsentPagesWithTheirModulesAndTexts() throws IOException {
         assertThat(themeProperties("account").getProperty("parent")).isEqualTo("keycloak.v3");
         String base = "theme/ciam/account/resources";
         JsonNode security = null;
-        for (JsonNode entry : new ObjectMapper().readTree(resource(base + "/content.json"))) {
+        JsonNode content = new ObjectMapper().readTree(resource(base + "/content.json"));
+        for (JsonNode entry : content) {
             if ("accountSecurity".equals(entry.path("label").asText())) {
                 security = entry.get("children");
             }
@@ -109,13 +110,34 @@ class ThemePackagingTest {
             messages.load(in);
         }
         assertThat(messages).containsKey(page.get("label").asText());
-        Matcher keys = Pattern.compile("\\b(ciam[A-Z]\\w+)\\b").matcher(text(base + page.get("modulePath").asText()));
-        int used = 0;
-        while (keys.find()) {
-            assertThat(messages).as("message used by the page").containsKey(keys.group(1));
-            used++;
+        // The module shows each page from a module of its own, imported relatively: all must exist and find their texts.
+        String module = base + page.get("modulePath").asText();
+        Matcher imports = Pattern.compile("from \"\\./([\\w-]+\\.js)\"").matcher(text(module));
+        List<String> pages = new ArrayList<>();
+        while (imports.find()) {
+            String imported = module.substring(0, module.lastIndexOf('/') + 1) + imports.group(1);
+            assertThat(exists(imported)).as(imported).isTrue();
+            pages.add(imported);
         }
-        assertThat(used).isPositive();
+        assertThat(pages).as("Known devices and Privacy and consents").hasSize(2);
+        for (String pageModule : pages) {
+            Matcher keys = Pattern.compile("\\b(ciam[A-Z]\\w+)\\b").matcher(text(pageModule));
+            int used = 0;
+            while (keys.find()) {
+                assertThat(messages).as("message used by " + pageModule).containsKey(keys.group(1));
+                used++;
+            }
+            assertThat(used).isPositive();
+        }
+        JsonNode consents = null;
+        for (JsonNode entry : content) {
+            if ("ciamConsents".equals(entry.path("label").asText())) {
+                consents = entry;
+            }
+        }
+        assertThat(consents).as("the Privacy and consents entry").isNotNull();
+        assertThat(consents.get("id").asText()).as("routed to the module loader").isEqualTo("content/:componentId");
+        assertThat(consents.get("path").asText()).endsWith("/:componentId");
     }
 
     private static Properties themeProperties(String type) {

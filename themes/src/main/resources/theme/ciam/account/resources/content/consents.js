@@ -59,10 +59,19 @@ function format(text, ...values) {
   return values.reduce((result, value, index) => result.replace(`{${index}}`, value), text);
 }
 
-/** "self-service" -> "SelfService": the key suffix of a decision or a source. */
-function keySuffix(id) {
-  return String(id).split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("");
-}
+const decisionKeys = {
+  granted: "ciamConsentsDecisionGranted",
+  declined: "ciamConsentsDecisionDeclined",
+  withdrawn: "ciamConsentsDecisionWithdrawn",
+};
+
+const sourceKeys = {
+  registration: "ciamConsentsSourceRegistration",
+  login: "ciamConsentsSourceLogin",
+  "self-service": "ciamConsentsSourceSelfService",
+  admin: "ciamConsentsSourceAdmin",
+  import: "ciamConsentsSourceImport",
+};
 
 function when(instant) {
   return new Date(instant).toLocaleString(environment.locale || undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -126,9 +135,9 @@ function History({ history, titles, t }) {
         h("td", { "data-label": t.ciamConsentsHistoryItem }, titles[receipt.purpose] || receipt.purpose),
         h("td", { "data-label": t.ciamConsentsHistoryVersion }, String(receipt.version)),
         h("td", { "data-label": t.ciamConsentsHistoryDecision },
-          t[`ciamConsentsDecision${keySuffix(receipt.decision)}`] || receipt.decision),
+          t[decisionKeys[receipt.decision]] || receipt.decision),
         h("td", { "data-label": t.ciamConsentsHistoryWhere },
-          t[`ciamConsentsSource${keySuffix(receipt.source)}`] || receipt.source))))));
+          t[sourceKeys[receipt.source]] || receipt.source))))));
 }
 
 export default function Consents() {
