@@ -30,8 +30,11 @@ class DemoRealmTest {
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** A message key of ours, as a display name ({@code ${ciamPhone}}) or an error message ({@code "ciamPhoneInvalid"}). */
-    private static final Pattern MESSAGE_KEY = Pattern.compile("\\$\\{(ciam\\w+)}|\"(ciam\\w+)\"");
+    /**
+     * A message key of ours, as a display name ({@code ${ciamPhone}}) or an error message ({@code "ciamPhoneInvalid"});
+     * not a JSON key such as the annotation {@code "ciamAskLater":}.
+     */
+    private static final Pattern MESSAGE_KEY = Pattern.compile("\\$\\{(ciam\\w+)}|\"(ciam\\w+)\"(?!\\s*:)");
 
     private static RealmRepresentation realm;
 
@@ -150,6 +153,27 @@ class DemoRealmTest {
         assertThat(stepUp).containsExactly("ciam-condition-risk-level", "conditional-user-configured", "auth-otp-form",
                 "webauthn-authenticator", "ciam-email-otp");
         assertThat(config("ciam risk is medium")).containsEntry("risk-level", "medium");
+    }
+
+    @Test
+    void progressiveProfilingFollowsEverySignInRegistrationAndFirstBrokerLogin() {
+        assertThat(steps(flow("ciam browser"))).containsExactly("ciam browser sign-in", "ciam-progressive-profiling");
+        assertThat(steps(flow("ciam browser sign-in"))).containsExactly("auth-cookie", "auth-spnego",
+                "identity-provider-redirector", "ciam browser forms");
+        assertThat(steps(flow("ciam registration"))).endsWith("ciam-progressive-profiling");
+        assertThat(steps(flow("ciam first broker login"))).endsWith("ciam user creation or linking",
+                "ciam-progressive-profiling");
+        assertThat(config("ciam profiling plan")).containsEntry("stages",
+                "phone | login 2 | skippable 2##birthdate | login 3 | skippable 1##address | client acme-shop")
+                .containsEntry("max-questions", "2");
+        assertThat(client("acme-shop").isPublicClient()).isTrue();
+        assertThat(client("acme-shop").getAttributes()).containsEntry("pkce.code.challenge.method", "S256");
+    }
+
+    private static List<String> steps(AuthenticationFlowRepresentation flow) {
+        return flow.getAuthenticationExecutions().stream()
+                .sorted(java.util.Comparator.comparingInt(AuthenticationExecutionExportRepresentation::getPriority))
+                .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
     }
 
     @Test

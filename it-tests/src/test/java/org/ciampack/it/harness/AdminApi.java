@@ -16,6 +16,10 @@ import java.util.Map;
  */
 public final class AdminApi {
 
+    /** What progressive profiling in the demo realm asks at the 2nd and 3rd login. */
+    public static final Map<String, String> EXISTING_CUSTOMER_PROFILE = Map.of("phone", "+44 20 7946 0958",
+            "birthdate", "1985-04-12");
+
     private final URI baseUrl;
     private final String username;
     private final String password;
@@ -59,13 +63,25 @@ public final class AdminApi {
         return Http.send(request.build());
     }
 
-    /** Creates an enabled user whose e-mail is the username; returns the user's id. */
+    /**
+     * Creates an enabled existing customer whose e-mail is the username and whose profile has what the demo
+     * realm's progressive profiling asks at later logins (phone, date of birth), so their logins go straight
+     * through; returns the user's id.
+     */
     public String createUser(String realm, String email, String password, boolean emailVerified) {
+        return createUser(realm, email, password, emailVerified, EXISTING_CUSTOMER_PROFILE);
+    }
+
+    /** Creates an enabled user with exactly these profile attributes; returns the user's id. */
+    public String createUser(String realm, String email, String password, boolean emailVerified,
+            Map<String, String> attributes) {
         ObjectNode user = Http.JSON.createObjectNode()
                 .put("username", email)
                 .put("email", email)
                 .put("enabled", true)
                 .put("emailVerified", emailVerified);
+        ObjectNode values = user.putObject("attributes");
+        attributes.forEach((name, value) -> values.putArray(name).add(value));
         user.putArray("credentials").addObject()
                 .put("type", "password")
                 .put("value", password)

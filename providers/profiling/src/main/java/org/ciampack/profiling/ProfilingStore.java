@@ -1,0 +1,80 @@
+package org.ciampack.profiling;
+
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/** Reads and keeps users' profiling state in the request's transaction. */
+public final class ProfilingStore {
+
+    private static final Logger LOG = Logger.getLogger(ProfilingStore.class);
+
+    private final KeycloakSession session;
+
+    public ProfilingStore(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /**
+     * Counts a login with one UPDATE that runs at once (so concurrent logins all count, and the write is part of
+     * what the step's timer measures), then returns the row.
+     */
+    public ProfilingStateEntity countLogin(String realmId, String userId) {
+        if (increment(realmId, userId) == 0) {
+            state(realmId, userId);
+            increment(realmId, userId);
+        }
+        return state(realmId, userId);
+    }
+
+    private int increment(String realmId, String userId) {
+        return entityManager(session).createNamedQuery("ciamProfiling.countLogin").setParameter("realmId", realmId)
+                .setParameter("userId", userId).executeUpdate();
+    }
+
+    /** The user's row, made on first use. */
+    public ProfilingStateEntity state(String realmId, String userId) {
+        ProfilingStateEntity state = find(realmId, userId);
+        if (state != null) {
+            return state;
+        }
+        // Made in its own transaction: two first logins of one user at once must not fail either login on the
+        // primary key; the loser simply finds the winner's row.
+        try {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+                EntityManager em = entityManager(s);
+                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) == null) {
+                    em.persist(new ProfilingStateEntity(realmId, userId));
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("profiling state of a user in realm %s was made concurrently: %s", realmId, e.getMessage());
+        }
+        state = find(realmId, userId);
+        if (state == null) {
+            state = new ProfilingStateEntity(realmId, userId);
+            entityManager(session).persist(state);
+        }
+        return state;
+    }
+
+    private ProfilingStateEntity find(String realmId, String userId) {
+        return entityManager(session).find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId));
+    }
+
+    public void forgetUser(String realmId, String userId) {
+        entityManager(session).createNamedQuery("ciamProfiling.deleteUser").setParameter("realmId", realmId)
+                .setParameter("userId", userId).executeUpdate();
+    }
+
+    public void forgetRealm(String realmId) {
+        entityManager(session).createNamedQuery("ciamProfiling.deleteRealm").setParameter("realmId", realmId)
+                .executeUpdate();
+    }
+
+    private static EntityManager entityManager(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}
