@@ -15,6 +15,7 @@ import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.pages.AccountConsole;
 import org.ciampack.it.pages.LoginPage;
 import org.ciampack.it.pages.LogoutPage;
+import org.ciampack.it.pages.ProfilingPage;
 import org.ciampack.it.pages.UpdatePasswordPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,8 +51,12 @@ class RegistrationJourneyIT {
 
         LogoutPage.logOut(browser, realm);
 
+        // The second login: progressive profiling asks for the phone number, which may wait.
         browser.open(AccountConsole.url(realm));
         new LoginPage(browser).signIn(email, password);
+        ProfilingPage profiling = new ProfilingPage(browser);
+        assertThat(profiling.questions()).containsExactly("phone");
+        profiling.notNow();
         new AccountConsole(browser).assertSignedInAs(email);
     }
 }

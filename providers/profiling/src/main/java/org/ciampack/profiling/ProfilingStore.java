@@ -23,7 +23,7 @@ public final class ProfilingStore {
      */
     public ProfilingStateEntity countLogin(String realmId, String userId) {
         if (increment(realmId, userId) == 0) {
-            state(realmId, userId);
+            create(realmId, userId); // not loaded here: the entity read below must carry the new count
             increment(realmId, userId);
         }
         return state(realmId, userId);
@@ -37,11 +37,22 @@ public final class ProfilingStore {
     /** The user's row, made on first use. */
     public ProfilingStateEntity state(String realmId, String userId) {
         ProfilingStateEntity state = find(realmId, userId);
-        if (state != null) {
-            return state;
+        if (state == null) {
+            create(realmId, userId);
+            state = find(realmId, userId);
         }
-        // Made in its own transaction: two first logins of one user at once must not fail either login on the
-        // primary key; the loser simply finds the winner's row.
+        if (state == null) {
+            state = new ProfilingStateEntity(realmId, userId);
+            entityManager(session).persist(state);
+        }
+        return state;
+    }
+
+    /**
+     * Makes the row in its own transaction: two first logins of one user at once must not fail either login on
+     * the primary key; the loser simply finds the winner's row.
+     */
+    private void create(String realmId, String userId) {
         try {
             KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
                 EntityManager em = entityManager(s);
@@ -52,12 +63,6 @@ public final class ProfilingStore {
         } catch (RuntimeException e) {
             LOG.debugf("profiling state of a user in realm %s was made concurrently: %s", realmId, e.getMessage());
         }
-        state = find(realmId, userId);
-        if (state == null) {
-            state = new ProfilingStateEntity(realmId, userId);
-            entityManager(session).persist(state);
-        }
-        return state;
     }
 
     private ProfilingStateEntity find(String realmId, String userId) {

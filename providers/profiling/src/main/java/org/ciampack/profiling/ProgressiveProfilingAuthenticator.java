@@ -86,7 +86,8 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
         } else {
             state = store.state(realm.getId(), user.getId());
         }
-        if (RISKY.contains(authSession.getAuthNote(RISK_LEVEL_NOTE))) {
+        String riskLevel = authSession.getAuthNote(RISK_LEVEL_NOTE);
+        if (riskLevel != null && RISKY.contains(riskLevel)) {
             authSession.setAuthNote(ASKED_NOTE, "");
             ProfilingMetrics.checked(Duration.ofNanos(System.nanoTime() - started));
             context.success(); // a doubtful login is no time to collect personal data
@@ -155,7 +156,7 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
             Attributes attributes = context.getSession().getProvider(UserProfileProvider.class)
                     .create(UserProfileContext.UPDATE_PROFILE, proposed, user).getAttributes();
             List<ValidationException.Error> invalid = new ArrayList<>();
-            for (String name : given.keySet()) {
+            for (String name : List.copyOf(given.keySet())) {
                 if (!attributes.contains(name) || attributes.isReadOnly(name)) {
                     errors.add(new FormMessage(name, "error-user-attribute-read-only"));
                 } else {
