@@ -83,6 +83,28 @@ class ThemePackagingTest {
     }
 
     @Test
+    void everyTextTheLoginTemplatesOfTheCiamThemeUseExists() throws IOException {
+        Properties messages = new Properties();
+        try (InputStream in = resource("theme/ciam/login/messages/messages_en.properties")) {
+            messages.load(in);
+        }
+        for (String template : List.of("ciam-profiling.ftl", "ciam-consent.ftl", "ciam-consent-declined.ftl",
+                "ciam-email-otp.ftl")) {
+            String text;
+            try (InputStream in = resource("theme/ciam/login/" + template)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Matcher keys = Pattern.compile("\"(ciam[A-Z]\\w+)\"").matcher(text);
+            int found = 0;
+            while (keys.find()) {
+                assertThat(messages).as("message used by " + template).containsKey(keys.group(1));
+                found++;
+            }
+            assertThat(found).as("texts of " + template).isPositive();
+        }
+    }
+
+    @Test
     void accountThemeAddsTheKnownDevicesAndConsentPagesWithTheirModulesAndTexts() throws IOException {
         assertThat(themeProperties("account").getProperty("parent")).isEqualTo("keycloak.v3");
         String base = "theme/ciam/account/resources";

@@ -230,6 +230,8 @@ class ConsentIT {
             assertThat(consent.declineWithoutAccount()).contains("none was created");
             assertThat(admin.findUserByEmail("acme", declining)).as("declining creates no account").isNull();
 
+            // Forget the provider's session on the server too: deleting its cookies alone raced the page load.
+            assertThat(admin.send("POST", "/realms/" + alias + "/logout-all", null).statusCode()).isEqualTo(200);
             browser.open(URI.create(server.realmUrl(alias) + "/account/")); // the provider's cookies too
             browser.driver().manage().deleteAllCookies();
             browser.open(AccountConsole.url(realm));
