@@ -27,11 +27,11 @@ public final class ProfilingCheckBenchmark {
         String email = "bench-profiling-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         admin.createUser("acme", email, PASSWORD, true); // phone and date of birth given: nothing due on acme-web
         URI metrics = ServerMetrics.of(base);
-        double countBefore = ServerMetrics.value(metrics, "ciam_profiling_check_seconds_count");
         URI realm = URI.create(base + "/realms/acme");
+        signIn(realm, email); // the step's timer exists from the first login on
+        double countBefore = ServerMetrics.value(metrics, "ciam_profiling_check_seconds_count");
         for (int i = 0; i < logins; i++) {
-            OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.9");
-            browser.signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no profiling page came between
+            signIn(realm, email);
         }
         double checks = ServerMetrics.value(metrics, "ciam_profiling_check_seconds_count") - countBefore;
         System.out.printf(Locale.ROOT, "%d logins (%.0f checks), nothing due: profiling step p50 %.3f ms, p95 %.3f ms, "
@@ -40,5 +40,10 @@ public final class ProfilingCheckBenchmark {
                 1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds{quantile=\"0.95\"}"),
                 1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds{quantile=\"0.99\"}"),
                 1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds_max"));
+    }
+
+    private static void signIn(URI realm, String email) {
+        OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.9");
+        browser.signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no profiling page came between
     }
 }
