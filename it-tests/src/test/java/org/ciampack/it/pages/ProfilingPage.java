@@ -17,15 +17,11 @@ public final class ProfilingPage {
         browser.capture("profiling-page");
     }
 
-    public static boolean isShown(Browser browser) {
-        return !browser.driver().findElements(By.id("ciam-profiling-form")).isEmpty();
-    }
-
     /** The attributes asked, in page order (the form's fields, hidden ones left out). */
     public List<String> questions() {
         return browser.driver().findElements(By.cssSelector("#ciam-profiling-form input, #ciam-profiling-form textarea,"
                         + " #ciam-profiling-form select")).stream()
-                .filter(field -> !"hidden".equals(field.getAttribute("type")) && !"submit".equals(field.getAttribute("type")))
+                .filter(field -> !List.of("hidden", "submit").contains(field.getAttribute("type")))
                 .map(field -> field.getAttribute("name")).distinct().toList();
     }
 

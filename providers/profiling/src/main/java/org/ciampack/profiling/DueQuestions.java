@@ -26,7 +26,8 @@ public final class DueQuestions {
                 continue;
             }
             for (String attribute : stage.attributes()) {
-                if (filledIn.test(attribute) || history.snoozed(attribute, now, plan.snooze()) || !askable.test(attribute)) {
+                if (filledIn.test(attribute) || history.snoozed(attribute, now, plan.snooze())
+                        || !askable.test(attribute)) {
                     continue;
                 }
                 int skipsLeft = Math.max(0, stage.skippable() - history.skips(attribute));

@@ -38,7 +38,8 @@ public record ProfilingPlan(List<Stage> stages, int maxQuestions, Duration snooz
         }
         int maxQuestions = number(config, MAX_QUESTIONS, DEFAULT_MAX_QUESTIONS, 1, problems);
         int snoozeHours = number(config, SNOOZE_HOURS, DEFAULT_SNOOZE_HOURS, 0, problems);
-        return new ProfilingPlan(List.copyOf(stages), maxQuestions, Duration.ofHours(snoozeHours), List.copyOf(problems));
+        return new ProfilingPlan(List.copyOf(stages), maxQuestions, Duration.ofHours(snoozeHours),
+                List.copyOf(problems));
     }
 
     private static int number(Map<String, String> config, String key, int fallback, int min, List<String> problems) {

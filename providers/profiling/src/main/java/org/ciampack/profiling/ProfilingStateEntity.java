@@ -77,7 +77,8 @@ public class ProfilingStateEntity {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(realmId, key.realmId) && Objects.equals(userId, key.userId);
+            return other instanceof Key key && Objects.equals(realmId, key.realmId)
+                    && Objects.equals(userId, key.userId);
         }
 
         @Override
