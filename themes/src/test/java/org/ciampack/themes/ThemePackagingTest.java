@@ -143,6 +143,11 @@ class ThemePackagingTest {
         }
         assertThat(pages).as("Known devices and Privacy and consents").hasSize(2);
         for (String pageModule : pages) {
+            Matcher shared = Pattern.compile("from \"\\./([\\w-]+\\.js)\"").matcher(text(pageModule));
+            while (shared.find()) {
+                String imported = module.substring(0, module.lastIndexOf('/') + 1) + shared.group(1);
+                assertThat(exists(imported)).as(pageModule + " imports " + imported).isTrue();
+            }
             Matcher keys = Pattern.compile("\\b(ciam[A-Z]\\w+)\\b").matcher(text(pageModule));
             int used = 0;
             while (keys.find()) {

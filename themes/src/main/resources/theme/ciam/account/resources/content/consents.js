@@ -2,9 +2,8 @@
 // It talks to the consent module's self-service API with the user's login cookie: every change carries the page
 // token from the API's answer (X-CIAM-CSRF), which another site can neither read nor guess.
 import { createElement as h, useCallback, useEffect, useState } from "react";
+import { environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
 
-const environment = JSON.parse(document.getElementById("environment").textContent);
-const realmUrl = `${environment.serverBaseUrl}/realms/${encodeURIComponent(environment.realm)}`;
 const consentsUrl = `${realmUrl}/ciam-consent/me`;
 
 const fallbackTexts = {
@@ -41,23 +40,6 @@ const fallbackTexts = {
   ciamConsentsDownload: "Download a copy of my data",
   ciamConsentsDownloadIntro: "Your profile, your consents with their history, and your recent sign-ins, as a JSON file.",
 };
-
-/** The realm's account-theme messages (translated by Keycloak), falling back to English. */
-async function loadTexts() {
-  try {
-    const response = await fetch(`${environment.serverBaseUrl}/resources/${encodeURIComponent(environment.realm)}`
-      + `/account/${encodeURIComponent(environment.locale)}`, { credentials: "same-origin" });
-    const body = response.ok ? await response.json() : [];
-    const entries = Array.isArray(body) ? body.map(({ key, value }) => [key, value]) : Object.entries(body);
-    return { ...fallbackTexts, ...Object.fromEntries(entries.filter(([key]) => key in fallbackTexts)) };
-  } catch {
-    return fallbackTexts;
-  }
-}
-
-function format(text, ...values) {
-  return values.reduce((result, value, index) => result.replace(`{${index}}`, value), text);
-}
 
 const decisionKeys = {
   granted: "ciamConsentsDecisionGranted",
@@ -149,11 +131,7 @@ export default function Consents() {
 
   const load = useCallback(async () => {
     try {
-      const response = await fetch(consentsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      setStanding(await response.json());
+      setStanding(await getJson(consentsUrl));
       setFailed(false);
     } catch {
       setFailed(true);
@@ -161,7 +139,7 @@ export default function Consents() {
   }, []);
 
   useEffect(() => {
-    loadTexts().then(setTexts);
+    loadTexts(fallbackTexts).then(setTexts);
     load();
   }, [load]);
 

@@ -2,9 +2,8 @@
 // Plain ES module, no build step: React comes from the console's own import map. The page talks to the risk
 // module's self-service API with the user's login cookie; the server accepts changes only from its own origin.
 import { createElement as h, useCallback, useEffect, useState } from "react";
+import { environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
 
-const environment = JSON.parse(document.getElementById("environment").textContent);
-const realmUrl = `${environment.serverBaseUrl}/realms/${encodeURIComponent(environment.realm)}`;
 const devicesUrl = `${realmUrl}/ciam-risk/devices`;
 
 const fallbackTexts = {
@@ -23,19 +22,6 @@ const fallbackTexts = {
   ciamDeviceForgetFailed: "The device could not be removed. Please try again.",
 };
 
-/** The realm's account-theme messages (translated by Keycloak), falling back to English. */
-async function loadTexts() {
-  try {
-    const response = await fetch(`${environment.serverBaseUrl}/resources/${encodeURIComponent(environment.realm)}`
-      + `/account/${encodeURIComponent(environment.locale)}`, { credentials: "same-origin" });
-    const body = response.ok ? await response.json() : [];
-    const entries = Array.isArray(body) ? body.map(({ key, value }) => [key, value]) : Object.entries(body);
-    return { ...fallbackTexts, ...Object.fromEntries(entries.filter(([key]) => key in fallbackTexts)) };
-  } catch {
-    return fallbackTexts;
-  }
-}
-
 // The console loads only the PatternFly styles of its own components: the badge is styled here.
 const thisDeviceStyle = {
   marginInlineStart: "0.5rem",
@@ -45,10 +31,6 @@ const thisDeviceStyle = {
   background: "var(--pf-v5-global--palette--blue-50, #e7f1fa)",
   color: "var(--pf-v5-global--palette--blue-700, #002952)",
 };
-
-function format(text, ...values) {
-  return values.reduce((result, value, index) => result.replace(`{${index}}`, value), text);
-}
 
 function place(device, t) {
   return [device.lastCity, device.lastCountry].filter(Boolean).join(", ") || t.ciamDeviceUnknownPlace;
@@ -62,11 +44,7 @@ export default function KnownDevices() {
 
   const load = useCallback(async () => {
     try {
-      const response = await fetch(devicesUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) {
-        throw new Error(`HTTP ${response.status}`);
-      }
-      setDevices(await response.json());
+      setDevices(await getJson(devicesUrl));
       setFailed(false);
     } catch {
       setFailed(true);
@@ -74,7 +52,7 @@ export default function KnownDevices() {
   }, []);
 
   useEffect(() => {
-    loadTexts().then(setTexts);
+    loadTexts(fallbackTexts).then(setTexts);
     load();
   }, [load]);
 
