@@ -106,7 +106,9 @@ class KnownDevicesIT {
         OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.65");
         browser.signIn(Attempt.fresh(), email, PASSWORD).code();
 
-        JsonNode listed = Http.json(browser.send("GET", devices, Map.of()).body());
+        HttpResponse<String> list = browser.send("GET", devices, Map.of());
+        String pageToken = list.headers().firstValue("X-CIAM-CSRF").orElseThrow();
+        JsonNode listed = Http.json(list.body());
         assertThat(listed).hasSize(1);
         assertThat(listed.get(0).get("current").asBoolean()).as("the asking browser's own device").isTrue();
         URI device = URI.create(devices + "/" + listed.get(0).get("id").asText());
@@ -116,7 +118,16 @@ class KnownDevicesIT {
         assertThat(browser.send("DELETE", device, Map.of()).statusCode()).as("no Origin").isEqualTo(403);
         assertThat(Http.json(browser.send("GET", devices, Map.of()).body())).hasSize(1);
 
-        assertThat(browser.send("DELETE", device, Map.of("Origin", server.baseUrl().toString())).statusCode()).isEqualTo(204);
+        String origin = server.baseUrl().toString();
+        assertThat(browser.send("DELETE", device, Map.of("Origin", origin)).statusCode())
+                .as("this server's origin without the page token").isEqualTo(403);
+        assertThat(browser.send("DELETE", device, Map.of("Origin", origin, "X-CIAM-CSRF", "forged")).statusCode())
+                .as("a forged page token").isEqualTo(403);
+        assertThat(browser.send("DELETE", device, Map.of("Origin", "https://evil.example", "X-CIAM-CSRF", pageToken))
+                .statusCode()).as("the token from another site").isEqualTo(403);
+        assertThat(Http.json(browser.send("GET", devices, Map.of()).body())).hasSize(1);
+        assertThat(browser.send("DELETE", device, Map.of("Origin", origin, "X-CIAM-CSRF", pageToken)).statusCode())
+                .isEqualTo(204);
         assertThat(Http.json(browser.send("GET", devices, Map.of()).body())).isEmpty();
         assertThat(browser.forgetSession().send("GET", devices, Map.of()).statusCode()).as("signed out").isEqualTo(401);
     }

@@ -187,8 +187,8 @@ class ConsentIT {
         String grant = "{\"decision\":\"granted\",\"version\":1}";
         assertThat(withCookie(realm, cookies, origin, null, grant).statusCode()).isEqualTo(403);
         assertThat(withCookie(realm, cookies, origin, "forged-token", grant).statusCode()).isEqualTo(403);
-        String token = Http.json(Http.send(HttpRequest.newBuilder(URI.create(realm + "/ciam-consent/me"))
-                .header("Cookie", cookies).GET().build()).body()).get("pageToken").asText();
+        String token = Http.send(HttpRequest.newBuilder(URI.create(realm + "/ciam-consent/me"))
+                .header("Cookie", cookies).GET().build()).headers().firstValue("X-CIAM-CSRF").orElseThrow();
         assertThat(withCookie(realm, cookies, "https://evil.example", token, grant).statusCode()).isEqualTo(403);
         assertThat(withCookie(realm, "", origin, token, grant).statusCode()).as("no cookie, no caller").isEqualTo(401);
         assertThat(ledger(admin, userId)).hasSize(ledger.size());

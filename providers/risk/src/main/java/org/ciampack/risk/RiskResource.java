@@ -1,45 +1,39 @@
 package org.ciampack.risk;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
-import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ciampack.common.AdminCaller;
+import org.ciampack.common.CorsPreflight;
+import org.ciampack.common.Problems;
+import org.ciampack.common.SelfServiceCaller;
+import org.ciampack.common.SelfServiceCaller.Access;
 import org.ciampack.risk.RealmRiskSettings.FailMode;
 import org.ciampack.risk.history.KnownDevice;
 import org.ciampack.risk.history.LoginHistory;
 import org.ciampack.risk.signal.RiskSignalFactory;
-import org.keycloak.common.util.UriUtils;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.cors.Cors;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
-import org.keycloak.services.resources.admin.AdminAuth;
-import org.keycloak.services.resources.admin.AdminRoot;
-import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 import org.keycloak.services.resource.RealmResourceProvider;
 
 /**
@@ -74,33 +68,26 @@ final class RiskResource implements RealmResourceProvider {
     @Override
     public Object getResource() {
         // Browsers ask before a cross-origin DELETE or a call with an Authorization header.
-        return "OPTIONS".equals(session.getContext().getHttpRequest().getHttpMethod()) ? new Preflight() : this;
-    }
-
-    /** Answers CORS preflights for the self-service paths; the real call then checks the client's web origins. */
-    public static final class Preflight {
-        @OPTIONS
-        @Path("{any:.*}")
-        public Response preflight() {
-            return Cors.builder().auth().allowedMethods(SELF_SERVICE_METHODS).preflight().add(Response.ok());
-        }
+        CorsPreflight preflight = CorsPreflight.of(session, SELF_SERVICE_METHODS);
+        return preflight != null ? preflight : this;
     }
 
     @POST
     @Path("what-if")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response whatIf(Map<String, String> question, @QueryParam("flow") String flowAlias) {
-        RealmModel realm = session.getContext().getRealm();
-        AdminPermissions.evaluator(session, realm, authenticate()).users().requireView();
-        if (question == null) {
-            return problem("send a JSON object with 'username' (or 'userId'), 'ipAddress' and 'userAgent'");
-        }
+    public Response whatIf(String body, @QueryParam("flow") String flowAlias) {
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().users().requireView();
+        RealmModel realm = admin.realm();
+        ObjectNode json = Problems.object(body, "send a JSON object with 'username' (or 'userId'), 'ipAddress' and 'userAgent'");
+        Map<String, String> question = new HashMap<>();
+        json.fields().forEachRemaining(field -> question.put(field.getKey(), field.getValue().asText(null)));
         UserModel user = Optional.ofNullable(question.get("userId")).map(id -> session.users().getUserById(realm, id))
                 .or(() -> Optional.ofNullable(question.get("username")).map(name -> session.users().getUserByUsername(realm, name)))
                 .orElse(null);
         if (user == null) {
-            return Response.status(Response.Status.NOT_FOUND).entity(Map.of("error", "no such user")).build();
+            return Problems.status(Response.Status.NOT_FOUND, "no such user");
         }
         AuthenticatorConfigModel step = riskStep(realm, flowAlias);
         if (step == null) {
@@ -131,7 +118,7 @@ final class RiskResource implements RealmResourceProvider {
     @Path("devices")
     @Produces(MediaType.APPLICATION_JSON)
     public Response devices() {
-        SelfServiceCaller caller = selfServiceCaller(false);
+        SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.READ, SELF_SERVICE_METHODS);
         RealmModel realm = session.getContext().getRealm();
         List<KnownDevice> devices = KnownDevice.of(LoginHistory.of(session).recent(realm.getId(), caller.user().getId(),
                 DEVICE_HISTORY), DeviceCookie.fromRequest(session, realm));
@@ -141,105 +128,54 @@ final class RiskResource implements RealmResourceProvider {
     @DELETE
     @Path("devices/{id}")
     public Response forgetDevice(@PathParam("id") String deviceId) {
-        SelfServiceCaller caller = selfServiceCaller(true);
+        SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.CHANGE, SELF_SERVICE_METHODS);
         RealmModel realm = session.getContext().getRealm();
         int removed = LoginHistory.of(session).forgetDevice(realm.getId(), caller.user().getId(), deviceId);
         // Someone else's device, or none: the same answer, so ids of others cannot be probed.
-        return caller.answer(removed == 0 ? Response.status(Response.Status.NOT_FOUND) : Response.noContent());
-    }
-
-    /** The signed-in end user, and how to answer them: with CORS for an app's token, plainly for the console page. */
-    private record SelfServiceCaller(UserModel user, Cors cors) {
-        Response answer(Response.ResponseBuilder response) {
-            return cors == null ? response.build() : cors.add(response);
-        }
-    }
-
-    /**
-     * Apps send the user's bearer token (from any of the client's web origins); the account console page sends the
-     * user's login cookie and is then held to this server's own origin, so another site cannot make the browser
-     * change anything ({@code changes}: DELETE and the like, which browsers always send with an Origin header).
-     */
-    private SelfServiceCaller selfServiceCaller(boolean changes) {
-        RealmModel realm = session.getContext().getRealm();
-        if (session.getContext().getRequestHeaders().getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
-            AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
-                    .setConnection(session.getContext().getConnection())
-                    .setHeaders(session.getContext().getRequestHeaders())
-                    .authenticate();
-            if (auth == null || auth.user() == null) {
-                throw new NotAuthorizedException("Bearer");
-            }
-            return new SelfServiceCaller(auth.user(), Cors.builder().auth().allowedMethods(SELF_SERVICE_METHODS)
-                    .checkAllowedOrigins(session, auth.client()));
-        }
-        AuthResult auth = new AppAuthManager().authenticateIdentityCookie(session, realm);
-        if (auth == null || auth.user() == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        String origin = session.getContext().getRequestHeaders().getHeaderString("Origin");
-        if (changes && (origin == null || !origin.equals(UriUtils.getOrigin(session.getContext().getUri().getBaseUri())))) {
-            throw new ForbiddenException("a change with the login cookie must come from this server's own pages");
-        }
-        return new SelfServiceCaller(auth.user(), null);
+        return caller.answer(removed == 0 ? Problems.status(Response.Status.NOT_FOUND, "no such device")
+                : Response.noContent().build());
     }
 
     @GET
     @Path("settings")
     @Produces(MediaType.APPLICATION_JSON)
     public Response settings() {
-        RealmModel realm = session.getContext().getRealm();
-        AdminPermissions.evaluator(session, realm, authenticate()).realm().requireViewRealm();
-        return Response.ok(representation(RealmRiskSettings.of(realm))).build();
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().realm().requireViewRealm();
+        return Response.ok(representation(RealmRiskSettings.of(admin.realm()))).build();
     }
 
     @PUT
     @Path("settings")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response changeSettings(Map<String, Object> change) {
-        RealmModel realm = session.getContext().getRealm();
-        AdminAuth admin = authenticate();
-        AdminPermissions.evaluator(session, realm, admin).realm().requireManageRealm();
-        if (change == null) {
-            return problem("send a JSON object, e.g. {\"onError\": \"closed\"}");
-        }
-        Set<String> unknown = new TreeSet<>(change.keySet());
+    public Response changeSettings(String body) {
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().realm().requireManageRealm();
+        RealmModel realm = admin.realm();
+        ObjectNode change = Problems.object(body, "send a JSON object, e.g. {\"onError\": \"closed\"}");
+        Set<String> unknown = new TreeSet<>();
+        change.fieldNames().forEachRemaining(unknown::add);
         unknown.remove(ON_ERROR);
         if (!unknown.isEmpty()) {
             return problem("unknown setting " + String.join(", ", unknown) + "; known: " + ON_ERROR);
         }
         FailMode onError = RealmRiskSettings.of(realm).onError();
-        if (change.containsKey(ON_ERROR)) {
-            onError = change.get(ON_ERROR) instanceof String value ? FailMode.parse(value).orElse(null) : null;
+        if (change.has(ON_ERROR)) {
+            onError = change.get(ON_ERROR).isTextual() ? FailMode.parse(change.get(ON_ERROR).asText()).orElse(null) : null;
             if (onError == null) {
                 return problem(ON_ERROR + " must be 'open' or 'closed'");
             }
         }
         RealmRiskSettings updated = new RealmRiskSettings(onError);
         updated.applyTo(realm);
-        new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
-                .resource(ResourceType.REALM)
-                .operation(OperationType.UPDATE)
-                .resourcePath(RiskResourceFactory.ID, "settings")
-                .representation(representation(updated))
+        admin.event(OperationType.UPDATE, RiskResourceFactory.ID, "settings").representation(representation(updated))
                 .success();
         return Response.ok(representation(updated)).build();
     }
 
     private static Map<String, Object> representation(RealmRiskSettings settings) {
         return Map.of(ON_ERROR, settings.onError().id());
-    }
-
-    /** The caller, from a bearer token of any realm on this server (admins usually come from master). */
-    private AdminAuth authenticate() {
-        // Keycloak verifies the token in its own realm and leaves that realm in the context: put the requested one back.
-        RealmModel requested = session.getContext().getRealm();
-        try {
-            return AdminRoot.authenticateRealmAdminRequest(session);
-        } finally {
-            session.getContext().setRealm(requested);
-        }
     }
 
     private static AuthenticatorConfigModel riskStep(RealmModel realm, String flowAlias) {
@@ -263,7 +199,7 @@ final class RiskResource implements RealmResourceProvider {
     }
 
     private static Response problem(String message) {
-        return Response.status(Response.Status.BAD_REQUEST).entity(Map.of("error", message)).build();
+        return Problems.status(Response.Status.BAD_REQUEST, message);
     }
 
     @Override

@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.ciampack.common.AdminCaller;
+import org.ciampack.common.Problems;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentDecisions;
 import org.ciampack.consent.ConsentPurpose;
@@ -42,7 +44,6 @@ import org.keycloak.models.UserModel;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /**
  * Consent administration at {@code /realms/<realm>/ciam-consent/admin}: purposes (view-realm to read, manage-realm
@@ -64,8 +65,9 @@ public final class ConsentAdmin {
     ConsentAdmin(KeycloakSession session) {
         this.session = session;
         this.realm = session.getContext().getRealm();
-        this.admin = AdminCaller.authenticate(session);
-        this.permissions = AdminPermissions.evaluator(session, realm, admin);
+        AdminCaller caller = AdminCaller.authenticate(session);
+        this.admin = caller.auth();
+        this.permissions = caller.permissions();
     }
 
     @GET

@@ -1,10 +1,8 @@
 package org.ciampack.consent.rest;
 
-import jakarta.ws.rs.OPTIONS;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.core.Response;
+import org.ciampack.common.CorsPreflight;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.services.cors.Cors;
 import org.keycloak.services.resource.RealmResourceProvider;
 
 /** {@code /realms/<realm>/ciam-consent}: {@code me} for the signed-in user, {@code admin} for administrators. */
@@ -24,22 +22,13 @@ public final class ConsentResource implements RealmResourceProvider {
     @Path("me")
     public Object me() {
         // Browsers ask before a cross-origin call with an Authorization header; the real call checks the origin.
-        return "OPTIONS".equals(session.getContext().getHttpRequest().getHttpMethod()) ? new Preflight()
-                : new SelfService(session);
+        CorsPreflight preflight = CorsPreflight.of(session, SelfService.METHODS);
+        return preflight != null ? preflight : new SelfService(session);
     }
 
     @Path("admin")
     public ConsentAdmin admin() {
         return new ConsentAdmin(session);
-    }
-
-    /** Answers CORS preflights of the self-service API. */
-    public static final class Preflight {
-        @OPTIONS
-        @Path("{any:.*}")
-        public Response preflight() {
-            return Cors.builder().auth().allowedMethods(SelfService.METHODS).preflight().add(Response.ok());
-        }
     }
 
     @Override

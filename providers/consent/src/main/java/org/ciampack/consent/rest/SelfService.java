@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.ciampack.common.Problems;
+import org.ciampack.common.SelfServiceCaller;
+import org.ciampack.common.SelfServiceCaller.Access;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentDecisions;
 import org.ciampack.consent.ConsentPurpose;
@@ -29,24 +30,16 @@ import org.ciampack.consent.Source;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.keycloak.events.EventStoreProvider;
 import org.keycloak.events.EventType;
-import org.keycloak.common.util.UriUtils;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
-import org.keycloak.services.cors.Cors;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.userprofile.UserProfileContext;
 import org.keycloak.userprofile.UserProfileProvider;
 
 /**
- * The signed-in user's own consents ({@code /realms/<realm>/ciam-consent/me}). Apps send the user's bearer token and
- * get CORS per the token's client. The account console's consent page sends the login cookie instead: then a change
- * must come from this server's own origin and carry the page token ({@link PageToken}), so another site cannot make
- * the browser change a consent. Only the caller's data is ever read or changed: no path names a user.
+ * The signed-in user's own consents ({@code /realms/<realm>/ciam-consent/me}), for an app with the user's account
+ * token or the account console's consent page with the login cookie, as {@link SelfServiceCaller} admits them.
+ * Only the caller's data is ever read or changed: no path names a user.
  */
 public final class SelfService {
 
@@ -62,22 +55,11 @@ public final class SelfService {
         this.realm = session.getContext().getRealm();
     }
 
-    /** Who calls: with a bearer token (then CORS for its client), or with the login cookie ({@code userSession}). */
-    private record Caller(UserModel user, ClientModel client, Cors cors, UserSessionModel userSession) {
-        Response answer(Response response) {
-            return cors == null ? response : cors.add(Response.fromResponse(response));
-        }
-    }
-
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response consents() {
-        Caller caller = caller(false);
-        ObjectNode standing = standing(caller.user());
-        if (caller.userSession() != null) {
-            standing.put("pageToken", PageToken.of(session, realm, caller.userSession()));
-        }
-        return caller.answer(Response.ok(standing).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+        SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.READ, METHODS);
+        return caller.answer(Response.ok(standing(caller.user())).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
 
     /** Grants or withdraws an optional purpose: {@code {"decision": "granted"|"withdrawn", "version": 3}}. */
@@ -86,7 +68,7 @@ public final class SelfService {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response decide(@PathParam("purpose") String purposeId, String body) {
-        Caller caller = caller(true);
+        SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.CHANGE, METHODS);
         if (Problems.tooLarge(body)) {
             return caller.answer(Problems.tooLarge());
         }
@@ -131,7 +113,7 @@ public final class SelfService {
     @Path("export")
     @Produces(MediaType.APPLICATION_JSON)
     public Response export() {
-        Caller caller = caller(false);
+        SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.READ, METHODS);
         UserModel user = caller.user();
         ObjectNode data = JSON.createObjectNode();
         data.put("exportedAt", Instant.now().toString());
@@ -215,33 +197,5 @@ public final class SelfService {
                     }
                 });
         return list;
-    }
-
-    private Caller caller(boolean change) {
-        HttpHeaders headers = session.getContext().getRequestHeaders();
-        if (headers.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
-            AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
-                    .setConnection(session.getContext().getConnection())
-                    .setHeaders(headers)
-                    .authenticate();
-            if (auth == null || auth.user() == null) {
-                throw new NotAuthorizedException("Bearer");
-            }
-            return new Caller(auth.user(), auth.client(), Cors.builder().auth().allowedMethods(METHODS)
-                    .checkAllowedOrigins(session, auth.client()), null);
-        }
-        AuthResult auth = new AppAuthManager().authenticateIdentityCookie(session, realm);
-        if (auth == null || auth.user() == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
-        if (change) {
-            String origin = headers.getHeaderString("Origin");
-            boolean ownOrigin = origin != null && origin.equals(UriUtils.getOrigin(session.getContext().getUri().getBaseUri()));
-            if (!ownOrigin || !PageToken.matches(session, realm, auth.session(), headers.getHeaderString(PageToken.HEADER))) {
-                throw new WebApplicationException(Problems.status(Response.Status.FORBIDDEN, "a change made with the "
-                        + "login cookie must come from this server's consent page with its token in " + PageToken.HEADER));
-            }
-        }
-        return new Caller(auth.user(), realm.getClientByClientId(Constants.ACCOUNT_CONSOLE_CLIENT_ID), null, auth.session());
     }
 }

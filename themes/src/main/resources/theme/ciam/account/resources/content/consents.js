@@ -1,8 +1,8 @@
 // "Privacy and consents" page of the CIAM account console (shown by ciam-pages.js). Plain ES module, no build step.
 // It talks to the consent module's self-service API with the user's login cookie: every change carries the page
-// token from the API's answer (X-CIAM-CSRF), which another site can neither read nor guess.
+// token from the API's answer (see ciam-account.js), which another site can neither read nor guess.
 import { createElement as h, useCallback, useEffect, useState } from "react";
-import { environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
+import { change as send, environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
 
 const consentsUrl = `${realmUrl}/ciam-consent/me`;
 
@@ -146,12 +146,8 @@ export default function Consents() {
   const change = async (purpose, decision) => {
     setBusy(true);
     try {
-      const response = await fetch(`${consentsUrl}/${encodeURIComponent(purpose.id)}`, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CIAM-CSRF": standing.pageToken || "" },
-        body: JSON.stringify({ decision, version: purpose.version }),
-      });
+      const response = await send(`${consentsUrl}/${encodeURIComponent(purpose.id)}`, "PUT",
+        { decision, version: purpose.version });
       setStatus(response.ok ? t.ciamConsentsChanged : t.ciamConsentsChangeFailed);
     } catch {
       setStatus(t.ciamConsentsChangeFailed);

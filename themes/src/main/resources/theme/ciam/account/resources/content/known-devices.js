@@ -1,8 +1,8 @@
 // "Known devices" page of the CIAM account console (keycloak.v3 loads it for the content.json entry).
 // Plain ES module, no build step: React comes from the console's own import map. The page talks to the risk
-// module's self-service API with the user's login cookie; the server accepts changes only from its own origin.
+// module's self-service API with the user's login cookie; a change carries the page token (see ciam-account.js).
 import { createElement as h, useCallback, useEffect, useState } from "react";
-import { environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
+import { change, environment, format, getJson, loadTexts, realmUrl } from "./ciam-account.js";
 
 const devicesUrl = `${realmUrl}/ciam-risk/devices`;
 
@@ -57,8 +57,7 @@ export default function KnownDevices() {
   }, [load]);
 
   const forget = async (device) => {
-    const response = await fetch(`${devicesUrl}/${encodeURIComponent(device.id)}`,
-      { method: "DELETE", credentials: "same-origin" });
+    const response = await change(`${devicesUrl}/${encodeURIComponent(device.id)}`, "DELETE");
     setStatus(response.ok || response.status === 404 ? t.ciamDeviceForgotten : t.ciamDeviceForgetFailed);
     await load();
   };
