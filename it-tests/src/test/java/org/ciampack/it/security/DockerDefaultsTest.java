@@ -40,8 +40,7 @@ class DockerDefaultsTest {
         }));
         assertThat(checked).contains("KC_BOOTSTRAP_ADMIN_PASSWORD", "POSTGRES_PASSWORD");
         assertThat(environment(services().get("keycloak")).get("KC_BOOTSTRAP_ADMIN_PASSWORD"))
-                .isEqualTo("${KC_BOOTSTRAP_ADMIN_PASSWORD:?set KC_BOOTSTRAP_ADMIN_PASSWORD to the temporary"
-                        + " admin's password}");
+                .isEqualTo("${KC_BOOTSTRAP_ADMIN_PASSWORD:?set the temporary admin's password}");
     }
 
     @Test
