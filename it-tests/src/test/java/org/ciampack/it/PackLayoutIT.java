@@ -70,7 +70,7 @@ class PackLayoutIT {
         assertThat(pack.getFileName().toString()).isEqualTo("ciam-pack-" + packVersion + ".zip");
 
         String compose = Files.readString(root.resolve("docker/compose.yaml"));
-        assertThat(compose).contains("--import-realm").contains("CIAM_SMTP_HOST").contains("CIAM_SMTP_PORT");
+        assertThat(compose).contains("CIAM_SMTP_HOST").contains("CIAM_SMTP_PORT"); // import: DockerDefaultsTest
     }
 
     private List<String> packFiles() throws IOException {

@@ -99,6 +99,8 @@ class ProfilingIT {
         assertThat(updates.get(0).path("details").path("context").asText()).isEqualTo(STEP);
         assertThat(updates.get(0).path("details").path("ciam_profiling_collected").asText().split(","))
                 .containsExactlyInAnyOrder("phone", "birthdate");
+        assertThat(updates.get(0).path("details").path("updated_birthdate").asText())
+                .as("saved through the user profile, which reports what changed").isEqualTo("1990-02-03");
         List<String> skips = new ArrayList<>();
         admin.events("acme", userId, "UPDATE_PROFILE_ERROR").forEach(event -> {
             assertThat(event.path("error").asText()).isEqualTo("ciam_profiling_skipped");
@@ -157,17 +159,27 @@ class ProfilingIT {
         admin.updateStepConfig("acme", changed);
         try {
             String email = "tier-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-            String userId = admin.createUser("acme", email, PASSWORD, true, Map.of());
+            String userId = admin.createUser("acme", email, PASSWORD, true, Map.of("loyaltyTier", "gold"));
+            ObjectNode named = Http.JSON.createObjectNode().put("lastName", "Lovelace");
+            assertThat(admin.send("PUT", "/realms/acme/users/" + userId, named).statusCode()).isEqualTo(204);
             URI realm = server.realmUrl("acme");
             ProfilingPage page = signIn(browser, realm, email);
             assertThat(page.questions()).as("loyaltyTier is admin-only: never asked").containsExactly("phone");
             page.fill("phone", "+44 20 7946 0000").forge("loyaltyTier", "platinum").forge("email", "taken@acme.test")
-                    .save();
+                    .forge("lastName", "Mallory").save();
             new AccountConsole(browser).assertSignedInAs(email);
             JsonNode user = admin.get("/realms/acme/users/" + userId);
-            assertThat(user.path("attributes").has("loyaltyTier")).as("a posted admin-only field is ignored").isFalse();
+            assertThat(user.path("attributes").get("loyaltyTier").get(0).asText())
+                    .as("a posted admin-only field is ignored").isEqualTo("gold");
+            assertThat(user.get("lastName").asText()).as("a field the user may edit but was not asked").isEqualTo(
+                    "Lovelace");
             assertThat(user.get("email").asText()).isEqualTo(email);
             assertThat(user.path("attributes").get("phone").get(0).asText()).isEqualTo("+44 20 7946 0000");
+            JsonNode details = admin.events("acme", userId, "UPDATE_PROFILE").get(0).path("details");
+            assertThat(details.path("updated_phone").asText()).as("Keycloak's own change details")
+                    .isEqualTo("+44 20 7946 0000");
+            assertThat(details.has("updated_lastName") || details.has("updated_loyaltyTier")
+                    || details.has("updated_email")).isFalse();
 
             // Only a question the user may not edit is due: no page at all, not an empty one.
             String other = "tier-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
@@ -177,6 +189,46 @@ class ProfilingIT {
             new LoginPage(browser).signIn(other, PASSWORD);
             new AccountConsole(browser).assertSignedInAs(other);
         } finally {
+            admin.updateStepConfig("acme", config);
+        }
+    }
+
+    @Test
+    void answersAreSavedOnlyWhenTheWholeProfileIsValidAndAFieldToCorrectJoinsThePage(ServerUnderTest server,
+            AdminApi admin, Browser browser) {
+        JsonNode config = admin.stepConfig("acme", "ciam browser", STEP);
+        ObjectNode changed = config.deepCopy();
+        ((ObjectNode) changed.get("config")).put("stages", "phone | login 1 | skippable 1");
+        JsonNode profile = admin.get("/realms/acme/users/profile");
+        ObjectNode stricter = profile.deepCopy();
+        stricter.withArray("attributes").forEach(attribute -> {
+            if ("lastName".equals(attribute.path("name").asText())) {
+                ((ObjectNode) attribute).putObject("required").putArray("roles").add("user");
+            }
+        });
+        String email = "strict-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true, Map.of());
+        admin.updateStepConfig("acme", changed);
+        assertThat(admin.send("PUT", "/realms/acme/users/profile", stricter).statusCode()).isEqualTo(200);
+        try {
+            // A rule added after the account was made: the last name is now required, and this user has none.
+            ProfilingPage page = signIn(browser, server.realmUrl("acme"), email);
+            assertThat(page.questions()).containsExactly("phone");
+            page.fill("phone", "+33 1 23 45 67 89");
+            page = page.saveExpectingErrors();
+            assertThat(page.questions()).as("the field to correct joins the page").containsExactly("phone",
+                    "lastName");
+            assertThat(page.error("lastName")).isEqualTo("Please specify this field.");
+            assertThat(attributes(admin, userId).has("phone")).as("nothing saved while the profile is invalid")
+                    .isFalse();
+
+            page.fill("phone", "+33 1 23 45 67 89").fill("lastName", "Curie").save();
+            new AccountConsole(browser).assertSignedInAs(email);
+            JsonNode user = admin.get("/realms/acme/users/" + userId);
+            assertThat(user.get("lastName").asText()).isEqualTo("Curie");
+            assertThat(user.path("attributes").get("phone").get(0).asText()).isEqualTo("+33 1 23 45 67 89");
+        } finally {
+            assertThat(admin.send("PUT", "/realms/acme/users/profile", profile).statusCode()).isEqualTo(200);
             admin.updateStepConfig("acme", config);
         }
     }

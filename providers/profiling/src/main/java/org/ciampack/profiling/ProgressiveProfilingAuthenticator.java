@@ -5,11 +5,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -17,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientScopeModel;
@@ -27,12 +24,7 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.managers.AuthenticationManager;
-import org.keycloak.services.validation.Validation;
 import org.keycloak.sessions.AuthenticationSessionModel;
-import org.keycloak.userprofile.Attributes;
-import org.keycloak.userprofile.UserProfileContext;
-import org.keycloak.userprofile.UserProfileProvider;
-import org.keycloak.userprofile.ValidationException;
 
 /**
  * Progressive profiling: after the user is known, asks the few profile attributes the admin's plan makes due now,
@@ -121,9 +113,11 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
         }
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         boolean notNow = form.containsKey(NOT_NOW) && questions.stream().allMatch(Question::skippable);
-        Answers answers = notNow ? Answers.allSkipped(questions) : answers(context, questions, form);
+        ProfileAnswers answers = notNow ? ProfileAnswers.allSkipped(questions)
+                : ProfileAnswers.read(context.getSession(), context.getUser(), questions, form);
         if (!answers.errors().isEmpty()) {
-            context.challenge(page(context, questions, form, answers.errors()));
+            authSession.setAuthNote(ASKED_NOTE, Question.listToNote(answers.questions()));
+            context.challenge(page(context, answers.questions(), form, answers.errors()));
             return;
         }
         record(context, answers);
@@ -131,52 +125,20 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
         context.success();
     }
 
-    /** Validates the submitted values with the realm's user profile; nothing is saved while any is invalid. */
-    private static Answers answers(AuthenticationFlowContext context, List<Question> questions,
-            MultivaluedMap<String, String> form) {
-        UserModel user = context.getUser();
-        Map<String, List<String>> proposed = new HashMap<>(user.getAttributes());
-        Map<String, List<String>> given = new HashMap<>();
-        List<String> skipped = new ArrayList<>();
-        List<FormMessage> errors = new ArrayList<>();
-        for (Question question : questions) {
-            // Only the questions asked are read from the form: any other field posted is ignored.
-            List<String> values = form.getOrDefault(question.attribute(), List.of()).stream()
-                    .filter(value -> value != null && !value.isBlank()).toList();
-            if (!values.isEmpty()) {
-                given.put(question.attribute(), values);
-                proposed.put(question.attribute(), values);
-            } else if (question.skippable()) {
-                skipped.add(question.attribute());
-            } else {
-                errors.add(new FormMessage(question.attribute(), "error-user-attribute-required"));
-            }
-        }
-        if (!given.isEmpty()) {
-            Attributes attributes = context.getSession().getProvider(UserProfileProvider.class)
-                    .create(UserProfileContext.UPDATE_PROFILE, proposed, user).getAttributes();
-            List<ValidationException.Error> invalid = new ArrayList<>();
-            for (String name : List.copyOf(given.keySet())) {
-                if (!attributes.contains(name) || attributes.isReadOnly(name)) {
-                    errors.add(new FormMessage(name, "error-user-attribute-read-only"));
-                } else {
-                    attributes.validate(name, error -> invalid.add(new ValidationException.Error(error)));
-                    given.put(name, attributes.get(name)); // as the profile normalises it
-                }
-            }
-            errors.addAll(Validation.getFormErrorsFromValidation(invalid));
-        }
-        return new Answers(given, skipped, errors);
-    }
-
-    private static void record(AuthenticationFlowContext context, Answers answers) {
+    private static void record(AuthenticationFlowContext context, ProfileAnswers answers) {
         UserModel user = context.getUser();
         RealmModel realm = context.getRealm();
+        if (!answers.given().isEmpty()) {
+            EventBuilder updated = context.getEvent().clone().event(EventType.UPDATE_PROFILE).user(user)
+                    .detail(Details.CONTEXT, EVENT_CONTEXT)
+                    .detail(EVENT_COLLECTED, String.join(",", answers.given().keySet()));
+            answers.save(updated);
+            updated.success();
+        }
         ProfilingStateEntity state = new ProfilingStore(context.getSession()).state(realm.getId(), user.getId());
         QuestionHistory history = QuestionHistory.fromJson(state.getQuestions());
         Instant now = Instant.now();
-        answers.given().forEach((name, values) -> {
-            user.setAttribute(name, values);
+        answers.given().keySet().forEach(name -> {
             history.answered(name, now);
             ProfilingMetrics.question(realm.getName(), name, "answered");
         });
@@ -190,12 +152,6 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
                     .error(EVENT_SKIPPED);
         }
         state.setQuestions(history.toJson());
-        if (!answers.given().isEmpty()) {
-            context.getEvent().clone().event(EventType.UPDATE_PROFILE).user(user)
-                    .detail(Details.CONTEXT, EVENT_CONTEXT)
-                    .detail(EVENT_COLLECTED, String.join(",", answers.given().keySet()))
-                    .success();
-        }
     }
 
     private static Response page(AuthenticationFlowContext context, List<Question> questions,
@@ -249,12 +205,5 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
 
     @Override
     public void close() {
-    }
-
-    /** What the user answered, what they left for later, and what was wrong. */
-    record Answers(Map<String, List<String>> given, List<String> skipped, List<FormMessage> errors) {
-        static Answers allSkipped(List<Question> questions) {
-            return new Answers(Map.of(), questions.stream().map(Question::attribute).toList(), List.of());
-        }
     }
 }
