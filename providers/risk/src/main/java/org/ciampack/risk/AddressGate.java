@@ -76,7 +76,13 @@ final class AddressGate extends UsernamePasswordForm {
         Optional<InetAddress> address = IpAddress.parse(reported);
         LoginAttempt attempt = LoginAttempt.bare(context.getRealm().getId(), null, reported == null ? "" : reported,
                 address, "", Instant.now());
-        return new RiskEvaluator(context.getSession(), signals).assessAddress(config, attempt);
+        try {
+            return new RiskEvaluator(context.getSession(), signals).assessAddress(config, attempt);
+        } catch (RuntimeException e) {
+            // The risk step after the password applies the realm's fail-open/closed rule; the gate only stands aside.
+            LOG.warnf("Address gate in realm %s could not screen the address: %s", context.getRealm().getName(), e.toString());
+            return null;
+        }
     }
 
     /** The settings of the risk assessment step in the same flow: one deny list, kept in one place. */
