@@ -46,7 +46,7 @@ final class AddressGate extends UsernamePasswordForm {
         } else if (WrongPasswordAnswer.isPasswordGrant(context)) {
             MultivaluedMap<String, String> input = context.getHttpRequest().getDecodedFormParameters();
             record(context, screened, input.getFirst("username"));
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, WrongPasswordAnswer.passwordGrant());
+            context.failure(AuthenticationFlowError.INVALID_USER, WrongPasswordAnswer.passwordGrant());
         } else {
             super.authenticate(context); // the login form, as for anyone
         }

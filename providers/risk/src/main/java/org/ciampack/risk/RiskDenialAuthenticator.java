@@ -27,7 +27,7 @@ final class RiskDenialAuthenticator implements Authenticator {
         context.getEvent().error(Errors.ACCESS_DENIED);
         if (WrongPasswordAnswer.isPasswordGrant(context)) {
             // Keycloak counts this failure itself (the step's category is "password").
-            context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, WrongPasswordAnswer.passwordGrant());
+            context.failure(AuthenticationFlowError.INVALID_USER, WrongPasswordAnswer.passwordGrant());
             return;
         }
         WrongPasswordAnswer.countFailure(context, user);

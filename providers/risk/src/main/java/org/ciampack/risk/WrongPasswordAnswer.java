@@ -39,9 +39,9 @@ final class WrongPasswordAnswer {
         return TOKEN_FLOW_PATH.equals(context.getFlowPath());
     }
 
-    /** What ValidatePassword answers to a wrong password in a password grant. */
+    /** What Keycloak's direct-grant steps answer to a wrong password or an unknown user (400, not 401). */
     static Response passwordGrant() {
-        return Response.status(Response.Status.UNAUTHORIZED)
+        return Response.status(Response.Status.BAD_REQUEST)
                 .entity(new OAuth2ErrorRepresentation("invalid_grant", "Invalid user credentials"))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();

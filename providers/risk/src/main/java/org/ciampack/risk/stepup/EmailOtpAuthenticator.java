@@ -54,7 +54,7 @@ final class EmailOtpAuthenticator implements Authenticator {
         long now = System.currentTimeMillis();
 
         if (authSession.getAuthNote(USED_UP) != null) {
-            usedUp(context);
+            usedUp(context, false);
             return;
         }
         String locked = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
@@ -87,8 +87,11 @@ final class EmailOtpAuthenticator implements Authenticator {
         authSession.setAuthNote(ATTEMPTS, String.valueOf(attempts));
         context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
         if (attempts >= settings.maxAttempts()) {
-            // The old code is burnt: guessing on needs a new code each few tries.
-            if (send(context, settings)) {
+            // The old code is burnt: guessing on needs a new code each few tries, and there are only so many.
+            if (number(authSession.getAuthNote(CODES_SENT)) >= settings.maxCodes()) {
+                authSession.setAuthNote(USED_UP, "true");
+                usedUp(context, true);
+            } else if (send(context, settings)) {
                 context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
                         form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
             }
@@ -107,7 +110,7 @@ final class EmailOtpAuthenticator implements Authenticator {
         int codesSent = (int) number(authSession.getAuthNote(CODES_SENT));
         if (codesSent >= settings.maxCodes()) {
             authSession.setAuthNote(USED_UP, "true");
-            usedUp(context);
+            usedUp(context, false);
             return false;
         }
         authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent + 1));
@@ -139,13 +142,21 @@ final class EmailOtpAuthenticator implements Authenticator {
     }
 
     /**
-     * The attempt has had all its codes: the flow fails (Keycloak counts it as a failed login) and only a new sign-in,
-     * password first, gets new ones. Every later request of this attempt gets the same answer.
+     * The attempt has had all its codes: it ends on an error page and every later request of it gets the same answer;
+     * only a new sign-in, password first, gets new codes. Counted for brute-force detection only when a wrong code
+     * ended it: asking for a code is no guess.
      */
-    private static void usedUp(AuthenticationFlowContext context) {
-        context.getEvent().user(context.getUser()).error(CODES_USED_UP);
-        context.failure(AuthenticationFlowError.INVALID_CREDENTIALS, context.form().setError("ciamEmailOtpUsedUp")
-                .createErrorPage(jakarta.ws.rs.core.Response.Status.BAD_REQUEST));
+    private static void usedUp(AuthenticationFlowContext context, boolean afterWrongCode) {
+        if (!afterWrongCode) {
+            context.getEvent().user(context.getUser()).error(CODES_USED_UP);
+        }
+        jakarta.ws.rs.core.Response page = context.form().setError("ciamEmailOtpUsedUp")
+                .createErrorPage(jakarta.ws.rs.core.Response.Status.BAD_REQUEST);
+        if (afterWrongCode) {
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
+        } else {
+            context.forceChallenge(page);
+        }
     }
 
     private static org.keycloak.forms.login.LoginFormsProvider form(AuthenticationFlowContext context) {
