@@ -1,6 +1,7 @@
 package org.ciampack.risk;
 
 import java.util.List;
+import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -14,7 +15,7 @@ public final class AddressGateFactory implements AuthenticatorFactory {
 
     public static final String ID = "ciam-address-gate";
 
-    private volatile List<org.ciampack.risk.signal.RiskSignalFactory> signals = List.of();
+    private volatile List<RiskSignalFactory> signals = List.of();
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
