@@ -70,7 +70,7 @@ class RiskEngineFailureIT {
     }
 
     @Test
-    void aRealmThatFailsClosedDeniesWithTheGenericMessage() {
+    void aRealmThatFailsClosedDeniesLikeAWrongPassword() {
         HttpResponse<String> changed = admin.sendAsAdmin("PUT", settings, onError("closed"));
         assertThat(changed.statusCode()).isEqualTo(200);
         assertThat(Http.json(changed.body()).get("onError").asText()).isEqualTo("closed");
@@ -80,7 +80,7 @@ class RiskEngineFailureIT {
 
         HttpResponse<String> refused = browser().submitLogin(Attempt.fresh(), email, PASSWORD);
 
-        assertThat(refused.body()).contains("We could not sign you in").doesNotContain("engine_error")
+        assertThat(refused.body()).contains("Invalid username or password").doesNotContain("engine_error")
                 .doesNotContain("Exception").doesNotContain("test signal");
         JsonNode error = latest("LOGIN_ERROR");
         assertThat(error.at("/details/risk_level").asText()).isEqualTo("high");

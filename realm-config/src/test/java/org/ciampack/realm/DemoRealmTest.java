@@ -137,22 +137,31 @@ class DemoRealmTest {
     @Test
     void browserFlowAssessesRiskAndDeniesHighRisk() {
         assertThat(realm.getBrowserFlow()).isEqualTo("ciam browser");
-        AuthenticationFlowRepresentation forms = flow("ciam browser forms");
-        List<String> steps = forms.getAuthenticationExecutions().stream()
-                .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
-        assertThat(steps).containsSubsequence("auth-username-password-form", "ciam-risk-assessment", "ciam deny high risk",
-                "ciam step-up medium risk");
+        assertThat(steps(flow("ciam browser forms"))).as("deny-listed addresses are refused before the password")
+                .containsExactly("ciam-address-gate", "auth-username-password-form", "ciam-risk-assessment",
+                        "ciam deny high risk", "ciam step-up medium risk");
 
-        List<String> deny = flow("ciam deny high risk").getAuthenticationExecutions().stream()
-                .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
-        assertThat(deny).containsExactly("ciam-condition-risk-level", "deny-access-authenticator");
+        assertThat(steps(flow("ciam deny high risk"))).as("refused like a wrong password")
+                .containsExactly("ciam-condition-risk-level", "ciam-risk-deny");
         assertThat(config("ciam risk is high")).containsEntry("risk-level", "high");
-
-        List<String> stepUp = flow("ciam step-up medium risk").getAuthenticationExecutions().stream()
-                .map(AbstractAuthenticationExecutionRepresentation::getAuthenticator).toList();
-        assertThat(stepUp).containsExactly("ciam-condition-risk-level", "conditional-user-configured", "auth-otp-form",
-                "webauthn-authenticator", "ciam-email-otp");
         assertThat(config("ciam risk is medium")).containsEntry("risk-level", "medium");
+    }
+
+    @Test
+    void mediumRiskAsksForTheUsersSecondFactorAndDeniesAUserWithNone() {
+        assertThat(steps(flow("ciam step-up medium risk"))).containsExactly("ciam-condition-risk-level",
+                "ciam step-up second factor", "ciam step-up without second factor");
+        assertThat(steps(flow("ciam step-up second factor"))).containsExactly("conditional-user-configured",
+                "auth-otp-form", "webauthn-authenticator", "ciam-email-otp");
+        assertThat(flow("ciam step-up second factor").getAuthenticationExecutions().stream()
+                .filter(e -> !e.getAuthenticator().startsWith("conditional")).map(e -> e.getRequirement()))
+                .containsOnly("ALTERNATIVE");
+        assertThat(steps(flow("ciam step-up without second factor"))).containsExactly("conditional-sub-flow-executed",
+                "deny-access-authenticator");
+        assertThat(config("ciam no second factor used")).containsEntry("flow_to_check", "ciam step-up second factor")
+                .containsEntry("check_result", "not-executed");
+        assertThat(config("ciam generic denial")).containsEntry("denyErrorMessage", "ciamLoginDenied");
+        assertThat(config("ciam email code")).containsEntry("max-codes", "3");
     }
 
     @Test
@@ -179,10 +188,10 @@ class DemoRealmTest {
     @Test
     void passwordGrantsAreAssessedAndRefusedFromMediumRisk() {
         assertThat(realm.getDirectGrantFlow()).isEqualTo("ciam direct grant");
-        List<String> steps = flow("ciam direct grant").getAuthenticationExecutions().stream()
-                .map(e -> e.getAuthenticator() != null ? e.getAuthenticator() : e.getFlowAlias()).toList();
-        assertThat(steps).containsExactly("direct-grant-validate-username", "direct-grant-validate-password",
-                "ciam-risk-assessment", "ciam direct grant deny risk");
+        assertThat(steps(flow("ciam direct grant"))).containsExactly("ciam-address-gate", "direct-grant-validate-username",
+                "direct-grant-validate-password", "ciam-risk-assessment", "ciam direct grant deny risk");
+        assertThat(steps(flow("ciam direct grant deny risk"))).as("refused like a wrong password")
+                .containsExactly("ciam-condition-risk-level", "ciam-risk-deny");
         assertThat(config("ciam direct grant risk is medium")).containsEntry("risk-level", "medium");
     }
 

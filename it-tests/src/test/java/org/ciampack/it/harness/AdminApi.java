@@ -157,6 +157,11 @@ public final class AdminApi {
         expect(response, 204);
     }
 
+    /** Keycloak's brute-force record of a user: numFailures, disabled (locked now), lastIPFailure, lastFailure. */
+    public JsonNode bruteForceStatus(String realm, String userId) {
+        return get("/realms/" + realm + "/attack-detection/brute-force/users/" + Http.encode(userId));
+    }
+
     private synchronized String token() {
         if (Instant.now().isAfter(tokenExpiry)) {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(

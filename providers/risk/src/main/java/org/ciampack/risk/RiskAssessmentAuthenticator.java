@@ -33,10 +33,9 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
         RiskPolicy policy = RiskPolicy.from(config);
         RiskAssessment assessment;
-        String deviceId = null;
+        String knownDevice = null;
         try {
-            String knownDevice = knownDevice(context);
-            deviceId = knownDevice != null ? knownDevice : issueDevice(context);
+            knownDevice = knownDevice(context);
             RiskEvaluator evaluator = new RiskEvaluator(context.getSession(), signals);
             String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
             assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
@@ -50,6 +49,9 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             assessment = RiskEngine.failed(policy, realmSettings.onError());
         }
         RiskMetrics.assessed(context.getRealm(), assessment);
+        // A refused login gets no device id: a new cookie would tell a credential stuffer that the password was right.
+        String deviceId = knownDevice != null || assessment.enforcedLevel() == RiskLevel.HIGH
+                || WrongPasswordAnswer.isPasswordGrant(context) ? knownDevice : issueDevice(context);
         record(context, assessment, deviceId);
         if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
             context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");

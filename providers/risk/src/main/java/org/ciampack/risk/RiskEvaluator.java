@@ -14,6 +14,7 @@ import org.ciampack.risk.history.LoginHistory;
 import org.ciampack.risk.history.PastLogin;
 import org.ciampack.risk.net.IpAddress;
 import org.ciampack.risk.signal.RiskSignal;
+import org.ciampack.risk.signal.IpReputationSignalFactory;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -58,6 +59,21 @@ final class RiskEvaluator {
     RiskAssessment assess(Map<String, String> config, LoginAttempt attempt, UserModel user) {
         boolean enrollmentPending = user.getRequiredActionsStream().anyMatch(ENROLLMENTS::contains);
         return RiskEngine.guardEnrollment(RiskPolicy.from(config), assess(config, attempt), enrollmentPending);
+    }
+
+    /**
+     * Scores the attempt's address alone (IP reputation, with the step's weight, lists and thresholds): what the
+     * address gate acts on before any password is checked.
+     */
+    RiskAssessment assessAddress(Map<String, String> config, LoginAttempt attempt) {
+        List<WeightedSignal> weighted = signals.stream()
+                .filter(factory -> factory.getId().equals(IpReputationSignalFactory.ID))
+                .map(factory -> new WeightedSignal(factory.getId(),
+                        RiskPolicy.weight(config, factory.getId(), factory.defaultWeight()),
+                        session.getProvider(RiskSignal.class, factory.getId())::evaluate))
+                .filter(signal -> signal.weight() > 0)
+                .toList();
+        return RiskEngine.assess(RiskPolicy.from(config), weighted, attempt, config);
     }
 
     /** Scores the attempt with the step's configuration. */

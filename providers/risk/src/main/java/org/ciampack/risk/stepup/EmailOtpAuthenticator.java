@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Errors;
@@ -19,8 +20,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * A one-time code sent to the user's verified e-mail address: the step-up for customers who have no
- * authenticator app or passkey. Codes expire, wrong guesses are limited (and counted by brute-force detection),
- * and new codes can be asked for only so often.
+ * authenticator app or passkey. Codes expire; wrong codes count for the realm's brute-force detection like wrong
+ * OTP codes (the factory's category is "otp") and a locked user is refused; a login attempt gets only a few codes,
+ * then the flow fails and the user starts over with the password.
  */
 final class EmailOtpAuthenticator implements Authenticator {
 
@@ -29,6 +31,10 @@ final class EmailOtpAuthenticator implements Authenticator {
     private static final String EXPIRES = "ciam.email-otp.expires";
     private static final String ATTEMPTS = "ciam.email-otp.attempts";
     private static final String SENT = "ciam.email-otp.sent";
+    private static final String CODES_SENT = "ciam.email-otp.codes-sent";
+    private static final String USED_UP = "ciam.email-otp.used-up";
+    /** Event error when a login attempt has had all its codes. */
+    static final String CODES_USED_UP = "email_otp_codes_used_up";
     private static final String FORM = "ciam-email-otp.ftl";
 
     @Override
@@ -47,6 +53,17 @@ final class EmailOtpAuthenticator implements Authenticator {
         MultivaluedMap<String, String> input = context.getHttpRequest().getDecodedFormParameters();
         long now = System.currentTimeMillis();
 
+        if (authSession.getAuthNote(USED_UP) != null) {
+            usedUp(context, false);
+            return;
+        }
+        String locked = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
+        if (locked != null) {
+            // Refused like a wrong code, without looking at it: a locked user's guesses prove nothing and are not counted.
+            context.getEvent().user(context.getUser()).error(locked);
+            context.forceChallenge(form(context).addError(new FormMessage("code", "ciamEmailOtpInvalid")).createForm(FORM));
+            return;
+        }
         if (input.containsKey("resend")) {
             if (now - number(authSession.getAuthNote(SENT)) < settings.resendAfterSeconds() * 1000L) {
                 context.challenge(form(context).setError("ciamEmailOtpWait").createForm(FORM));
@@ -68,10 +85,13 @@ final class EmailOtpAuthenticator implements Authenticator {
         }
         int attempts = (int) number(authSession.getAuthNote(ATTEMPTS)) + 1;
         authSession.setAuthNote(ATTEMPTS, String.valueOf(attempts));
-        context.getEvent().error(Errors.INVALID_USER_CREDENTIALS);
+        context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
         if (attempts >= settings.maxAttempts()) {
-            // The old code is burnt: guessing on needs a new code each few tries.
-            if (send(context, settings)) {
+            // The old code is burnt: guessing on needs a new code each few tries, and there are only so many.
+            if (number(authSession.getAuthNote(CODES_SENT)) >= settings.maxCodes()) {
+                authSession.setAuthNote(USED_UP, "true");
+                usedUp(context, true);
+            } else if (send(context, settings)) {
                 context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
                         form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
             }
@@ -81,9 +101,19 @@ final class EmailOtpAuthenticator implements Authenticator {
                 form(context).addError(new FormMessage("code", "ciamEmailOtpInvalid")).createForm(FORM));
     }
 
-    /** Issues and mails a new code; on a mail failure shows the error and returns false. */
+    /**
+     * Issues and mails a new code; returns false when it did not (the login attempt has had all its codes, or the
+     * mail failed) and has answered the request itself.
+     */
     private static boolean send(AuthenticationFlowContext context, EmailOtpSettings settings) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        int codesSent = (int) number(authSession.getAuthNote(CODES_SENT));
+        if (codesSent >= settings.maxCodes()) {
+            authSession.setAuthNote(USED_UP, "true");
+            usedUp(context, false);
+            return false;
+        }
+        authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent + 1));
         String code = OneTimeCode.generate(settings.digits());
         long now = System.currentTimeMillis();
         authSession.setAuthNote(HASH, OneTimeCode.hash(code, authSession.getParentSession().getId()));
@@ -104,10 +134,28 @@ final class EmailOtpAuthenticator implements Authenticator {
         } catch (EmailException e) {
             LOG.warnf("Realm %s: the sign-in code could not be mailed: %s%s", context.getRealm().getName(), e.getMessage(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
-            context.getEvent().error(Errors.EMAIL_SEND_FAILED);
-            context.failureChallenge(AuthenticationFlowError.INTERNAL_ERROR,
-                    context.form().setError("emailSendErrorMessage").createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR));
+            context.getEvent().user(context.getUser()).error(Errors.EMAIL_SEND_FAILED);
+            // Not the user's failure: answered without counting it for brute-force detection.
+            context.forceChallenge(context.form().setError("emailSendErrorMessage").createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR));
             return false;
+        }
+    }
+
+    /**
+     * The attempt has had all its codes: it ends on an error page and every later request of it gets the same answer;
+     * only a new sign-in, password first, gets new codes. Counted for brute-force detection only when a wrong code
+     * ended it: asking for a code is no guess.
+     */
+    private static void usedUp(AuthenticationFlowContext context, boolean afterWrongCode) {
+        if (!afterWrongCode) {
+            context.getEvent().user(context.getUser()).error(CODES_USED_UP);
+        }
+        jakarta.ws.rs.core.Response page = context.form().setError("ciamEmailOtpUsedUp")
+                .createErrorPage(jakarta.ws.rs.core.Response.Status.BAD_REQUEST);
+        if (afterWrongCode) {
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
+        } else {
+            context.forceChallenge(page);
         }
     }
 
@@ -116,7 +164,7 @@ final class EmailOtpAuthenticator implements Authenticator {
     }
 
     private static void clear(AuthenticationSessionModel authSession) {
-        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, SENT}) {
+        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, SENT, CODES_SENT}) {
             authSession.removeAuthNote(note);
         }
     }

@@ -7,6 +7,7 @@ import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -37,9 +38,13 @@ public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory 
                 + "in a step-up sub-flow, so customers without either can still prove it is them.";
     }
 
+    /**
+     * "otp": Keycloak's brute-force detection counts failures only of the categories password, otp and recovery
+     * codes; a wrong e-mail code must count exactly as a wrong OTP code does.
+     */
     @Override
     public String getReferenceCategory() {
-        return "ciam-email-otp";
+        return OTPCredentialModel.TYPE;
     }
 
     @Override
@@ -71,6 +76,10 @@ public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory 
                 .property().name(EmailOtpSettings.RESEND_AFTER).label("New code after (seconds)")
                 .type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("How long the user waits before asking for another code (0-600).").defaultValue("30").add()
+                .property().name(EmailOtpSettings.MAX_CODES).label("Codes per sign-in")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("How many codes one sign-in attempt may have mailed, new codes after wrong ones included (1-10); "
+                        + "then the sign-in fails and starts over with the password.").defaultValue("3").add()
                 .build();
     }
 

@@ -34,6 +34,11 @@ class OneTimeCodeTest {
 
     @Test
     void settingsOutOfRangeFallBack() {
-        assertThat(EmailOtpSettings.of(null)).isEqualTo(new EmailOtpSettings(6, 300, 5, 30));
+        assertThat(EmailOtpSettings.of(null)).isEqualTo(new EmailOtpSettings(6, 300, 5, 30, 3));
+        org.keycloak.models.AuthenticatorConfigModel model = new org.keycloak.models.AuthenticatorConfigModel();
+        model.setConfig(java.util.Map.of("max-codes", "0", "max-attempts", "3"));
+        assertThat(EmailOtpSettings.of(model)).as("at least one code per sign-in").isEqualTo(new EmailOtpSettings(6, 300, 3, 30, 3));
+        model.setConfig(java.util.Map.of("max-codes", "2"));
+        assertThat(EmailOtpSettings.of(model).maxCodes()).isEqualTo(2);
     }
 }

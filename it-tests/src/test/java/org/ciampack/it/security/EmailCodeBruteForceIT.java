@@ -1,0 +1,186 @@
+package org.ciampack.it.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Mailbox;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The e-mail code step-up of the demo realm cannot be guessed without limit: wrong codes count for Keycloak's
+ * brute-force detection (5 failures in the demo realm) exactly as wrong OTP codes do, a locked user is refused,
+ * the events name the user, and one sign-in attempt gets at most 3 codes. Medium risk is played by a customer
+ * who signed in once from an address GeoIP cannot place and now comes from Paris in another browser.
+ */
+@CiamIntegrationTest
+class EmailCodeBruteForceIT {
+
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final String CODE_FORM = "ciam-email-otp-form";
+    private static final String SUBJECT = "Your sign-in code";
+    private static final String SECOND_FACTOR_FLOW = "ciam step-up second factor";
+
+    private AdminApi admin;
+    private Mailbox mailbox;
+    private URI realm;
+    private String email;
+    private String userId;
+    private JsonNode originalCodeConfig;
+
+    @BeforeEach
+    void customerWithoutAnApp(ServerUnderTest server, AdminApi admin, Mailbox mailbox) {
+        this.admin = admin;
+        this.mailbox = mailbox;
+        realm = server.realmUrl("acme");
+        email = "code-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        userId = admin.createUser("acme", email, PASSWORD, true);
+        originalCodeConfig = admin.stepConfig("acme", SECOND_FACTOR_FLOW, "ciam-email-otp");
+        from("198.18.0.61").signIn(Attempt.fresh(), email, PASSWORD).code();
+    }
+
+    @AfterEach
+    void restoreCodeConfig() {
+        admin.updateStepConfig("acme", originalCodeConfig);
+    }
+
+    @Test
+    void theRightCodeAtTheFirstTrySignsInToTheApp() {
+        OidcCodeFlow paris = from("2001:db8::61");
+        Attempt attempt = Attempt.fresh();
+        HttpResponse<String> stepUp = paris.follow(paris.submitLogin(attempt, email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(stepUp, CODE_FORM)).as("e-mail code step-up").isTrue();
+
+        OidcCodeFlow.Callback callback = paris.callbackFrom(paris.follow(paris.submitForm(stepUp, CODE_FORM,
+                Map.of("code", latestCode(1)))));
+
+        assertThat(callback.parameters()).containsEntry("state", attempt.state());
+        assertThat(paris.tokens(callback.code(), attempt.codeVerifier()).get("access_token").asText()).isNotBlank();
+        assertThat(admin.events("acme", userId, "LOGIN").get(0).at("/details/risk_level").asText()).isEqualTo("medium");
+        assertThat(admin.bruteForceStatus("acme", userId).get("numFailures").asInt()).isZero();
+    }
+
+    @Test
+    void wrongCodesCountForBruteForceDetectionUntilTheUserIsLockedOut() throws InterruptedException {
+        OidcCodeFlow paris = from("2001:db8::62");
+        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+
+        for (int wrong = 1; wrong <= 5; wrong++) {
+            // Slower than the realm's quick-login check (1 s), so each failure counts on its own.
+            Thread.sleep(1_200);
+            page = paris.submitForm(page, CODE_FORM, Map.of("code", "000000"));
+            assertThat(page.headers().firstValue("Location")).isEmpty();
+            assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+            int expected = wrong;
+            assertThat(awaitBruteForce(s -> s.get("numFailures").asInt() >= expected).get("numFailures").asInt())
+                    .as("failures after %d wrong codes", wrong).isEqualTo(wrong);
+        }
+        assertThat(awaitBruteForce(s -> s.get("disabled").asBoolean()).get("disabled").asBoolean())
+                .as("5 failures lock the user").isTrue();
+
+        JsonNode errors = admin.events("acme", userId, "LOGIN_ERROR");
+        assertThat(errors).as("the wrong codes are in the user's events").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(errors.get(0).get("userId").asText()).isEqualTo(userId);
+        assertThat(errors).filteredOn(e -> "invalid_user_credentials".equals(e.path("error").asText())).hasSize(5);
+
+        // Locked: the right code (a new one was mailed after the 5th wrong code) and the right password are refused.
+        HttpResponse<String> rightCode = paris.submitForm(page, CODE_FORM, Map.of("code", latestCode(2)));
+        assertThat(rightCode.headers().firstValue("Location")).as("no way to the app").isEmpty();
+        assertThat(rightCode.body()).contains("That code is not right");
+        assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
+        assertThat(admin.events("acme", userId, "LOGIN_ERROR").get(0).path("error").asText())
+                .isEqualTo("user_temporarily_disabled");
+
+        HttpResponse<String> password = from("198.18.0.61").submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(password.headers().firstValue("Location")).isEmpty();
+        assertThat(password.body()).contains("Invalid username or password");
+        assertThat(admin.events("acme", userId, "LOGIN")).hasSize(1);
+    }
+
+    @Test
+    void aSignInAttemptGetsAtMostThreeCodesThenFails() {
+        ObjectNode noWait = originalCodeConfig.deepCopy();
+        ((ObjectNode) noWait.get("config")).put("resend-after-seconds", "0");
+        admin.updateStepConfig("acme", noWait);
+
+        OidcCodeFlow paris = from("2001:db8::63");
+        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        for (int code = 2; code <= 3; code++) {
+            page = paris.submitForm(page, CODE_FORM, Map.of("resend", ""));
+            assertThat(page.body()).contains("We sent you a new code");
+            latestCode(code);
+        }
+        HttpResponse<String> fourth = paris.submitForm(page, CODE_FORM, Map.of("resend", ""));
+
+        assertThat(fourth.statusCode()).isEqualTo(400);
+        assertThat(fourth.body()).contains("That was the last code for this sign-in").doesNotContain("id=\"" + CODE_FORM + "\"");
+        sleep(2_000); // a fourth mail would be on its way now
+        assertThat(codeMails()).as("codes mailed for one sign-in attempt").hasSize(3);
+
+        // The flow has failed: even the last code mailed no longer signs in.
+        HttpResponse<String> late = paris.submitForm(page, CODE_FORM, Map.of("code", latestCode(3)));
+        assertThat(late.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+        assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
+        assertThat(admin.events("acme", userId, "LOGIN_ERROR"))
+                .anySatisfy(e -> assertThat(e.path("error").asText()).isEqualTo("email_otp_codes_used_up"));
+
+        // A new sign-in, password first, gets codes again.
+        OidcCodeFlow again = from("2001:db8::63");
+        HttpResponse<String> fresh = again.follow(again.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(fresh, CODE_FORM)).isTrue();
+        again.callbackFrom(again.follow(again.submitForm(fresh, CODE_FORM, Map.of("code", latestCode(4)))));
+    }
+
+    /** The code of the n-th sign-in code mail (1-based), waiting for it to arrive. */
+    private String latestCode(int nth) {
+        mailbox.await(email, m -> codeMails().size() >= nth, Duration.ofSeconds(30));
+        List<Mailbox.Mail> mails = codeMails();
+        assertThat(mails).hasSize(nth);
+        return mails.get(nth - 1).text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
+    }
+
+    private List<Mailbox.Mail> codeMails() {
+        return mailbox.inbox(email).stream().filter(m -> m.subject().equals(SUBJECT)).toList();
+    }
+
+    /** Keycloak records failures off the request thread: waits (up to 10 s) for the record to show it. */
+    private JsonNode awaitBruteForce(Predicate<JsonNode> condition) {
+        Instant deadline = Instant.now().plusSeconds(10);
+        JsonNode status = admin.bruteForceStatus("acme", userId);
+        while (!condition.test(status) && Instant.now().isBefore(deadline)) {
+            sleep(200);
+            status = admin.bruteForceStatus("acme", userId);
+        }
+        return status;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private OidcCodeFlow from(String forwardedFor) {
+        return new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", forwardedFor);
+    }
+}

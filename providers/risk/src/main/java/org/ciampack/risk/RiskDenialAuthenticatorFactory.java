@@ -1,0 +1,77 @@
+package org.ciampack.risk;
+
+import java.util.List;
+import org.keycloak.Config;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.AuthenticatorFactory;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.provider.ProviderConfigProperty;
+
+/** "CIAM deny as a wrong password": the step of a deny sub-flow that gives a refused login nothing to learn from. */
+public final class RiskDenialAuthenticatorFactory implements AuthenticatorFactory {
+
+    public static final String ID = "ciam-risk-deny";
+
+    @Override
+    public Authenticator create(KeycloakSession session) {
+        return RiskDenialAuthenticator.SINGLETON;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getDisplayType() {
+        return "CIAM deny as a wrong password";
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Refuses the login with exactly the answer a wrong password gets (the login form with 'Invalid username "
+                + "or password', or invalid_grant for password grants) and counts it for brute-force detection, so a "
+                + "refusal never tells a credential stuffer that the password was right. The event says why.";
+    }
+
+    /** "password": the refusal counts for brute-force detection exactly as the wrong password it imitates. */
+    @Override
+    public String getReferenceCategory() {
+        return PasswordCredentialModel.TYPE;
+    }
+
+    @Override
+    public boolean isConfigurable() {
+        return false;
+    }
+
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
+    }
+
+    @Override
+    public boolean isUserSetupAllowed() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return List.of();
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
