@@ -130,6 +130,8 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128",
                     // export routes' secrets, and the test CA that the syslog receiver's certificate is issued by
                     "--vault=file", "--vault-dir=" + vault(),
+                    // the export ITs' receivers listen on 127.0.0.1; every other internal address stays refused
+                    "--spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32",
                     "--truststore-paths=" + TestCertificates.ensure().caCertificate()));
             command.addAll(serverOptions);
             server.command = command;

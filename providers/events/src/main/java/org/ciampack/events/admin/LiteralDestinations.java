@@ -1,7 +1,6 @@
 package org.ciampack.events.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.ciampack.events.route.RouteSecrets;
 import org.ciampack.events.sink.AddressPolicy;
+import org.ciampack.events.sink.DestinationRefusedException;
 
 /**
  * An early answer at save time for a destination written as an address ({@code http://127.0.0.1:9000/},
@@ -47,14 +47,10 @@ final class LiteralDestinations {
             return Optional.empty();
         }
         try {
-            for (InetAddress address : InetAddress.getAllByName(bare)) {
-                Optional<String> refusal = policy.refusal(address);
-                if (refusal.isPresent()) {
-                    return Optional.of(host + " is " + refusal.get() + ", which this server does not send to "
-                            + "(an operator can allow it with allowed-destinations)");
-                }
-            }
+            policy.permitted(bare); // as at connect time: refused when none of its addresses may be reached
             return Optional.empty();
+        } catch (DestinationRefusedException e) {
+            return Optional.of(e.getMessage());
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
