@@ -88,6 +88,8 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
                 .property().name("cross-realm-routes").type("boolean").defaultValue(false)
                 .helpText("Whether routes of the master realm may take other realms' events (\"realms\" in a route); "
                         + "saving one then also needs view-events in each realm it names.").add()
+                .property().name("max-replay-events").type("int").defaultValue(100000)
+                .helpText("Events one replay of a time range may queue; a larger range is refused (413).").add()
                 .build();
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,8 +51,6 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 public final class ExportResource implements RealmResourceProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Events one range replay may queue; a longer back-fill is done in several ranges. */
-    static final long MAX_REPLAY = 100_000;
 
     private final KeycloakSession session;
 
@@ -144,43 +140,7 @@ public final class ExportResource implements RealmResourceProvider {
         DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         LiteralDestinations.check(definition.path("settings"), settings.destinations(), problems);
         if (definition.has("realms")) {
-            problems.addAll(crossRealm(realm, admin, definition.get("realms"), settings.crossRealmRoutes()));
-        }
-        return problems;
-    }
-
-    /**
-     * A master-realm route that takes other realms' events: only where the operator allows it, and only for an
-     * admin who may view the events of every realm it names ({@code "*"}: of every realm there is now).
-     */
-    private List<String> crossRealm(RealmModel realm, AdminAuth admin, JsonNode realms, boolean allowed) {
-        if (!org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
-            return List.of("realms: only routes of the master realm may take other realms' events");
-        }
-        if (!allowed) {
-            return List.of("realms: routes that take other realms' events are turned off on this server; an operator "
-                    + "turns them on with --spi-events-listener--ciam-export--cross-realm-routes=true");
-        }
-        List<String> problems = new ArrayList<>();
-        List<RealmModel> covered = new ArrayList<>();
-        for (JsonNode entry : realms) {
-            String named = entry.asText("");
-            if (named.equals("*")) {
-                session.realms().getRealmsStream().forEach(covered::add);
-            } else {
-                RealmModel other = session.realms().getRealmByName(named);
-                if (other == null) {
-                    problems.add("realms: there is no realm '" + named + "'");
-                } else {
-                    covered.add(other);
-                }
-            }
-        }
-        for (RealmModel other : covered) {
-            if (!AdminPermissions.evaluator(session, other, admin).realm().canViewEvents()) {
-                throw new ForbiddenException("a route that takes the events of realm " + other.getName()
-                        + " needs view-events in that realm");
-            }
+            problems.addAll(CrossRealmRoutes.check(session, realm, admin, definition.get("realms"), settings.crossRealmRoutes()));
         }
         return problems;
     }
@@ -323,35 +283,27 @@ public final class ExportResource implements RealmResourceProvider {
         AdminAuth admin = manager();
         RealmModel realm = session.getContext().getRealm();
         Route route = existing(realm, name);
-        Instant start;
-        Instant end;
+        ReplayRange range;
         try {
-            start = Instant.parse(from);
-            end = to == null ? Instant.now() : Instant.parse(to);
-        } catch (DateTimeParseException | NullPointerException e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "from (and optionally to) must be ISO-8601 instants, e.g. 2026-11-01T00:00:00Z"))
-                    .build();
+            range = ReplayRange.parse(from, to, Instant.now());
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }
-        if (!end.isAfter(start)) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "to must be after from")).build();
-        }
+        DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         List<String> realmIds = new ArrayList<>(List.of(realm.getId()));
-        if (org.keycloak.Config.getAdminRealm().equals(realm.getName())
-                && ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory()).crossRealmRoutes()) {
+        if (org.keycloak.Config.getAdminRealm().equals(realm.getName()) && settings.crossRealmRoutes()) {
             session.realms().getRealmsStream()
                     .filter(other -> route.coversRealm(true, realm.getId(), other.getId(), other.getName()))
                     .forEach(other -> realmIds.add(other.getId()));
         }
         ExportStore store = new ExportStore(session);
-        long inRange = store.countInRange(realmIds, start.toEpochMilli(), end.toEpochMilli());
-        if (inRange > MAX_REPLAY) {
-            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, "the range holds " + inRange + " events; one replay "
-                    + "takes at most " + MAX_REPLAY + ": replay shorter ranges one after the other");
+        long since = range.from().toEpochMilli();
+        long until = range.to().toEpochMilli();
+        String tooMany = ReplayRange.tooMany(store.countInRange(realmIds, since, until), settings.maxReplayEvents());
+        if (tooMany != null) {
+            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooMany);
         }
-        int queued = store.replayRange(realm.getId(), name, realmIds, start.toEpochMilli(),
-                end.toEpochMilli(), route.events()::accepts);
+        int queued = store.replayRange(realm.getId(), name, realmIds, since, until, route.events()::accepts);
         adminEvent(admin, realm, OperationType.ACTION, name + "/replay", null);
         return Response.ok(Map.of("queued", queued)).type(MediaType.APPLICATION_JSON).build();
     }

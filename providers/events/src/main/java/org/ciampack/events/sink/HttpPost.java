@@ -141,7 +141,7 @@ final class HttpPost implements AutoCloseable {
      * would let a route probe which ports of a network are open. The server log (debug) has the cause.
      */
     static String unreachable(String host, int port) {
-        return "no answer from " + host + ":" + port + " (no connection, or no answer within the timeouts)";
+        return "no answer from the destination (no connection, or no answer within the timeouts)";
     }
 
     /** "HTTP 400 Bad Request": the status and its standard reason, nothing the receiver wrote. */
