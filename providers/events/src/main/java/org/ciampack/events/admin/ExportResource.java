@@ -243,7 +243,7 @@ public final class ExportResource implements RealmResourceProvider {
             entry.put("attempts", delivery.getAttempts());
             entry.put("lastAttempt", delivery.getLastAttemptAt() == null ? null
                     : Instant.ofEpochMilli(delivery.getLastAttemptAt()).toString());
-            entry.put("lastError", delivery.getLastError());
+            entry.put("lastError", withoutBody(delivery.getLastError()));
             dead.add(entry);
         }
         return dead;
@@ -367,12 +367,17 @@ public final class ExportResource implements RealmResourceProvider {
         }
     }
 
+    /** Rows written before answers lost their bodies ("HTTP 500: <body>") show the status only. */
+    static String withoutBody(String error) {
+        return error == null ? null : error.replaceAll("(HTTP \\d{3}): .*$", "$1");
+    }
+
     private static Map<String, Object> state(RouteStateEntity state) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("paused", state != null && state.isPaused());
         if (state != null && state.isPaused()) {
             body.put("pausedAt", Instant.ofEpochMilli(state.getPausedAt()).toString());
-            body.put("pauseReason", state.getPauseReason());
+            body.put("pauseReason", withoutBody(state.getPauseReason()));
         }
         if (state != null && state.getFailingSince() != null) {
             body.put("failingSince", Instant.ofEpochMilli(state.getFailingSince()).toString());
