@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -101,7 +102,11 @@ public final class ExportResource implements RealmResourceProvider {
         Route route = Route.parse(name, definition, problems);
         if (definition != null && definition.isObject()) {
             RouteSecrets.check(definition, problems);
-            problems.addAll(check(realm, admin, definition));
+            try {
+                problems.addAll(check(realm, admin, definition));
+            } catch (ForbiddenException e) {
+                return problem(Response.Status.FORBIDDEN, e.getMessage());
+            }
         }
         if (!problems.isEmpty()) {
             return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
