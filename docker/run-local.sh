@@ -180,9 +180,12 @@ say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C 
 # X-Forwarded-For is trusted from loopback only, so anyone can try the risk-based login from another "place":
 # 198.51.100.x is Berlin, 203.0.113.x Sydney, 192.0.2.x New York, 2001:db8:: Paris; 192.0.2.66 is on the
 # demo deny list. CIDR form on purpose: a bare ::1 makes Keycloak 26.7.3 leak a UDP socket per request.
+# Export routes never reach loopback or internal addresses unless allowed: the demo's own routes send to
+# receivers on 127.0.0.1 (nothing else on this machine).
 "$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm \
   --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1/32,::1/128 \
   --vault=file --vault-dir="$vault_dir" --metrics-enabled=true \
+  --spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32 \
   --spi-ciam-geoip--maxmind--city-database="$geoip_dir/ciam-demo-city.mmdb" \
   --spi-ciam-geoip--maxmind--asn-database="$geoip_dir/ciam-demo-asn.mmdb" \
   --spi-ciam-geoip--maxmind--anonymous-ip-database="$geoip_dir/ciam-demo-anonymous-ip.mmdb" "$@" &

@@ -40,7 +40,7 @@ class ExportDurabilityIT {
     void aThousandLoginsWhileTheReceiverIsDownAllArriveOnceAndNoLoginWaited(ServerUnderTest server, AdminApi admin) {
         ExportRoutes routes = new ExportRoutes(server, admin);
         String route = "it-down-" + UUID.randomUUID().toString().substring(0, 6);
-        String secretKey = route + "-secret";
+        String secretKey = "export-" + route + "-secret";
         ExportRoutes.vaultSecret(secretKey);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             routes.create(route, loginRoute(receiver.url("/in"), secretKey));
@@ -81,7 +81,7 @@ class ExportDurabilityIT {
             AdminApi admin = server.admin();
             ExportRoutes routes = new ExportRoutes(server, admin);
             String route = "it-kill";
-            String secretKey = "it-kill-secret";
+            String secretKey = "export-it-kill-secret";
             ExportRoutes.vaultSecret(secretKey);
             receiver.down();
             routes.create(route, loginRoute(receiver.url("/in"), secretKey));

@@ -48,7 +48,7 @@ class ExportFailuresIT {
         this.server = server;
         this.admin = admin;
         routes = new ExportRoutes(server, admin);
-        secretKey = "it-failures-" + UUID.randomUUID().toString().substring(0, 8);
+        secretKey = "export-it-failures-" + UUID.randomUUID().toString().substring(0, 8);
         ExportRoutes.vaultSecret(secretKey);
         clientId = "acme-web";
     }
@@ -80,7 +80,7 @@ class ExportFailuresIT {
         assertThat(callback.code()).as("the login itself is not touched by any sink").isNotBlank();
 
         String loginId = null;
-        for (String[] expected : new String[][] {{status500, "HTTP 500"}, {timeout, "timeout"},
+        for (String[] expected : new String[][] {{status500, "HTTP 500"}, {timeout, "no answer from"},
                 {tls, "TLS error"}, {malformed, "malformed url"}}) {
             String route = expected[0];
             routes.awaitBacklog(route, entry -> entry.path("dead").asLong() >= 1, DEAD_WITHIN, route + " has a dead event");

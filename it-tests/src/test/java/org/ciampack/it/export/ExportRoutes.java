@@ -18,36 +18,43 @@ import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.ServerUnderTest;
 
 /** The export's admin API as tests use it: routes of the demo realm, their backlog and dead events. */
-final class ExportRoutes {
+public final class ExportRoutes {
 
     private final ServerUnderTest server;
     private final AdminApi admin;
+    private final String realm;
 
-    ExportRoutes(ServerUnderTest server, AdminApi admin) {
+    public ExportRoutes(ServerUnderTest server, AdminApi admin) {
+        this(server, admin, "acme");
+    }
+
+    /** The routes of another realm, e.g. master's. */
+    public ExportRoutes(ServerUnderTest server, AdminApi admin, String realm) {
         this.server = server;
         this.admin = admin;
+        this.realm = realm;
     }
 
-    URI url(String path) {
-        return URI.create(server.realmUrl("acme") + "/ciam-export/" + path);
+    public URI url(String path) {
+        return URI.create(server.realmUrl(realm) + "/ciam-export/" + path);
     }
 
-    HttpResponse<String> put(String name, JsonNode definition) {
+    public HttpResponse<String> put(String name, JsonNode definition) {
         return admin.sendAsAdmin("PUT", url("routes/" + name), definition);
     }
 
-    void create(String name, JsonNode definition) {
+    public void create(String name, JsonNode definition) {
         HttpResponse<String> response = put(name, definition);
         if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new AssertionError("route " + name + " not saved: " + response.statusCode() + " " + response.body());
         }
     }
 
-    void remove(String name) {
+    public void remove(String name) {
         admin.sendAsAdmin("DELETE", url("routes/" + name), null);
     }
 
-    JsonNode post(String path) {
+    public JsonNode post(String path) {
         HttpResponse<String> response = admin.sendAsAdmin("POST", url(path), null);
         if (response.statusCode() != 200) {
             throw new AssertionError("POST " + path + ": " + response.statusCode() + " " + response.body());
@@ -55,7 +62,7 @@ final class ExportRoutes {
         return Http.json(response.body());
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         HttpResponse<String> response = admin.sendAsAdmin("GET", url(path), null);
         if (response.statusCode() != 200) {
             throw new AssertionError("GET " + path + ": " + response.statusCode() + " " + response.body());
@@ -63,7 +70,7 @@ final class ExportRoutes {
         return Http.json(response.body());
     }
 
-    JsonNode backlogOf(String route) {
+    public JsonNode backlogOf(String route) {
         for (JsonNode entry : get("backlog").path("routes")) {
             if (entry.path("route").asText().equals(route)) {
                 return entry;
@@ -73,7 +80,7 @@ final class ExportRoutes {
     }
 
     /** Waits until the route's backlog entry satisfies {@code condition}. */
-    JsonNode awaitBacklog(String route, Predicate<JsonNode> condition, Duration timeout, String what) {
+    public JsonNode awaitBacklog(String route, Predicate<JsonNode> condition, Duration timeout, String what) {
         Instant until = Instant.now().plus(timeout);
         JsonNode last = null;
         while (Instant.now().isBefore(until)) {
@@ -87,7 +94,7 @@ final class ExportRoutes {
     }
 
     /** A new Standard Webhooks secret, written to the suite's vault as {@code acme_<key>}; returns the secret. */
-    static String vaultSecret(String key) {
+    public static String vaultSecret(String key) {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String secret = "whsec_" + Base64.getEncoder().encodeToString(bytes);
@@ -95,7 +102,7 @@ final class ExportRoutes {
         return secret;
     }
 
-    static void vault(String key, String value) {
+    public static void vault(String key, String value) {
         try {
             Files.writeString(LocalKeycloak.vault().resolve("acme_" + key), value);
         } catch (IOException e) {
@@ -103,7 +110,7 @@ final class ExportRoutes {
         }
     }
 
-    static ObjectNode webhookRoute(URI url, String secretKey) {
+    public static ObjectNode webhookRoute(URI url, String secretKey) {
         ObjectNode route = Http.JSON.createObjectNode();
         route.put("sink", "webhook");
         ObjectNode settings = route.putObject("settings");

@@ -49,7 +49,7 @@ class ExportSinksIT {
         routes = new ExportRoutes(server, admin);
         receiver = WebhookReceiver.start();
         route = "it-sink-" + UUID.randomUUID().toString().substring(0, 8);
-        secretKey = route + "-secret";
+        secretKey = "export-" + route + "-secret";
         ExportRoutes.vaultSecret(secretKey);
     }
 
@@ -95,7 +95,7 @@ class ExportSinksIT {
 
     @Test
     void splunkHecGetsBatchesWithItsTokenAndOcsfRecords() throws IOException {
-        ExportRoutes.vault(route + "-token", "hec-token-" + route);
+        ExportRoutes.vault("export-" + route + "-token", "hec-token-" + route);
         ObjectNode definition = Http.JSON.createObjectNode();
         definition.put("sink", "splunk-hec");
         definition.put("format", "ocsf");
@@ -103,7 +103,7 @@ class ExportSinksIT {
         definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
         ObjectNode settings = definition.putObject("settings");
         settings.put("url", "http://127.0.0.1:" + receiver.port());
-        settings.put("token", "${vault." + route + "-token}");
+        settings.put("token", "${vault.export-" + route + "-token}");
         settings.put("index", "keycloak");
         routes.create(route, definition);
 

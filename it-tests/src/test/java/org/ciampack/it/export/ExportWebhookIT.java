@@ -56,7 +56,7 @@ class ExportWebhookIT {
         routes = new ExportRoutes(server, admin);
         receiver = WebhookReceiver.start();
         route = "it-webhook-" + UUID.randomUUID().toString().substring(0, 8);
-        secretKey = route + "-secret";
+        secretKey = "export-" + route + "-secret";
         secret = ExportRoutes.vaultSecret(secretKey);
         ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/events"), secretKey);
         ObjectNode events = definition.putObject("events");
@@ -138,13 +138,13 @@ class ExportWebhookIT {
     @Test
     void aPiiRouteSendsKeyedHashesOfEmailAndIpAndNoRawEmail() throws Exception {
         String hashKey = "it-hash-key-" + UUID.randomUUID();
-        ExportRoutes.vault(route + "-hash", hashKey);
+        ExportRoutes.vault("export-" + route + "-hash", hashKey);
         ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/siem"), secretKey);
         definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
         ObjectNode pii = definition.putObject("pii");
         pii.put("email", "hash");
         pii.put("ipAddress", "hash");
-        pii.put("hashKey", "${vault." + route + "-hash}");
+        pii.put("hashKey", "${vault.export-" + route + "-hash}");
         routes.create(route, definition);
 
         String email = "Pii-" + UUID.randomUUID().toString().substring(0, 8) + "@Acme.test";

@@ -46,33 +46,42 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    private final String host;
     private final int port;
     private final boolean tls;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
+    private volatile String answerBody;
+    private volatile URI redirect;
     private volatile Duration delay = Duration.ZERO;
     private HttpServer server;
 
-    private WebhookReceiver(int port, boolean tls) {
+    private WebhookReceiver(String host, int port, boolean tls) {
+        this.host = host;
         this.port = port;
         this.tls = tls;
     }
 
     public static WebhookReceiver start() {
-        WebhookReceiver receiver = new WebhookReceiver(freePort(), false);
+        return startOn("127.0.0.1");
+    }
+
+    /** A receiver on another loopback address, e.g. 127.0.0.2 (all of 127.0.0.0/8 is loopback on Linux). */
+    public static WebhookReceiver startOn(String address) {
+        WebhookReceiver receiver = new WebhookReceiver(address, freePort(), false);
         receiver.up();
         return receiver;
     }
 
     /** An HTTPS receiver whose certificate no one trusts: every TLS handshake with it fails. */
     public static WebhookReceiver startUntrustedTls() {
-        WebhookReceiver receiver = new WebhookReceiver(freePort(), true);
+        WebhookReceiver receiver = new WebhookReceiver("127.0.0.1", freePort(), true);
         receiver.up();
         return receiver;
     }
 
     public URI url(String path) {
-        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + path);
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + port + path);
     }
 
     public int port() {
@@ -81,6 +90,19 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public WebhookReceiver answering(int status) {
         this.status = status;
+        return this;
+    }
+
+    /** Answers with this body instead of the usual short JSON (e.g. what an internal service would reveal). */
+    public WebhookReceiver answeringBody(String body) {
+        this.answerBody = body;
+        return this;
+    }
+
+    /** Answers 307 with a Location header pointing there. */
+    public WebhookReceiver redirectingTo(URI location) {
+        this.redirect = location;
+        this.status = 307;
         return this;
     }
 
@@ -93,11 +115,11 @@ public final class WebhookReceiver implements AutoCloseable {
     public synchronized void up() {
         try {
             if (tls) {
-                HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+                HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 64);
                 https.setHttpsConfigurator(new HttpsConfigurator(untrustedTls()));
                 server = https;
             } else {
-                server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+                server = HttpServer.create(new InetSocketAddress(host, port), 64);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -124,8 +146,11 @@ public final class WebhookReceiver implements AutoCloseable {
                 Thread.sleep(delay.toMillis());
             }
             received.add(new Received(Instant.now(), exchange.getRequestURI().getPath(), headers, body));
-            byte[] answer = status == 200 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)
+            byte[] answer = answerBody != null ? answerBody.getBytes(StandardCharsets.UTF_8) : status == 200 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)
                     : ("{\"error\":\"status " + status + " chosen by the test\"}").getBytes(StandardCharsets.UTF_8);
+            if (redirect != null) {
+                exchange.getResponseHeaders().add("Location", redirect.toString());
+            }
             exchange.sendResponseHeaders(status, answer.length);
             exchange.getResponseBody().write(answer);
         } catch (InterruptedException e) {

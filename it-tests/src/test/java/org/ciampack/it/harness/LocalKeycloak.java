@@ -130,6 +130,10 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128",
                     // export routes' secrets, and the test CA that the syslog receiver's certificate is issued by
                     "--vault=file", "--vault-dir=" + vault(),
+                    // the export ITs' receivers listen on 127.0.0.1; every other internal address stays refused
+                    "--spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32",
+                    // low enough that a test can pass it with a few hundred admin events; the suite's replays are small
+                    "--spi-events-listener--ciam-export--max-replay-events=200",
                     "--truststore-paths=" + TestCertificates.ensure().caCertificate()));
             command.addAll(serverOptions);
             server.command = command;

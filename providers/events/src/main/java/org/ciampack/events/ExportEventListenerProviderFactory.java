@@ -26,6 +26,15 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
     private DispatcherSettings settings;
     private OutboxDispatcher dispatcher;
 
+    /** The server's export settings, as the listener read them from its SPI options. */
+    public static DispatcherSettings settings(KeycloakSessionFactory factory) {
+        if (factory.getProviderFactory(EventListenerProvider.class, ID) instanceof ExportEventListenerProviderFactory own
+                && own.settings != null) {
+            return own.settings;
+        }
+        return DispatcherSettings.DEFAULTS;
+    }
+
     @Override
     public EventListenerProvider create(KeycloakSession session) {
         return new ExportEventListener(session);
@@ -73,6 +82,14 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
                 .helpText("Days dead deliveries are kept for a replay before they are purged.").add()
                 .property().name("keep-events-days").type("int").defaultValue(7)
                 .helpText("Days exported events are kept for replays of a time range (back-fill of a new sink).").add()
+                .property().name("allowed-destinations").type("string").defaultValue("")
+                .helpText("Address ranges (CIDR, comma-separated, e.g. 127.0.0.1/32,10.1.2.0/24) that routes may send to "
+                        + "although they are loopback, private, link-local or otherwise internal; refused by default.").add()
+                .property().name("cross-realm-routes").type("boolean").defaultValue(false)
+                .helpText("Whether routes of the master realm may take other realms' events (\"realms\" in a route); "
+                        + "saving one then also needs view-events in each realm it names.").add()
+                .property().name("max-replay-events").type("int").defaultValue(100000)
+                .helpText("Events one replay of a time range may queue; a larger range is refused (413).").add()
                 .build();
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -15,18 +16,21 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.events.ExportEventListenerProviderFactory;
+import org.ciampack.events.dispatch.DispatcherSettings;
 import org.ciampack.events.dispatch.TestDelivery;
 import org.ciampack.events.format.Formats;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.ExportStore;
 import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.route.Route;
+import org.ciampack.events.route.RouteSecrets;
 import org.ciampack.events.route.RouteStore;
 import org.ciampack.events.sink.ExportSinkFactory;
 import org.ciampack.events.sink.SinkContext;
@@ -42,7 +46,8 @@ import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 /**
  * Admin API of the event export, {@code /realms/<realm>/ciam-export}: routes (list, read, create or replace,
  * remove, test, pause, resume) and operations (backlog, dead events, replays). Reading needs the realm's
- * {@code view-events} role, changing {@code manage-events}.
+ * {@code view-events} role; operating routes (pause, resume, replays) {@code manage-events}; creating, replacing,
+ * removing and testing a route, which decides where the realm's events and personal data go, {@code manage-realm}.
  */
 public final class ExportResource implements RealmResourceProvider {
 
@@ -82,28 +87,47 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response saveRoute(@PathParam("name") String name, JsonNode definition) {
-        AdminAuth admin = AdminCaller.authenticate(session);
+    public Response saveRoute(@PathParam("name") String name, InputStream body) {
+        AdminAuth admin = routeEditor();
         RealmModel realm = session.getContext().getRealm();
-        AdminPermissions.evaluator(session, realm, admin).realm().requireManageEvents();
         List<String> problems = new ArrayList<>();
+        JsonNode definition;
+        try {
+            definition = RouteDefinitionBody.read(body);
+        } catch (RouteDefinitionBody.TooLarge e) {
+            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        }
         Route route = Route.parse(name, definition, problems);
         if (definition != null && definition.isObject()) {
-            problems.addAll(check(realm, definition));
+            RouteSecrets.check(definition, problems);
+            try {
+                problems.addAll(check(realm, admin, definition));
+            } catch (ForbiddenException e) {
+                return problem(Response.Status.FORBIDDEN, e.getMessage());
+            }
         }
         if (!problems.isEmpty()) {
-            return Response.status(Response.Status.BAD_REQUEST)
+            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "invalid route", "problems", problems)).build();
         }
         boolean created = RouteStore.route(realm, name) == null;
         RouteStore.save(realm, route);
         adminEvent(admin, realm, created ? OperationType.CREATE : OperationType.UPDATE, name, masked(route.definition()));
-        Map<String, Object> body = representation(route, new ExportStore(session).state(realm.getId(), name));
-        return (created ? Response.status(Response.Status.CREATED) : Response.ok()).entity(body).build();
+        Map<String, Object> answer = representation(route, new ExportStore(session).state(realm.getId(), name));
+        return (created ? Response.status(Response.Status.CREATED) : Response.ok()).entity(answer).build();
     }
 
-    /** What only the server knows: the sink is installed and accepts the settings, the format exists. */
-    private List<String> check(RealmModel realm, JsonNode definition) {
+    private static Response problem(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    }
+
+    /**
+     * What only the server knows: the sink is installed and accepts the settings, the format exists, a destination
+     * written as an address is one the server sends to, and other realms' events are the caller's to export.
+     */
+    private List<String> check(RealmModel realm, AdminAuth admin, JsonNode definition) {
         List<String> problems = new ArrayList<>();
         String sinkId = definition.path("sink").asText("");
         ExportSinkFactory sink = sinkId.isBlank() ? null : (ExportSinkFactory) session.getKeycloakSessionFactory()
@@ -118,8 +142,10 @@ public final class ExportResource implements RealmResourceProvider {
         if (!Formats.NAMES.contains(format)) {
             problems.add("format must be one of " + String.join(", ", Formats.NAMES));
         }
-        if (definition.has("realms") && !org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
-            problems.add("realms: only routes of the master realm may take other realms' events");
+        DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
+        LiteralDestinations.check(definition.path("settings"), settings.destinations(), problems);
+        if (definition.has("realms")) {
+            problems.addAll(CrossRealmRoutes.check(session, realm, admin, definition.get("realms"), settings.crossRealmRoutes()));
         }
         return problems;
     }
@@ -134,7 +160,7 @@ public final class ExportResource implements RealmResourceProvider {
     @DELETE
     @Path("routes/{name}")
     public Response removeRoute(@PathParam("name") String name) {
-        AdminAuth admin = manager();
+        AdminAuth admin = routeEditor();
         RealmModel realm = session.getContext().getRealm();
         existing(realm, name);
         RouteStore.remove(realm, name);
@@ -147,7 +173,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/test")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> test(@PathParam("name") String name) {
-        manager();
+        routeEditor();
         RealmModel realm = session.getContext().getRealm();
         return TestDelivery.send(session, realm, existing(realm, name));
     }
@@ -222,7 +248,7 @@ public final class ExportResource implements RealmResourceProvider {
             entry.put("attempts", delivery.getAttempts());
             entry.put("lastAttempt", delivery.getLastAttemptAt() == null ? null
                     : Instant.ofEpochMilli(delivery.getLastAttemptAt()).toString());
-            entry.put("lastError", delivery.getLastError());
+            entry.put("lastError", withoutBody(delivery.getLastError()));
             dead.add(entry);
         }
         return dead;
@@ -262,28 +288,27 @@ public final class ExportResource implements RealmResourceProvider {
         AdminAuth admin = manager();
         RealmModel realm = session.getContext().getRealm();
         Route route = existing(realm, name);
-        Instant start;
-        Instant end;
+        ReplayRange range;
         try {
-            start = Instant.parse(from);
-            end = to == null ? Instant.now() : Instant.parse(to);
-        } catch (DateTimeParseException | NullPointerException e) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "from (and optionally to) must be ISO-8601 instants, e.g. 2026-11-01T00:00:00Z"))
-                    .build();
+            range = ReplayRange.parse(from, to, Instant.now());
+        } catch (IllegalArgumentException e) {
+            return problem(Response.Status.BAD_REQUEST, e.getMessage());
         }
-        if (!end.isAfter(start)) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "to must be after from")).build();
-        }
+        DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         List<String> realmIds = new ArrayList<>(List.of(realm.getId()));
-        if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+        if (org.keycloak.Config.getAdminRealm().equals(realm.getName()) && settings.crossRealmRoutes()) {
             session.realms().getRealmsStream()
                     .filter(other -> route.coversRealm(true, realm.getId(), other.getId(), other.getName()))
                     .forEach(other -> realmIds.add(other.getId()));
         }
-        int queued = new ExportStore(session).replayRange(realm.getId(), name, realmIds, start.toEpochMilli(),
-                end.toEpochMilli(), route.events()::accepts);
+        ExportStore store = new ExportStore(session);
+        long since = range.from().toEpochMilli();
+        long until = range.to().toEpochMilli();
+        String tooMany = ReplayRange.tooMany(store.countInRange(realmIds, since, until), settings.maxReplayEvents());
+        if (tooMany != null) {
+            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooMany);
+        }
+        int queued = store.replayRange(realm.getId(), name, realmIds, since, until, route.events()::accepts);
         adminEvent(admin, realm, OperationType.ACTION, name + "/replay", null);
         return Response.ok(Map.of("queued", queued)).type(MediaType.APPLICATION_JSON).build();
     }
@@ -297,6 +322,16 @@ public final class ExportResource implements RealmResourceProvider {
     private AdminAuth manager() {
         AdminAuth admin = AdminCaller.authenticate(session);
         AdminPermissions.evaluator(session, session.getContext().getRealm(), admin).realm().requireManageEvents();
+        return admin;
+    }
+
+    /**
+     * Who may decide where a realm's events go (create, replace, remove or test a route): a realm admin with
+     * {@code manage-realm}, a right granted deliberately; {@code manage-events} alone only operates routes.
+     */
+    private AdminAuth routeEditor() {
+        AdminAuth admin = AdminCaller.authenticate(session);
+        AdminPermissions.evaluator(session, session.getContext().getRealm(), admin).realm().requireManageRealm();
         return admin;
     }
 
@@ -337,12 +372,17 @@ public final class ExportResource implements RealmResourceProvider {
         }
     }
 
+    /** Rows written before answers lost their bodies ("HTTP 500: <body>") show the status only. */
+    static String withoutBody(String error) {
+        return error == null ? null : error.replaceAll("(HTTP \\d{3}): .*$", "$1");
+    }
+
     private static Map<String, Object> state(RouteStateEntity state) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("paused", state != null && state.isPaused());
         if (state != null && state.isPaused()) {
             body.put("pausedAt", Instant.ofEpochMilli(state.getPausedAt()).toString());
-            body.put("pauseReason", state.getPauseReason());
+            body.put("pauseReason", withoutBody(state.getPauseReason()));
         }
         if (state != null && state.getFailingSince() != null) {
             body.put("failingSince", Instant.ofEpochMilli(state.getFailingSince()).toString());

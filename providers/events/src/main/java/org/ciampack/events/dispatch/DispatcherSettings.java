@@ -1,16 +1,28 @@
 package org.ciampack.events.dispatch;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.ciampack.events.sink.AddressPolicy;
 import org.keycloak.Config;
 
 /**
- * Server-wide settings of the dispatcher, from the listener's SPI options
- * ({@code --spi-events-listener--ciam-export--<option>}).
+ * Server-wide settings of the export, from the listener's SPI options
+ * ({@code --spi-events-listener--ciam-export--<option>}): the dispatcher's, the destinations routes may reach beyond
+ * public addresses ({@code allowed-destinations}, CIDR list) and whether master-realm routes may take other realms'
+ * events ({@code cross-realm-routes}), and how many events one range replay may queue ({@code max-replay-events}).
  */
 public record DispatcherSettings(boolean enabled, int threads, Duration pollInterval, Duration lease,
-                                 Duration keepDelivered, Duration keepDead, Duration keepOutbox) {
+                                 Duration keepDelivered, Duration keepDead, Duration keepOutbox,
+                                 AddressPolicy destinations, boolean crossRealmRoutes, int maxReplayEvents) {
+
+    /** Without the listener's options (e.g. in a test): the defaults, nothing internal reachable, no cross-realm routes. */
+    public static final DispatcherSettings DEFAULTS = new DispatcherSettings(true, 4, Duration.ofSeconds(1),
+            Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(7), AddressPolicy.DEFAULT, false, 100_000);
 
     public static DispatcherSettings from(Config.Scope config) {
+        String[] allowed = config.getArray("allowed-destinations");
+        List<String> cidrs = allowed == null ? List.of() : Arrays.stream(allowed).flatMap(a -> Arrays.stream(a.split(","))).toList();
         return new DispatcherSettings(
                 config.getBoolean("dispatcher-enabled", true),
                 Math.max(1, config.getInt("dispatcher-threads", 4)),
@@ -18,6 +30,9 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
                 Duration.ofSeconds(Math.max(5, config.getInt("lease-seconds", 30))),
                 Duration.ofDays(Math.max(0, config.getInt("keep-delivered-days", 7))),
                 Duration.ofDays(Math.max(1, config.getInt("keep-dead-days", 30))),
-                Duration.ofDays(Math.max(0, config.getInt("keep-events-days", 7))));
+                Duration.ofDays(Math.max(0, config.getInt("keep-events-days", 7))),
+                AddressPolicy.allowing(cidrs),
+                config.getBoolean("cross-realm-routes", false),
+                Math.max(1, config.getInt("max-replay-events", 100_000)));
     }
 }

@@ -30,7 +30,7 @@ final class ExportMetrics {
     private static final Meter.MeterProvider<Timer> LAG = Timer.builder("ciam.export.lag")
             .description("Time from an event to its delivery").withRegistry(Metrics.globalRegistry);
 
-    private static final Map<Tags, AtomicLong[]> GAUGES = new ConcurrentHashMap<>();
+    private static final Map<Tags, RouteGauges> GAUGES = new ConcurrentHashMap<>();
 
     private ExportMetrics() {
     }
@@ -65,30 +65,36 @@ final class ExportMetrics {
 
     /** Sets the gauges of a route: pending events, seconds since its oldest pending event, dead events. */
     static void backlog(String realm, String route, long pending, long oldestPendingSeconds, long dead) {
-        AtomicLong[] values = GAUGES.computeIfAbsent(Tags.of("realm", realm, "route", route), tags -> {
-            AtomicLong[] created = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
-            Gauge.builder("ciam.export.backlog", created[0], AtomicLong::get).tags(tags)
-                    .description("Events waiting for delivery").register(Metrics.globalRegistry);
-            Gauge.builder("ciam.export.oldest.pending.seconds", created[1], AtomicLong::get).tags(tags)
-                    .description("Age of the oldest event waiting for delivery").register(Metrics.globalRegistry);
-            Gauge.builder("ciam.export.dead.events", created[2], AtomicLong::get).tags(tags)
-                    .description("Events parked as dead, waiting for a replay").register(Metrics.globalRegistry);
-            return created;
-        });
-        values[0].set(pending);
-        values[1].set(oldestPendingSeconds);
-        values[2].set(dead);
+        RouteGauges gauges = GAUGES.computeIfAbsent(Tags.of("realm", realm, "route", route), RouteGauges::register);
+        gauges.values[0].set(pending);
+        gauges.values[1].set(oldestPendingSeconds);
+        gauges.values[2].set(dead);
     }
 
-    /** Routes not seen in the last refresh show zero rather than their last figures. */
-    static void zeroAllBut(java.util.Set<Tags> seen) {
-        GAUGES.forEach((tags, values) -> {
-            if (!seen.contains(tags)) {
-                for (AtomicLong value : values) {
-                    value.set(0);
-                }
+    /** Routes not seen in the last refresh (removed, or their realm removed) lose their gauges. */
+    static void removeAllBut(java.util.Set<Tags> seen) {
+        GAUGES.entrySet().removeIf(entry -> {
+            if (seen.contains(entry.getKey())) {
+                return false;
             }
+            entry.getValue().gauges.forEach(Metrics.globalRegistry::remove);
+            return true;
         });
+    }
+
+    /** The three gauges of one route and the values they read. */
+    private record RouteGauges(AtomicLong[] values, java.util.List<Gauge> gauges) {
+
+        static RouteGauges register(Tags tags) {
+            AtomicLong[] values = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+            return new RouteGauges(values, java.util.List.of(
+                    Gauge.builder("ciam.export.backlog", values[0], AtomicLong::get).tags(tags)
+                            .description("Events waiting for delivery").register(Metrics.globalRegistry),
+                    Gauge.builder("ciam.export.oldest.pending.seconds", values[1], AtomicLong::get).tags(tags)
+                            .description("Age of the oldest event waiting for delivery").register(Metrics.globalRegistry),
+                    Gauge.builder("ciam.export.dead.events", values[2], AtomicLong::get).tags(tags)
+                            .description("Events parked as dead, waiting for a replay").register(Metrics.globalRegistry)));
+        }
     }
 
     static Tags tags(String realm, String route) {

@@ -9,7 +9,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.ciampack.events.format.EventFormat;
 import org.ciampack.events.format.Formats;
+import org.ciampack.events.ExportEventListenerProviderFactory;
 import org.ciampack.events.route.Route;
+import org.ciampack.events.route.RouteSecrets;
 import org.ciampack.events.sink.ExportSink;
 import org.ciampack.events.sink.ExportSinkFactory;
 import org.ciampack.events.sink.SinkContext;
@@ -76,11 +78,17 @@ final class OpenRoute implements AutoCloseable {
     static SinkContext context(KeycloakSession session, RealmModel realm, Route route) {
         session.getContext().setRealm(realm);
         UnaryOperator<String> secrets = expression -> {
+            String key = RouteSecrets.vaultKey(expression);
+            if (key != null && !RouteSecrets.allowedKey(key)) {
+                // a route that came in around the admin API (realm import, realm attributes): still no other secrets
+                return null;
+            }
             try (VaultStringSecret secret = session.vault().getStringSecret(expression)) {
                 return secret.get().orElse(null);
             }
         };
-        return new SinkContext(realm.getName(), route.name(), route.settings(), secrets, tls(session), hostname());
+        return new SinkContext(realm.getName(), route.name(), route.settings(), secrets, tls(session), hostname(),
+                ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory()).destinations());
     }
 
     /** TLS that trusts what Keycloak's truststore trusts ({@code --truststore-paths}), else the JVM's defaults. */

@@ -41,7 +41,7 @@ public final class OutboxDispatcher {
     private final KeycloakSessionFactory factory;
     private final DispatcherSettings settings;
     private final String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
-    private final RouteRegistry registry = new RouteRegistry();
+    private final RouteRegistry registry;
     private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("ciam-export-ticker"));
     private final ExecutorService rounds;
@@ -52,6 +52,7 @@ public final class OutboxDispatcher {
     public OutboxDispatcher(KeycloakSessionFactory factory, DispatcherSettings settings) {
         this.factory = factory;
         this.settings = settings;
+        this.registry = new RouteRegistry(settings.crossRealmRoutes());
         this.rounds = Executors.newFixedThreadPool(settings.threads(), named("ciam-export-route"));
     }
 
@@ -192,7 +193,7 @@ public final class OutboxDispatcher {
             ExportMetrics.backlog(open.realmName, open.route.name(), values[0], values[1], values[2]);
             seen.add(ExportMetrics.tags(open.realmName, open.route.name()));
         }
-        ExportMetrics.zeroAllBut(seen);
+        ExportMetrics.removeAllBut(seen);
     }
 
     private void purge(KeycloakSession session) {

@@ -17,7 +17,13 @@ import org.keycloak.models.RealmModel;
 final class RouteRegistry {
 
     private final Map<String, OpenRoute> routes = new ConcurrentHashMap<>();
+    private final boolean crossRealmRoutes;
     private volatile String masterId;
+
+    /** {@code crossRealmRoutes}: the operator's choice whether master-realm routes may take other realms' events. */
+    RouteRegistry(boolean crossRealmRoutes) {
+        this.crossRealmRoutes = crossRealmRoutes;
+    }
 
     void refresh(KeycloakSession session) {
         Map<String, Boolean> seen = new ConcurrentHashMap<>();
@@ -54,12 +60,16 @@ final class RouteRegistry {
         return routes.get(key(realmId, routeName));
     }
 
-    /** The routes that may take events of a realm: its own, and master's routes that name it (or all realms). */
+    /**
+     * The routes that may take events of a realm: its own, and, where the operator allows cross-realm routes,
+     * master's routes that name it (or all realms).
+     */
     List<OpenRoute> targets(RealmModel realm) {
         List<OpenRoute> targets = new ArrayList<>();
         for (OpenRoute open : routes.values()) {
             if (open.realmId.equals(realm.getId())
-                    || (open.realmId.equals(masterId) && open.route.coversRealm(true, masterId, realm.getId(), realm.getName()))) {
+                    || (crossRealmRoutes && open.realmId.equals(masterId)
+                    && open.route.coversRealm(true, masterId, realm.getId(), realm.getName()))) {
                 targets.add(open);
             }
         }

@@ -1,6 +1,7 @@
 package org.ciampack.events.outbox;
 
 import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 public final class ExportStore {
 
     private static final Logger LOG = Logger.getLogger(ExportStore.class);
+    private static final int REPLAY_PAGE = 500;
 
     private final KeycloakSession session;
     private final EntityManager em;
@@ -85,33 +87,54 @@ public final class ExportStore {
                 .setParameter("route", route).setParameter("now", System.currentTimeMillis()).executeUpdate();
     }
 
+    /** How many events of {@code realmIds} lie in the range, {@code from} inclusive, {@code to} exclusive. */
+    public long countInRange(List<String> realmIds, long from, long to) {
+        return em.createNamedQuery("ciamOutbox.countInRange", Long.class)
+                .setParameter("realmIds", realmIds).setParameter("from", from).setParameter("to", to).getSingleResult();
+    }
+
     /**
      * Queues the events of {@code realmIds} from {@code from} (inclusive) to {@code to} (exclusive) that the route
      * takes, again: new deliveries for events it never had, delivered or dead ones back to pending. Returns how many.
+     * Reads the range a page at a time and lets go of each page once it is written, so a long range does not pile
+     * up in memory.
      */
     public int replayRange(String routeRealmId, String route, List<String> realmIds, long from, long to,
                            Predicate<OutboxRecord> takes) {
         long now = System.currentTimeMillis();
         int queued = 0;
-        List<OutboxEntity> events = em.createNamedQuery("ciamOutbox.inRange", OutboxEntity.class)
-                .setParameter("realmIds", realmIds).setParameter("from", from).setParameter("to", to).getResultList();
-        for (OutboxEntity row : events) {
-            OutboxRecord event = row.record();
-            if (!takes.test(event)) {
-                continue;
+        for (int first = 0; ; first += REPLAY_PAGE) {
+            List<OutboxEntity> page = em.createNamedQuery("ciamOutbox.inRange", OutboxEntity.class)
+                    .setParameter("realmIds", realmIds).setParameter("from", from).setParameter("to", to)
+                    .setFirstResult(first).setMaxResults(REPLAY_PAGE).getResultList();
+            List<Object> done = new ArrayList<>(page);
+            for (OutboxEntity row : page) {
+                OutboxRecord event = row.record();
+                if (!takes.test(event)) {
+                    continue;
+                }
+                List<DeliveryEntity> existing = em.createNamedQuery("ciamDelivery.find", DeliveryEntity.class)
+                        .setParameter("realmId", routeRealmId).setParameter("route", route)
+                        .setParameter("eventId", event.id()).getResultList();
+                if (existing.isEmpty()) {
+                    DeliveryEntity delivery = new DeliveryEntity(UUID.randomUUID().toString(), routeRealmId, route, event, now);
+                    em.persist(delivery);
+                    done.add(delivery);
+                    queued++;
+                } else {
+                    done.addAll(existing);
+                    if (!DeliveryEntity.PENDING.equals(existing.get(0).getStatus())) {
+                        existing.get(0).replay(now);
+                        queued++;
+                    }
+                }
             }
-            List<DeliveryEntity> existing = em.createNamedQuery("ciamDelivery.find", DeliveryEntity.class)
-                    .setParameter("realmId", routeRealmId).setParameter("route", route)
-                    .setParameter("eventId", event.id()).getResultList();
-            if (existing.isEmpty()) {
-                em.persist(new DeliveryEntity(UUID.randomUUID().toString(), routeRealmId, route, event, now));
-                queued++;
-            } else if (!DeliveryEntity.PENDING.equals(existing.get(0).getStatus())) {
-                existing.get(0).replay(now);
-                queued++;
+            em.flush();
+            done.forEach(em::detach);
+            if (page.size() < REPLAY_PAGE) {
+                return queued;
             }
         }
-        return queued;
     }
 
     /** A removed route takes its deliveries and state with it. */

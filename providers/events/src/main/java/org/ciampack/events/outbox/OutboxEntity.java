@@ -15,6 +15,8 @@ import jakarta.persistence.Table;
                 query = "select o from OutboxEntity o where o.fannedOut = false order by o.eventTime, o.id"),
         @NamedQuery(name = "ciamOutbox.inRange", query = "select o from OutboxEntity o where o.realmId in :realmIds "
                 + "and o.eventTime >= :from and o.eventTime < :to order by o.eventTime, o.id"),
+        @NamedQuery(name = "ciamOutbox.countInRange", query = "select count(o) from OutboxEntity o "
+                + "where o.realmId in :realmIds and o.eventTime >= :from and o.eventTime < :to"),
         @NamedQuery(name = "ciamOutbox.purge", query = "delete from OutboxEntity o where o.fannedOut = true "
                 + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
                 + "where d.eventId = o.id and d.status <> 'DELIVERED')"),

@@ -1,45 +1,84 @@
 package org.ciampack.events.sink;
 
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.config.RegistryBuilder;
+import org.apache.http.conn.DnsResolver;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.socket.PlainConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.impl.EnglishReasonPhraseCatalog;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.jboss.logging.Logger;
 
 /**
- * One HTTP endpoint of an HTTP sink: pooled keep-alive connections (one JDK client per route), explicit connect and
- * read timeouts, and the answer classified for the retry policy. Errors are described without the body sent.
+ * One HTTP endpoint of an HTTP sink: pooled keep-alive connections (one client per route), explicit connect and
+ * read timeouts, and the answer classified for the retry policy. Every new connection goes to an address that the
+ * address policy has just checked: the client's resolver returns only permitted addresses and the connection is made
+ * to exactly those (no second lookup, so DNS rebinding cannot slip an internal address in); redirects are not
+ * followed. What the admin sees of an answer is its status code and the standard reason, never the receiver's body
+ * or reason text; a refused or timed-out connection and a missing answer all read the same.
  */
 final class HttpPost implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(HttpPost.class);
+    /** Read (and dropped) of an answer's body so the connection can be kept; a longer body closes the connection. */
+    private static final int DRAIN_LIMIT = 64 * 1024;
+
     private final URI url;
-    private final HttpClient client;
-    private final Duration readTimeout;
+    private final CloseableHttpClient client;
 
     HttpPost(SinkContext context, String url) {
         this.url = parse(url);
-        int connectMillis = context.integer("connectTimeoutMs", 3000);
-        int readMillis = context.integer("readTimeoutMs", 10_000);
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(Math.max(100, connectMillis)))
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (context.tls() != null) {
-            builder.sslContext(context.tls());
-        }
-        this.client = builder.build();
-        this.readTimeout = Duration.ofMillis(Math.max(100, readMillis));
+        int connectMillis = Math.max(100, context.integer("connectTimeoutMs", 3000));
+        int readMillis = Math.max(100, context.integer("readTimeoutMs", 10_000));
+        SSLContext tls = context.tls();
+        ConnectionSocketFactory https = tls == null ? SSLConnectionSocketFactory.getSocketFactory()
+                : new SSLConnectionSocketFactory(tls, SSLConnectionSocketFactory.getDefaultHostnameVerifier());
+        AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
+        DnsResolver checked = host -> policy.permitted(host).toArray(InetAddress[]::new);
+        PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(
+                RegistryBuilder.<ConnectionSocketFactory>create()
+                        .register("http", PlainConnectionSocketFactory.getSocketFactory())
+                        .register("https", https).build(),
+                null, null, checked, 5, TimeUnit.MINUTES);
+        pool.setMaxTotal(64);
+        pool.setDefaultMaxPerRoute(64);
+        pool.setValidateAfterInactivity(2000);
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectTimeout(connectMillis)
+                        .setSocketTimeout(readMillis)
+                        .setConnectionRequestTimeout(connectMillis + readMillis)
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .setUserAgent("keycloak-ciam-export")
+                .build();
     }
 
     /** An absolute http(s) URL, or an {@link IllegalArgumentException} saying what is wrong with it. */
@@ -67,36 +106,77 @@ final class HttpPost implements AutoCloseable {
     }
 
     SinkAnswer post(String contentType, String body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(readTimeout)
-                .header("Content-Type", contentType)
-                .header("User-Agent", "keycloak-ciam-export")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        headers.forEach(request::header);
-        try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            int status = response.statusCode();
-            String detail = "HTTP " + status + excerpt(response.body());
+        org.apache.http.client.methods.HttpPost request = new org.apache.http.client.methods.HttpPost(url);
+        request.setEntity(new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8)));
+        request.setHeader("Content-Type", contentType);
+        headers.forEach(request::setHeader);
+        try (CloseableHttpResponse response = client.execute(request)) {
+            int status = response.getStatusLine().getStatusCode();
+            drain(response.getEntity(), request);
             RetryPolicy.Outcome outcome = RetryPolicy.classify(status);
-            Optional<Duration> retryAfter = outcome == RetryPolicy.Outcome.RETRY
-                    ? RetryPolicy.retryAfter(response.headers().firstValue("Retry-After").orElse(null), Instant.now())
+            Header retryAfterHeader = response.getFirstHeader("Retry-After");
+            Optional<Duration> retryAfter = outcome == RetryPolicy.Outcome.RETRY && retryAfterHeader != null
+                    ? RetryPolicy.retryAfter(retryAfterHeader.getValue(), Instant.now())
                     : Optional.empty();
-            return new SinkAnswer(outcome, detail, retryAfter);
-        } catch (HttpConnectTimeoutException e) {
-            return SinkAnswer.retry("connect timeout to " + url.getHost() + ":" + port());
-        } catch (HttpTimeoutException e) {
-            return SinkAnswer.retry("timeout: no answer within " + readTimeout.toMillis() + " ms");
-        } catch (SSLException e) {
-            return SinkAnswer.retry("TLS error: " + e.getMessage());
-        } catch (ConnectException e) {
-            return SinkAnswer.retry("connection refused by " + url.getHost() + ":" + port());
+            return new SinkAnswer(outcome, statusLine(status), retryAfter);
+        } catch (DestinationRefusedException e) {
+            return SinkAnswer.rejected(e.getMessage());
+        } catch (UnknownHostException e) {
+            LOG.debugf("Export to %s: host unknown", url.getHost());
+            return SinkAnswer.retry(unreachable(url.getHost(), port()));
         } catch (IOException e) {
-            Throwable cause = e.getCause() instanceof SSLException tls ? tls : e;
-            String kind = cause instanceof SSLException ? "TLS error: " : "I/O error: ";
-            return SinkAnswer.retry(kind + cause.getClass().getSimpleName() + ": " + cause.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return SinkAnswer.retry("interrupted");
+            if (isTls(e)) {
+                LOG.debugf("Export to %s:%d: TLS error: %s", url.getHost(), port(), e.getMessage());
+                return SinkAnswer.retry(TLS_ERROR);
+            }
+            LOG.debugf("Export to %s:%d: %s", url.getHost(), port(), e.toString());
+            return SinkAnswer.retry(unreachable(url.getHost(), port()));
+        }
+    }
+
+    static final String TLS_ERROR = "TLS error: the destination's certificate is not trusted or the handshake failed";
+
+    /**
+     * The one answer for a refused connection, a connect timeout, a reset and a missing answer: telling them apart
+     * would let a route probe which ports of a network are open. The server log (debug) has the cause.
+     */
+    static String unreachable(String host, int port) {
+        return "no answer from the destination (no connection, or no answer within the timeouts)";
+    }
+
+    /** "HTTP 400 Bad Request": the status and its standard reason, nothing the receiver wrote. */
+    static String statusLine(int status) {
+        String reason = EnglishReasonPhraseCatalog.INSTANCE.getReason(status, Locale.ENGLISH);
+        return "HTTP " + status + (reason == null ? "" : " " + reason);
+    }
+
+    private static boolean isTls(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reads and drops the body, so the connection can serve the next request; a long one is cut off. */
+    private static void drain(HttpEntity entity, org.apache.http.client.methods.HttpPost request) {
+        if (entity == null) {
+            return;
+        }
+        try (InputStream in = entity.getContent()) {
+            byte[] buffer = new byte[8192];
+            int total = 0;
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                total += read;
+                if (total > DRAIN_LIMIT) {
+                    request.abort();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the status is in; a body cut short only costs the kept connection
+            request.abort();
         }
     }
 
@@ -104,16 +184,12 @@ final class HttpPost implements AutoCloseable {
         return url.getPort() > 0 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
-    private static String excerpt(String body) {
-        if (body == null || body.isBlank()) {
-            return "";
-        }
-        String line = body.strip().replaceAll("\\s+", " ");
-        return ": " + (line.length() > 200 ? line.substring(0, 200) + "..." : line);
-    }
-
     @Override
     public void close() {
-        // The JDK client frees its pooled connections when it is no longer referenced (close() is Java 21+).
+        try {
+            client.close();
+        } catch (IOException e) {
+            LOG.debugf("Export to %s: closing the connections failed: %s", url.getHost(), e.getMessage());
+        }
     }
 }

@@ -6,11 +6,11 @@ import javax.net.ssl.SSLContext;
 
 /**
  * What a sink gets to open: its route's settings, a resolver for secrets ({@code ${vault.name}} expressions are
- * read from Keycloak's vault; anything else is taken as written), and the TLS context that trusts what Keycloak's
- * truststore trusts.
+ * read from Keycloak's vault; anything else is taken as written), the TLS context that trusts what Keycloak's
+ * truststore trusts, and the address policy every connection it opens must pass (checked on the resolved address).
  */
 public record SinkContext(String realmName, String routeName, ObjectNode settings, UnaryOperator<String> secrets,
-                          SSLContext tls, String hostname) {
+                          SSLContext tls, String hostname, AddressPolicy destinations) {
 
     /** Whether a setting is a vault expression ({@code ${vault.name}}) rather than the value itself. */
     public static boolean isVaultExpression(String value) {

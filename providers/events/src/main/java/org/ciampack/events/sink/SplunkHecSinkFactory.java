@@ -35,7 +35,7 @@ public final class SplunkHecSinkFactory implements ExportSinkFactory {
             }
         }
         if (settings.path("token").asText("").isBlank()) {
-            problems.add("settings.token is missing: the HEC token, best from the vault as ${vault.name}");
+            problems.add("settings.token is missing: the HEC token, from the vault as ${vault.export-<name>}");
         }
         return problems;
     }

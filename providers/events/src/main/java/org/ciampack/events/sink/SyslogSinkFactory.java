@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -13,17 +14,20 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.ciampack.events.format.SyslogFrame;
+import org.jboss.logging.Logger;
 
 /**
  * Syslog, RFC 5424 messages over TCP with RFC 6587 octet counting, or over TLS (RFC 5425; the server's certificate
  * is checked against Keycloak's truststore and its host name). Settings: {@code host}, {@code port} (514, or 6514
  * with TLS), {@code tls}, {@code appName} (default {@code keycloak}), {@code facility} (default 10, authpriv).
- * One connection per route, kept open and re-opened after an error. Syslog has no acknowledgement: an event counts
- * as delivered once it is written to a connection that the peer has not closed.
+ * One connection per route, kept open and re-opened after an error, always to an address the address policy has
+ * just checked (the host is resolved once and the socket connects to that very address). Syslog has no
+ * acknowledgement: an event counts as delivered once it is written to a connection that the peer has not closed.
  */
 public final class SyslogSinkFactory implements ExportSinkFactory {
 
     public static final String ID = "syslog";
+    private static final Logger LOG = Logger.getLogger(SyslogSinkFactory.class);
 
     @Override
     public String getId() {
@@ -82,12 +86,17 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 }
                 stream.flush();
                 return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
+            } catch (DestinationRefusedException e) {
+                disconnect();
+                return SinkAnswer.rejected(e.getMessage());
             } catch (SSLException e) {
                 disconnect();
-                return SinkAnswer.retry("TLS error: " + e.getMessage());
+                LOG.debugf("Syslog export to %s:%d: TLS error: %s", host, port, e.getMessage());
+                return SinkAnswer.retry(HttpPost.TLS_ERROR);
             } catch (IOException e) {
                 disconnect();
-                return SinkAnswer.retry("I/O error with " + host + ":" + port + ": " + e.getMessage());
+                LOG.debugf("Syslog export to %s:%d: %s", host, port, e.toString());
+                return SinkAnswer.retry(HttpPost.unreachable(host, port));
             }
         }
 
@@ -97,9 +106,8 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 disconnect();
             }
             if (socket == null) {
-                Socket plain = new Socket();
+                Socket plain = connected();
                 try {
-                    plain.connect(new InetSocketAddress(host, port), connectTimeout);
                     plain.setKeepAlive(true);
                     if (tls) {
                         SSLSocket secure = (SSLSocket) context.tls().getSocketFactory().createSocket(plain, host, port, true);
@@ -118,6 +126,23 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 out = socket.getOutputStream();
             }
             return out;
+        }
+
+        /** A socket connected to the first permitted address of the host that answers. */
+        private Socket connected() throws IOException {
+            IOException last = null;
+            AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
+            for (InetAddress address : policy.permitted(host)) {
+                Socket plain = new Socket();
+                try {
+                    plain.connect(new InetSocketAddress(address, port), connectTimeout);
+                    return plain;
+                } catch (IOException e) {
+                    plain.close();
+                    last = e;
+                }
+            }
+            throw last;
         }
 
         private boolean peerClosed() {

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * JSON over HTTP(S), signed the Standard Webhooks way ({@code webhook-id}, {@code webhook-timestamp},
  * {@code webhook-signature}): settings {@code url}, {@code secret} and, while a secret is being changed,
- * {@code previousSecret} (both sign), from the vault as {@code ${vault.name}}. One event per request, or a JSON
+ * {@code previousSecret} (both sign), from the vault as {@code ${vault.export-<name>}}. One event per request, or a JSON
  * array of up to the route's {@code batchSize}.
  */
 public class WebhookSinkFactory implements ExportSinkFactory {
@@ -39,7 +39,7 @@ public class WebhookSinkFactory implements ExportSinkFactory {
         }
         if (settings.path("secret").asText("").isBlank()) {
             problems.add("settings.secret is missing: the receiver's signing secret (whsec_...), "
-                    + "best from the vault as ${vault.name}");
+                    + "from the vault as ${vault.export-<name>}");
         }
         return problems;
     }

@@ -1,0 +1,373 @@
+package org.ciampack.it.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.ciampack.it.export.ExportRoutes;
+import org.ciampack.it.export.WebhookReceiver;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15 on the event export: a route cannot be turned against the server's own network or its vault. Only an
+ * admin with manage-realm decides where events go; internal destinations are refused at save and at connect time;
+ * answers show a status, never the receiver's body; vault keys outside export- and secrets in clear are refused;
+ * cross-realm routes are the operator's choice; bodies and replays are capped; a removed route leaves no gauge.
+ * The suite's server allows 127.0.0.1/32 (where the receivers listen) and nothing else internal.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class ExportSecurityIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Duration WITHIN = Duration.ofSeconds(60);
+
+    private ServerUnderTest server;
+    private AdminApi admin;
+    private ExportRoutes routes;
+    private String secretKey;
+    private final List<String> created = new ArrayList<>();
+    private final List<WebhookReceiver> receivers = new ArrayList<>();
+
+    @BeforeEach
+    void setUp(ServerUnderTest server, AdminApi admin) {
+        this.server = server;
+        this.admin = admin;
+        routes = new ExportRoutes(server, admin);
+        secretKey = "export-it-sec-" + suffix();
+        ExportRoutes.vaultSecret(secretKey);
+    }
+
+    @AfterEach
+    void tearDown() {
+        created.forEach(routes::remove);
+        receivers.forEach(WebhookReceiver::close);
+    }
+
+    @Test
+    void onlyAnAdminWithManageRealmCreatesTestsOrRemovesRoutes() {
+        WebhookReceiver receiver = receiver(WebhookReceiver.start());
+        String existing = route("it-sec-existing", receiver.url("/in"));
+        String eventsAdmin = realmAdmin("manage-events", "view-events");
+        String realmManager = realmAdmin("manage-realm", "view-events");
+        String name = "it-sec-new-" + suffix();
+        created.add(name);
+        ObjectNode definition = quietRoute(receiver.url("/new"));
+
+        assertThat(call(eventsAdmin, "PUT", "routes/" + name, definition).statusCode()).isEqualTo(403);
+        assertThat(call(eventsAdmin, "POST", "routes/" + existing + "/test", null).statusCode()).isEqualTo(403);
+        assertThat(call(eventsAdmin, "DELETE", "routes/" + existing, null).statusCode()).isEqualTo(403);
+        assertThat(receiver.received()).as("nothing was sent for the events-only admin").isEmpty();
+        assertThat(routes.get("routes").findValuesAsText("name")).contains(existing).doesNotContain(name);
+
+        // manage-events still reads and operates the routes an editor set up
+        assertThat(call(eventsAdmin, "GET", "routes/" + existing, null).statusCode()).isEqualTo(200);
+        assertThat(call(eventsAdmin, "POST", "routes/" + existing + "/pause", null).statusCode()).isEqualTo(200);
+        assertThat(call(eventsAdmin, "POST", "routes/" + existing + "/resume", null).statusCode()).isEqualTo(200);
+
+        assertThat(call(realmManager, "PUT", "routes/" + name, definition).statusCode()).isEqualTo(201);
+        HttpResponse<String> test = call(realmManager, "POST", "routes/" + name + "/test", null);
+        assertThat(test.statusCode()).isEqualTo(200);
+        assertThat(Http.json(test.body()).path("delivered").asBoolean()).isTrue();
+        assertThat(receiver.received()).hasSize(1);
+        assertThat(call(realmManager, "DELETE", "routes/" + name, null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void internalDestinationsAreRefusedAtSaveAndAtConnectTime() {
+        for (String url : List.of("http://127.0.0.2:9000/metrics", "http://169.254.169.254/latest/meta-data/",
+                "http://[::1]:9000/metrics", "http://10.0.0.5/in", "http://[::ffff:127.0.0.2]:9000/")) {
+            HttpResponse<String> refused = routes.put("it-sec-internal", quietRoute(URI.create(url)));
+            assertThat(refused.statusCode()).as(url).isEqualTo(400);
+            assertThat(Http.json(refused.body()).path("problems").toString()).as(url)
+                    .contains("settings.url: destination refused").contains("allowed-destinations");
+        }
+        ObjectNode syslog = Http.JSON.createObjectNode().put("sink", "syslog");
+        syslog.putObject("settings").put("host", "169.254.169.254").put("port", 514);
+        HttpResponse<String> refusedSyslog = routes.put("it-sec-internal", syslog);
+        assertThat(refusedSyslog.statusCode()).isEqualTo(400);
+        assertThat(refusedSyslog.body()).contains("settings.host: destination refused").contains("link-local");
+
+        // A URL from the vault is only known when the route opens: the connection itself is refused.
+        WebhookReceiver internal = receiver(WebhookReceiver.startOn("127.0.0.2").answeringBody("internal secret"));
+        String urlKey = secretKey + "-url";
+        ExportRoutes.vault(urlKey, internal.url("/metrics").toString());
+        String name = "it-sec-vaulturl-" + suffix();
+        ObjectNode definition = quietRoute(URI.create("http://placeholder"));
+        ((ObjectNode) definition.get("settings")).put("url", "${vault." + urlKey + "}");
+        routes.create(name, definition);
+        created.add(name);
+        JsonNode report = routes.post("routes/" + name + "/test");
+        assertThat(report.path("delivered").asBoolean()).isFalse();
+        assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(report.path("detail").asText()).startsWith("destination refused: 127.0.0.2 resolves to a loopback address");
+        assertThat(internal.received()).as("no request reached the internal receiver").isEmpty();
+
+        // A redirect is an answer, not a new destination: it is not followed.
+        WebhookReceiver redirecting = receiver(WebhookReceiver.start().redirectingTo(internal.url("/metrics")));
+        String redirected = route("it-sec-redirect", redirecting.url("/in"));
+        JsonNode redirectReport = routes.post("routes/" + redirected + "/test");
+        assertThat(redirectReport.path("detail").asText()).isEqualTo("HTTP 307 Temporary Redirect");
+        assertThat(redirectReport.path("delivered").asBoolean()).isFalse();
+        assertThat(internal.received()).as("the redirect was not followed").isEmpty();
+    }
+
+    @Test
+    void testAnswersAndDeadEventsShowTheStatusNeverTheReceiversBody() {
+        String canary = "ciam_leak_canary_total{token=\"" + UUID.randomUUID() + "\"} 42";
+        WebhookReceiver leaky = receiver(WebhookReceiver.start().answeringBody(canary));
+        ObjectNode definition = quietRoute(leaky.url("/in"));
+        definition.putObject("events").putArray("admin").add("USER.CREATE");
+        ((ObjectNode) definition.get("retry")).put("maxAttempts", 1);
+        String name = "it-sec-leaky-" + suffix();
+        routes.create(name, definition);
+        created.add(name);
+
+        JsonNode ok = routes.post("routes/" + name + "/test");
+        assertThat(ok.path("detail").asText()).isEqualTo("HTTP 200 OK");
+        leaky.answering(400);
+        JsonNode rejected = routes.post("routes/" + name + "/test");
+        assertThat(rejected.path("detail").asText()).isEqualTo("HTTP 400 Bad Request");
+        assertThat(ok.toString() + rejected).doesNotContain("ciam_leak_canary");
+
+        admin.createUser("acme", "leak-" + suffix() + "@acme.test", PASSWORD, true); // an admin event USER.CREATE
+        routes.awaitBacklog(name, entry -> entry.path("dead").asLong() >= 1, WITHIN, "a dead event");
+        JsonNode dead = routes.get("routes/" + name + "/dead");
+        assertThat(dead.get(0).path("lastError").asText()).isEqualTo("HTTP 400 Bad Request");
+        assertThat(dead.toString()).doesNotContain("ciam_leak_canary");
+        assertThat(leaky.received()).as("the receiver did get the events").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aRefusedConnectionAndATimeoutGiveTheSameAnswer() {
+        String closed = route("it-sec-closed", URI.create("http://127.0.0.1:" + closedPort() + "/in"));
+        WebhookReceiver hung = receiver(WebhookReceiver.start().hanging(Duration.ofSeconds(4)));
+        String timeout = route("it-sec-hung", hung.url("/in"));
+
+        JsonNode refused = routes.post("routes/" + closed + "/test");
+        JsonNode timedOut = routes.post("routes/" + timeout + "/test");
+        assertThat(refused.path("delivered").asBoolean()).isFalse();
+        assertThat(timedOut.path("delivered").asBoolean()).isFalse();
+        assertThat(refused.path("outcome").asText()).isEqualTo(timedOut.path("outcome").asText()).isEqualTo("RETRY");
+        assertThat(refused.path("detail").asText()).isEqualTo(timedOut.path("detail").asText())
+                .isEqualTo("no answer from the destination (no connection, or no answer within the timeouts)");
+    }
+
+    @Test
+    void vaultKeysOutsideTheExportAndSecretsInClearAreRefused() {
+        WebhookReceiver receiver = receiver(WebhookReceiver.start());
+        String name = "it-sec-secrets-" + suffix();
+
+        ObjectNode hec = Http.JSON.createObjectNode().put("sink", "splunk-hec");
+        hec.putObject("settings").put("url", receiver.url("/").toString()).put("token", "${vault.smtp-password}");
+        HttpResponse<String> foreignKey = routes.put(name, hec);
+        assertThat(foreignKey.statusCode()).isEqualTo(400);
+        assertThat(foreignKey.body()).contains("settings.token: routes may only read vault keys starting with 'export-'");
+
+        ObjectNode clear = quietRoute(receiver.url("/in"));
+        ((ObjectNode) clear.get("settings")).put("secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        clear.putObject("pii").put("email", "hash").put("hashKey", "a-hash-key-in-clear");
+        HttpResponse<String> inClear = routes.put(name, clear);
+        assertThat(inClear.statusCode()).isEqualTo(400);
+        assertThat(inClear.body()).contains("settings.secret must come from the vault")
+                .contains("pii.hashKey must come from the vault").contains("${vault.export-<name>}")
+                .doesNotContain("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assertThat(admin.get("/realms/acme").path("attributes").has("ciam.export.route." + name))
+                .as("nothing was stored in the realm").isFalse();
+
+        ExportRoutes.vault("export-" + name + "-token", "hec-token");
+        ((ObjectNode) hec.get("settings")).put("token", "${vault.export-" + name + "-token}");
+        assertThat(routes.put(name, hec).statusCode()).isEqualTo(201);
+        created.add(name);
+        assertThat(routes.post("routes/" + name + "/test").path("delivered").asBoolean()).isTrue();
+        assertThat(receiver.received().get(0).header("authorization")).isEqualTo("Splunk hec-token");
+    }
+
+    @Test
+    void routeBodiesAndReplaysAreCapped() {
+        ObjectNode huge = quietRoute(URI.create("http://127.0.0.1:1/in"));
+        ((ObjectNode) huge.get("settings")).put("padding", "x".repeat(70 * 1024));
+        HttpResponse<String> tooLarge = routes.put("it-sec-huge", huge);
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(Http.json(tooLarge.body()).path("error").asText())
+                .isEqualTo("a route definition is at most 64 KB; this one is larger");
+
+        WebhookReceiver receiver = receiver(WebhookReceiver.start());
+        String name = "it-sec-replay-" + suffix();
+        ObjectNode replayed = quietRoute(receiver.url("/in"));
+        replayed.putObject("events").putArray("admin").add("USER.ACTION");
+        routes.create(name, replayed);
+        created.add(name);
+        HttpResponse<String> tooLong = replay(name, Instant.now().minus(40, ChronoUnit.DAYS), Instant.now());
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("a replay covers at most 31 days");
+
+        // The suite's server takes at most 200 events per replay (max-replay-events).
+        String userId = admin.createUser("acme", "replay-" + suffix() + "@acme.test", PASSWORD, true);
+        Instant start = Instant.now().minusMillis(1);
+        for (int i = 0; i < 5; i++) {
+            logOut(userId);
+        }
+        sleep(20);
+        Instant fewDone = Instant.now();
+        sleep(20);
+        for (int i = 0; i < 200; i++) {
+            logOut(userId);
+        }
+        // all delivered first, so that a replay of the five queues exactly those five again
+        routes.awaitBacklog(name, entry -> entry.path("pending").asLong() == 0 && entry.path("deliveredKept").asLong() >= 205,
+                WITHIN, "the 205 admin actions delivered");
+        HttpResponse<String> many = replay(name, start, Instant.now().plusMillis(1));
+        assertThat(many.statusCode()).isEqualTo(413);
+        assertThat(Http.json(many.body()).path("error").asText())
+                .matches("the range holds \\d+ events; one replay takes at most 200: replay shorter ranges one after the other");
+        HttpResponse<String> few = replay(name, start, fewDone);
+        assertThat(few.statusCode()).as(few.body()).isEqualTo(200);
+        assertThat(Http.json(few.body()).path("queued").asInt()).as("the five admin actions").isEqualTo(5);
+    }
+
+    @Test
+    void crossRealmRoutesAreOffUnlessTheOperatorTurnsThemOn() throws IOException {
+        ExportRoutes master = new ExportRoutes(server, admin, "master");
+        Files.writeString(LocalKeycloak.vault().resolve("master_" + secretKey), ExportRoutes.vaultSecret(secretKey + "-m"));
+        WebhookReceiver receiver = receiver(WebhookReceiver.start());
+        String name = "it-sec-master-" + suffix();
+        ObjectNode definition = quietRoute(receiver.url("/master"));
+        definition.putArray("realms").add("acme");
+
+        HttpResponse<String> refused = master.put(name, definition);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("routes that take other realms' events are turned off on this server")
+                .contains("cross-realm-routes=true");
+        assertThat(routes.put(name, definition).body()).contains("only routes of the master realm");
+
+        definition.remove("realms");
+        assertThat(master.put(name, definition).statusCode()).as("master's own events are fine").isEqualTo(201);
+        try {
+            assertThat(master.post("routes/" + name + "/test").path("delivered").asBoolean()).isTrue();
+        } finally {
+            master.remove(name);
+        }
+    }
+
+    @Test
+    void aRemovedRouteLeavesNoGaugeBehind() {
+        WebhookReceiver receiver = receiver(WebhookReceiver.start());
+        String name = route("it-sec-gauge", receiver.url("/in"));
+        Pattern gauge = Pattern.compile("^ciam_export_(backlog|oldest_pending_seconds|dead_events)\\{[^}]*route=\""
+                + Pattern.quote(name) + "\"", Pattern.MULTILINE);
+        awaitMetrics(metrics -> gauge.matcher(metrics).find(), "the route's gauges");
+        routes.remove(name);
+        created.remove(name);
+        awaitMetrics(metrics -> !gauge.matcher(metrics).find(), "the removed route's gauges gone");
+    }
+
+    // --- helpers ---
+
+    private String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private WebhookReceiver receiver(WebhookReceiver receiver) {
+        receivers.add(receiver);
+        return receiver;
+    }
+
+    /** A webhook route that takes no real events (only test deliveries), with short timeouts. */
+    private ObjectNode quietRoute(URI url) {
+        ObjectNode definition = ExportRoutes.webhookRoute(url, secretKey);
+        definition.putObject("events").putArray("user").add("DELETE_ACCOUNT");
+        return definition;
+    }
+
+    private String route(String prefix, URI url) {
+        String name = prefix + "-" + suffix();
+        routes.create(name, quietRoute(url));
+        created.add(name);
+        return name;
+    }
+
+    /** A user of the acme realm with these realm-management roles, signed in; returns their access token. */
+    private String realmAdmin(String... roles) {
+        String email = "export-admin-" + suffix() + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        for (String role : roles) {
+            admin.grantClientRole("acme", userId, "realm-management", role);
+        }
+        OidcCodeFlow flow = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        return flow.tokens(flow.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier())
+                .get("access_token").asText();
+    }
+
+    private HttpResponse<String> call(String token, String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(routes.url(path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString()));
+        return Http.send(request.build());
+    }
+
+    private HttpResponse<String> replay(String route, Instant from, Instant to) {
+        return admin.sendAsAdmin("POST", routes.url("routes/" + route + "/replay?from=" + from + "&to=" + to), null);
+    }
+
+    /** An admin action on the user (its sessions ended): one admin event USER.ACTION each time. */
+    private void logOut(String userId) {
+        HttpResponse<String> response = admin.send("POST", "/realms/acme/users/" + userId + "/logout", null);
+        assertThat(response.statusCode()).isEqualTo(204);
+    }
+
+    private void awaitMetrics(java.util.function.Predicate<String> condition, String what) {
+        Instant until = Instant.now().plus(WITHIN);
+        while (Instant.now().isBefore(until)) {
+            if (condition.test(server.metrics())) {
+                return;
+            }
+            sleep(500);
+        }
+        throw new AssertionError(what + " not seen on /metrics within " + WITHIN.toSeconds() + " s");
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort(); // free again once closed: nothing listens there
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
