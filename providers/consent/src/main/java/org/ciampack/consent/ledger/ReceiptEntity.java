@@ -20,7 +20,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamReceipt.firstPage", query = "select r from ReceiptEntity r where r.realmId = :realmId "
                 + "and r.decidedAt >= :from and r.decidedAt < :to order by r.decidedAt, r.id"),
         @NamedQuery(name = "ciamReceipt.nextPage", query = "select r from ReceiptEntity r where r.realmId = :realmId "
-                + "and r.decidedAt < :to and (r.decidedAt > :afterAt or (r.decidedAt = :afterAt and r.id > :afterId)) "
+                + "and r.decidedAt >= :afterAt and r.decidedAt < :to and (r.decidedAt > :afterAt or r.id > :afterId) "
                 + "order by r.decidedAt, r.id"),
         @NamedQuery(name = "ciamReceipt.recent", query = "select count(r), min(r.decidedAt) from ReceiptEntity r "
                 + "where r.realmId = :realmId and r.userId = :userId and r.source = :source and r.decidedAt >= :since"),
