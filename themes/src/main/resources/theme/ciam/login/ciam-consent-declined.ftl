@@ -18,6 +18,6 @@
                 </@buttons.actionGroup>
             </form>
         </#if>
-        <p><a id="ciam-consent-back" href="${url.loginRestartFlowUrl}">${msg("backToLogin")?no_esc}</a></p>
+        <p><a id="ciam-consent-back" href="${url.loginRestartFlowUrl}">${kcSanitize(msg("backToLogin"))?no_esc}</a></p>
     </#if>
 </@layout.registrationLayout>

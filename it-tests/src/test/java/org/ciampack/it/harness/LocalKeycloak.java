@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.ciampack.risk.geo.DemoGeoIpDatabases;
@@ -89,6 +90,11 @@ public final class LocalKeycloak implements ServerUnderTest {
      * the prepared distribution under target/, its own database, ports and mail catcher. The caller closes it.
      */
     public static LocalKeycloak startSeparate(String name, List<String> serverOptions) {
+        return startSeparate(name, serverOptions, Map.of());
+    }
+
+    /** As {@link #startSeparate(String, List)}, with more environment for kc.sh, e.g. {@code JAVA_OPTS_KC_HEAP}. */
+    public static LocalKeycloak startSeparate(String name, List<String> serverOptions, Map<String, String> environment) {
         Path prepared = Settings.existingPath("ciam.it.keycloak.home");
         Path home = Settings.output().resolve("servers").resolve(name);
         try {
@@ -97,10 +103,15 @@ public final class LocalKeycloak implements ServerUnderTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return start(home, name, serverOptions);
+        return start(home, name, serverOptions, environment);
     }
 
     private static LocalKeycloak start(Path home, String name, List<String> serverOptions) {
+        return start(home, name, serverOptions, Map.of());
+    }
+
+    private static LocalKeycloak start(Path home, String name, List<String> serverOptions,
+            Map<String, String> environment) {
         Path greenmail = Settings.existingPath("ciam.it.greenmail.jar");
         Path logs = Settings.output().resolve("server-logs");
         int httpPort = freePort();
@@ -138,6 +149,7 @@ public final class LocalKeycloak implements ServerUnderTest {
             command.addAll(serverOptions);
             server.command = command;
             server.home = home;
+            server.environment = Map.copyOf(environment);
             Files.deleteIfExists(server.log);
             server.smtpPort = smtpPort;
             server.launch(name);
@@ -150,6 +162,7 @@ public final class LocalKeycloak implements ServerUnderTest {
     }
 
     private int smtpPort;
+    private Map<String, String> environment = Map.of();
 
     private void launch(String name) throws IOException {
         ProcessBuilder keycloak = new ProcessBuilder(command)
@@ -162,6 +175,7 @@ public final class LocalKeycloak implements ServerUnderTest {
         keycloak.environment().put("CIAM_SMTP_PORT", String.valueOf(smtpPort));
         keycloak.environment().put("CIAM_SSL_REQUIRED", "none"); // plain HTTP, clients "from elsewhere"
         keycloak.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        keycloak.environment().putAll(environment);
         Instant started = Instant.now();
         processes.add(1, keycloak.start());
         awaitReady(started);

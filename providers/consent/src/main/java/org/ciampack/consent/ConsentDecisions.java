@@ -51,18 +51,38 @@ public final class ConsentDecisions {
         return catalog.all().isEmpty() ? List.of() : state(user).due(catalog, Instant.now());
     }
 
+    /**
+     * Records the choices that change the user's standing (see {@link ConsentState#changes}); the rest write no
+     * receipt and no event. Decisions from the self-service API count against the realm's decisions per minute:
+     * beyond, nothing is recorded and {@link DecisionRate.Exceeded} says when to come back. The user's standing is
+     * locked meanwhile, so the count and the check hold on every node.
+     */
     public List<ReceiptEntity> record(UserModel user, Collection<Choice> choices, Source source, ClientModel client,
             boolean newUser) {
         if (choices.isEmpty()) {
             return List.of();
         }
+        ConsentSettings settings = settings();
+        ConsentLedger ledger = new ConsentLedger(session);
+        ConsentLedger.Standing standing = ledger.lock(realm.getId(), user.getId(), newUser);
+        Instant now = Instant.now();
+        List<Choice> changes = standing.state().changes(List.copyOf(choices), catalog(), now);
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        if (source == Source.SELF_SERVICE) {
+            DecisionRate rate = new DecisionRate(settings.decisionsPerMinute());
+            ConsentLedger.Recent recent = ledger.since(realm.getId(), user.getId(), source, now.minus(DecisionRate.WINDOW));
+            rate.wait(recent.count(), recent.oldest(), changes.size(), now).ifPresent(wait -> {
+                throw new DecisionRate.Exceeded(rate.perMinute(), wait);
+            });
+        }
         var connection = session.getContext().getConnection();
         String userAgent = session.getContext().getRequestHeaders() == null ? null
                 : session.getContext().getRequestHeaders().getHeaderString("User-Agent");
         DecisionOrigin origin = new DecisionOrigin(source, client != null ? client.getClientId() : null,
-                settings().keep(connection != null ? connection.getRemoteAddr() : null), userAgent);
-        List<ReceiptEntity> receipts = new ConsentLedger(session).record(realm.getId(), user.getId(), choices, origin,
-                newUser);
+                settings.keep(connection != null ? connection.getRemoteAddr() : null), userAgent);
+        List<ReceiptEntity> receipts = standing.append(changes, origin);
         for (ReceiptEntity receipt : receipts) {
             EventBuilder event = new EventBuilder(realm, session, connection).event(EventType.UPDATE_CONSENT).user(user)
                     .detail(PURPOSE, receipt.getPurpose())

@@ -37,8 +37,12 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 RealmModel realm = removed.getRealm();
-                new ConsentLedger(removed.getKeycloakSession()).forgetUser(realm.getId(), removed.getUser().getId(),
-                        ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE)).onUserRemoved());
+                KeycloakSession session = removed.getKeycloakSession();
+                ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
+                String userId = removed.getUser().getId();
+                String pseudonym = settings.onUserRemoved() == ConsentSettings.OnUserRemoved.PSEUDONYMIZE
+                        ? ReceiptPseudonyms.of(session, realm, settings, userId) : null;
+                new ConsentLedger(session).forgetUser(realm.getId(), userId, settings.onUserRemoved(), pseudonym);
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ConsentLedger(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
             }

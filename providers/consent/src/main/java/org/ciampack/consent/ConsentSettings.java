@@ -10,13 +10,21 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * A realm's ledger policy (realm attribute {@value #ATTRIBUTE}): how much of the IP address a receipt keeps, and
- * what happens to a deleted user's receipts (pseudonymous proof by default, or removal).
+ * A realm's ledger policy (realm attribute {@value #ATTRIBUTE}): how much of the IP address a receipt keeps, what
+ * happens to a deleted user's receipts (pseudonymous proof by default, or removal), the vault secret that keys the
+ * pseudonyms, and how many decisions a user may take per minute through the self-service API.
  */
-public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved) {
+public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, String pseudonymKey,
+        int decisionsPerMinute) {
 
     public static final String ATTRIBUTE = "ciam.consent.settings";
-    public static final ConsentSettings DEFAULTS = new ConsentSettings(IpPolicy.TRUNCATED, OnUserRemoved.PSEUDONYMIZE);
+    public static final String DEFAULT_PSEUDONYM_KEY = "${vault.consent-pseudonym-key}";
+    public static final int DEFAULT_DECISIONS_PER_MINUTE = 20;
+    public static final int MAX_DECISIONS_PER_MINUTE = 1000;
+    public static final ConsentSettings DEFAULTS = new ConsentSettings(IpPolicy.TRUNCATED, OnUserRemoved.PSEUDONYMIZE,
+            DEFAULT_PSEUDONYM_KEY, DEFAULT_DECISIONS_PER_MINUTE);
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("\\$\\{vault\\.[A-Za-z0-9_.-]{1,100}}");
+    private static final List<String> KNOWN = List.of("ipAddress", "onUserRemoved", "pseudonymKey", "decisionsPerMinute");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -36,9 +44,13 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved) {
         }
         try {
             JsonNode node = JSON.readTree(attribute);
+            String key = node.path("pseudonymKey").asText(DEFAULTS.pseudonymKey);
+            int rate = node.path("decisionsPerMinute").asInt(DEFAULTS.decisionsPerMinute);
             return new ConsentSettings(
                     parse(IpPolicy.class, node.path("ipAddress").asText(null)).orElse(DEFAULTS.ipAddress),
-                    parse(OnUserRemoved.class, node.path("onUserRemoved").asText(null)).orElse(DEFAULTS.onUserRemoved));
+                    parse(OnUserRemoved.class, node.path("onUserRemoved").asText(null)).orElse(DEFAULTS.onUserRemoved),
+                    VAULT_REFERENCE.matcher(key).matches() ? key : DEFAULTS.pseudonymKey,
+                    rate >= 1 && rate <= MAX_DECISIONS_PER_MINUTE ? rate : DEFAULTS.decisionsPerMinute);
         } catch (Exception e) {
             return DEFAULTS;
         }
@@ -51,8 +63,8 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved) {
             return Optional.empty();
         }
         node.fieldNames().forEachRemaining(field -> {
-            if (!"ipAddress".equals(field) && !"onUserRemoved".equals(field)) {
-                problems.add("unknown setting; known: ipAddress, onUserRemoved");
+            if (!KNOWN.contains(field)) {
+                problems.add("unknown setting; known: " + String.join(", ", KNOWN));
             }
         });
         IpPolicy ip = ipAddress;
@@ -69,13 +81,31 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved) {
                 problems.add("onUserRemoved must be 'pseudonymize' or 'delete'");
             }
         }
-        return problems.isEmpty() ? Optional.of(new ConsentSettings(ip, removed)) : Optional.empty();
+        String key = pseudonymKey;
+        if (node.has("pseudonymKey")) {
+            key = node.path("pseudonymKey").asText();
+            if (!VAULT_REFERENCE.matcher(key).matches()) {
+                // a realm attribute is no place for a secret: only the name of one in the vault
+                problems.add("pseudonymKey must name a vault secret, e.g. " + DEFAULT_PSEUDONYM_KEY);
+            }
+        }
+        int rate = decisionsPerMinute;
+        if (node.has("decisionsPerMinute")) {
+            rate = node.path("decisionsPerMinute").canConvertToInt() && node.path("decisionsPerMinute").isIntegralNumber()
+                    ? node.path("decisionsPerMinute").asInt() : 0;
+            if (rate < 1 || rate > MAX_DECISIONS_PER_MINUTE) {
+                problems.add("decisionsPerMinute must be a whole number from 1 to " + MAX_DECISIONS_PER_MINUTE);
+            }
+        }
+        return problems.isEmpty() ? Optional.of(new ConsentSettings(ip, removed, key, rate)) : Optional.empty();
     }
 
     public ObjectNode toJson() {
         ObjectNode node = JSON.createObjectNode();
         node.put("ipAddress", ipAddress.name().toLowerCase(Locale.ROOT));
         node.put("onUserRemoved", onUserRemoved.name().toLowerCase(Locale.ROOT));
+        node.put("pseudonymKey", pseudonymKey);
+        node.put("decisionsPerMinute", decisionsPerMinute);
         return node;
     }
 

@@ -1,8 +1,12 @@
 package org.ciampack.consent;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A user's standing on each purpose: the latest decision per purpose (from the ledger), and the admin's requests
@@ -24,6 +28,34 @@ public record ConsentState(Map<String, Latest> latest, Map<String, Instant> requ
      */
     public List<ConsentPurpose> due(PurposeCatalog catalog, Instant now) {
         return catalog.all().stream().filter(purpose -> purpose.inEffect(now) && isDue(purpose)).toList();
+    }
+
+    /**
+     * The choices that change something, in order. A choice equal to the standing decision on the same version is
+     * dropped (repeating it would only add receipts and events), unless the purpose is due again: a re-consent
+     * request, or a required purpose declined before, is answered by a new receipt even when the answer is the same.
+     */
+    public List<Choice> changes(List<Choice> choices, PurposeCatalog catalog, Instant now) {
+        Map<String, Decision> standing = new HashMap<>();
+        Map<String, Integer> versions = new HashMap<>();
+        latest.forEach((purpose, last) -> {
+            standing.put(purpose, last.decision());
+            versions.put(purpose, last.version());
+        });
+        Set<String> asked = new HashSet<>();
+        due(catalog, now).forEach(purpose -> asked.add(purpose.id()));
+        List<Choice> changes = new ArrayList<>();
+        for (Choice choice : choices) {
+            boolean same = choice.decision() == standing.get(choice.purpose())
+                    && Integer.valueOf(choice.version()).equals(versions.get(choice.purpose()));
+            if (!same || asked.remove(choice.purpose())) {
+                changes.add(choice);
+                standing.put(choice.purpose(), choice.decision());
+                versions.put(choice.purpose(), choice.version());
+                asked.remove(choice.purpose()); // answered now
+            }
+        }
+        return changes;
     }
 
     private boolean isDue(ConsentPurpose purpose) {

@@ -3,6 +3,7 @@ package org.ciampack.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +64,43 @@ class ConsentStateTest {
                 NOW.plusSeconds(86400), null));
         assertThat(ConsentState.none().due(future, NOW)).isEmpty();
         assertThat(ConsentState.none().due(future, NOW.plusSeconds(86400))).hasSize(1);
+    }
+
+    @Test
+    void repeatingTheStandingDecisionChangesNothing() {
+        ConsentState state = new ConsentState(Map.of("terms", latest(1, Decision.GRANTED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.WITHDRAWN)), Map.of());
+        assertThat(state.changes(List.of(new Choice("marketing_email", 1, Decision.WITHDRAWN)), CATALOG, NOW)).isEmpty();
+        assertThat(state.changes(List.of(new Choice("privacy", 2, Decision.GRANTED),
+                new Choice("terms", 1, Decision.GRANTED)), CATALOG, NOW)).isEmpty();
+        Choice grant = new Choice("marketing_email", 1, Decision.GRANTED);
+        assertThat(state.changes(List.of(grant), CATALOG, NOW)).containsExactly(grant);
+        Choice olderVersion = new Choice("privacy", 1, Decision.GRANTED);
+        assertThat(state.changes(List.of(olderVersion), CATALOG, NOW)).as("another version is another decision")
+                .containsExactly(olderVersion);
+    }
+
+    @Test
+    void withinOneBatchEachChoiceIsWeighedAgainstTheOneBefore() {
+        Choice grant = new Choice("marketing_email", 1, Decision.GRANTED);
+        Choice withdraw = new Choice("marketing_email", 1, Decision.WITHDRAWN);
+        ConsentState state = new ConsentState(Map.of("marketing_email", latest(1, Decision.WITHDRAWN)), Map.of());
+        assertThat(state.changes(List.of(grant, grant, withdraw, withdraw, grant), CATALOG, NOW))
+                .containsExactly(grant, withdraw, grant);
+    }
+
+    @Test
+    void theSameAnswerToAQuestionAskedAgainIsRecorded() {
+        Choice grantTerms = new Choice("terms", 1, Decision.GRANTED);
+        Map<String, ConsentState.Latest> decided = Map.of("terms", latest(1, Decision.GRANTED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.GRANTED));
+        ConsentState askedAgain = new ConsentState(decided, Map.of("terms", NOW.minusSeconds(60)));
+        assertThat(askedAgain.changes(List.of(grantTerms, grantTerms), CATALOG, NOW)).as("once, not twice")
+                .containsExactly(grantTerms);
+        Choice declineTerms = new Choice("terms", 1, Decision.DECLINED);
+        ConsentState declined = new ConsentState(Map.of("terms", latest(1, Decision.DECLINED)), Map.of());
+        assertThat(declined.changes(List.of(declineTerms), CATALOG, NOW))
+                .as("a required purpose declined at the last login is asked again, and its answer kept")
+                .containsExactly(declineTerms);
     }
 }

@@ -5,23 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentSettings;
 import org.ciampack.consent.ConsentState;
 import org.ciampack.consent.Decision;
 import org.ciampack.consent.DecisionOrigin;
+import org.ciampack.consent.Source;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -50,33 +46,63 @@ public final class ConsentLedger {
     }
 
     /**
-     * Appends one receipt per choice and updates the standing. {@code newUser}: the user was created in this very
+     * Locks the user's standing until the transaction ends, so decisions taken at the same moment (on any node)
+     * are weighed and numbered one after the other. {@code newUser}: the user was created in this very
      * transaction (registration), so nobody else can be writing for them yet.
      */
-    public List<ReceiptEntity> record(String realmId, String userId, Collection<Choice> choices, DecisionOrigin origin,
-            boolean newUser) {
-        SubjectEntity subject = lock(realmId, userId, newUser);
-        ObjectNode latest = (ObjectNode) read(subject.getLatest());
-        long now = System.currentTimeMillis();
-        List<ReceiptEntity> receipts = new ArrayList<>();
-        for (Choice choice : choices) {
-            ReceiptEntity receipt = new ReceiptEntity(UUID.randomUUID().toString(), realmId, userId, subject.nextSeq(),
-                    choice.purpose(), choice.version(), choice.decision().id(), now, origin.source().id(),
-                    origin.clientId(), origin.ipAddress(), origin.userAgent());
-            em.persist(receipt);
-            receipts.add(receipt);
-            latest.putObject(choice.purpose()).put("v", choice.version()).put("d", choice.decision().id())
-                    .put("t", now).put("s", receipt.getSeq());
+    public Standing lock(String realmId, String userId, boolean newUser) {
+        return new Standing(lockSubject(realmId, userId, newUser));
+    }
+
+    /** A user's standing, locked: what it is now, and the receipts that change it. */
+    public final class Standing {
+        private final SubjectEntity subject;
+
+        private Standing(SubjectEntity subject) {
+            this.subject = subject;
         }
-        subject.setLatest(latest.toString());
-        return receipts;
+
+        public ConsentState state() {
+            return ConsentLedger.state(subject);
+        }
+
+        /** Appends one receipt per choice and updates the standing. */
+        public List<ReceiptEntity> append(Collection<Choice> choices, DecisionOrigin origin) {
+            ObjectNode latest = (ObjectNode) read(subject.getLatest());
+            long now = System.currentTimeMillis();
+            List<ReceiptEntity> receipts = new ArrayList<>();
+            for (Choice choice : choices) {
+                ReceiptEntity receipt = new ReceiptEntity(UUID.randomUUID().toString(), subject.getRealmId(),
+                        subject.getUserId(), subject.nextSeq(), choice.purpose(), choice.version(),
+                        choice.decision().id(), now, origin.source().id(), origin.clientId(), origin.ipAddress(),
+                        origin.userAgent());
+                em.persist(receipt);
+                receipts.add(receipt);
+                latest.putObject(choice.purpose()).put("v", choice.version()).put("d", choice.decision().id())
+                        .put("t", now).put("s", receipt.getSeq());
+            }
+            subject.setLatest(latest.toString());
+            return receipts;
+        }
+    }
+
+    /** How many receipts of one source the user got since then, and when the oldest of them was written. */
+    public record Recent(long count, Instant oldest) {
+    }
+
+    public Recent since(String realmId, String userId, Source source, Instant since) {
+        Object[] row = em.createNamedQuery("ciamReceipt.recent", Object[].class).setParameter("realmId", realmId)
+                .setParameter("userId", userId).setParameter("source", source.id())
+                .setParameter("since", since.toEpochMilli()).getSingleResult();
+        long count = row[0] == null ? 0 : ((Number) row[0]).longValue();
+        return new Recent(count, row[1] == null ? null : Instant.ofEpochMilli(((Number) row[1]).longValue()));
     }
 
     /** Asks these users to decide again on a purpose at their next login (no new version needed). */
     public int requestAgain(String realmId, Collection<String> userIds, String purpose, Instant when) {
         int asked = 0;
         for (String userId : userIds) {
-            SubjectEntity subject = lock(realmId, userId, false);
+            SubjectEntity subject = lockSubject(realmId, userId, false);
             ObjectNode requests = (ObjectNode) read(subject.getRequests());
             requests.put(purpose, when.toEpochMilli());
             subject.setRequests(requests.toString());
@@ -92,12 +118,38 @@ public final class ConsentLedger {
                 .setMaxResults(max).getResultList();
     }
 
-    /** Receipts of the realm decided in [from, to), oldest first, read a page at a time. */
-    public Stream<ReceiptEntity> inRange(String realmId, long from, long to) {
-        return em.createNamedQuery("ciamReceipt.inRange", ReceiptEntity.class)
-                .setParameter("realmId", realmId).setParameter("from", from).setParameter("to", to)
-                .setHint("org.hibernate.fetchSize", 500)
-                .getResultStream();
+    /**
+     * Hands the realm's receipts decided in [from, to), oldest first, to {@code reader}, a page at a time: each page
+     * is a query of its own that starts after the last receipt of the one before (by time and id, so no offset
+     * scan), and its receipts leave the persistence context once read. Memory stays the same for any number.
+     */
+    public long forEachInRange(String realmId, long from, long to, int pageSize, ReceiptReader reader)
+            throws java.io.IOException {
+        long count = 0;
+        ReceiptEntity last = null;
+        while (true) {
+            var query = last == null
+                    ? em.createNamedQuery("ciamReceipt.firstPage", ReceiptEntity.class).setParameter("from", from)
+                    : em.createNamedQuery("ciamReceipt.nextPage", ReceiptEntity.class)
+                            .setParameter("afterAt", last.getDecidedAt()).setParameter("afterId", last.getId());
+            List<ReceiptEntity> page = query.setParameter("realmId", realmId).setParameter("to", to)
+                    .setMaxResults(pageSize).getResultList();
+            for (ReceiptEntity receipt : page) {
+                reader.read(receipt);
+                em.detach(receipt);
+            }
+            count += page.size();
+            if (page.size() < pageSize) {
+                return count;
+            }
+            last = page.get(page.size() - 1);
+        }
+    }
+
+    /** Takes one receipt of a page. */
+    @FunctionalInterface
+    public interface ReceiptReader {
+        void read(ReceiptEntity receipt) throws java.io.IOException;
     }
 
     /** Receipts per purpose, version and decision. */
@@ -106,16 +158,16 @@ public final class ConsentLedger {
     }
 
     /**
-     * A deleted user's receipts: kept as pseudonymous proof (user id replaced by a one-way hash of realm and user
-     * id, so an auditor who knows the id can still find them; IP and user agent dropped), or removed.
+     * A deleted user's receipts: kept as pseudonymous proof (user id replaced by {@code pseudonym}, a keyed hash
+     * of the id; IP and user agent dropped), or removed.
      */
-    public void forgetUser(String realmId, String userId, ConsentSettings.OnUserRemoved policy) {
+    public void forgetUser(String realmId, String userId, ConsentSettings.OnUserRemoved policy, String pseudonym) {
         if (policy == ConsentSettings.OnUserRemoved.DELETE) {
             em.createNamedQuery("ciamReceipt.deleteUser").setParameter("realmId", realmId)
                     .setParameter("userId", userId).executeUpdate();
         } else {
             em.createNamedQuery("ciamReceipt.pseudonymize").setParameter("realmId", realmId)
-                    .setParameter("userId", userId).setParameter("pseudonym", pseudonym(realmId, userId)).executeUpdate();
+                    .setParameter("userId", userId).setParameter("pseudonym", pseudonym).executeUpdate();
         }
         em.createNamedQuery("ciamSubject.deleteUser").setParameter("realmId", realmId)
                 .setParameter("userId", userId).executeUpdate();
@@ -126,17 +178,7 @@ public final class ConsentLedger {
         em.createNamedQuery("ciamSubject.deleteRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
-    public static String pseudonym(String realmId, String userId) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256")
-                    .digest((realmId + "/" + userId).getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(hash, 0, 28);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private SubjectEntity lock(String realmId, String userId, boolean newUser) {
+    private SubjectEntity lockSubject(String realmId, String userId, boolean newUser) {
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
         SubjectEntity subject = em.find(SubjectEntity.class, key, LockModeType.PESSIMISTIC_WRITE);
         if (subject != null) {

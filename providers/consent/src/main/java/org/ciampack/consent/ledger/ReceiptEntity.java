@@ -17,8 +17,15 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "ciamReceipt.ofUser", query = "select r from ReceiptEntity r where r.realmId = :realmId "
                 + "and r.userId = :userId order by r.seq desc"),
-        @NamedQuery(name = "ciamReceipt.inRange", query = "select r from ReceiptEntity r where r.realmId = :realmId "
-                + "and r.decidedAt >= :from and r.decidedAt < :to order by r.decidedAt, r.id"),
+        // Pages are ordered as the index (REALM_ID, DECIDED_AT, ID) is, so a page reads its rows off the index and
+        // stops: no sort of everything after it.
+        @NamedQuery(name = "ciamReceipt.firstPage", query = "select r from ReceiptEntity r where r.realmId = :realmId "
+                + "and r.decidedAt >= :from and r.decidedAt < :to order by r.realmId, r.decidedAt, r.id"),
+        @NamedQuery(name = "ciamReceipt.nextPage", query = "select r from ReceiptEntity r where r.realmId = :realmId "
+                + "and r.decidedAt >= :afterAt and r.decidedAt < :to and (r.decidedAt > :afterAt or r.id > :afterId) "
+                + "order by r.realmId, r.decidedAt, r.id"),
+        @NamedQuery(name = "ciamReceipt.recent", query = "select count(r), min(r.decidedAt) from ReceiptEntity r "
+                + "where r.realmId = :realmId and r.userId = :userId and r.source = :source and r.decidedAt >= :since"),
         @NamedQuery(name = "ciamReceipt.counts", query = "select r.purpose, r.version, r.decision, count(r) "
                 + "from ReceiptEntity r where r.realmId = :realmId group by r.purpose, r.version, r.decision"),
         @NamedQuery(name = "ciamReceipt.pseudonymize", query = "update ReceiptEntity r set r.userId = :pseudonym, "

@@ -53,6 +53,14 @@ public class SubjectEntity {
         this.requests = "{}";
     }
 
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public String getUserId() {
+        return userId;
+    }
+
     public long nextSeq() {
         return ++lastSeq;
     }

@@ -18,13 +18,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.ciampack.common.AdminCaller;
 import org.ciampack.common.Problems;
 import org.ciampack.consent.Choice;
@@ -35,7 +35,6 @@ import org.ciampack.consent.Source;
 import org.ciampack.consent.ConsentSettings;
 import org.ciampack.consent.PurposeCatalog;
 import org.ciampack.consent.ledger.ConsentLedger;
-import org.ciampack.consent.ledger.ReceiptEntity;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
@@ -56,6 +55,7 @@ public final class ConsentAdmin {
     private static final int USER_LEDGER = 10_000;
     private static final int MAX_USERS_PER_REQUEST = 1000;
     private static final int MAX_DECISIONS_PER_REQUEST = 100;
+    private static final int EXPORT_PAGE = 1000;
 
     private final KeycloakSession session;
     private final RealmModel realm;
@@ -231,6 +231,7 @@ public final class ConsentAdmin {
      * Records decisions for a user on their behalf: consents carried over from a legacy system ({@code "source":
      * "import"}) or taken down by staff ({@code "admin"}). Body: {@code {"source": "import", "decisions":
      * [{"purpose": "terms", "version": 1, "decision": "granted"}, ...]}}; a version may be any published one.
+     * Decisions equal to the standing ones are skipped: 201 with the new receipts, or 200 and {@code []} if none.
      */
     @POST
     @Path("users/{userId}/receipts")
@@ -288,11 +289,14 @@ public final class ConsentAdmin {
         ArrayNode list = JSON.createArrayNode();
         new ConsentDecisions(session, realm).record(user, choices, source, null, false)
                 .forEach(receipt -> list.add(Receipts.json(receipt, true)));
+        if (list.isEmpty()) {
+            return Response.ok(list).build(); // each decision was already the standing one: nothing to add
+        }
         adminEvent(OperationType.CREATE, "users/" + user.getId() + "/receipts", list);
         return Response.status(Response.Status.CREATED).entity(list).build();
     }
 
-    /** The realm's receipts decided in [from, to), oldest first: JSON Lines (default) or CSV. */
+    /** The realm's receipts decided in [from, to), oldest first: JSON Lines (default) or CSV, streamed in pages. */
     @GET
     @Path("receipts")
     @Produces({"application/x-ndjson", "text/csv"})
@@ -312,18 +316,18 @@ public final class ConsentAdmin {
         if (format != null && !csv && !"jsonl".equals(format)) {
             return Problems.status(Response.Status.BAD_REQUEST, "format must be 'jsonl' or 'csv'");
         }
+        // Pages of EXPORT_PAGE receipts, each read after the last one written and then let go: the heap holds one
+        // page whatever the ledger's size, and the answer flows out while the next page is read.
         StreamingOutput output = out -> {
-            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
             if (csv) {
                 writer.write(Receipts.CSV_HEADER);
                 writer.write("\r\n");
             }
-            try (Stream<ReceiptEntity> receipts = new ConsentLedger(session).inRange(realm.getId(), start, end)) {
-                for (ReceiptEntity receipt : (Iterable<ReceiptEntity>) receipts::iterator) {
-                    writer.write(csv ? Receipts.csv(receipt) : Receipts.json(receipt, true).toString());
-                    writer.write(csv ? "\r\n" : "\n");
-                }
-            }
+            new ConsentLedger(session).forEachInRange(realm.getId(), start, end, EXPORT_PAGE, receipt -> {
+                writer.write(csv ? Receipts.csv(receipt) : Receipts.json(receipt, true).toString());
+                writer.write(csv ? "\r\n" : "\n");
+            });
             writer.flush();
         };
         String name = "consent-receipts-" + realm.getName().replaceAll("[^A-Za-z0-9_-]", "_") + (csv ? ".csv" : ".jsonl");

@@ -25,6 +25,7 @@ import org.ciampack.consent.ConsentDecisions;
 import org.ciampack.consent.ConsentPurpose;
 import org.ciampack.consent.ConsentState;
 import org.ciampack.consent.Decision;
+import org.ciampack.consent.DecisionRate;
 import org.ciampack.consent.PurposeCatalog;
 import org.ciampack.consent.Source;
 import org.ciampack.consent.ledger.ConsentLedger;
@@ -62,7 +63,10 @@ public final class SelfService {
         return caller.answer(Response.ok(standing(caller.user())).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
     }
 
-    /** Grants or withdraws an optional purpose: {@code {"decision": "granted"|"withdrawn", "version": 3}}. */
+    /**
+     * Grants or withdraws an optional purpose: {@code {"decision": "granted"|"withdrawn", "version": 3}}. Repeating
+     * the standing decision changes nothing; more changes than the realm allows per minute get 429 and Retry-After.
+     */
     @PUT
     @Path("{purpose}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -103,8 +107,16 @@ public final class SelfService {
             return caller.answer(Problems.status(Response.Status.CONFLICT, "'" + current.id() + "' is required to "
                     + "use the service; it cannot be withdrawn while the account exists"));
         }
-        decisions.record(caller.user(), List.of(new Choice(current.id(), current.version(), decision.get())),
-                Source.SELF_SERVICE, caller.client(), false);
+        try {
+            // the same decision as the standing one records nothing: the answer is the standing as it is
+            decisions.record(caller.user(), List.of(new Choice(current.id(), current.version(), decision.get())),
+                    Source.SELF_SERVICE, caller.client(), false);
+        } catch (DecisionRate.Exceeded e) {
+            long seconds = e.retryAfter().toSeconds();
+            return caller.answer(Response.fromResponse(Problems.status(Response.Status.TOO_MANY_REQUESTS, "at most "
+                    + e.perMinute() + " consent changes per minute; try again in " + seconds + " s"))
+                    .header("Retry-After", String.valueOf(seconds)).build());
+        }
         return caller.answer(Response.ok(standing(caller.user())).build());
     }
 
