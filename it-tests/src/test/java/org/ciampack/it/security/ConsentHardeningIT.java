@@ -163,6 +163,10 @@ class ConsentHardeningIT {
                 assertThat(receipt.get("pseudonymous").asBoolean()).isTrue();
             }
             assertThat(kept.stream().map(receipt -> receipt.get("user").asText()).distinct()).hasSize(1);
+            HttpResponse<String> lookup = admin.sendAsAdmin("GET", admin.consentAdmin("acme")
+                    .resolve("pseudonym?user=" + userId), null);
+            assertThat(Http.json(lookup.body()).get("pseudonym").asText()).as("an auditor still finds them")
+                    .isEqualTo(kept.get(0).get("user").asText());
         } finally {
             ObjectNode back = Http.JSON.createObjectNode().put("pseudonymKey", original.get("pseudonymKey").asText());
             assertThat(admin.sendAsAdmin("PUT", settings, back).statusCode()).isEqualTo(200);
