@@ -339,6 +339,10 @@ class ConsentIT {
             assertThat(receipt.get("pseudonymous").asBoolean()).isTrue();
             assertThat(receipt.get("ipAddress").isNull()).isTrue();
         }
+        // An auditor who knows the former user's id asks the server for the pseudonym; the key stays in the vault.
+        HttpResponse<String> lookup = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("pseudonym?user=" + userId), null);
+        assertThat(lookup.statusCode()).isEqualTo(200);
+        assertThat(Http.json(lookup.body()).get("pseudonym").asText()).isEqualTo(expected);
     }
 
     @Test
@@ -352,7 +356,7 @@ class ConsentIT {
         assertThat(mine.toString()).doesNotContain(bobId).doesNotContain(bob);
         URI api = admin.consentAdmin("acme");
         for (String path : List.of("users/" + bobId + "/ledger", "users/" + UUID.randomUUID() + "/ledger",
-                "receipts", "counts", "purposes", "settings")) {
+                "receipts", "counts", "purposes", "settings", "pseudonym?user=" + bobId)) {
             assertThat(call(aliceToken, "GET", api.resolve(path), null).statusCode()).as(path).isEqualTo(403);
         }
         assertThat(call(aliceToken, "PUT", api.resolve("purposes/terms"),

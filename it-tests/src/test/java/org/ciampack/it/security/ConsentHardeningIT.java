@@ -112,7 +112,7 @@ class ConsentHardeningIT {
         String userId = admin.findUserByEmail("acme", email).get("id").asText();
         assertThat(admin.sendAsAdmin("POST", admin.consentAdmin("acme").resolve("purposes/privacy/reconsent"),
                 Http.json("{\"users\":[\"" + userId + "\"]}")).statusCode()).isEqualTo(200);
-        putLocalization(admin, server, "backToLogin", "&laquo; Back to Login<img src=x onerror=\"window.pwned=true\">"
+        putLocalization(admin, server, "backToLogin", "&laquo; Back to Login (acme)<img src=x onerror=\"window.pwned=true\">"
                 + "<script>window.pwned=true</script>");
         try {
             browser.open(AccountConsole.url(server.realmUrl("acme")));
@@ -127,7 +127,8 @@ class ConsentHardeningIT {
             assertThat(page.executeScript("return document.querySelectorAll('[onerror]').length")).isEqualTo(0L);
             assertThat(page.executeScript("return document.querySelectorAll('#ciam-consent-back script').length"))
                     .isEqualTo(0L);
-            assertThat(browser.driver().findElement(By.id("ciam-consent-back")).getText()).contains("Back to Login");
+            assertThat(browser.driver().findElement(By.id("ciam-consent-back")).getText())
+                    .as("the realm's translation is the one shown").contains("Back to Login (acme)");
         } finally {
             admin.send("DELETE", "/realms/acme/localization/en/backToLogin", null);
         }
@@ -162,6 +163,10 @@ class ConsentHardeningIT {
                 assertThat(receipt.get("pseudonymous").asBoolean()).isTrue();
             }
             assertThat(kept.stream().map(receipt -> receipt.get("user").asText()).distinct()).hasSize(1);
+            HttpResponse<String> lookup = admin.sendAsAdmin("GET", admin.consentAdmin("acme")
+                    .resolve("pseudonym?user=" + userId), null);
+            assertThat(Http.json(lookup.body()).get("pseudonym").asText()).as("an auditor still finds them")
+                    .isEqualTo(kept.get(0).get("user").asText());
         } finally {
             ObjectNode back = Http.JSON.createObjectNode().put("pseudonymKey", original.get("pseudonymKey").asText());
             assertThat(admin.sendAsAdmin("PUT", settings, back).statusCode()).isEqualTo(200);

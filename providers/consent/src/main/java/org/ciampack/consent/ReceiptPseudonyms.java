@@ -1,6 +1,7 @@
 package org.ciampack.consent;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.SecretKey;
 import org.ciampack.consent.ledger.Pseudonym;
@@ -28,20 +29,28 @@ public final class ReceiptPseudonyms {
     }
 
     public static String of(KeycloakSession session, RealmModel realm, ConsentSettings settings, String userId) {
+        return keyed(session, realm, settings, userId).orElseGet(() -> {
+            LOG.warnf("realm %s: no consent pseudonym key in the vault (%s) and no HS512 key; the removed user's "
+                    + "receipts get a random pseudonym", realm.getName(), settings.pseudonymKey());
+            return Pseudonym.unlinkable();
+        });
+    }
+
+    /** The keyed pseudonym of this user id (what their receipts carry once the user is removed), if a key exists. */
+    public static Optional<String> keyed(KeycloakSession session, RealmModel realm, ConsentSettings settings,
+            String userId) {
         byte[] vaultKey = vaultKey(session, realm, settings.pseudonymKey());
         if (vaultKey != null) {
-            return Pseudonym.keyed(Pseudonym.VAULT, vaultKey, userId);
+            return Optional.of(Pseudonym.keyed(Pseudonym.VAULT, vaultKey, userId));
         }
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
         SecretKey secret = key == null ? null : key.getSecretKey();
-        if (secret != null) {
-            LOG.warnf("realm %s: no consent pseudonym key in the vault (%s); the removed user's receipts are keyed with "
-                    + "the realm's HS512 key instead", realm.getName(), settings.pseudonymKey());
-            return Pseudonym.keyed(Pseudonym.REALM, secret.getEncoded(), userId);
+        if (secret == null) {
+            return Optional.empty();
         }
-        LOG.warnf("realm %s: no consent pseudonym key in the vault (%s) and no HS512 key; the removed user's receipts "
-                + "get a random pseudonym", realm.getName(), settings.pseudonymKey());
-        return Pseudonym.unlinkable();
+        LOG.warnf("realm %s: no consent pseudonym key in the vault (%s); pseudonyms are keyed with the realm's HS512 "
+                + "key instead", realm.getName(), settings.pseudonymKey());
+        return Optional.of(Pseudonym.keyed(Pseudonym.REALM, secret.getEncoded(), userId));
     }
 
     /** The secret, read in a session of its own whose realm is the user's: Keycloak's vault reads that realm's files. */

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -34,6 +35,7 @@ import org.ciampack.consent.Decision;
 import org.ciampack.consent.Source;
 import org.ciampack.consent.ConsentSettings;
 import org.ciampack.consent.PurposeCatalog;
+import org.ciampack.consent.ReceiptPseudonyms;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
@@ -333,6 +335,26 @@ public final class ConsentAdmin {
         String name = "consent-receipts-" + realm.getName().replaceAll("[^A-Za-z0-9_-]", "_") + (csv ? ".csv" : ".jsonl");
         return Response.ok(output, csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
                 .header("Content-Disposition", "attachment; filename=\"" + name + "\"").build();
+    }
+
+    /**
+     * The pseudonym a user's receipts carry once the user is removed, so an auditor who knows a former user's id
+     * finds their receipts: {@code ?user=<id>}. The key never leaves the server.
+     */
+    @GET
+    @Path("pseudonym")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pseudonym(@QueryParam("user") String userId) {
+        permissions.users().requireView();
+        if (userId == null || userId.isBlank() || userId.length() > 64) {
+            return Problems.status(Response.Status.BAD_REQUEST, "send the user id as ?user=<id> (at most 64 characters)");
+        }
+        ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
+        return ReceiptPseudonyms.keyed(session, realm, settings, userId)
+                .map(pseudonym -> Response.ok(JSON.createObjectNode().put("user", userId).put("pseudonym", pseudonym))
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store").build())
+                .orElseGet(() -> Problems.status(Response.Status.CONFLICT, "the realm has no key for pseudonyms: "
+                        + "put one in the vault as " + settings.pseudonymKey()));
     }
 
     /** Receipts per purpose, version and decision. */
