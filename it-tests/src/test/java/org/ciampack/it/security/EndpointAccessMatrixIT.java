@@ -98,6 +98,7 @@ class EndpointAccessMatrixIT {
             admin("POST", "ciam-consent/admin/users/no-such-user/receipts", "{}", "manage-users", 404),
             admin("GET", "ciam-consent/admin/receipts?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z", null,
                     "view-users", 200),
+            admin("GET", "ciam-consent/admin/pseudonym", null, "view-users", 400),
             admin("GET", "ciam-consent/admin/counts", null, "view-users", 200),
             admin("GET", "ciam-consent/admin/settings", null, "view-realm", 200),
             admin("PUT", "ciam-consent/admin/settings", "[]", "manage-realm", 400),

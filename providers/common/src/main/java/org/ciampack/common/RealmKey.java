@@ -2,6 +2,7 @@ package org.ciampack.common;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import org.keycloak.crypto.Algorithm;
@@ -22,11 +23,14 @@ public final class RealmKey {
 
     /** The secret; {@link IllegalStateException} when the realm has no active HS512 key. */
     public static SecretKey of(KeycloakSession session, RealmModel realm) {
+        return find(session, realm).orElseThrow(() ->
+                new IllegalStateException("realm " + realm.getName() + " has no active HS512 key"));
+    }
+
+    /** The secret, for a caller that has a way to do without it. */
+    public static Optional<SecretKey> find(KeycloakSession session, RealmModel realm) {
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
-        if (key == null || key.getSecretKey() == null) {
-            throw new IllegalStateException("realm " + realm.getName() + " has no active HS512 key");
-        }
-        return key.getSecretKey();
+        return Optional.ofNullable(key == null ? null : key.getSecretKey());
     }
 
     /** HMAC-SHA256 under the realm's key of the parts joined by line feeds; the first part should name the purpose. */
@@ -34,6 +38,7 @@ public final class RealmKey {
         return mac(of(session, realm), parts);
     }
 
+    /** HMAC-SHA256 under any key, e.g. a secret from the vault. */
     public static byte[] mac(SecretKey key, String... parts) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.SecretKey;
+import org.ciampack.common.RealmKey;
 import org.ciampack.consent.ledger.Pseudonym;
 import org.jboss.logging.Logger;
-import org.keycloak.crypto.Algorithm;
-import org.keycloak.crypto.KeyUse;
-import org.keycloak.crypto.KeyWrapper;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
@@ -43,8 +41,7 @@ public final class ReceiptPseudonyms {
         if (vaultKey != null) {
             return Optional.of(Pseudonym.keyed(Pseudonym.VAULT, vaultKey, userId));
         }
-        KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
-        SecretKey secret = key == null ? null : key.getSecretKey();
+        SecretKey secret = RealmKey.find(session, realm).orElse(null);
         if (secret == null) {
             return Optional.empty();
         }

@@ -1,11 +1,9 @@
 package org.ciampack.consent.ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.ciampack.common.RealmKey;
 
 /**
  * What stands for a deleted user's id in their receipts: HMAC-SHA256 of the user id under a secret key, cut to 28
@@ -25,14 +23,8 @@ public final class Pseudonym {
     }
 
     public static String keyed(String keySource, byte[] key, String userId) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] digest = mac.doFinal(userId.getBytes(StandardCharsets.UTF_8));
-            return keySource + ":" + HexFormat.of().formatHex(digest, 0, BYTES);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        byte[] digest = RealmKey.mac(new SecretKeySpec(key, "HmacSHA256"), userId);
+        return keySource + ":" + HexFormat.of().formatHex(digest, 0, BYTES);
     }
 
     public static String unlinkable() {
