@@ -138,7 +138,7 @@ class DemoRealmTest {
     void browserFlowAssessesRiskAndDeniesHighRisk() {
         assertThat(realm.getBrowserFlow()).isEqualTo("ciam browser");
         assertThat(steps(flow("ciam browser forms"))).as("deny-listed addresses are refused before the password")
-                .containsExactly("ciam-address-gate", "auth-username-password-form", "ciam-risk-assessment",
+                .containsExactly("ciam-address-gate", "ciam-username-password-form", "ciam-risk-assessment",
                         "ciam deny high risk", "ciam step-up medium risk");
 
         assertThat(steps(flow("ciam deny high risk"))).as("refused like a wrong password")
@@ -189,7 +189,7 @@ class DemoRealmTest {
     void passwordGrantsAreAssessedAndRefusedFromMediumRisk() {
         assertThat(realm.getDirectGrantFlow()).isEqualTo("ciam direct grant");
         assertThat(steps(flow("ciam direct grant"))).containsExactly("ciam-address-gate", "direct-grant-validate-username",
-                "direct-grant-validate-password", "ciam-risk-assessment", "ciam direct grant deny risk");
+                "ciam-direct-grant-validate-password", "ciam-risk-assessment", "ciam direct grant deny risk");
         assertThat(steps(flow("ciam direct grant deny risk"))).as("refused like a wrong password")
                 .containsExactly("ciam-condition-risk-level", "ciam-risk-deny");
         assertThat(config("ciam direct grant risk is medium")).containsEntry("risk-level", "medium");

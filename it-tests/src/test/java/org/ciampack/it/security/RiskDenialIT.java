@@ -62,6 +62,10 @@ class RiskDenialIT {
         assertThat(formExecution(right)).as("the next try goes to the password form, as after a wrong password")
                 .isEqualTo(formExecution(wrong)).isEqualTo(formExecution(loginPage(from("203.0.113.31"))));
 
+        JsonNode wrongPassword = admin.events("acme", customer.id, "LOGIN_ERROR").get(0);
+        assertThat(wrongPassword.path("error").asText()).isEqualTo("invalid_user_credentials");
+        assertThat(wrongPassword.at("/details/risk_level").asText()).as("scored before the password check, right or wrong")
+                .isEqualTo("high");
         JsonNode denial = admin.events("acme", customer.id, "LOGIN_ERROR").get(1);
         assertThat(denial.path("error").asText()).as("only the event says why").isEqualTo("access_denied");
         assertThat(denial.at("/details/risk_level").asText()).isEqualTo("high");
@@ -196,6 +200,9 @@ class RiskDenialIT {
         JsonNode denial = admin.events("acme", customer.id, "LOGIN_ERROR").get(1);
         assertThat(denial.path("error").asText()).isEqualTo("access_denied");
         assertThat(denial.at("/details/risk_level").asText()).isEqualTo("medium");
+        // (scored higher still: the refusal counted as a recent failure)
+        assertThat(admin.events("acme", customer.id, "LOGIN_ERROR").get(0).at("/details/risk_reasons").asText())
+                .as("the wrong password was scored too, before its check").contains("new_country");
         assertThat(awaitFailures(customer, 2)).isEqualTo(2);
     }
 

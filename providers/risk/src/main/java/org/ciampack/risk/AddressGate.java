@@ -14,8 +14,6 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.authenticators.browser.UsernamePasswordForm;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
-import org.keycloak.models.AuthenticationExecutionModel;
-import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
@@ -66,7 +64,7 @@ final class AddressGate extends UsernamePasswordForm {
 
     /** The address alone, scored with the flow's risk step settings; null when the flow has no risk step. */
     private RiskAssessment screen(AuthenticationFlowContext context) {
-        Map<String, String> config = riskStepConfig(context);
+        Map<String, String> config = RiskStepConfig.of(context);
         if (config == null) {
             LOG.warnf("Address gate in realm %s has no 'CIAM risk assessment' step beside it in its flow; it lets "
                     + "every address through.", context.getRealm().getName());
@@ -83,20 +81,6 @@ final class AddressGate extends UsernamePasswordForm {
             LOG.warnf("Address gate in realm %s could not screen the address: %s", context.getRealm().getName(), e.toString());
             return null;
         }
-    }
-
-    /** The settings of the risk assessment step in the same flow: one deny list, kept in one place. */
-    private static Map<String, String> riskStepConfig(AuthenticationFlowContext context) {
-        RealmModel realm = context.getRealm();
-        return realm.getAuthenticationExecutionsStream(context.getExecution().getParentFlow())
-                .filter(execution -> RiskAssessmentAuthenticatorFactory.ID.equals(execution.getAuthenticator()))
-                .findFirst()
-                .map(AuthenticationExecutionModel::getAuthenticatorConfig)
-                .map(id -> {
-                    AuthenticatorConfigModel model = realm.getAuthenticatorConfigById(id);
-                    return StepSettings.of(model);
-                })
-                .orElse(null);
     }
 
     /** The refusal in the events, under the user named if there is one (admins see attacks on an account). */

@@ -21,6 +21,8 @@ final class RiskAssessmentAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(RiskAssessmentAuthenticator.class);
     private static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
+    /** Session attribute (this request only): the user already scored, by a password step that scores first. */
+    private static final String SCORED_USER = "ciam.risk.scored-user";
 
     private final List<RiskSignalFactory> signals;
 
@@ -31,6 +33,34 @@ final class RiskAssessmentAuthenticator implements Authenticator {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
+        if (!scoredInThisRequest(context, context.getUser())) {
+            score(context, context.getUser(), config, signals);
+        }
+        if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
+            context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");
+        }
+        context.success();
+    }
+
+    /**
+     * Scores the user's attempt before the password is checked, with the settings of the flow's risk step, so that
+     * a right and a wrong password cost the same work (see {@link RiskScoredPasswordForm}); the risk step then only
+     * passes the result on. Does nothing in a flow without a risk step.
+     */
+    static void scoreBeforePassword(AuthenticationFlowContext context, UserModel user, List<RiskSignalFactory> signals) {
+        Map<String, String> config = RiskStepConfig.of(context);
+        if (config != null && user != null) {
+            score(context, user, config, signals);
+        }
+    }
+
+    private static boolean scoredInThisRequest(AuthenticationFlowContext context, UserModel user) {
+        return user != null && user.getId().equals(context.getSession().getAttribute(SCORED_USER));
+    }
+
+    /** Scores and records the attempt; a failure of the scoring itself is the realm's fail-open/closed decision. */
+    private static void score(AuthenticationFlowContext context, UserModel user, Map<String, String> config,
+                              List<RiskSignalFactory> signals) {
         RiskPolicy policy = RiskPolicy.from(config);
         RiskAssessment assessment;
         String knownDevice = null;
@@ -38,8 +68,8 @@ final class RiskAssessmentAuthenticator implements Authenticator {
             knownDevice = knownDevice(context);
             RiskEvaluator evaluator = new RiskEvaluator(context.getSession(), signals);
             String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
-            assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), context.getUser(),
-                    context.getConnection().getRemoteAddr(), userAgent, knownDevice), context.getUser());
+            assessment = evaluator.assess(config, evaluator.attempt(context.getRealm(), user,
+                    context.getConnection().getRemoteAddr(), userAgent, knownDevice), user);
         } catch (RuntimeException e) {
             RealmRiskSettings realmSettings = RealmRiskSettings.of(context.getRealm());
             LOG.warnf("Risk assessment failed in realm %s, so the login counts as %s risk (fail-%s): %s",
@@ -52,11 +82,8 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         // A refused login gets no device id: a new cookie would tell a credential stuffer that the password was right.
         String deviceId = knownDevice != null || assessment.enforcedLevel() == RiskLevel.HIGH
                 || WrongPasswordAnswer.isPasswordGrant(context) ? knownDevice : issueDevice(context);
-        record(context, assessment, deviceId);
-        if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
-            context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");
-        }
-        context.success();
+        record(context, user, assessment, deviceId);
+        context.getSession().setAttribute(SCORED_USER, user.getId());
     }
 
     /** The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized). */
@@ -82,7 +109,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         return deviceId;
     }
 
-    private static void record(AuthenticationFlowContext context, RiskAssessment assessment, String deviceId) {
+    private static void record(AuthenticationFlowContext context, UserModel user, RiskAssessment assessment, String deviceId) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         authSession.setAuthNote(RiskNotes.SCORE, String.valueOf(assessment.score()));
         authSession.setAuthNote(RiskNotes.LEVEL, assessment.level().id());
@@ -100,7 +127,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         String userAgent = context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent");
         authSession.setUserSessionNote(RiskNotes.EVENT_USER_AGENT, UserAgentFamily.of(userAgent));
         context.getEvent()
-                .user(context.getUser())
+                .user(user)
                 .detail(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()))
                 .detail(RiskNotes.EVENT_LEVEL, assessment.level().id())
                 .detail(RiskNotes.EVENT_REASONS, assessment.reasonList())
