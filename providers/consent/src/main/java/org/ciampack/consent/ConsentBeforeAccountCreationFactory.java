@@ -1,16 +1,14 @@
 package org.ciampack.consent;
 
 import java.util.List;
-import org.keycloak.Config;
+import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM consent before account creation", for first-broker-login flows. */
-public final class ConsentBeforeAccountCreationFactory implements AuthenticatorFactory {
+public final class ConsentBeforeAccountCreationFactory extends StepFactory {
 
     public static final String ID = "ciam-consent-broker";
     private static final ConsentBeforeAccountCreation AUTHENTICATOR = new ConsentBeforeAccountCreation();
@@ -43,11 +41,6 @@ public final class ConsentBeforeAccountCreationFactory implements AuthenticatorF
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
     }
@@ -55,18 +48,6 @@ public final class ConsentBeforeAccountCreationFactory implements AuthenticatorF
     @Override
     public Authenticator create(KeycloakSession session) {
         return AUTHENTICATOR;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

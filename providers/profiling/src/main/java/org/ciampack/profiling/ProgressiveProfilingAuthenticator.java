@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.ciampack.common.AuthNotes;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -43,7 +44,7 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
     static final String COUNTED_NOTE = "ciam.profiling.counted";
     static final String ASKED_NOTE = "ciam.profiling.asked";
     /** Written by the CIAM risk step (module risk); read by name, modules do not import each other. */
-    static final String RISK_LEVEL_NOTE = "ciam.risk.level";
+    static final String RISK_LEVEL_NOTE = AuthNotes.RISK_LEVEL;
     private static final Set<String> RISKY = Set.of("medium", "high");
 
     private static final Logger LOG = Logger.getLogger(ProgressiveProfilingAuthenticator.class);

@@ -1,9 +1,8 @@
 package org.ciampack.profiling;
 
 import java.util.List;
-import org.keycloak.Config;
+import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -16,7 +15,7 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
  * "CIAM progressive profiling": place it after the user is known, in the browser, registration and first-broker-login
  * flows. Its factory also removes a user's profiling state with the user, and a realm's with the realm.
  */
-public final class ProgressiveProfilingAuthenticatorFactory implements AuthenticatorFactory {
+public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory {
 
     public static final String ID = "ciam-progressive-profiling";
     private static final ProgressiveProfilingAuthenticator AUTHENTICATOR = new ProgressiveProfilingAuthenticator();
@@ -72,11 +71,6 @@ public final class ProgressiveProfilingAuthenticatorFactory implements Authentic
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return PROPERTIES;
     }
@@ -84,10 +78,6 @@ public final class ProgressiveProfilingAuthenticatorFactory implements Authentic
     @Override
     public Authenticator create(KeycloakSession session) {
         return AUTHENTICATOR;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
     }
 
     @Override
@@ -100,10 +90,6 @@ public final class ProgressiveProfilingAuthenticatorFactory implements Authentic
                 new ProfilingStore(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
             }
         });
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

@@ -1,17 +1,16 @@
 package org.ciampack.risk;
 
 import java.util.List;
+import org.ciampack.common.StepFactory;
 import org.ciampack.risk.signal.RiskSignalFactory;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM address gate": first step of a flow, refuses deny-listed addresses before any password is checked. */
-public final class AddressGateFactory implements AuthenticatorFactory {
+public final class AddressGateFactory extends StepFactory {
 
     public static final String ID = "ciam-address-gate";
 
@@ -45,11 +44,6 @@ public final class AddressGateFactory implements AuthenticatorFactory {
     }
 
     @Override
-    public String getReferenceCategory() {
-        return null;
-    }
-
-    @Override
     public boolean isConfigurable() {
         return false;
     }
@@ -60,20 +54,7 @@ public final class AddressGateFactory implements AuthenticatorFactory {
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -2,12 +2,11 @@ package org.ciampack.risk;
 
 import jakarta.ws.rs.core.Cookie;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import org.ciampack.common.RealmKey;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -39,7 +38,7 @@ public final class DeviceCookie {
     /** The device id from the current request's cookie, when it is intact and from this realm; null otherwise. */
     public static String fromRequest(KeycloakSession session, RealmModel realm) {
         Cookie cookie = session.getContext().getRequestHeaders().getCookies().get(NAME);
-        return cookie == null ? null : deviceId(cookie.getValue(), realm.getId(), RealmSecret.of(session, realm));
+        return cookie == null ? null : deviceId(cookie.getValue(), realm.getId(), RealmKey.of(session, realm));
     }
 
     /** The device id when the cookie is intact and was issued in this realm; null otherwise. */
@@ -58,13 +57,6 @@ public final class DeviceCookie {
     }
 
     private static String signature(String deviceId, String realmId, SecretKey key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            byte[] tag = mac.doFinal((realmId + "/" + deviceId).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(RealmKey.mac(key, realmId + "/" + deviceId));
     }
 }

@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.RealmKey;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -99,7 +100,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
         String path = base.getPath().replaceAll("/$", "") + "/realms/" + realm.getName() + "/";
         boolean secure = "https".equals(context.getSession().getContext().getUri().getRequestUri().getScheme());
         context.getSession().getContext().getHttpResponse().setCookieIfAbsent(new NewCookie.Builder(DeviceCookie.NAME)
-                .value(DeviceCookie.value(deviceId, realm.getId(), RealmSecret.of(context.getSession(), realm)))
+                .value(DeviceCookie.value(deviceId, realm.getId(), RealmKey.of(context.getSession(), realm)))
                 .path(path)
                 .maxAge(DEVICE_COOKIE_MAX_AGE)
                 .httpOnly(true)

@@ -2,10 +2,9 @@ package org.ciampack.risk;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ciampack.common.StepFactory;
 import org.ciampack.risk.signal.RiskSignalFactory;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -13,7 +12,7 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /** The "CIAM risk assessment" flow step: place it after the user is identified, before the steps it gates. */
-public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFactory {
+public final class RiskAssessmentAuthenticatorFactory extends StepFactory {
 
     public static final String ID = "ciam-risk-assessment";
 
@@ -61,11 +60,6 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         List<ProviderConfigProperty> properties = new ArrayList<>(ProviderConfigurationBuilder.create()
                 .property().name(RiskPolicy.SHADOW_MODE).label("Shadow mode")
@@ -91,13 +85,5 @@ public final class RiskAssessmentAuthenticatorFactory implements AuthenticatorFa
             properties.addAll(signal.getConfigProperties());
         }
         return properties;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void close() {
     }
 }

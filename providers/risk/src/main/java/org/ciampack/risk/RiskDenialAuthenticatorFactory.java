@@ -1,17 +1,15 @@
 package org.ciampack.risk;
 
 import java.util.List;
-import org.keycloak.Config;
+import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM deny as a wrong password": the step of a deny sub-flow that gives a refused login nothing to learn from. */
-public final class RiskDenialAuthenticatorFactory implements AuthenticatorFactory {
+public final class RiskDenialAuthenticatorFactory extends StepFactory {
 
     public static final String ID = "ciam-risk-deny";
 
@@ -54,24 +52,7 @@ public final class RiskDenialAuthenticatorFactory implements AuthenticatorFactor
     }
 
     @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,10 +1,13 @@
 package org.ciampack.risk;
 
+import org.ciampack.common.AuthNotes;
+
 /** Where an assessment is kept: authentication-session notes for later flow steps, event details for the record. */
 public final class RiskNotes {
 
     public static final String SCORE = "ciam.risk.score";
-    public static final String LEVEL = "ciam.risk.level";
+    /** Read by other modules (profiling) under the same name, from common. */
+    public static final String LEVEL = AuthNotes.RISK_LEVEL;
     public static final String REASONS = "ciam.risk.reasons";
     public static final String SHADOW = "ciam.risk.shadow";
     /** User-session note: the risk step asks for a new-sign-in e-mail when the login completes. */

@@ -2,14 +2,12 @@ package org.ciampack.risk.history;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Supplier;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import org.ciampack.common.RealmKey;
 import org.ciampack.risk.net.IpAddress;
 
 /** How much of a client address the history keeps: privacy by default. */
@@ -40,12 +38,6 @@ public enum IpStorage {
                 throw new IllegalStateException(e);
             }
         }
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(realmKey.get());
-            return HexFormat.of().formatHex(mac.doFinal(ip.getHostAddress().getBytes(StandardCharsets.US_ASCII)), 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
-        }
+        return HexFormat.of().formatHex(RealmKey.mac(realmKey.get(), ip.getHostAddress()), 0, 16);
     }
 }

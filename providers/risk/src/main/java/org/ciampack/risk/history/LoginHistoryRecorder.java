@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.ciampack.common.RealmKey;
 import org.ciampack.risk.LocalHour;
-import org.ciampack.risk.RealmSecret;
 import org.ciampack.risk.RiskNotes;
 import org.ciampack.risk.geo.GeoFacts;
 import org.ciampack.risk.geo.GeoIp;
@@ -49,7 +49,7 @@ final class LoginHistoryRecorder implements EventListenerProvider {
         PastLogin login = new PastLogin(Instant.ofEpochMilli(event.getTime()), parse(details.get(RiskNotes.EVENT_SCORE)),
                 details.get(RiskNotes.EVENT_LEVEL), geo.countryCode(), geo.city(), geo.latitude(), geo.longitude(),
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
-                ipStorage.store(event.getIpAddress(), () -> RealmSecret.of(session, realm)),
+                ipStorage.store(event.getIpAddress(), () -> RealmKey.of(session, realm)),
                 LocalHour.of(Instant.ofEpochMilli(event.getTime()), geo.timeZone()));
         if (Boolean.parseBoolean(details.get(RiskNotes.NOTIFY_NEW_SIGN_IN))
                 && NewSignInNotice.isCalledFor(details.get(RiskNotes.EVENT_REASONS))) {

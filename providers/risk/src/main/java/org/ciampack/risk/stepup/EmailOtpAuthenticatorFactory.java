@@ -1,18 +1,15 @@
 package org.ciampack.risk.stepup;
 
 import java.util.List;
-import org.keycloak.Config;
+import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.authentication.AuthenticatorFactory;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /** "CIAM e-mail code": a step-up for users without an authenticator app or passkey; needs a verified e-mail. */
-public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory {
+public final class EmailOtpAuthenticatorFactory extends StepFactory {
 
     public static final String ID = "ciam-email-otp";
     private static final EmailOtpAuthenticator SINGLETON = new EmailOtpAuthenticator();
@@ -53,17 +50,6 @@ public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory 
     }
 
     @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.ALTERNATIVE, Requirement.DISABLED};
-    }
-
-    /** Nothing to set up: a verified address is all it needs, and none is registered during a login. */
-    @Override
-    public boolean isUserSetupAllowed() {
-        return false;
-    }
-
-    @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return ProviderConfigurationBuilder.create()
                 .property().name(EmailOtpSettings.DIGITS).label("Digits").type(ProviderConfigProperty.STRING_TYPE)
@@ -81,17 +67,5 @@ public final class EmailOtpAuthenticatorFactory implements AuthenticatorFactory 
                 .helpText("How many codes one sign-in attempt may have mailed, new codes after wrong ones included (1-10); "
                         + "then the sign-in fails and starts over with the password.").defaultValue("3").add()
                 .build();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
