@@ -146,7 +146,8 @@ public final class WebhookReceiver implements AutoCloseable {
                 Thread.sleep(delay.toMillis());
             }
             received.add(new Received(Instant.now(), exchange.getRequestURI().getPath(), headers, body));
-            byte[] answer = answerBody != null ? answerBody.getBytes(StandardCharsets.UTF_8) : status == 200 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)
+            byte[] answer = answerBody != null ? answerBody.getBytes(StandardCharsets.UTF_8)
+                    : status == 200 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)
                     : ("{\"error\":\"status " + status + " chosen by the test\"}").getBytes(StandardCharsets.UTF_8);
             if (redirect != null) {
                 exchange.getResponseHeaders().add("Location", redirect.toString());

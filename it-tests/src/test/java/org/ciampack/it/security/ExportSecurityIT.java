@@ -276,6 +276,42 @@ class ExportSecurityIT {
     }
 
     @Test
+    void aCrossRealmRouteWrittenAroundTheApiTakesNothingWhileTheOptionIsOff() {
+        WebhookReceiver masterReceiver = receiver(WebhookReceiver.start());
+        WebhookReceiver acmeReceiver = receiver(WebhookReceiver.start());
+        String name = "it-sec-around-" + suffix();
+        ObjectNode crossRealm = quietRoute(masterReceiver.url("/master"));
+        crossRealm.putObject("events").putArray("admin").add("USER.CREATE");
+        crossRealm.putArray("realms").add("acme");
+        // as realm-as-code or a realm update would write it, past the route API's checks
+        JsonNode realm = admin.get("/realms/master");
+        ((ObjectNode) realm).withObject("/attributes").put("ciam.export.route." + name, crossRealm.toString());
+        assertThat(admin.send("PUT", "/realms/master", realm).statusCode()).isEqualTo(204);
+        ExportRoutes master = new ExportRoutes(server, admin, "master");
+        try {
+            Pattern gauge = Pattern.compile("^ciam_export_backlog\\{[^}]*route=\"" + Pattern.quote(name) + "\"",
+                    Pattern.MULTILINE);
+            awaitMetrics(metrics -> gauge.matcher(metrics).find(), "the master route loaded by the dispatcher");
+
+            ObjectNode own = quietRoute(acmeReceiver.url("/acme"));
+            own.putObject("events").putArray("admin").add("USER.CREATE");
+            String acmeRoute = "it-sec-own-" + suffix();
+            routes.create(acmeRoute, own);
+            created.add(acmeRoute);
+            String userId = admin.createUser("acme", "around-" + suffix() + "@acme.test", PASSWORD, true);
+            acmeReceiver.await(event -> event.toString().contains(userId), WITHIN, "acme's USER.CREATE on acme's route");
+
+            // one fan-out hands an event to every route that takes it: the master route got no delivery row
+            JsonNode backlog = master.backlogOf(name);
+            assertThat(backlog.path("pending").asLong() + backlog.path("deliveredKept").asLong()
+                    + backlog.path("dead").asLong()).as(backlog.toString()).isZero();
+            assertThat(masterReceiver.received()).isEmpty();
+        } finally {
+            master.remove(name);
+        }
+    }
+
+    @Test
     void aRemovedRouteLeavesNoGaugeBehind() {
         WebhookReceiver receiver = receiver(WebhookReceiver.start());
         String name = route("it-sec-gauge", receiver.url("/in"));

@@ -18,11 +18,13 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
 
     /** Without the listener's options (e.g. in a test): the defaults, nothing internal reachable, no cross-realm routes. */
     public static final DispatcherSettings DEFAULTS = new DispatcherSettings(true, 4, Duration.ofSeconds(1),
-            Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(7), AddressPolicy.DEFAULT, false, 100_000);
+            Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(7),
+            AddressPolicy.DEFAULT, false, 100_000);
 
     public static DispatcherSettings from(Config.Scope config) {
         String[] allowed = config.getArray("allowed-destinations");
-        List<String> cidrs = allowed == null ? List.of() : Arrays.stream(allowed).flatMap(a -> Arrays.stream(a.split(","))).toList();
+        List<String> cidrs = allowed == null ? List.of()
+                : Arrays.stream(allowed).flatMap(entry -> Arrays.stream(entry.split(","))).toList();
         return new DispatcherSettings(
                 config.getBoolean("dispatcher-enabled", true),
                 Math.max(1, config.getInt("dispatcher-threads", 4)),

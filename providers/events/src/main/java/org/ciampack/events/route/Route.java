@@ -17,8 +17,8 @@ import org.ciampack.events.sink.RetryPolicy;
  *
  * <pre>{@code
  * {"sink": "webhook", "format": "envelope", "events": {"user": ["LOGIN", "LOGIN_ERROR"], "admin": ["USER.*"]},
- *  "pii": {"email": "hash", "ipAddress": "hash", "hashKey": "${vault.siem_hash_key}"},
- *  "settings": {"url": "https://siem.example.com/in", "secret": "${vault.siem_webhook_secret}"},
+ *  "pii": {"email": "hash", "ipAddress": "hash", "hashKey": "${vault.export-hash-key}"},
+ *  "settings": {"url": "https://siem.example.com/in", "secret": "${vault.export-siem-webhook-secret}"},
  *  "retry": {"maxAttempts": 12, "initialDelaySeconds": 5, "maxDelaySeconds": 3600, "maxAgeHours": 72}}
  * }</pre>
  */
@@ -63,7 +63,7 @@ public record Route(String name, boolean enabled, String sink, String format, Ev
         PiiPolicy pii = PiiPolicy.parse(json.get("pii"), problems);
         String hashKey = json.path("pii").path("hashKey").asText(null);
         if (pii.hashes() && (hashKey == null || hashKey.isBlank())) {
-            problems.add("pii.hashKey is needed to hash personal data, e.g. \"${vault.export_hash_key}\"");
+            problems.add("pii.hashKey is needed to hash personal data, e.g. \"${vault.export-hash-key}\"");
         }
         JsonNode settings = json.path("settings");
         if (!settings.isMissingNode() && !settings.isObject()) {

@@ -25,7 +25,10 @@ public final class AddressPolicy {
         this.allowed = List.copyOf(allowed);
     }
 
-    /** From the operator's CIDR list ({@code 127.0.0.1/32}, {@code 10.0.0.0/8}, {@code ::1/128}; a bare address is /32 or /128). */
+    /**
+     * From the operator's CIDR list ({@code 127.0.0.1/32}, {@code 10.0.0.0/8}, {@code ::1/128}; a bare address is
+     * /32 or /128).
+     */
     public static AddressPolicy allowing(List<String> cidrs) {
         List<Cidr> parsed = new ArrayList<>();
         for (String cidr : cidrs) {
@@ -117,8 +120,10 @@ public final class AddressPolicy {
             for (int i = 0; i < 10; i++) {
                 zeroPrefix &= v6[i] == 0;
             }
-            if (zeroPrefix && ((v6[10] == (byte) 0xff && v6[11] == (byte) 0xff) || (v6[10] == 0 && v6[11] == 0 && !allZero(v6, 12, 16)
-                    && !(allZero(v6, 12, 15) && v6[15] == 1)))) {
+            boolean mapped = v6[10] == (byte) 0xff && v6[11] == (byte) 0xff;
+            // IPv4-compatible ::a.b.c.d, but not :: (unspecified) or ::1 (loopback), judged as IPv6 below
+            boolean compatible = v6[10] == 0 && v6[11] == 0 && !allZero(v6, 12, 16) && !(allZero(v6, 12, 15) && v6[15] == 1);
+            if (zeroPrefix && (mapped || compatible)) {
                 return InetAddress.getByAddress(new byte[] {v6[12], v6[13], v6[14], v6[15]});
             }
             if (v6[0] == 0 && v6[1] == 0x64 && v6[2] == (byte) 0xff && v6[3] == (byte) 0x9b && allZero(v6, 4, 12)) {

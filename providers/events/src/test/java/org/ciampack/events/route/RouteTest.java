@@ -72,7 +72,7 @@ class RouteTest {
                 "sink is missing (webhook, crm, splunk-hec, syslog, or an operator's own)",
                 "events.user: 'login!' is not an event type (e.g. LOGIN, LOGIN_ERROR, or *)",
                 "events.admin: 'USER' is not RESOURCE.OPERATION (e.g. USER.UPDATE, USER.*, *)",
-                "pii.hashKey is needed to hash personal data, e.g. \"${vault.export_hash_key}\"",
+                "pii.hashKey is needed to hash personal data, e.g. \"${vault.export-hash-key}\"",
                 "retry.maxDelaySeconds must not be below retry.initialDelaySeconds",
                 "batchSize must be a whole number from 1 to 500",
                 "concurrency must be a whole number from 1 to 32");
