@@ -16,12 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.AdminCaller;
+import org.ciampack.common.Problems;
 import org.ciampack.events.ExportEventListenerProviderFactory;
 import org.ciampack.events.dispatch.DispatcherSettings;
 import org.ciampack.events.dispatch.TestDelivery;
@@ -35,13 +36,10 @@ import org.ciampack.events.route.RouteStore;
 import org.ciampack.events.sink.ExportSinkFactory;
 import org.ciampack.events.sink.SinkContext;
 import org.keycloak.events.admin.OperationType;
-import org.keycloak.events.admin.ResourceType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resource.RealmResourceProvider;
-import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /**
  * Admin API of the event export, {@code /realms/<realm>/ciam-export}: routes (list, read, create or replace,
@@ -87,17 +85,16 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response saveRoute(@PathParam("name") String name, InputStream body) {
-        AdminAuth admin = routeEditor();
-        RealmModel realm = session.getContext().getRealm();
+    public Response saveRoute(@PathParam("name") String name, String body) {
+        AdminCaller admin = routeEditor();
+        RealmModel realm = admin.realm();
+        if (Problems.tooLarge(body)) {
+            return Problems.tooLarge();
+        }
         List<String> problems = new ArrayList<>();
-        JsonNode definition;
-        try {
-            definition = RouteDefinitionBody.read(body);
-        } catch (RouteDefinitionBody.TooLarge e) {
-            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+        JsonNode definition = Problems.json(body, problems);
+        if (definition == null) {
+            return Problems.badRequest(problems);
         }
         Route route = Route.parse(name, definition, problems);
         if (definition != null && definition.isObject()) {
@@ -105,29 +102,24 @@ public final class ExportResource implements RealmResourceProvider {
             try {
                 problems.addAll(check(realm, admin, definition));
             } catch (ForbiddenException e) {
-                return problem(Response.Status.FORBIDDEN, e.getMessage());
+                return Problems.status(Response.Status.FORBIDDEN, e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
-            return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "invalid route", "problems", problems)).build();
+            return Problems.status(Response.Status.BAD_REQUEST.getStatusCode(), "invalid route", problems);
         }
         boolean created = RouteStore.route(realm, name) == null;
         RouteStore.save(realm, route);
-        adminEvent(admin, realm, created ? OperationType.CREATE : OperationType.UPDATE, name, masked(route.definition()));
+        adminEvent(admin, created ? OperationType.CREATE : OperationType.UPDATE, name, masked(route.definition()));
         Map<String, Object> answer = representation(route, new ExportStore(session).state(realm.getId(), name));
         return (created ? Response.status(Response.Status.CREATED) : Response.ok()).entity(answer).build();
-    }
-
-    private static Response problem(Response.Status status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
     }
 
     /**
      * What only the server knows: the sink is installed and accepts the settings, the format exists, a destination
      * written as an address is one the server sends to, and other realms' events are the caller's to export.
      */
-    private List<String> check(RealmModel realm, AdminAuth admin, JsonNode definition) {
+    private List<String> check(RealmModel realm, AdminCaller admin, JsonNode definition) {
         List<String> problems = new ArrayList<>();
         String sinkId = definition.path("sink").asText("");
         ExportSinkFactory sink = sinkId.isBlank() ? null : (ExportSinkFactory) session.getKeycloakSessionFactory()
@@ -145,7 +137,8 @@ public final class ExportResource implements RealmResourceProvider {
         DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         LiteralDestinations.check(definition.path("settings"), settings.destinations(), problems);
         if (definition.has("realms")) {
-            problems.addAll(CrossRealmRoutes.check(session, realm, admin, definition.get("realms"), settings.crossRealmRoutes()));
+            problems.addAll(CrossRealmRoutes.check(session, realm, admin.auth(), definition.get("realms"),
+                    settings.crossRealmRoutes()));
         }
         return problems;
     }
@@ -160,12 +153,12 @@ public final class ExportResource implements RealmResourceProvider {
     @DELETE
     @Path("routes/{name}")
     public Response removeRoute(@PathParam("name") String name) {
-        AdminAuth admin = routeEditor();
+        AdminCaller admin = routeEditor();
         RealmModel realm = session.getContext().getRealm();
         existing(realm, name);
         RouteStore.remove(realm, name);
         new ExportStore(session).forgetRoute(realm.getId(), name);
-        adminEvent(admin, realm, OperationType.DELETE, name, null);
+        adminEvent(admin, OperationType.DELETE, name, null);
         return Response.noContent().build();
     }
 
@@ -183,7 +176,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> pause(@PathParam("name") String name) {
         return changeState(name, "pause", (state, admin) ->
-                state.pause(System.currentTimeMillis(), "paused by " + admin.getUser().getUsername()));
+                state.pause(System.currentTimeMillis(), "paused by " + admin.username()));
     }
 
     @POST
@@ -194,13 +187,13 @@ public final class ExportResource implements RealmResourceProvider {
     }
 
     private Map<String, Object> changeState(String name, String action,
-                                            java.util.function.BiConsumer<RouteStateEntity, AdminAuth> change) {
-        AdminAuth admin = manager();
+                                            java.util.function.BiConsumer<RouteStateEntity, AdminCaller> change) {
+        AdminCaller admin = manager();
         RealmModel realm = session.getContext().getRealm();
         Route route = existing(realm, name);
         RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
         change.accept(state, admin);
-        adminEvent(admin, realm, OperationType.ACTION, name + "/" + action, null);
+        adminEvent(admin, OperationType.ACTION, name + "/" + action, null);
         return representation(route, state);
     }
 
@@ -257,13 +250,13 @@ public final class ExportResource implements RealmResourceProvider {
     @POST
     @Path("routes/{name}/dead/{eventId}/replay")
     public Response replayOne(@PathParam("name") String name, @PathParam("eventId") String eventId) {
-        AdminAuth admin = manager();
+        AdminCaller admin = manager();
         RealmModel realm = session.getContext().getRealm();
         existing(realm, name);
         if (!new ExportStore(session).replayDead(realm.getId(), name, eventId)) {
             throw new NotFoundException("no dead event " + eventId + " on route " + name);
         }
-        adminEvent(admin, realm, OperationType.ACTION, name + "/dead/" + eventId + "/replay", null);
+        adminEvent(admin, OperationType.ACTION, name + "/dead/" + eventId + "/replay", null);
         return Response.ok(Map.of("replayed", 1)).type(MediaType.APPLICATION_JSON).build();
     }
 
@@ -271,11 +264,11 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/dead/replay")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> replayAllDead(@PathParam("name") String name) {
-        AdminAuth admin = manager();
+        AdminCaller admin = manager();
         RealmModel realm = session.getContext().getRealm();
         existing(realm, name);
         int replayed = new ExportStore(session).replayAllDead(realm.getId(), name);
-        adminEvent(admin, realm, OperationType.ACTION, name + "/dead/replay", null);
+        adminEvent(admin, OperationType.ACTION, name + "/dead/replay", null);
         return Map.of("replayed", replayed);
     }
 
@@ -285,14 +278,14 @@ public final class ExportResource implements RealmResourceProvider {
     @Produces(MediaType.APPLICATION_JSON)
     public Response replayRange(@PathParam("name") String name, @QueryParam("from") String from,
                                 @QueryParam("to") String to) {
-        AdminAuth admin = manager();
+        AdminCaller admin = manager();
         RealmModel realm = session.getContext().getRealm();
         Route route = existing(realm, name);
         ReplayRange range;
         try {
             range = ReplayRange.parse(from, to, Instant.now());
         } catch (IllegalArgumentException e) {
-            return problem(Response.Status.BAD_REQUEST, e.getMessage());
+            return Problems.status(Response.Status.BAD_REQUEST, e.getMessage());
         }
         DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         List<String> realmIds = new ArrayList<>(List.of(realm.getId()));
@@ -306,22 +299,22 @@ public final class ExportResource implements RealmResourceProvider {
         long until = range.to().toEpochMilli();
         String tooMany = ReplayRange.tooMany(store.countInRange(realmIds, since, until), settings.maxReplayEvents());
         if (tooMany != null) {
-            return problem(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooMany);
+            return Problems.status(Response.Status.REQUEST_ENTITY_TOO_LARGE, tooMany);
         }
         int queued = store.replayRange(realm.getId(), name, realmIds, since, until, route.events()::accepts);
-        adminEvent(admin, realm, OperationType.ACTION, name + "/replay", null);
+        adminEvent(admin, OperationType.ACTION, name + "/replay", null);
         return Response.ok(Map.of("queued", queued)).type(MediaType.APPLICATION_JSON).build();
     }
 
     private RealmModel viewer() {
-        RealmModel realm = session.getContext().getRealm();
-        AdminPermissions.evaluator(session, realm, AdminCaller.authenticate(session)).realm().requireViewEvents();
-        return realm;
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().realm().requireViewEvents();
+        return admin.realm();
     }
 
-    private AdminAuth manager() {
-        AdminAuth admin = AdminCaller.authenticate(session);
-        AdminPermissions.evaluator(session, session.getContext().getRealm(), admin).realm().requireManageEvents();
+    private AdminCaller manager() {
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().realm().requireManageEvents();
         return admin;
     }
 
@@ -329,9 +322,9 @@ public final class ExportResource implements RealmResourceProvider {
      * Who may decide where a realm's events go (create, replace, remove or test a route): a realm admin with
      * {@code manage-realm}, a right granted deliberately; {@code manage-events} alone only operates routes.
      */
-    private AdminAuth routeEditor() {
-        AdminAuth admin = AdminCaller.authenticate(session);
-        AdminPermissions.evaluator(session, session.getContext().getRealm(), admin).realm().requireManageRealm();
+    private AdminCaller routeEditor() {
+        AdminCaller admin = AdminCaller.authenticate(session);
+        admin.permissions().realm().requireManageRealm();
         return admin;
     }
 
@@ -390,11 +383,8 @@ public final class ExportResource implements RealmResourceProvider {
         return body;
     }
 
-    private void adminEvent(AdminAuth admin, RealmModel realm, OperationType operation, String path, ObjectNode representation) {
-        AdminEventBuilder event = new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
-                .resource(ResourceType.REALM)
-                .operation(operation)
-                .resourcePath(ExportResourceFactory.ID, "routes", path);
+    private static void adminEvent(AdminCaller admin, OperationType operation, String path, ObjectNode representation) {
+        AdminEventBuilder event = admin.event(operation, ExportResourceFactory.ID, "routes", path);
         if (representation != null) {
             event.representation(representation);
         }

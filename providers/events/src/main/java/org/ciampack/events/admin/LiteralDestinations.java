@@ -6,9 +6,9 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.DestinationRefusedException;
 import org.ciampack.events.route.RouteSecrets;
-import org.ciampack.events.sink.AddressPolicy;
-import org.ciampack.events.sink.DestinationRefusedException;
 
 /**
  * An early answer at save time for a destination written as an address ({@code http://127.0.0.1:9000/},

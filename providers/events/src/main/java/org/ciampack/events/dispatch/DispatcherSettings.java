@@ -3,7 +3,7 @@ package org.ciampack.events.dispatch;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.ciampack.events.sink.AddressPolicy;
+import org.ciampack.common.AddressPolicy;
 import org.keycloak.Config;
 
 /**

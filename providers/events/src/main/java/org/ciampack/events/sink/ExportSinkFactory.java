@@ -2,6 +2,7 @@ package org.ciampack.events.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.ciampack.common.AddressPolicy;
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;

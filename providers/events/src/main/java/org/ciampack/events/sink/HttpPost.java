@@ -29,6 +29,8 @@ import org.apache.http.impl.EnglishReasonPhraseCatalog;
 import org.apache.http.impl.client.CloseableHttpClient;
 import org.apache.http.impl.client.HttpClients;
 import org.apache.http.impl.conn.PoolingHttpClientConnectionManager;
+import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.DestinationRefusedException;
 import org.jboss.logging.Logger;
 
 /**

@@ -3,6 +3,7 @@ package org.ciampack.events.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
+import org.ciampack.common.AddressPolicy;
 
 /**
  * What a sink gets to open: its route's settings, a resolver for secrets ({@code ${vault.name}} expressions are

@@ -13,6 +13,8 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.DestinationRefusedException;
 import org.ciampack.events.format.SyslogFrame;
 import org.jboss.logging.Logger;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.ciampack.events.sink.AddressPolicy;
+import org.ciampack.common.AddressPolicy;
 import org.junit.jupiter.api.Test;
 
 class LiteralDestinationsTest {

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.AddressPolicy;
 import org.junit.jupiter.api.Test;
 
 /** Host names are judged by what they resolve to when the connection is made, not by how they are written. */

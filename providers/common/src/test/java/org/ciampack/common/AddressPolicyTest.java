@@ -1,4 +1,4 @@
-package org.ciampack.events.sink;
+package org.ciampack.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

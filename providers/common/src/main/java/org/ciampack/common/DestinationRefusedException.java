@@ -1,4 +1,4 @@
-package org.ciampack.events.sink;
+package org.ciampack.common;
 
 import java.net.UnknownHostException;
 

@@ -1,4 +1,4 @@
-package org.ciampack.events.sink;
+package org.ciampack.common;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which addresses a route may connect to. Whatever a realm admin types, the server never sends events to its own
- * loopback, to link-local (cloud metadata at 169.254.169.254 included), private, shared (CGNAT), multicast,
- * broadcast, unspecified or reserved addresses, unless the operator allows a range with the SPI option
- * {@code allowed-destinations} (CIDR list). Checked on the resolved address right before connecting.
+ * Which addresses an outgoing connection that an admin configured may reach (export routes today). Whatever a realm
+ * admin types, the server never connects to its own loopback, to link-local (cloud metadata at 169.254.169.254
+ * included), private, shared (CGNAT), multicast, broadcast, unspecified or reserved addresses, unless the operator
+ * allows a range with an SPI option (CIDR list). Checked on the resolved address right before connecting.
  */
 public final class AddressPolicy {
 
