@@ -43,11 +43,15 @@ class ForwardedForIT {
             AdminApi admin) {
         String email = customer(admin);
         // The edge proxy overwrote whatever the client sent with the address it saw.
-        HttpResponse<String> refused = flow(server, DENIED).submitLogin(Attempt.fresh(), email, PASSWORD);
-        assertThat(refused.statusCode()).isBetween(400, 499);
+        int wrongPassword = flow(server, "198.51.100.9").submitLogin(Attempt.fresh(), "nobody-" + email, PASSWORD)
+                .statusCode();
+        assertRefused(flow(server, DENIED).submitLogin(Attempt.fresh(), email, PASSWORD), wrongPassword);
         // An inner proxy behind the edge one appended the edge's address: the first entry still decides.
-        refused = flow(server, DENIED + ", 10.0.0.5").submitLogin(Attempt.fresh(), email, PASSWORD);
-        assertThat(refused.statusCode()).isBetween(400, 499);
+        assertRefused(flow(server, DENIED + ", 10.0.0.5").submitLogin(Attempt.fresh(), email, PASSWORD), wrongPassword);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        assertThat(admin.events("acme", userId, "LOGIN")).as("no sign-in from the denied address").isEmpty();
+        assertThat(admin.events("acme", userId, "LOGIN_ERROR")).hasSize(2)
+                .allSatisfy(error -> assertThat(error.path("ipAddress").asText()).isEqualTo(DENIED));
 
         // A customer at an ordinary address behind the same proxies signs in, recorded at that address.
         String other = customer(admin);
@@ -55,6 +59,13 @@ class ForwardedForIT {
         JsonNode login = admin.events("acme", admin.findUserByEmail("acme", other).get("id").asText(), "LOGIN")
                 .get(0);
         assertThat(login.path("ipAddress").asText()).isEqualTo("198.51.100.9");
+    }
+
+    /** The deny list refuses as a wrong password does: the login form again, no way on to the app. */
+    private static void assertRefused(HttpResponse<String> answer, int wrongPasswordStatus) {
+        assertThat(answer.statusCode()).isEqualTo(wrongPasswordStatus);
+        assertThat(answer.body()).contains("Invalid username or password");
+        assertThat(answer.headers().firstValue("Location")).isEmpty();
     }
 
     private static String customer(AdminApi admin) {

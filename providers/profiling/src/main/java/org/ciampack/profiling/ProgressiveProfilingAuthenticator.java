@@ -10,15 +10,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.ciampack.common.AuthNotes;
+import org.ciampack.common.FlowStep;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.models.AuthenticatorConfigModel;
 import org.keycloak.models.ClientScopeModel;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
@@ -31,7 +30,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * Progressive profiling: after the user is known, asks the few profile attributes the admin's plan makes due now,
  * on one page of the login theme, and lets the user skip them a set number of times. Counts the user's logins.
  */
-public final class ProgressiveProfilingAuthenticator implements Authenticator {
+public final class ProgressiveProfilingAuthenticator extends FlowStep {
 
     static final String FORM = "ciam-profiling.ftl";
     static final String NOT_NOW = "ciam-not-now";
@@ -193,18 +192,5 @@ public final class ProgressiveProfilingAuthenticator implements Authenticator {
     @Override
     public boolean requiresUser() {
         return true;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

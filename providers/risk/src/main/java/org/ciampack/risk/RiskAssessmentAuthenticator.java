@@ -4,12 +4,11 @@ import jakarta.ws.rs.core.NewCookie;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.FlowStep;
 import org.ciampack.common.RealmKey;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
-import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -18,7 +17,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * Scores the identified user's login from the configured signals and records score, level and reasons for the
  * steps after it (see {@link RiskLevelCondition}) and in the login events. It never stops a login itself.
  */
-final class RiskAssessmentAuthenticator implements Authenticator {
+final class RiskAssessmentAuthenticator extends FlowStep {
 
     private static final Logger LOG = Logger.getLogger(RiskAssessmentAuthenticator.class);
     private static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
@@ -156,25 +155,7 @@ final class RiskAssessmentAuthenticator implements Authenticator {
     }
 
     @Override
-    public void action(AuthenticationFlowContext context) {
-        // no form of its own
-    }
-
-    @Override
     public boolean requiresUser() {
         return true;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

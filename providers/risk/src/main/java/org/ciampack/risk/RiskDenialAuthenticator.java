@@ -1,19 +1,17 @@
 package org.ciampack.risk;
 
+import org.ciampack.common.FlowStep;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
 import org.keycloak.events.Errors;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
  * Refuses a risky login with the answer a wrong password gets (see {@link WrongPasswordAnswer}), counted for
  * brute-force detection like one; only the event (error access_denied, with the risk details) says why.
  */
-final class RiskDenialAuthenticator implements Authenticator {
+final class RiskDenialAuthenticator extends FlowStep {
 
     static final RiskDenialAuthenticator SINGLETON = new RiskDenialAuthenticator();
 
@@ -35,25 +33,7 @@ final class RiskDenialAuthenticator implements Authenticator {
     }
 
     @Override
-    public void action(AuthenticationFlowContext context) {
-        // no form of its own
-    }
-
-    @Override
     public boolean requiresUser() {
         return false;
-    }
-
-    @Override
-    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
-        return true;
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }

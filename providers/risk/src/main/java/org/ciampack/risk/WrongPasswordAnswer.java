@@ -17,7 +17,7 @@ import org.keycloak.util.JsonSerialization;
 /**
  * The answer a wrong password gets, for a login refused for risk: a credential stuffer must not learn from a
  * refusal that the password was right. Browser flows start over at the login form with Keycloak's own "Invalid
- * username or password"; password grants get the token endpoint's own 401.
+ * username or password"; password grants get the token endpoint's own 400 invalid_grant.
  */
 final class WrongPasswordAnswer {
 

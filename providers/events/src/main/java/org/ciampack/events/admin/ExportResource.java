@@ -7,7 +7,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -254,7 +253,7 @@ public final class ExportResource implements RealmResourceProvider {
         RealmModel realm = session.getContext().getRealm();
         existing(realm, name);
         if (!new ExportStore(session).replayDead(realm.getId(), name, eventId)) {
-            throw new NotFoundException("no dead event " + eventId + " on route " + name);
+            throw Problems.failure(Response.Status.NOT_FOUND, "no dead event " + eventId + " on route " + name);
         }
         adminEvent(admin, OperationType.ACTION, name + "/dead/" + eventId + "/replay", null);
         return Response.ok(Map.of("replayed", 1)).type(MediaType.APPLICATION_JSON).build();
@@ -331,7 +330,7 @@ public final class ExportResource implements RealmResourceProvider {
     private static Route existing(RealmModel realm, String name) {
         Route route = RouteStore.route(realm, name);
         if (route == null) {
-            throw new NotFoundException("no export route " + name);
+            throw Problems.failure(Response.Status.NOT_FOUND, "no export route " + name);
         }
         return route;
     }

@@ -4,10 +4,10 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import org.ciampack.common.FlowStep;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
-import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.util.AuthenticatorUtils;
 import org.keycloak.email.EmailException;
 import org.keycloak.email.EmailTemplateProvider;
@@ -24,7 +24,7 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * OTP codes (the factory's category is "otp") and a locked user is refused; a login attempt gets only a few codes,
  * then the flow fails and the user starts over with the password.
  */
-final class EmailOtpAuthenticator implements Authenticator {
+final class EmailOtpAuthenticator extends FlowStep {
 
     private static final Logger LOG = Logger.getLogger(EmailOtpAuthenticator.class);
     private static final String HASH = "ciam.email-otp.hash";
@@ -186,13 +186,5 @@ final class EmailOtpAuthenticator implements Authenticator {
     @Override
     public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
         return user.getEmail() != null && user.isEmailVerified();
-    }
-
-    @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
-
-    @Override
-    public void close() {
     }
 }
