@@ -3,12 +3,13 @@
 # foreground on localhost with the demo realm 'acme', an embedded H2 database kept under .local/, and a mail
 # catcher for the realm's e-mails. Ctrl-C stops both. No Docker and no installed Keycloak needed.
 #
-# Settings (environment): CIAM_HTTP_PORT (8080), CIAM_SMTP_PORT (3025), CIAM_MAIL_API_PORT (8025),
-# CIAM_LOCAL_DIR (.local: Keycloak home and its data). Remove that folder to start from a fresh database.
+# Settings (environment): CIAM_HTTP_PORT (8080), CIAM_MANAGEMENT_PORT (9000: health and metrics),
+# CIAM_SMTP_PORT (3025), CIAM_MAIL_API_PORT (8025), CIAM_LOCAL_DIR (.local: Keycloak home and its data). Remove that folder to start from a fresh database.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 http_port=${CIAM_HTTP_PORT:-8080}
+management_port=${CIAM_MANAGEMENT_PORT:-9000}
 smtp_port=${CIAM_SMTP_PORT:-3025}
 mail_api_port=${CIAM_MAIL_API_PORT:-8025}
 local_dir=${CIAM_LOCAL_DIR:-$root/.local}
@@ -45,8 +46,8 @@ java_major=$("$java_cmd" -version 2>&1 | sed -n 's/.*version "\([0-9]*\)[."].*/\
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
-for entry in "$http_port:Keycloak HTTP:CIAM_HTTP_PORT" "$smtp_port:mail catcher SMTP:CIAM_SMTP_PORT" \
-             "$mail_api_port:mail catcher API:CIAM_MAIL_API_PORT"; do
+for entry in "$http_port:Keycloak HTTP:CIAM_HTTP_PORT" "$management_port:Keycloak management:CIAM_MANAGEMENT_PORT" \
+             "$smtp_port:mail catcher SMTP:CIAM_SMTP_PORT" "$mail_api_port:mail catcher API:CIAM_MAIL_API_PORT"; do
   IFS=: read -r port purpose variable <<<"$entry"
   if port_in_use "$port"; then
     fail "port $port ($purpose) is already in use: stop the program using it (another Keycloak?) or choose a free port with $variable=<port>."
@@ -182,7 +183,7 @@ say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C 
 # demo deny list. CIDR form on purpose: a bare ::1 makes Keycloak 26.7.3 leak a UDP socket per request.
 # Export routes never reach loopback or internal addresses unless allowed: the demo's own routes send to
 # receivers on 127.0.0.1 (nothing else on this machine).
-"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --import-realm \
+"$keycloak_home/bin/kc.sh" start-dev --http-port="$http_port" --http-management-port="$management_port" --import-realm \
   --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1/32,::1/128 \
   --vault=file --vault-dir="$vault_dir" --metrics-enabled=true \
   --spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32 \

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,9 +41,7 @@ class RunCommandIT {
     void startsTheDemoStopsOnCtrlCAndKeepsUsersAcrossRestarts() throws Exception {
         Path localDir = output.resolve("run-local");
         deleteRecursively(localDir);
-        Map<String, String> env = Map.of("CIAM_HTTP_PORT", String.valueOf(freePort()),
-                "CIAM_SMTP_PORT", String.valueOf(freePort()), "CIAM_MAIL_API_PORT", String.valueOf(freePort()),
-                "CIAM_LOCAL_DIR", localDir.toString());
+        Map<String, String> env = freePorts(Map.of("CIAM_LOCAL_DIR", localDir.toString()));
         int httpPort = Integer.parseInt(env.get("CIAM_HTTP_PORT"));
         URI base = URI.create("http://localhost:" + httpPort);
         String email = "run-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
@@ -76,8 +75,10 @@ class RunCommandIT {
     void aPortInUseEndsWithOneClearSentence() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = busy.getLocalPort();
-            Run run = Run.start(root, Map.of("CIAM_HTTP_PORT", String.valueOf(port),
-                    "CIAM_LOCAL_DIR", output.resolve("run-local-busy").toString()), output.resolve("run-local-busy.log"));
+            Map<String, String> env = new HashMap<>(freePorts(Map.of("CIAM_LOCAL_DIR",
+                    output.resolve("run-local-busy").toString())));
+            env.put("CIAM_HTTP_PORT", String.valueOf(port));
+            Run run = Run.start(root, env, output.resolve("run-local-busy.log"));
 
             assertThat(run.awaitExit(Duration.ofSeconds(60))).isNotZero();
             assertThat(run.lastLine()).isEqualTo("run-local: port " + port + " (Keycloak HTTP) is already in use: stop the "
@@ -94,8 +95,8 @@ class RunCommandIT {
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"11.0.22\" 2024-01-16' >&2\n");
         assertThat(java.toFile().setExecutable(true)).isTrue();
 
-        Run run = Run.start(root, Map.of("JAVA_HOME", oldJdk.toString(),
-                "CIAM_LOCAL_DIR", output.resolve("run-local-old-java").toString()), output.resolve("run-local-old-java.log"));
+        Run run = Run.start(root, freePorts(Map.of("JAVA_HOME", oldJdk.toString(),
+                "CIAM_LOCAL_DIR", output.resolve("run-local-old-java").toString())), output.resolve("run-local-old-java.log"));
 
         assertThat(run.awaitExit(Duration.ofSeconds(60))).isNotZero();
         assertThat(run.lastLine()).startsWith("run-local: Java 11 found at " + java)
@@ -189,6 +190,18 @@ class RunCommandIT {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Every port the run command opens, free-picked, besides the given settings: the suite must pass while a
+     * developer's demo holds the default ports (8080, 9000, 3025, 8025).
+     */
+    private static Map<String, String> freePorts(Map<String, String> settings) throws IOException {
+        Map<String, String> env = new HashMap<>(settings);
+        for (String port : List.of("CIAM_HTTP_PORT", "CIAM_MANAGEMENT_PORT", "CIAM_SMTP_PORT", "CIAM_MAIL_API_PORT")) {
+            env.put(port, String.valueOf(freePort()));
+        }
+        return Map.copyOf(env);
     }
 
     private static int freePort() throws IOException {

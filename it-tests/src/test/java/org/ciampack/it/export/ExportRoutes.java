@@ -79,6 +79,32 @@ public final class ExportRoutes {
         throw new AssertionError("route " + route + " not in the backlog");
     }
 
+    /**
+     * Waits until nothing is left to deliver on the route (nothing pending, nothing not yet routed), for as long as
+     * the route keeps delivering: a slow machine makes events late, and only a route that stops moving for
+     * {@code stall} fails here. Returns the route's last backlog entry (its {@code dead} count tells what was lost).
+     */
+    public JsonNode awaitDrained(String route, Duration stall) {
+        long least = Long.MAX_VALUE;
+        Instant progress = Instant.now();
+        while (true) {
+            JsonNode backlog = get("backlog");
+            JsonNode entry = backlogOf(route);
+            long left = entry.path("pending").asLong() + backlog.path("notYetRouted").asLong();
+            if (left == 0) {
+                return entry;
+            }
+            if (left < least) {
+                least = left;
+                progress = Instant.now();
+            } else if (Duration.between(progress, Instant.now()).compareTo(stall) > 0) {
+                throw new AssertionError("the route stopped delivering for " + stall.toSeconds() + " s with " + left
+                        + " events left: late, not yet lost; backlog: " + entry);
+            }
+            WebhookReceiver.sleep(500);
+        }
+    }
+
     /** Waits until the route's backlog entry satisfies {@code condition}. */
     public JsonNode awaitBacklog(String route, Predicate<JsonNode> condition, Duration timeout, String what) {
         Instant until = Instant.now().plus(timeout);

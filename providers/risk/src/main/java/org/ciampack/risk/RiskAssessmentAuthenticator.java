@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.ciampack.common.FlowStep;
 import org.ciampack.common.RealmKey;
+import org.ciampack.risk.history.NoticeLimits;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -37,7 +38,10 @@ final class RiskAssessmentAuthenticator extends FlowStep {
             score(context, context.getUser(), config, signals);
         }
         if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
-            context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, "true");
+            NoticeLimits limits = NoticeLimits.of(
+                    StepSettings.integer(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL_WINDOW_DAYS), NoticeLimits.DEFAULT_WINDOW_DAYS, 1, 365),
+                    StepSettings.integer(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL_MAX_PER_DAY), NoticeLimits.DEFAULT_MAX_PER_DAY, 1, 50));
+            context.getAuthenticationSession().setUserSessionNote(RiskNotes.NOTIFY_NEW_SIGN_IN, limits.note());
         }
         context.success();
     }
@@ -86,8 +90,17 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         context.getSession().setAttribute(SCORED_USER, user.getId());
     }
 
-    /** The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized). */
+    /**
+     * The id from a valid device cookie, or null (no cookie, someone else's realm, tampered, oversized); for a
+     * password grant, which keeps no cookie, the {@link GrantDevice} of its client, agent and network.
+     */
     private static String knownDevice(AuthenticationFlowContext context) {
+        if (WrongPasswordAnswer.isPasswordGrant(context)) {
+            return GrantDevice.of(context.getSession(), context.getRealm(),
+                    context.getAuthenticationSession().getClient().getClientId(),
+                    context.getHttpRequest().getHttpHeaders().getHeaderString("User-Agent"),
+                    context.getConnection().getRemoteAddr());
+        }
         return DeviceCookie.fromRequest(context.getSession(), context.getRealm());
     }
 

@@ -3,6 +3,7 @@ package org.ciampack.risk;
 import java.util.ArrayList;
 import java.util.List;
 import org.ciampack.common.StepFactory;
+import org.ciampack.risk.history.NoticeLimits;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
@@ -76,6 +77,15 @@ public final class RiskAssessmentAuthenticatorFactory extends StepFactory {
                 .helpText("After a successful sign-in from a new device or country, mail the user a 'was this you?' "
                         + "notice (sent after the login, in the background; needs a verified address).")
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false").add()
+                .property().name(RiskPolicy.NEW_SIGN_IN_EMAIL_WINDOW_DAYS).label("Same device or country quiet for (days)")
+                .helpText("A device or country that had its notice gets no other one within this many days (1-365).")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(NoticeLimits.DEFAULT_WINDOW_DAYS))
+                .add()
+                .property().name(RiskPolicy.NEW_SIGN_IN_EMAIL_MAX_PER_DAY).label("Notices per customer and day")
+                .helpText("However many new devices or countries sign in, a customer gets at most this many notices "
+                        + "in 24 hours (1-50).")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue(String.valueOf(NoticeLimits.DEFAULT_MAX_PER_DAY))
+                .add()
                 .build());
         for (RiskSignalFactory signal : signals) {
             ProviderConfigProperty weight = new ProviderConfigProperty(RiskPolicy.weightKey(signal.getId()),

@@ -10,7 +10,7 @@ public final class RiskNotes {
     public static final String LEVEL = AuthNotes.RISK_LEVEL;
     public static final String REASONS = "ciam.risk.reasons";
     public static final String SHADOW = "ciam.risk.shadow";
-    /** User-session note: the risk step asks for a new-sign-in e-mail when the login completes. */
+    /** User-session note: the risk step asks for a new-sign-in e-mail when the login completes, within these limits. */
     public static final String NOTIFY_NEW_SIGN_IN = "ciam.risk.notify-new-sign-in";
     /** The level conditions act on: the assessed level, or low in shadow mode. */
     public static final String ENFORCED_LEVEL = "ciam.risk.enforced-level";

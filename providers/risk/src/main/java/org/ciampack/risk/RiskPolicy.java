@@ -13,6 +13,8 @@ public record RiskPolicy(int mediumThreshold, int highThreshold, boolean shadow)
     public static final String HIGH_THRESHOLD = "high-threshold";
     public static final String SHADOW_MODE = "shadow-mode";
     public static final String NEW_SIGN_IN_EMAIL = "new-sign-in-email";
+    public static final String NEW_SIGN_IN_EMAIL_WINDOW_DAYS = "new-sign-in-email-window-days";
+    public static final String NEW_SIGN_IN_EMAIL_MAX_PER_DAY = "new-sign-in-email-max-per-day";
     public static final int DEFAULT_MEDIUM = 40;
     public static final int DEFAULT_HIGH = 70;
 

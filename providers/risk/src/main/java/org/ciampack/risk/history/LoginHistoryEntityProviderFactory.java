@@ -9,6 +9,6 @@ public final class LoginHistoryEntityProviderFactory extends TablesFactory {
     public static final String ID = "ciam-risk";
 
     public LoginHistoryEntityProviderFactory() {
-        super(ID, List.of(LoginHistoryEntity.class));
+        super(ID, List.of(LoginHistoryEntity.class, SentNoticesEntity.class));
     }
 }

@@ -2,6 +2,7 @@ package org.ciampack.risk.history;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.ciampack.common.RealmKey;
@@ -51,9 +52,10 @@ final class LoginHistoryRecorder implements EventListenerProvider {
                 geo.accuracyRadiusKm(), geo.asn(), details.get(RiskNotes.EVENT_DEVICE), details.get(RiskNotes.EVENT_USER_AGENT),
                 ipStorage.store(event.getIpAddress(), () -> RealmKey.of(session, realm)),
                 LocalHour.of(Instant.ofEpochMilli(event.getTime()), geo.timeZone()));
-        if (Boolean.parseBoolean(details.get(RiskNotes.NOTIFY_NEW_SIGN_IN))
-                && NewSignInNotice.isCalledFor(details.get(RiskNotes.EVENT_REASONS))) {
-            NewSignInNotice.afterCommit(session, realm, event.getUserId(), login);
+        String notify = details.get(RiskNotes.NOTIFY_NEW_SIGN_IN);
+        List<String> about = NewSignInNotice.about(details.get(RiskNotes.EVENT_REASONS), login);
+        if (notify != null && !"false".equals(notify) && !about.isEmpty()) {
+            NewSignInNotice.afterCommit(session, realm, event.getUserId(), login, about, NoticeLimits.fromNote(notify));
         }
         LoginHistory history = LoginHistory.of(session);
         history.add(realm.getId(), event.getUserId(), login);

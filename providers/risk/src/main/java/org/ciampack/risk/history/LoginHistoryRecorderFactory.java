@@ -37,8 +37,10 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
         factory.register(event -> {
             if (event instanceof UserModel.UserRemovedEvent removed) {
                 LoginHistory.of(removed.getKeycloakSession()).removeUser(removed.getRealm().getId(), removed.getUser().getId());
+                SentNotices.removeUser(removed.getKeycloakSession(), removed.getRealm().getId(), removed.getUser().getId());
             } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LoginHistory.of(removed.getKeycloakSession()).removeRealm(removed.getRealm().getId());
+                SentNotices.removeRealm(removed.getKeycloakSession(), removed.getRealm().getId());
             }
         });
     }

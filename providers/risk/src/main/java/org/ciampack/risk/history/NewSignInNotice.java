@@ -1,9 +1,11 @@
 package org.ciampack.risk.history;
 
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
@@ -17,7 +19,8 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
- * "Was this you?": an e-mail after a successful sign-in from a new device or country. Sent only once the login
+ * "Was this you?": an e-mail after a successful sign-in from a new device or country, at most once per device or
+ * country within the step's window and a few a day per customer ({@link NoticeLimits}). Sent only once the login
  * has committed, from a background thread in its own transaction, so a slow or absent mail server never delays
  * or fails a login.
  */
@@ -30,12 +33,23 @@ final class NewSignInNotice {
     private NewSignInNotice() {
     }
 
-    /** Whether the login's reasons call for a notice. */
-    static boolean isCalledFor(String reasons) {
-        return reasons != null && (reasons.contains("new_device") || reasons.contains("new_country"));
+    /**
+     * What the login's reasons call a notice about: its device and its country when new ("device:<id>",
+     * "country:<code>"); nothing when neither is.
+     */
+    static List<String> about(String reasons, PastLogin login) {
+        List<String> keys = new ArrayList<>();
+        if (reasons != null && reasons.contains("new_device")) {
+            keys.add("device:" + (login.deviceId() == null ? "unknown" : login.deviceId()));
+        }
+        if (reasons != null && reasons.contains("new_country")) {
+            keys.add("country:" + login.countryCode());
+        }
+        return keys;
     }
 
-    static void afterCommit(KeycloakSession session, RealmModel realm, String userId, PastLogin login) {
+    static void afterCommit(KeycloakSession session, RealmModel realm, String userId, PastLogin login,
+                            List<String> about, NoticeLimits limits) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         String realmId = realm.getId();
         String accountUrl = session.getContext().getUri() == null ? ""
@@ -45,6 +59,9 @@ final class NewSignInNotice {
             protected void commitImpl() {
                 session.getProvider(ExecutorsProvider.class).getExecutor("ciam-risk-notices").execute(() -> {
                     try {
+                        if (!SentNotices.claim(factory, realmId, userId, about, limits, Instant.now())) {
+                            return; // told about this device or country lately, or enough notices today
+                        }
                         KeycloakModelUtils.runJobInTransaction(factory, job -> send(job, realmId, userId, login, accountUrl));
                     } catch (RuntimeException e) {
                         LOG.warnf("Realm %s: the new sign-in notice failed: %s", realmId, e);
