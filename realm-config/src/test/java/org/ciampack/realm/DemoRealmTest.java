@@ -166,7 +166,9 @@ class DemoRealmTest {
 
     @Test
     void progressiveProfilingFollowsEverySignInRegistrationAndFirstBrokerLogin() {
-        assertThat(steps(flow("ciam browser"))).containsExactly("ciam browser sign-in", "ciam-progressive-profiling");
+        // consents due come before the profile questions they govern
+        assertThat(steps(flow("ciam browser"))).containsExactly("ciam browser sign-in", "ciam-consent-step",
+                "ciam-progressive-profiling");
         assertThat(steps(flow("ciam browser sign-in"))).containsExactly("auth-cookie", "auth-spnego",
                 "identity-provider-redirector", "ciam browser forms");
         assertThat(steps(flow("ciam registration"))).endsWith("ciam-progressive-profiling");

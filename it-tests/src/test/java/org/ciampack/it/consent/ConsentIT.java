@@ -38,6 +38,7 @@ import org.ciampack.it.pages.AccountConsole;
 import org.ciampack.it.pages.ConsentPage;
 import org.ciampack.it.pages.LoginPage;
 import org.ciampack.it.pages.PrivacyPage;
+import org.ciampack.it.pages.ProfilingPage;
 import org.ciampack.it.pages.RegistrationPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -129,6 +130,38 @@ class ConsentIT {
 
         browser.open(AccountConsole.url(realm));
         new LoginPage(browser); // signed out: the login form is back
+    }
+
+    @Test
+    void aNewNoticeIsAcceptedBeforeAnyProfileQuestionAndTheLoginEndsAtTheApp(ServerUnderTest server, AdminApi admin,
+            Browser browser) {
+        URI realm = server.realmUrl("acme");
+        URI app = URI.create("http://localhost:5173/callback");
+        // A returning customer whose phone progressive profiling asks from the second login on.
+        String email = "order-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        admin.createUser("acme", email, PASSWORD, true, java.util.Map.of("birthdate", "1985-04-12"));
+        browser.open(new OidcCodeFlow(realm, "acme-web", app).authorizationUrl(Attempt.fresh()));
+        new LoginPage(browser).signIn(email, PASSWORD);
+        browser.until(driver -> driver.getCurrentUrl().startsWith(app.toString()));
+
+        int version = publishNextPrivacyVersion(admin);
+        browser.open(URI.create(realm + "/.well-known/openid-configuration"));
+        browser.driver().manage().deleteAllCookies(); // the server's: signed out, the next login is a real one
+        browser.open(new OidcCodeFlow(realm, "acme-web", app).authorizationUrl(Attempt.fresh()));
+        new LoginPage(browser).signIn(email, PASSWORD);
+        ConsentPage consent = new ConsentPage(browser);
+        assertThat(consent.purposesAsked()).as("the notice first").containsExactly("privacy");
+        consent.accept("privacy");
+        ProfilingPage questions = new ProfilingPage(browser);
+        assertThat(questions.questions()).as("then the profile, under the accepted notice").containsExactly("phone");
+        questions.notNow();
+        browser.until(driver -> driver.getCurrentUrl().startsWith(app.toString()));
+        assertThat(browser.currentUrl()).contains("code=");
+
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        assertThat(decisions(ledger(admin, userId))).contains("privacy:" + version + ":granted");
+        assertThat(admin.get("/realms/acme/users/" + userId).at("/requiredActions")).as("nothing left for later")
+                .isEmpty();
     }
 
     @Test
@@ -313,8 +346,14 @@ class ConsentIT {
         // The demo realm lets customers delete their account from "Personal info" (Keycloak's delete_account).
         browser.await(By.cssSelector("[data-testid=delete-account] button")).click();
         browser.await(By.id("delete-account-btn")).click();
-        browser.await(By.id("password")).sendKeys(PASSWORD); // Keycloak asks for the password again
-        browser.driver().findElement(By.id("kc-login")).click();
+        // Keycloak asks for the password again unless the sign-in happened within the same second (its auth time
+        // has whole seconds, and delete_account's maximum age is 0).
+        browser.until(driver -> !driver.findElements(By.id("password")).isEmpty()
+                || !driver.findElements(By.id("kc-submit")).isEmpty());
+        if (!browser.driver().findElements(By.id("password")).isEmpty()) {
+            browser.driver().findElement(By.id("password")).sendKeys(PASSWORD);
+            browser.driver().findElement(By.id("kc-login")).click();
+        }
         browser.await(By.id("kc-submit")).click(); // "Confirm"
         browser.until(driver -> admin.findUserByEmail("acme", email) == null);
         browser.capture("account-deleted");

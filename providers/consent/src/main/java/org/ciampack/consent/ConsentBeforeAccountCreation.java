@@ -45,8 +45,7 @@ final class ConsentBeforeAccountCreation extends AbstractIdpAuthenticator {
         }
         ConsentForm.Answer answer = ConsentForm.read(purposes, form);
         if (!answer.complete()) {
-            List<FormMessage> errors = answer.missingRequired().stream()
-                    .map(purpose -> new FormMessage(ConsentForm.field(purpose), "ciamConsentRequiredMissing")).toList();
+            List<FormMessage> errors = answer.errors();
             context.challenge(ConsentRequiredAction.page(context.form().setAttribute("consentBeforeAccount", true),
                     purposes, form, errors));
             return;

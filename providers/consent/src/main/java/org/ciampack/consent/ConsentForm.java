@@ -3,6 +3,7 @@ package org.ciampack.consent;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.List;
+import org.keycloak.models.utils.FormMessage;
 
 /**
  * Reads the consent checkboxes of a form ({@code consent.<purpose id>}) into choices, and names the required
@@ -18,6 +19,12 @@ public final class ConsentForm {
     public record Answer(List<Choice> choices, List<ConsentPurpose> missingRequired) {
         public boolean complete() {
             return missingRequired.isEmpty();
+        }
+
+        /** One error per required purpose left unticked, on its checkbox. */
+        public List<FormMessage> errors() {
+            return missingRequired.stream()
+                    .map(purpose -> new FormMessage(field(purpose), "ciamConsentRequiredMissing")).toList();
         }
     }
 

@@ -3,19 +3,10 @@ package org.ciampack.consent;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
-import org.keycloak.events.EventBuilder;
-import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
-import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserManager;
-import org.keycloak.models.UserModel;
-import org.keycloak.models.UserSessionModel;
 import org.keycloak.models.utils.FormMessage;
-import org.keycloak.services.managers.AuthenticationManager;
 
 /**
  * Asks, at login, about every purpose whose current version the user has not decided on. Required purposes must be
@@ -24,10 +15,7 @@ import org.keycloak.services.managers.AuthenticationManager;
 final class ConsentRequiredAction implements RequiredActionProvider {
 
     static final String TEMPLATE = "ciam-consent.ftl";
-    static final String DECLINED_TEMPLATE = "ciam-consent-declined.ftl";
-    /** Set when the user declined: only then may this step delete the account. */
-    private static final String DECLINED_NOTE = "ciam.consent.declined";
-    private static final Logger LOG = Logger.getLogger(ConsentRequiredAction.class);
+    static final String DECLINED_TEMPLATE = ConsentDecline.DECLINED_TEMPLATE;
 
     @Override
     public void evaluateTriggers(RequiredActionContext context) {
@@ -60,8 +48,11 @@ final class ConsentRequiredAction implements RequiredActionProvider {
     public void processAction(RequiredActionContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         ConsentDecisions decisions = decisions(context);
+        ConsentDecline decline = new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
+                context.getAuthenticationSession(), context.getConnection());
         if (form.containsKey("delete-account")) {
-            deleteAccount(context);
+            context.challenge(decline.mayDeleteAccount() ? decline.deleteAccount(context.form())
+                    : page(context.form(), decisions.due(context.getUser()), null, List.of()));
             return;
         }
         List<ConsentPurpose> due = decisions.due(context.getUser());
@@ -70,63 +61,18 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             return;
         }
         if (form.containsKey("decline")) {
-            decline(context, decisions, due);
+            context.challenge(decline.decline(decisions, due, context.form()));
             return;
         }
         ConsentForm.Answer answer = ConsentForm.read(due, form);
         if (!answer.complete()) {
-            List<FormMessage> errors = answer.missingRequired().stream()
-                    .map(purpose -> new FormMessage(ConsentForm.field(purpose), "ciamConsentRequiredMissing")).toList();
+            List<FormMessage> errors = answer.errors();
             context.challenge(page(context.form(), due, form, errors));
             return;
         }
         decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),
                 false);
         context.success();
-    }
-
-    /** Required purposes declined: recorded, the user signed out, and told why, with the way to delete the account. */
-    private void decline(RequiredActionContext context, ConsentDecisions decisions, List<ConsentPurpose> due) {
-        List<Choice> declined = due.stream().filter(ConsentPurpose::required)
-                .map(purpose -> new Choice(purpose.id(), purpose.version(), Decision.DECLINED)).toList();
-        decisions.record(context.getUser(), declined, Source.LOGIN, context.getAuthenticationSession().getClient(), false);
-        signOut(context);
-        context.getAuthenticationSession().setAuthNote(DECLINED_NOTE, "true");
-        context.challenge(context.form().setAttribute("consentDeclined", declined.stream().map(Choice::purpose).toList())
-                .createForm(DECLINED_TEMPLATE));
-    }
-
-    private void deleteAccount(RequiredActionContext context) {
-        if (!"true".equals(context.getAuthenticationSession().getAuthNote(DECLINED_NOTE))) {
-            context.challenge(page(context.form(), decisions(context).due(context.getUser()), null, List.of()));
-            return;
-        }
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
-        UserModel user = context.getUser();
-        // The event first: the export listener reads the profile while the user still exists.
-        new EventBuilder(realm, session, context.getConnection()).event(EventType.DELETE_ACCOUNT).user(user)
-                .client(context.getAuthenticationSession().getClient())
-                .detail(ConsentDecisions.SOURCE, "consent-declined").success();
-        signOut(context);
-        new UserManager(session).removeUser(realm, user); // as the admin API does: removal events fire
-        LOG.debugf("Realm %s: user %s deleted their account after declining required consents", realm.getName(), user.getId());
-        context.getAuthenticationSession().removeAuthNote(DECLINED_NOTE);
-        context.challenge(context.form().setAttribute("consentAccountDeleted", true).createForm(DECLINED_TEMPLATE));
-    }
-
-    /** Ends the user's SSO session (it may already exist at this step) and its cookie; the login form comes next. */
-    private static void signOut(RequiredActionContext context) {
-        KeycloakSession session = context.getSession();
-        UserSessionModel userSession = session.sessions().getUserSession(context.getRealm(),
-                context.getAuthenticationSession().getParentSession().getId());
-        if (userSession != null) {
-            session.sessions().removeUserSession(context.getRealm(), userSession);
-            new EventBuilder(context.getRealm(), session, context.getConnection()).event(EventType.LOGOUT)
-                    .user(context.getUser()).session(userSession.getId())
-                    .detail(ConsentDecisions.SOURCE, "consent-declined").success();
-        }
-        AuthenticationManager.expireIdentityCookie(session);
     }
 
     static Response page(LoginFormsProvider form, List<ConsentPurpose> due, MultivaluedMap<String, String> answers,

@@ -1,0 +1,85 @@
+package org.ciampack.consent;
+
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.logging.Logger;
+import org.keycloak.common.ClientConnection;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserManager;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserSessionModel;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+/**
+ * What happens when a user declines a required purpose at login, for the required action and the flow step alike:
+ * the refusal is recorded, the user signed out and told why, with the way to delete the account; only after such a
+ * refusal may the same login delete it.
+ */
+final class ConsentDecline {
+
+    static final String DECLINED_TEMPLATE = "ciam-consent-declined.ftl";
+    /** Set when the user declined: only then may this login delete the account. */
+    private static final String DECLINED_NOTE = "ciam.consent.declined";
+    private static final Logger LOG = Logger.getLogger(ConsentDecline.class);
+
+    private final KeycloakSession session;
+    private final RealmModel realm;
+    private final UserModel user;
+    private final AuthenticationSessionModel authSession;
+    private final ClientConnection connection;
+
+    ConsentDecline(KeycloakSession session, RealmModel realm, UserModel user, AuthenticationSessionModel authSession,
+                   ClientConnection connection) {
+        this.session = session;
+        this.realm = realm;
+        this.user = user;
+        this.authSession = authSession;
+        this.connection = connection;
+    }
+
+    /** Records the required purposes due as declined, signs the user out; the page that says so. */
+    Response decline(ConsentDecisions decisions, List<ConsentPurpose> due, LoginFormsProvider form) {
+        List<Choice> declined = due.stream().filter(ConsentPurpose::required)
+                .map(purpose -> new Choice(purpose.id(), purpose.version(), Decision.DECLINED)).toList();
+        decisions.record(user, declined, Source.LOGIN, authSession.getClient(), false);
+        signOut();
+        authSession.setAuthNote(DECLINED_NOTE, "true");
+        return form.setAttribute("consentDeclined", declined.stream().map(Choice::purpose).toList())
+                .createForm(DECLINED_TEMPLATE);
+    }
+
+    /** Whether this login declined, so that it may delete the account. */
+    boolean mayDeleteAccount() {
+        return "true".equals(authSession.getAuthNote(DECLINED_NOTE));
+    }
+
+    /** Deletes the account (after {@link #mayDeleteAccount()}); the page that says so. */
+    Response deleteAccount(LoginFormsProvider form) {
+        // The event first: the export listener reads the profile while the user still exists.
+        new EventBuilder(realm, session, connection).event(EventType.DELETE_ACCOUNT).user(user)
+                .client(authSession.getClient())
+                .detail(ConsentDecisions.SOURCE, "consent-declined").success();
+        signOut();
+        new UserManager(session).removeUser(realm, user); // as the admin API does: removal events fire
+        LOG.debugf("Realm %s: user %s deleted their account after declining required consents", realm.getName(), user.getId());
+        authSession.removeAuthNote(DECLINED_NOTE);
+        return form.setAttribute("consentAccountDeleted", true).createForm(DECLINED_TEMPLATE);
+    }
+
+    /** Ends the user's SSO session (it may already exist at this point) and its cookie; the login form comes next. */
+    private void signOut() {
+        UserSessionModel userSession = session.sessions().getUserSession(realm, authSession.getParentSession().getId());
+        if (userSession != null) {
+            session.sessions().removeUserSession(realm, userSession);
+            new EventBuilder(realm, session, connection).event(EventType.LOGOUT)
+                    .user(user).session(userSession.getId())
+                    .detail(ConsentDecisions.SOURCE, "consent-declined").success();
+        }
+        AuthenticationManager.expireIdentityCookie(session);
+    }
+}

@@ -1,0 +1,65 @@
+package org.ciampack.consent;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.util.List;
+import org.ciampack.common.FlowStep;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.AuthenticationFlowError;
+
+/**
+ * "CIAM consent" in a login flow: the consents due (a new version, a re-consent request) are asked as a step of the
+ * flow, once the user is proven (after the risk step and any step-up) and before anything that collects personal
+ * data, such as progressive profiling. Keycloak runs required actions only after the whole flow, which would put the
+ * privacy notice after the profile questions it governs. The ciam-consent required action stays the safety net of
+ * flows without this step. Declining a required purpose ends the login, with the way to delete the account.
+ */
+final class ConsentStep extends FlowStep {
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        List<ConsentPurpose> due = decisions(context).due(context.getUser());
+        if (due.isEmpty()) {
+            context.success();
+            return;
+        }
+        context.challenge(ConsentRequiredAction.page(context.form(), due, null, List.of()));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        ConsentDecisions decisions = decisions(context);
+        List<ConsentPurpose> due = decisions.due(context.getUser());
+        ConsentDecline decline = new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
+                context.getAuthenticationSession(), context.getConnection());
+        if (form.containsKey("delete-account") && decline.mayDeleteAccount()) {
+            context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.deleteAccount(context.form()));
+            return;
+        }
+        if (form.containsKey("decline") && !due.isEmpty()) {
+            context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.decline(decisions, due, context.form()));
+            return;
+        }
+        if (due.isEmpty()) {
+            context.success();
+            return;
+        }
+        ConsentForm.Answer answer = ConsentForm.read(due, form);
+        if (!answer.complete()) {
+            context.challenge(ConsentRequiredAction.page(context.form(), due, form, answer.errors()));
+            return;
+        }
+        decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),
+                false);
+        context.success();
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return true;
+    }
+
+    private static ConsentDecisions decisions(AuthenticationFlowContext context) {
+        return new ConsentDecisions(context.getSession(), context.getRealm());
+    }
+}
