@@ -1,9 +1,11 @@
 package org.ciampack.common;
 
+import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.provider.ProviderConfigProperty;
 
 /**
  * Base of the pack's flow steps ({@link AuthenticatorFactory}): what every step answers the same way. A step that
@@ -12,16 +14,28 @@ import org.keycloak.models.KeycloakSessionFactory;
  */
 public abstract class StepFactory implements AuthenticatorFactory {
 
-    private static final Requirement[] CHOICES = {Requirement.REQUIRED, Requirement.ALTERNATIVE, Requirement.DISABLED};
+    private static final Requirement[] CHOICES = {Requirement.REQUIRED, Requirement.DISABLED};
 
     @Override
     public String getReferenceCategory() {
         return null;
     }
 
+    /** Our steps gate or decide: required or off, unless a step says it can stand beside others. */
     @Override
     public Requirement[] getRequirementChoices() {
         return CHOICES.clone();
+    }
+
+    /** No settings unless a step declares them. */
+    @Override
+    public boolean isConfigurable() {
+        return false;
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return List.of();
     }
 
     /** Our steps set nothing up for the user during a login. */

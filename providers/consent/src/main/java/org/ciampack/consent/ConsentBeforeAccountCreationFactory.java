@@ -1,11 +1,8 @@
 package org.ciampack.consent;
 
-import java.util.List;
 import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM consent before account creation", for first-broker-login flows. */
 public final class ConsentBeforeAccountCreationFactory extends StepFactory {
@@ -28,21 +25,6 @@ public final class ConsentBeforeAccountCreationFactory extends StepFactory {
     @Override
     public String getReferenceCategory() {
         return "consent";
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return false;
-    }
-
-    @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
     }
 
     @Override

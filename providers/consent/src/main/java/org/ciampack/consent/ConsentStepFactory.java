@@ -1,11 +1,8 @@
 package org.ciampack.consent;
 
-import java.util.List;
 import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM consent": the consents due, asked inside the login flow, before progressive profiling. */
 public final class ConsentStepFactory extends StepFactory {
@@ -24,21 +21,6 @@ public final class ConsentStepFactory extends StepFactory {
                 + "after the user is proven and before any step that collects personal data such as 'CIAM progressive "
                 + "profiling'. Declining a required purpose ends the login. Keep the 'CIAM consent' required action "
                 + "enabled for flows without this step.";
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return false;
-    }
-
-    @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
     }
 
     @Override

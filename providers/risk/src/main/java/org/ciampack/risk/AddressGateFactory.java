@@ -4,10 +4,8 @@ import java.util.List;
 import org.ciampack.common.StepFactory;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM address gate": first step of a flow, refuses deny-listed addresses before any password is checked. */
 public final class AddressGateFactory extends StepFactory {
@@ -41,20 +39,5 @@ public final class AddressGateFactory extends StepFactory {
         return "Put it first in a flow that has a 'CIAM risk assessment' step: a client whose address alone rates the "
                 + "login high there (the step's IP deny list, the server's list file) is refused before any password "
                 + "is checked, with the answer a wrong password gets. Shadow mode lets everyone through.";
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return false;
-    }
-
-    @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
     }
 }

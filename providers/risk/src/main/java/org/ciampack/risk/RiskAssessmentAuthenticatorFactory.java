@@ -6,7 +6,6 @@ import org.ciampack.common.StepFactory;
 import org.ciampack.risk.history.NoticeLimits;
 import org.ciampack.risk.signal.RiskSignalFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -53,11 +52,6 @@ public final class RiskAssessmentAuthenticatorFactory extends StepFactory {
     @Override
     public boolean isConfigurable() {
         return true;
-    }
-
-    @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
     }
 
     @Override

@@ -1,12 +1,9 @@
 package org.ciampack.risk;
 
-import java.util.List;
 import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.PasswordCredentialModel;
-import org.keycloak.provider.ProviderConfigProperty;
 
 /** "CIAM deny as a wrong password": the step of a deny sub-flow that gives a refused login nothing to learn from. */
 public final class RiskDenialAuthenticatorFactory extends StepFactory {
@@ -39,20 +36,5 @@ public final class RiskDenialAuthenticatorFactory extends StepFactory {
     @Override
     public String getReferenceCategory() {
         return PasswordCredentialModel.TYPE;
-    }
-
-    @Override
-    public boolean isConfigurable() {
-        return false;
-    }
-
-    @Override
-    public Requirement[] getRequirementChoices() {
-        return new Requirement[] {Requirement.REQUIRED, Requirement.DISABLED};
-    }
-
-    @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return List.of();
     }
 }

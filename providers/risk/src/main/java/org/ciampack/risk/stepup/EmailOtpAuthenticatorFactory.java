@@ -3,6 +3,7 @@ package org.ciampack.risk.stepup;
 import java.util.List;
 import org.ciampack.common.StepFactory;
 import org.keycloak.authentication.Authenticator;
+import org.keycloak.models.AuthenticationExecutionModel.Requirement;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.credential.OTPCredentialModel;
 import org.keycloak.provider.ProviderConfigProperty;
@@ -42,6 +43,12 @@ public final class EmailOtpAuthenticatorFactory extends StepFactory {
     @Override
     public String getReferenceCategory() {
         return OTPCredentialModel.TYPE;
+    }
+
+    /** An alternative beside OTP and passkeys in a step-up sub-flow. */
+    @Override
+    public Requirement[] getRequirementChoices() {
+        return new Requirement[] {Requirement.REQUIRED, Requirement.ALTERNATIVE, Requirement.DISABLED};
     }
 
     @Override
