@@ -37,6 +37,7 @@ import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.pages.AccountConsole;
 import org.ciampack.it.pages.ConsentPage;
 import org.ciampack.it.pages.LoginPage;
+import org.ciampack.it.pages.SocialProvider;
 import org.ciampack.it.pages.PrivacyPage;
 import org.ciampack.it.pages.ProfilingPage;
 import org.ciampack.it.pages.RegistrationPage;
@@ -76,11 +77,11 @@ class ConsentIT {
         registration.register(email, "consent.terms", "consent.privacy");
         JsonNode user = admin.findUserByEmail("acme", email);
         assertThat(user).isNotNull();
-        JsonNode ledger = ledger(admin, user.get("id").asText());
+        JsonNode ledger = Ledgers.ledger(admin, user.get("id").asText());
         assertThat(ledger).hasSize(3);
-        assertThat(decisions(ledger)).containsExactlyInAnyOrder("terms:" + version(admin, "terms") + ":granted",
-                "privacy:" + version(admin, "privacy") + ":granted",
-                "marketing_email:" + version(admin, "marketing_email") + ":granted");
+        assertThat(Ledgers.decisions(ledger)).containsExactlyInAnyOrder("terms:" + Ledgers.version(admin, "terms") + ":granted",
+                "privacy:" + Ledgers.version(admin, "privacy") + ":granted",
+                "marketing_email:" + Ledgers.version(admin, "marketing_email") + ":granted");
         ledger.forEach(receipt -> {
             assertThat(receipt.get("source").asText()).isEqualTo("registration");
             assertThat(receipt.get("client").asText()).isEqualTo("account-console");
@@ -97,7 +98,7 @@ class ConsentIT {
         // A hostile translation: shown as text, never run.
         putLocalization(admin, server, "ciamConsentPrivacyNext",
                 "We now share data with <script>window.pwned=true</script><b>partners</b>.");
-        int version = publishNextPrivacyVersion(admin);
+        int version = Ledgers.publishNextPrivacyVersion(admin);
 
         browser.open(AccountConsole.url(realm));
         new LoginPage(browser).signIn(accepting, PASSWORD);
@@ -108,7 +109,7 @@ class ConsentIT {
         assertThat(((JavascriptExecutor) browser.driver()).executeScript("return window.pwned === true")).isEqualTo(false);
         consent.accept("privacy");
         new AccountConsole(browser).assertSignedInAs(accepting);
-        assertThat(decisions(ledger(admin, admin.findUserByEmail("acme", accepting).get("id").asText())))
+        assertThat(Ledgers.decisions(Ledgers.ledger(admin, admin.findUserByEmail("acme", accepting).get("id").asText())))
                 .contains("privacy:" + version + ":granted");
 
         browser.driver().manage().deleteAllCookies();
@@ -118,7 +119,7 @@ class ConsentIT {
         consent.declineAndSignOut();
         assertThat(consent.declinedMessage()).contains("signed out");
         String decliningId = admin.findUserByEmail("acme", declining).get("id").asText();
-        assertThat(decisions(ledger(admin, decliningId))).contains("privacy:" + version + ":declined");
+        assertThat(Ledgers.decisions(Ledgers.ledger(admin, decliningId))).contains("privacy:" + version + ":declined");
         assertThat(admin.get("/realms/acme/users/" + decliningId + "/sessions")).as("no session left").isEmpty();
 
         // The page offers to delete the account; the ledger keeps pseudonymous proof.
@@ -130,38 +131,6 @@ class ConsentIT {
 
         browser.open(AccountConsole.url(realm));
         new LoginPage(browser); // signed out: the login form is back
-    }
-
-    @Test
-    void aNewNoticeIsAcceptedBeforeAnyProfileQuestionAndTheLoginEndsAtTheApp(ServerUnderTest server, AdminApi admin,
-            Browser browser) {
-        URI realm = server.realmUrl("acme");
-        URI app = URI.create("http://localhost:5173/callback");
-        // A returning customer whose phone progressive profiling asks from the second login on.
-        String email = "order-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-        admin.createUser("acme", email, PASSWORD, true, java.util.Map.of("birthdate", "1985-04-12"));
-        browser.open(new OidcCodeFlow(realm, "acme-web", app).authorizationUrl(Attempt.fresh()));
-        new LoginPage(browser).signIn(email, PASSWORD);
-        browser.until(driver -> driver.getCurrentUrl().startsWith(app.toString()));
-
-        int version = publishNextPrivacyVersion(admin);
-        browser.open(URI.create(realm + "/.well-known/openid-configuration"));
-        browser.driver().manage().deleteAllCookies(); // the server's: signed out, the next login is a real one
-        browser.open(new OidcCodeFlow(realm, "acme-web", app).authorizationUrl(Attempt.fresh()));
-        new LoginPage(browser).signIn(email, PASSWORD);
-        ConsentPage consent = new ConsentPage(browser);
-        assertThat(consent.purposesAsked()).as("the notice first").containsExactly("privacy");
-        consent.accept("privacy");
-        ProfilingPage questions = new ProfilingPage(browser);
-        assertThat(questions.questions()).as("then the profile, under the accepted notice").containsExactly("phone");
-        questions.notNow();
-        browser.until(driver -> driver.getCurrentUrl().startsWith(app.toString()));
-        assertThat(browser.currentUrl()).contains("code=");
-
-        String userId = admin.findUserByEmail("acme", email).get("id").asText();
-        assertThat(decisions(ledger(admin, userId))).contains("privacy:" + version + ":granted");
-        assertThat(admin.get("/realms/acme/users/" + userId).at("/requiredActions")).as("nothing left for later")
-                .isEmpty();
     }
 
     @Test
@@ -212,7 +181,7 @@ class ConsentIT {
         assertThat(page.status()).isEqualTo("Your choice has been saved.");
         assertThat(page.history().get(0)).contains("News and offers by e-mail", "Withdrawn", "Your account");
 
-        JsonNode ledger = ledger(admin, userId);
+        JsonNode ledger = Ledgers.ledger(admin, userId);
         JsonNode newest = StreamSupport.stream(ledger.spliterator(), false)
                 .max(Comparator.comparingLong(receipt -> receipt.get("seq").asLong())).orElseThrow();
         assertThat(newest.get("decision").asText()).isEqualTo("withdrawn");
@@ -233,9 +202,9 @@ class ConsentIT {
                 .header("Cookie", cookies).GET().build()).headers().firstValue("X-CIAM-CSRF").orElseThrow();
         assertThat(withCookie(realm, cookies, "https://evil.example", token, grant).statusCode()).isEqualTo(403);
         assertThat(withCookie(realm, "", origin, token, grant).statusCode()).as("no cookie, no caller").isEqualTo(401);
-        assertThat(ledger(admin, userId)).hasSize(ledger.size());
+        assertThat(Ledgers.ledger(admin, userId)).hasSize(ledger.size());
         assertThat(withCookie(realm, cookies, origin, token, grant).statusCode()).isEqualTo(200);
-        assertThat(ledger(admin, userId)).hasSize(ledger.size() + 1);
+        assertThat(Ledgers.ledger(admin, userId)).hasSize(ledger.size() + 1);
     }
 
     private static HttpResponse<String> withCookie(URI realm, String cookies, String origin, String token, String body) {
@@ -255,13 +224,12 @@ class ConsentIT {
     void customersArrivingFromAnIdentityProviderConsentBeforeTheirAccountIsCreated(ServerUnderTest server,
             AdminApi admin, Browser browser) {
         URI realm = server.realmUrl("acme");
-        String alias = "social-" + UUID.randomUUID().toString().substring(0, 6);
-        String declining = alias + "-declines@social.test";
-        String accepting = alias + "-accepts@social.test";
-        identityProvider(server, admin, alias, declining, accepting);
-        try {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String declining = "social-" + tag + "-declines@social.test";
+        String accepting = "social-" + tag + "-accepts@social.test";
+        try (SocialProvider social = SocialProvider.create(server, admin, PASSWORD, declining, accepting)) {
             browser.open(AccountConsole.url(realm));
-            signInThrough(browser, alias, declining);
+            social.signIn(browser, declining, PASSWORD);
             ConsentPage consent = new ConsentPage(browser);
             assertThat(consent.purposesAsked()).containsExactlyInAnyOrder("terms", "privacy", "marketing_email");
             assertThat(admin.findUserByEmail("acme", declining)).as("no account before the consents").isNull();
@@ -273,62 +241,22 @@ class ConsentIT {
             assertThat(admin.findUserByEmail("acme", declining)).as("declining creates no account").isNull();
 
             // Forget the provider's session on the server too: deleting its cookies alone raced the page load.
-            assertThat(admin.send("POST", "/realms/" + alias + "/logout-all", null).statusCode()).isEqualTo(200);
-            browser.open(URI.create(server.realmUrl(alias) + "/account/")); // the provider's cookies too
+            assertThat(admin.send("POST", "/realms/" + social.alias() + "/logout-all", null).statusCode()).isEqualTo(200);
+            browser.open(URI.create(server.realmUrl(social.alias()) + "/account/")); // the provider's cookies too
             browser.driver().manage().deleteAllCookies();
             browser.open(AccountConsole.url(realm));
             browser.driver().manage().deleteAllCookies();
             browser.open(AccountConsole.url(realm));
-            signInThrough(browser, alias, accepting);
+            social.signIn(browser, accepting, PASSWORD);
             new ConsentPage(browser).accept("terms", "privacy");
             new AccountConsole(browser).assertSignedInAs(accepting); // no second consent page after creation
             JsonNode user = admin.findUserByEmail("acme", accepting);
-            JsonNode ledger = ledger(admin, user.get("id").asText());
-            assertThat(decisions(ledger)).containsExactlyInAnyOrder("terms:" + version(admin, "terms") + ":granted",
-                    "privacy:" + version(admin, "privacy") + ":granted",
-                    "marketing_email:" + version(admin, "marketing_email") + ":declined");
+            JsonNode ledger = Ledgers.ledger(admin, user.get("id").asText());
+            assertThat(Ledgers.decisions(ledger)).containsExactlyInAnyOrder("terms:" + Ledgers.version(admin, "terms") + ":granted",
+                    "privacy:" + Ledgers.version(admin, "privacy") + ":granted",
+                    "marketing_email:" + Ledgers.version(admin, "marketing_email") + ":declined");
             ledger.forEach(receipt -> assertThat(receipt.get("source").asText()).isEqualTo("registration"));
-        } finally {
-            admin.send("DELETE", "/realms/acme/identity-provider/instances/" + alias, null);
-            admin.send("DELETE", "/realms/" + alias, null);
         }
-    }
-
-    /** Clicks the provider's button on the acme login page and signs in at the provider (a realm of this server). */
-    private static void signInThrough(Browser browser, String alias, String email) {
-        browser.await(By.id("social-" + alias)).click();
-        new LoginPage(browser).signIn(email, PASSWORD);
-    }
-
-    /**
-     * A social login for acme: realm {@code alias} of this server, with the given customers, as an OpenID Connect
-     * provider of acme using the demo realm's first-broker-login flow.
-     */
-    private static void identityProvider(ServerUnderTest server, AdminApi admin, String alias, String... emails) {
-        String base = server.baseUrl().toString();
-        ObjectNode social = Http.JSON.createObjectNode().put("realm", alias).put("enabled", true).put("sslRequired", "none");
-        social.putArray("clients").addObject().put("clientId", "acme-broker").put("enabled", true)
-                .put("publicClient", false).put("secret", "broker-secret").put("standardFlowEnabled", true)
-                .putArray("redirectUris").add(base + "/realms/acme/broker/" + alias + "/endpoint");
-        var users = social.putArray("users");
-        for (String email : emails) {
-            ObjectNode user = users.addObject().put("username", email).put("email", email).put("emailVerified", true)
-                    .put("firstName", "Sam").put("lastName", "Social").put("enabled", true);
-            user.putArray("credentials").addObject().put("type", "password").put("value", PASSWORD).put("temporary", false);
-        }
-        expect(admin.send("POST", "/realms", social), 201);
-        String issuer = base + "/realms/" + alias;
-        ObjectNode provider = Http.JSON.createObjectNode().put("alias", alias).put("displayName", "Social " + alias)
-                .put("providerId", "oidc").put("enabled", true).put("trustEmail", true)
-                .put("firstBrokerLoginFlowAlias", "ciam first broker login");
-        provider.putObject("config").put("clientId", "acme-broker").put("clientSecret", "broker-secret")
-                .put("clientAuthMethod", "client_secret_post").put("issuer", issuer)
-                .put("authorizationUrl", issuer + "/protocol/openid-connect/auth")
-                .put("tokenUrl", issuer + "/protocol/openid-connect/token")
-                .put("userInfoUrl", issuer + "/protocol/openid-connect/userinfo")
-                .put("jwksUrl", issuer + "/protocol/openid-connect/certs").put("useJwksUrl", "true")
-                .put("validateSignature", "true").put("defaultScope", "openid email profile").put("syncMode", "IMPORT");
-        expect(admin.send("POST", "/realms/acme/identity-provider/instances", provider), 201);
     }
 
     @Test
@@ -338,7 +266,7 @@ class ConsentIT {
         String email = newCustomer(admin);
         String userId = admin.findUserByEmail("acme", email).get("id").asText();
         Set<String> receipts = new HashSet<>();
-        ledger(admin, userId).forEach(receipt -> receipts.add(receipt.get("receipt").asText()));
+        Ledgers.ledger(admin, userId).forEach(receipt -> receipts.add(receipt.get("receipt").asText()));
         browser.open(AccountConsole.url(server.realmUrl("acme")));
         new LoginPage(browser).signIn(email, PASSWORD);
         new AccountConsole(browser).assertSignedInAs(email);
@@ -424,7 +352,7 @@ class ConsentIT {
         String email = newCustomer(admin);
         String userId = admin.findUserByEmail("acme", email).get("id").asText();
         String token = userToken(server, email);
-        int before = ledger(admin, userId).size();
+        int before = Ledgers.ledger(admin, userId).size();
 
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<Integer>> answers = new ArrayList<>();
@@ -443,7 +371,7 @@ class ConsentIT {
         pool.shutdown();
         assertThat(succeeded).as("at least the first change of each kind went through").isGreaterThanOrEqualTo(2);
 
-        JsonNode ledger = ledger(admin, userId);
+        JsonNode ledger = Ledgers.ledger(admin, userId);
         assertThat(ledger.size() - before).as("only changes are recorded, at most 20 in the minute").isBetween(1, 20);
         Set<Long> seqs = new HashSet<>();
         ledger.forEach(receipt -> seqs.add(receipt.get("seq").asLong()));
@@ -541,20 +469,6 @@ class ConsentIT {
         return email;
     }
 
-    private static int version(AdminApi admin, String purpose) {
-        return Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/" + purpose), null).body())
-                .get("version").asInt();
-    }
-
-    private static int publishNextPrivacyVersion(AdminApi admin) {
-        URI api = admin.consentAdmin("acme");
-        JsonNode privacy = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/privacy"), null).body());
-        ObjectNode next = ((ObjectNode) privacy.deepCopy()).put("version", privacy.get("version").asInt() + 1)
-                .put("description", "ciamConsentPrivacyNext");
-        expect(admin.sendAsAdmin("PUT", api.resolve("purposes/privacy"), next), 200);
-        return next.get("version").asInt();
-    }
-
     private static void putLocalization(AdminApi admin, ServerUnderTest server, String key, String value) {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
                         + "/admin/realms/acme/localization/en/" + key))
@@ -592,20 +506,6 @@ class ConsentIT {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
         }
         return Http.send(request.build());
-    }
-
-    private static JsonNode ledger(AdminApi admin, String userId) {
-        HttpResponse<String> response = admin.sendAsAdmin("GET", admin.consentAdmin("acme")
-                .resolve("users/" + userId + "/ledger"), null);
-        assertThat(response.statusCode()).isEqualTo(200);
-        return Http.json(response.body());
-    }
-
-    private static List<String> decisions(JsonNode ledger) {
-        List<String> list = new ArrayList<>();
-        ledger.forEach(receipt -> list.add(receipt.get("purpose").asText() + ":" + receipt.get("version").asInt() + ":"
-                + receipt.get("decision").asText()));
-        return list;
     }
 
     private static JsonNode purpose(JsonNode standing, String id) {

@@ -11,13 +11,20 @@ import org.keycloak.authentication.AuthenticationFlowError;
  * flow, once the user is proven (after the risk step and any step-up) and before anything that collects personal
  * data, such as progressive profiling. Keycloak runs required actions only after the whole flow, which would put the
  * privacy notice after the profile questions it governs. The ciam-consent required action stays the safety net of
- * flows without this step. Declining a required purpose ends the login, with the way to delete the account.
+ * flows without this step. Declining a required purpose ends the login, with the way to delete the account. In
+ * first-broker-login, placed after the account is created or linked, it also writes the decisions the customer made
+ * before the account existed.
  */
 final class ConsentStep extends FlowStep {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
-        List<ConsentPurpose> due = decisions(context).due(context.getUser());
+        ConsentDecisions decisions = decisions(context);
+        // Made in first-broker-login before the account existed: written as soon as it exists, so the receipts
+        // precede whatever the flow asks next (the required action would write them only after the whole flow).
+        decisions.record(context.getUser(), PendingConsents.take(context.getAuthenticationSession()), Source.REGISTRATION,
+                context.getAuthenticationSession().getClient(), false);
+        List<ConsentPurpose> due = decisions.due(context.getUser());
         if (due.isEmpty()) {
             context.success();
             return;
