@@ -1,5 +1,6 @@
 package org.ciampack.it.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,8 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 
@@ -27,16 +32,23 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * step, consent step, profiling step, export listener with its routes, history recorder, all as the demo wires
  * them) against a realm of stock Keycloak's own flows and listeners ({@code bench-stock}, events stored as in acme)
  * with the same number of customers. Paths: (a) browser authorization-code flow of returning customers who keep their
- * cookies but sign in again, (b) password grant. ABBA rounds per path; throughput, p50/p95 latency and server CPU per
- * login, and the pack's cost. Registration is not measured yet.
+ * cookies but sign in again, (b) password grant, (c) registration of a new customer from the app with e-mail
+ * verification through the demo's mail catcher. ABBA rounds per path; throughput, p50/p95 latency and server CPU per
+ * login, and the pack's cost. Each round prints a line with its wall-clock window, so a flight recording of the
+ * server can be cut into pack and stock time.
  *
- * <pre>java ... LoginPathBenchmark http://localhost:8080 http://localhost:9000 admin admin [threads] [seconds] [rounds]</pre>
+ * <pre>java ... LoginPathBenchmark http://localhost:8080 http://localhost:9000 admin admin [threads] [seconds] [rounds]
+ *     [mail catcher API] [paths, e.g. "code flow,registration"]</pre>
  */
 public final class LoginPathBenchmark {
 
     private static final String PASSWORD = "Bench-Password-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
     private static final String STOCK = "bench-stock";
+    private static final String CODE_FLOW = "code flow";
+    private static final String PASSWORD_GRANT = "password grant";
+    private static final String REGISTRATION = "registration";
+    private static final Pattern REGISTRATION_LINK = Pattern.compile("href=\"([^\"]*/login-actions/registration[^\"]*)\"");
     private static final Map<String, OidcCodeFlow> BROWSERS = new ConcurrentHashMap<>();
 
     /** One side of a comparison: a realm and its clients for the two paths. */
@@ -58,26 +70,50 @@ public final class LoginPathBenchmark {
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         Duration length = Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 30);
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 4;
+        Mailbox mailbox = new Mailbox(URI.create(args.length > 7 ? args[7] : "http://localhost:8025"));
+        List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
 
         Side pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
-        stockRealm(admin);
+        stockRealm(admin, admin.get("/realms/acme").get("smtpServer"));
         Side stock = new Side("stock", STOCK, "bench-web", grantClient(admin, STOCK), users(admin, STOCK, threads * 8));
         System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds per path, %d customers per side%n", threads,
                 length.toSeconds(), rounds, pack.users().size());
-        for (String path : List.of("code flow", "password grant")) {
-            run(base, metrics, path, pack, threads, length); // warm-up, one round each
-            run(base, metrics, path, stock, threads, length);
-            List<Round> packRounds = new ArrayList<>();
-            List<Round> stockRounds = new ArrayList<>();
-            for (int i = 0; i < rounds; i++) {
-                boolean packFirst = i % 4 == 0 || i % 4 == 3; // ABBA
-                Round first = run(base, metrics, path, packFirst ? pack : stock, threads, length);
-                Round second = run(base, metrics, path, packFirst ? stock : pack, threads, length);
-                packRounds.add(packFirst ? first : second);
-                stockRounds.add(packFirst ? second : first);
+        try (DiscardingReceivers receivers = DiscardingReceivers.start(8090, 5514)) {
+            for (String path : paths) {
+                compare(base, metrics, mailbox, path, pack, stock, threads, length, rounds);
             }
-            report(path, packRounds, stockRounds);
+            System.out.printf(Locale.ROOT, "the demo's export routes delivered %d webhook requests and %d bytes of syslog%n",
+                    receivers.webhookRequests(), receivers.syslogBytes());
         }
+    }
+
+    private static void compare(URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock, int threads,
+                                Duration length, int rounds) throws Exception {
+        run(base, metrics, mailbox, path, pack, threads, length); // warm-up, one round each
+        run(base, metrics, mailbox, path, stock, threads, length);
+        List<Round> packRounds = new ArrayList<>();
+        List<Round> stockRounds = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            boolean packFirst = i % 4 == 0 || i % 4 == 3; // ABBA
+            Round first = run(base, metrics, mailbox, path, packFirst ? pack : stock, threads, length);
+            Round second = run(base, metrics, mailbox, path, packFirst ? stock : pack, threads, length);
+            packRounds.add(packFirst ? first : second);
+            stockRounds.add(packFirst ? second : first);
+        }
+        report(path, packRounds, stockRounds);
+    }
+
+    /** The CPU cost of each pair of neighbouring rounds and their median: how far one pair can be from another. */
+    private static String pairCosts(List<Round> pack, List<Round> stock) {
+        List<Double> costs = new ArrayList<>();
+        for (int i = 0; i < pack.size(); i++) {
+            costs.add(100 * (pack.get(i).cpuMsPerLogin() / stock.get(i).cpuMsPerLogin() - 1));
+        }
+        List<Double> sorted = costs.stream().sorted().toList();
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return costs.stream().map(cost -> String.format(Locale.ROOT, "%.1f %%", cost)).toList() + ", median "
+                + String.format(Locale.ROOT, "%.1f %%", median);
     }
 
     private static void report(String path, List<Round> pack, List<Round> stock) {
@@ -94,9 +130,11 @@ public final class LoginPathBenchmark {
         System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n", path,
                 stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50), stockAll.p(95),
                 packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1));
+        System.out.printf(Locale.ROOT, "  %s: CPU cost per pair of rounds %s%n", path, pairCosts(pack, stock));
     }
 
-    private static Round run(URI base, URI metrics, String path, Side side, int threads, Duration length) throws Exception {
+    private static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
+                             Duration length) throws Exception {
         URI realm = URI.create(base + "/realms/" + side.realm());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicBoolean stop = new AtomicBoolean();
@@ -111,14 +149,19 @@ public final class LoginPathBenchmark {
                 while (!stop.get()) {
                     String email = side.users().get((thread + done * threads) % side.users().size());
                     Instant began = Instant.now();
-                    if (path.equals("code flow")) {
-                        OidcCodeFlow browser = BROWSERS.computeIfAbsent(side.name() + " " + email, key ->
-                                new OidcCodeFlow(realm, side.webClient(), APP).header("X-Forwarded-For", "198.51.100." + (1 + thread)));
-                        browser.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
-                    } else {
-                        passwordGrant(realm, side.grantClient(), email, thread);
+                    switch (path) {
+                        case CODE_FLOW -> {
+                            OidcCodeFlow browser = BROWSERS.computeIfAbsent(side.name() + " " + email, key ->
+                                    new OidcCodeFlow(realm, side.webClient(), APP).header("X-Forwarded-For", "198.51.100." + (1 + thread)));
+                            browser.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
+                            millis.add(Duration.between(began, Instant.now()).toMillis());
+                        }
+                        case PASSWORD_GRANT -> {
+                            passwordGrant(realm, side.grantClient(), email, thread);
+                            millis.add(Duration.between(began, Instant.now()).toMillis());
+                        }
+                        default -> millis.add(register(realm, side.webClient(), mailbox, thread).toMillis());
                     }
-                    millis.add(Duration.between(began, Instant.now()).toMillis());
                     done++;
                 }
                 return done;
@@ -133,7 +176,52 @@ public final class LoginPathBenchmark {
         pool.shutdown();
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         double cpuMs = (ServerMetrics.value(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
+        // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
+        System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d]%n", path, side.name(),
+                total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli());
         return new Round(total / seconds, millis, cpuMs / total);
+    }
+
+    /**
+     * A new customer from the app: login page, registration form (the address, and whatever else the realm's form
+     * asks: names, password, consents), the verification mail, its link, the password page where the realm asks
+     * for it after verification, and the redirect to the app with a code. Returns the time spent in requests to
+     * the server; the wait for the mail to reach the catcher is left out.
+     */
+    private static Duration register(URI realm, String clientId, Mailbox mailbox, int thread) {
+        String email = "bench-new-" + UUID.randomUUID().toString().substring(0, 12) + "@acme.test";
+        OidcCodeFlow browser = new OidcCodeFlow(realm, clientId, APP).header("X-Forwarded-For", "198.51.100." + (1 + thread));
+        Instant began = Instant.now();
+        HttpResponse<String> login = browser.send("GET", browser.authorizationUrl(Attempt.fresh()), Map.of());
+        Matcher link = REGISTRATION_LINK.matcher(login.body());
+        if (!link.find()) {
+            throw new IllegalStateException("no registration link on the login page of " + realm);
+        }
+        HttpResponse<String> form = browser.send("GET", login.uri().resolve(link.group(1).replace("&amp;", "&")), Map.of());
+        Map<String, String> fields = new HashMap<>(Map.of("email", email));
+        Map.of("firstName", "Bench", "lastName", "User", "password", PASSWORD, "password-confirm", PASSWORD,
+                        "consent.terms", "on", "consent.privacy", "on")
+                .forEach((name, value) -> {
+                    if (form.body().contains("name=\"" + name + "\"")) {
+                        fields.put(name, value);
+                    }
+                });
+        HttpResponse<String> verifyPage = browser.follow(browser.submitForm(form, "kc-register-form", fields));
+        if (!verifyPage.body().contains(email)) {
+            throw new IllegalStateException("registration of " + email + " ended on " + verifyPage.uri() + " ("
+                    + verifyPage.statusCode() + ")");
+        }
+        Duration server = Duration.between(began, Instant.now());
+        Mailbox.Mail mail = mailbox.await(email, m -> m.subject().toLowerCase(Locale.ROOT).contains("verify"),
+                Duration.ofSeconds(60));
+        began = Instant.now();
+        HttpResponse<String> afterLink = browser.follow(browser.send("GET", mail.linkContaining("/login-actions/action-token"), Map.of()));
+        if (OidcCodeFlow.hasForm(afterLink, "kc-passwd-update-form")) {
+            afterLink = browser.follow(browser.submitForm(afterLink, "kc-passwd-update-form",
+                    Map.of("password-new", PASSWORD, "password-confirm", PASSWORD)));
+        }
+        browser.callbackFrom(afterLink).code();
+        return server.plus(Duration.between(began, Instant.now()));
     }
 
     private static void passwordGrant(URI realm, String clientId, String email, int thread) {
@@ -151,14 +239,18 @@ public final class LoginPathBenchmark {
     }
 
     /** A realm of Keycloak's own flows and listeners, with events stored as in acme and the same brute-force rules. */
-    private static void stockRealm(AdminApi admin) {
-        if (admin.send("GET", "/realms/" + STOCK, null).statusCode() == 200) {
-            return;
-        }
+    private static void stockRealm(AdminApi admin, JsonNode smtpServer) {
+        boolean exists = admin.send("GET", "/realms/" + STOCK, null).statusCode() == 200;
         ObjectNode realm = Http.JSON.createObjectNode().put("realm", STOCK).put("enabled", true)
                 .put("registrationEmailAsUsername", true).put("bruteForceProtected", true).put("failureFactor", 5)
-                .put("eventsEnabled", true).put("adminEventsEnabled", true).put("sslRequired", "none");
+                .put("eventsEnabled", true).put("adminEventsEnabled", true).put("sslRequired", "none")
+                .put("registrationAllowed", true).put("verifyEmail", true);
+        realm.set("smtpServer", smtpServer); // the demo's mail catcher, as for acme
         realm.putArray("eventsListeners").add("jboss-logging");
+        if (exists) {
+            admin.send("PUT", "/realms/" + STOCK, realm); // a server kept from an earlier run gets today's settings
+            return;
+        }
         admin.send("POST", "/realms", realm);
         ObjectNode web = Http.JSON.createObjectNode().put("clientId", "bench-web").put("publicClient", true)
                 .put("standardFlowEnabled", true);

@@ -29,8 +29,18 @@ public final class RealmKey {
 
     /** The secret, for a caller that has a way to do without it. */
     public static Optional<SecretKey> find(KeycloakSession session, RealmModel realm) {
+        // Kept for the request: several steps of one login sign with it, and the key manager sorts the realm's
+        // key providers on every call.
+        String attribute = "ciam.realm-key." + realm.getId();
+        if (session.getAttribute(attribute) instanceof SecretKey known) {
+            return Optional.of(known);
+        }
         KeyWrapper key = session.keys().getActiveKey(realm, KeyUse.SIG, Algorithm.HS512);
-        return Optional.ofNullable(key == null ? null : key.getSecretKey());
+        SecretKey secret = key == null ? null : key.getSecretKey();
+        if (secret != null) {
+            session.setAttribute(attribute, secret);
+        }
+        return Optional.ofNullable(secret);
     }
 
     /** HMAC-SHA256 under the realm's key of the parts joined by line feeds; the first part should name the purpose. */

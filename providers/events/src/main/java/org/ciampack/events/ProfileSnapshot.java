@@ -51,6 +51,21 @@ final class ProfileSnapshot {
                 values.forEach(list::add);
             }
         });
+        node.setAll(memberships(session, realm, user));
+        return node;
+    }
+
+    /**
+     * Roles, groups and organizations, read once per request and user: a registration sends several profile events
+     * (the account, one per consent, the verified address), and each would query them again. Keycloak changes
+     * memberships and then sends one event per request, so the first read is what every event of the request saw.
+     */
+    private static ObjectNode memberships(KeycloakSession session, RealmModel realm, UserModel user) {
+        String attribute = "ciam.export.memberships." + realm.getId() + "." + user.getId();
+        if (session.getAttribute(attribute) instanceof ObjectNode known) {
+            return known;
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
         ArrayNode roles = node.putArray("roles");
         user.getRoleMappingsStream().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
         ArrayNode groups = node.putArray("groups");
@@ -62,6 +77,7 @@ final class ProfileSnapshot {
                 organizations.getByMember(user).forEach(org -> list.add(org.getAlias()));
             }
         }
+        session.setAttribute(attribute, node);
         return node;
     }
 

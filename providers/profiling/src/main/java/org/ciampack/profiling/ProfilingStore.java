@@ -1,6 +1,7 @@
 package org.ciampack.profiling;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -30,8 +31,9 @@ public final class ProfilingStore {
     }
 
     private int increment(String realmId, String userId) {
+        // No flush first: nothing this request changed is in the counted row (it is loaded only after the count).
         return entityManager(session).createNamedQuery("ciamProfiling.countLogin").setParameter("realmId", realmId)
-                .setParameter("userId", userId).executeUpdate();
+                .setParameter("userId", userId).setFlushMode(FlushModeType.COMMIT).executeUpdate();
     }
 
     /** The user's row, made on first use. */

@@ -2,6 +2,7 @@ package org.ciampack.events.dispatch;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +41,10 @@ final class FanOut {
         }
         Map<String, List<OpenRoute>> targets = new HashMap<>();
         long now = System.currentTimeMillis();
+        List<String> fannedOut = new ArrayList<>(rows.size());
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
+            fannedOut.add(event.id());
             for (OpenRoute target : targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry))) {
                 Route route = target.route;
                 if (route.enabled() && route.events().accepts(event)) {
@@ -52,8 +55,8 @@ final class FanOut {
                     }
                 }
             }
-            row.markFannedOut();
         }
+        em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
         return rows.size();
     }
 

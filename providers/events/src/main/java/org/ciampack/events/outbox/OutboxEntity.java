@@ -20,6 +20,9 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamOutbox.purge", query = "delete from OutboxEntity o where o.fannedOut = true "
                 + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
                 + "where d.eventId = o.id and d.status <> 'DELIVERED')"),
+        // One statement for a fanned-out batch: a managed row marked one by one is rewritten whole, payload included.
+        @NamedQuery(name = "ciamOutbox.markFannedOut", query = "update OutboxEntity o set o.fannedOut = true "
+                + "where o.id in :ids"),
         @NamedQuery(name = "ciamOutbox.payloads", query = "select o.id, o.payload from OutboxEntity o where o.id in :ids"),
         @NamedQuery(name = "ciamOutbox.deleteRealm", query = "delete from OutboxEntity o where o.realmId = :realmId")
 })
@@ -69,9 +72,5 @@ public class OutboxEntity {
 
     public OutboxRecord record() {
         return new OutboxRecord(id, realmId, kind, eventType, clientId, orderKey, eventTime, payload);
-    }
-
-    public void markFannedOut() {
-        this.fannedOut = true;
     }
 }

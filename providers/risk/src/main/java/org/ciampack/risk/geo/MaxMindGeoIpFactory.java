@@ -48,7 +48,7 @@ public final class MaxMindGeoIpFactory implements GeoIpFactory, ServerInfoAwareP
 
     @Override
     public GeoIp create(KeycloakSession session) {
-        return geoIp;
+        return new RequestGeoIp(geoIp);
     }
 
     @Override

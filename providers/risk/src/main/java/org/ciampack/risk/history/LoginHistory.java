@@ -1,6 +1,7 @@
 package org.ciampack.risk.history;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import java.util.List;
 import java.util.UUID;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -19,12 +20,17 @@ public final class LoginHistory {
         return new LoginHistory(session.getProvider(JpaConnectionProvider.class).getEntityManager());
     }
 
-    /** The user's most recent successful logins, newest first. */
+    /**
+     * The user's most recent successful logins, newest first. Read as plain values, not entities: fifty managed
+     * rows would be dirty-checked at every later flush of the login's transaction. Nothing this request wrote is
+     * in them (the history is written after the login), so the query needs no flush before it.
+     */
     public List<PastLogin> recent(String realmId, String userId, int limit) {
-        return em.createNamedQuery("ciamLoginHistory.recent", LoginHistoryEntity.class)
+        return em.createNamedQuery("ciamLoginHistory.recent", Object[].class)
                 .setParameter("realmId", realmId)
                 .setParameter("userId", userId)
                 .setMaxResults(limit)
+                .setFlushMode(FlushModeType.COMMIT)
                 .getResultStream()
                 .map(LoginHistoryEntity::toPastLogin)
                 .toList();
@@ -38,7 +44,7 @@ public final class LoginHistory {
     /** Drops the user's rows beyond the newest {@code keep}. */
     public void trim(String realmId, String userId, int keep) {
         em.flush();
-        List<LoginHistoryEntity> beyond = em.createNamedQuery("ciamLoginHistory.recent", LoginHistoryEntity.class)
+        List<Long> beyond = em.createNamedQuery("ciamLoginHistory.times", Long.class)
                 .setParameter("realmId", realmId)
                 .setParameter("userId", userId)
                 .setFirstResult(keep - 1)
@@ -48,7 +54,7 @@ public final class LoginHistory {
             em.createNamedQuery("ciamLoginHistory.deleteBefore")
                     .setParameter("realmId", realmId)
                     .setParameter("userId", userId)
-                    .setParameter("before", beyond.get(0).loginTime())
+                    .setParameter("before", beyond.get(0))
                     .executeUpdate();
         }
     }

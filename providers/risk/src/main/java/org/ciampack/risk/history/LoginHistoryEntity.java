@@ -11,7 +11,11 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "CIAM_LOGIN_HISTORY")
 @NamedQueries({
-        @NamedQuery(name = "ciamLoginHistory.recent", query = "select h from LoginHistoryEntity h "
+        @NamedQuery(name = "ciamLoginHistory.recent", query = "select h.loginTime, h.score, h.riskLevel, "
+                + "h.countryCode, h.city, h.latitude, h.longitude, h.accuracyRadiusKm, h.asn, h.deviceId, "
+                + "h.userAgentFamily, h.ipAddress, h.localHour from LoginHistoryEntity h "
+                + "where h.realmId = :realmId and h.userId = :userId order by h.loginTime desc, h.id desc"),
+        @NamedQuery(name = "ciamLoginHistory.times", query = "select h.loginTime from LoginHistoryEntity h "
                 + "where h.realmId = :realmId and h.userId = :userId order by h.loginTime desc, h.id desc"),
         @NamedQuery(name = "ciamLoginHistory.deleteUser",
                 query = "delete from LoginHistoryEntity h where h.realmId = :realmId and h.userId = :userId"),
@@ -94,13 +98,15 @@ public class LoginHistoryEntity {
         this.localHour = login.localHour();
     }
 
-    PastLogin toPastLogin() {
-        return new PastLogin(java.time.Instant.ofEpochMilli(loginTime), score, riskLevel, countryCode, city, latitude,
-                longitude, accuracyRadiusKm, asn, deviceId, userAgentFamily, ipAddress, localHour);
+    /** A row of the {@code ciamLoginHistory.recent} query, whose columns are in the order of the fields here. */
+    static PastLogin toPastLogin(Object[] row) {
+        return new PastLogin(java.time.Instant.ofEpochMilli((Long) row[0]), number(row[1]), (String) row[2],
+                (String) row[3], (String) row[4], (Double) row[5], (Double) row[6], number(row[7]), (Long) row[8],
+                (String) row[9], (String) row[10], (String) row[11], (Integer) row[12]);
     }
 
-    long loginTime() {
-        return loginTime;
+    private static int number(Object value) {
+        return value == null ? 0 : (Integer) value;
     }
 
     private static String truncate(String value, int length) {
