@@ -38,7 +38,7 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * server can be cut into pack and stock time.
  *
  * <pre>java ... LoginPathBenchmark http://localhost:8080 http://localhost:9000 admin admin [threads] [seconds] [rounds]
- *     [mail catcher API] [paths, e.g. "code flow,registration"]</pre>
+ *     [mail catcher API] [paths, e.g. "code flow,registration"] [warm-up seconds per path and side]</pre>
  */
 public final class LoginPathBenchmark {
 
@@ -72,6 +72,7 @@ public final class LoginPathBenchmark {
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 4;
         Mailbox mailbox = new Mailbox(URI.create(args.length > 7 ? args[7] : "http://localhost:8025"));
         List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
+        Duration warmUp = Duration.ofSeconds(args.length > 9 ? Long.parseLong(args[9]) : 60);
 
         Side pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
         stockRealm(admin, admin.get("/realms/acme").get("smtpServer"));
@@ -79,6 +80,12 @@ public final class LoginPathBenchmark {
         System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds per path, %d customers per side%n", threads,
                 length.toSeconds(), rounds, pack.users().size());
         try (DiscardingReceivers receivers = DiscardingReceivers.start(8090, 5514)) {
+            // Every path on both sides first: a fresh server spends seconds of every round compiling (JIT) for
+            // minutes, and whichever side runs meanwhile would pay for it.
+            for (String path : paths) {
+                run(base, metrics, mailbox, path, pack, threads, warmUp);
+                run(base, metrics, mailbox, path, stock, threads, warmUp);
+            }
             for (String path : paths) {
                 compare(base, metrics, mailbox, path, pack, stock, threads, length, rounds);
             }
@@ -89,8 +96,6 @@ public final class LoginPathBenchmark {
 
     private static void compare(URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock, int threads,
                                 Duration length, int rounds) throws Exception {
-        run(base, metrics, mailbox, path, pack, threads, length); // warm-up, one round each
-        run(base, metrics, mailbox, path, stock, threads, length);
         List<Round> packRounds = new ArrayList<>();
         List<Round> stockRounds = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {

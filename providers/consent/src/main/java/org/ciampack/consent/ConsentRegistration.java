@@ -55,6 +55,7 @@ final class ConsentRegistration implements FormAction {
         ConsentForm.Answer answer = ConsentForm.read(purposes, context.getHttpRequest().getDecodedFormParameters());
         new ConsentDecisions(context.getSession(), context.getRealm()).record(context.getUser(), answer.choices(),
                 Source.REGISTRATION, context.getAuthenticationSession().getClient(), true);
+        ConsentChecked.mark(context.getAuthenticationSession()); // every purpose was on the form
     }
 
     private static List<ConsentPurpose> purposes(FormContext context) {

@@ -26,7 +26,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             List<Choice> pending = PendingConsents.take(context.getAuthenticationSession());
             decisions.record(context.getUser(), pending, Source.REGISTRATION, context.getAuthenticationSession().getClient(),
                     false);
-            if (!decisions.due(context.getUser()).isEmpty()) {
+            if (!ConsentChecked.done(context.getAuthenticationSession()) && !decisions.due(context.getUser()).isEmpty()) {
                 context.getAuthenticationSession().addRequiredAction(ConsentRequiredActionFactory.ID);
             }
         } finally {

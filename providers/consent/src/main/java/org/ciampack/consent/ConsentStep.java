@@ -26,6 +26,7 @@ final class ConsentStep extends FlowStep {
                 context.getAuthenticationSession().getClient(), false);
         List<ConsentPurpose> due = decisions.due(context.getUser());
         if (due.isEmpty()) {
+            ConsentChecked.mark(context.getAuthenticationSession());
             context.success();
             return;
         }
@@ -58,6 +59,7 @@ final class ConsentStep extends FlowStep {
         }
         decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),
                 false);
+        ConsentChecked.mark(context.getAuthenticationSession());
         context.success();
     }
 

@@ -42,6 +42,12 @@ public record ProfilingPlan(List<Stage> stages, int maxQuestions, Duration snooz
                 List.copyOf(problems));
     }
 
+    /** The highest "login N" of the stages: beyond it the login count changes no stage (0 without such a stage). */
+    public int loginsThatMatter() {
+        return stages.stream().map(Stage::trigger).filter(Trigger.AfterLogins.class::isInstance)
+                .mapToInt(trigger -> ((Trigger.AfterLogins) trigger).count()).max().orElse(0);
+    }
+
     private static int number(Map<String, String> config, String key, int fallback, int min, List<String> problems) {
         String value = config == null ? null : config.get(key);
         if (value == null || value.isBlank()) {

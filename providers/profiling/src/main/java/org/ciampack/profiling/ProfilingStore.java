@@ -19,20 +19,28 @@ public final class ProfilingStore {
     }
 
     /**
-     * Counts a login with one UPDATE that runs at once (so concurrent logins all count, and the write is part of
-     * what the step's timer measures), then returns the row.
+     * Counts a login with one UPDATE that runs at once (so concurrent logins all count), then returns the row. The
+     * count only matters up to the plan's highest "login N" ({@code upTo}): past it every such stage is due anyway,
+     * and a returning customer's login costs one read instead of a write. A plan that raises it counts on from there.
      */
-    public ProfilingStateEntity countLogin(String realmId, String userId) {
-        if (increment(realmId, userId) == 0) {
+    public ProfilingStateEntity countLogin(String realmId, String userId, int upTo) {
+        ProfilingStateEntity state = find(realmId, userId);
+        if (state == null) {
             create(realmId, userId); // not loaded here: the entity read below must carry the new count
             increment(realmId, userId);
+            return state(realmId, userId);
         }
-        return state(realmId, userId);
+        if (state.getLoginCount() >= upTo) {
+            return state;
+        }
+        increment(realmId, userId);
+        entityManager(session).refresh(state);
+        return state;
     }
 
-    private int increment(String realmId, String userId) {
-        // No flush first: nothing this request changed is in the counted row (it is loaded only after the count).
-        return entityManager(session).createNamedQuery("ciamProfiling.countLogin").setParameter("realmId", realmId)
+    private void increment(String realmId, String userId) {
+        // No flush first: nothing this request changed is in the counted row.
+        entityManager(session).createNamedQuery("ciamProfiling.countLogin").setParameter("realmId", realmId)
                 .setParameter("userId", userId).setFlushMode(FlushModeType.COMMIT).executeUpdate();
     }
 

@@ -73,7 +73,7 @@ public final class ProgressiveProfilingAuthenticator extends FlowStep {
         if (authSession.getAuthNote(COUNTED_NOTE) == null
                 && !"true".equals(authSession.getAuthNote(AuthenticationManager.SSO_AUTH))) {
             // A sign-in with credentials counts; a single sign-on to another app does not.
-            state = store.countLogin(realm.getId(), user.getId());
+            state = store.countLogin(realm.getId(), user.getId(), plan.loginsThatMatter());
             authSession.setAuthNote(COUNTED_NOTE, "true");
         } else {
             state = store.state(realm.getId(), user.getId());

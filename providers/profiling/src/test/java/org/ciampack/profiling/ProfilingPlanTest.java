@@ -36,6 +36,14 @@ class ProfilingPlanTest {
     }
 
     @Test
+    void theLoginCountMattersUpToTheHighestLoginStage() {
+        assertThat(ProfilingPlan.read(Map.of("stages", "phone | login 2##birthdate | login 3##address | client acme-shop"))
+                .loginsThatMatter()).isEqualTo(3);
+        assertThat(ProfilingPlan.read(Map.of("stages", "country | days 30##address | client acme-shop"))
+                .loginsThatMatter()).as("no stage counts logins").isZero();
+    }
+
+    @Test
     void defaultsWithoutConfiguration() {
         ProfilingPlan plan = ProfilingPlan.read(null);
 
