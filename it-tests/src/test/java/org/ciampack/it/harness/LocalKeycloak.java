@@ -106,11 +106,59 @@ public final class LocalKeycloak implements ServerUnderTest {
         return start(home, name, serverOptions, environment);
     }
 
+    /**
+     * A node of the production build: a copy of the prepared distribution under target/production/, built for
+     * PostgreSQL ({@code kc.sh build} with the pack's build-time options: vault, metrics, health) and started with
+     * {@code start --optimized} against the given database, as an operator runs it. The caller closes it.
+     */
+    public static LocalKeycloak startOptimized(String name, PostgresServer database, List<String> serverOptions) {
+        Path prepared = Settings.existingPath("ciam.it.keycloak.home");
+        Path home = Settings.output().resolve("production").resolve(name);
+        try {
+            deleteRecursively(home);
+            copyRecursively(prepared, home);
+            build(home, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> mode = List.of("start", "--optimized", "--http-enabled=true", "--hostname-strict=false",
+                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=unused",
+                "--cache-embedded-network-bind-address=127.0.0.1",
+                "--cache-embedded-network-bind-port=" + freePort());
+        return start(home, name, mode, serverOptions, Map.of());
+    }
+
+    /** The options the production build fixes; a start that names them otherwise is refused. */
+    private static void build(Path home, String name) throws IOException {
+        Path log = Settings.output().resolve("server-logs").resolve(name + "-build.log");
+        Files.createDirectories(log.getParent());
+        ProcessBuilder build = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "build",
+                "--db=postgres", "--vault=file", "--metrics-enabled=true", "--health-enabled=true")
+                .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        build.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        try {
+            Process process = build.start();
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("kc.sh build failed for " + name + ":\n" + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static LocalKeycloak start(Path home, String name, List<String> serverOptions) {
         return start(home, name, serverOptions, Map.of());
     }
 
     private static LocalKeycloak start(Path home, String name, List<String> serverOptions,
+            Map<String, String> environment) {
+        // dev mode: vault and metrics are options of the start itself
+        return start(home, name, List.of("start-dev", "--vault=file", "--metrics-enabled=true"), serverOptions,
+                environment);
+    }
+
+    private static LocalKeycloak start(Path home, String name, List<String> mode, List<String> serverOptions,
             Map<String, String> environment) {
         Path greenmail = Settings.existingPath("ciam.it.greenmail.jar");
         Path logs = Settings.output().resolve("server-logs");
@@ -134,13 +182,14 @@ public final class LocalKeycloak implements ServerUnderTest {
                     .redirectOutput(logs.resolve(name + "-greenmail.log").toFile())
                     .start());
 
-            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-port=" + httpPort, "--http-management-port=" + managementPort, "--import-realm",
-                    "--metrics-enabled=true",
+            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kc.sh").toString()));
+            command.addAll(mode);
+            command.addAll(List.of("--http-port=" + httpPort, "--http-management-port=" + managementPort,
+                    "--import-realm",
                     // tests play clients from elsewhere with X-Forwarded-For, as the demo allows
                     "--proxy-headers=xforwarded", "--proxy-trusted-addresses=127.0.0.1/32,::1/128",
                     // export routes' secrets, and the test CA that the syslog receiver's certificate is issued by
-                    "--vault=file", "--vault-dir=" + vault(),
+                    "--vault-dir=" + vault(),
                     // the export ITs' receivers listen on 127.0.0.1; every other internal address stays refused
                     "--spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32",
                     // low enough that a test can pass it with a few hundred admin events; the suite's replays are small

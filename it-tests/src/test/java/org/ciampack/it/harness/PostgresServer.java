@@ -1,0 +1,147 @@
+package org.ciampack.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL server of its own for the production tests: Debian's PostgreSQL binaries (package {@code postgresql},
+ * installed by .ci/run), a fresh data folder under /tmp and a free port, so it never meets the machine's own
+ * cluster or another run. As root the server runs as the {@code postgres} user, as PostgreSQL demands. Trust
+ * authentication on 127.0.0.1 only.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    private static final String USER = "postgres";
+
+    private final Path bin;
+    private final Path data;
+    private final int port;
+
+    private PostgresServer(Path bin, Path data, int port) {
+        this.bin = bin;
+        this.data = data;
+        this.port = port;
+    }
+
+    /** Starts a new cluster with the database {@code keycloak}. */
+    public static PostgresServer start() {
+        Path bin = binaries();
+        try {
+            Path data = Files.createTempDirectory("ciam-pg-");
+            PostgresServer server = new PostgresServer(bin, data, freePort());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-postgres"));
+            if (isRoot()) {
+                server.asServerUser(List.of("chown", "-R", USER, data.toString()), true);
+            }
+            server.run(List.of(bin.resolve("initdb").toString(), "-D", data.resolve("cluster").toString(), "-U", USER,
+                    "-A", "trust", "-E", "UTF8", "--no-sync"));
+            server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w",
+                    "-l", data.resolve("postgres.log").toString(), "-o",
+                    "-p " + server.port + " -h 127.0.0.1 -k " + data + " -c fsync=off -c max_connections=200",
+                    "start"));
+            server.psql("postgres", "create database keycloak");
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/keycloak";
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    /** Runs SQL in the {@code keycloak} database; returns the rows, one line each, columns joined by '|'. */
+    public List<String> query(String sql) {
+        return psql("keycloak", sql);
+    }
+
+    private List<String> psql(String database, String sql) {
+        String out = run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U",
+                USER, "-d", database, "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", sql));
+        return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+    }
+
+    private String run(List<String> command) {
+        return asServerUser(command, false);
+    }
+
+    /** Runs a command as the server's user (root hands it to postgres); fails with its output when it fails. */
+    private String asServerUser(List<String> command, boolean asRoot) {
+        List<String> full = new ArrayList<>();
+        if (!asRoot && isRoot()) {
+            full.addAll(List.of("runuser", "-u", USER, "--"));
+        }
+        full.addAll(command);
+        try {
+            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", full) + " failed:\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!Files.exists(data.resolve("cluster/postmaster.pid"))) {
+            return;
+        }
+        try {
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-m", "fast", "-w",
+                    "stop"));
+            try (Stream<Path> paths = Files.walk(data)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[ciam-it] PostgreSQL in " + data + " did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    /** Debian's versioned folder, e.g. /usr/lib/postgresql/15/bin. */
+    private static Path binaries() {
+        Path root = Path.of("/usr/lib/postgresql");
+        try (Stream<Path> versions = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+            return versions.map(version -> version.resolve("bin"))
+                    .filter(bin -> Files.isExecutable(bin.resolve("initdb")))
+                    .max(Comparator.comparing(Path::toString))
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL under " + root
+                            + ": install Debian's package 'postgresql' (apt-get install -y postgresql)"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package org.ciampack.it.production;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pack as operators run it: Keycloak built for PostgreSQL ({@code kc.sh build}) and started with
+ * {@code start --optimized} against a real PostgreSQL server of its own, the demo realm imported.
+ */
+@Tag("production")
+class ProductionBuildIT {
+
+    private static final String PASSWORD = "Production-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+
+    private static PostgresServer database;
+    private static LocalKeycloak node;
+
+    @BeforeAll
+    static void start() {
+        database = PostgresServer.start();
+        node = LocalKeycloak.startOptimized("production-a", database, List.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void thePacksChangelogsCreateItsTablesAndIndexesInAnEmptyPostgresDatabase() {
+        assertThat(database.query("select tablename from pg_tables where tablename like 'ciam\\_%' order by 1"))
+                .containsExactly("ciam_consent_receipt", "ciam_consent_subject", "ciam_event_delivery",
+                        "ciam_event_outbox", "ciam_export_route_state", "ciam_login_history", "ciam_profiling_user",
+                        "ciam_risk_notice");
+        List<String> indexes = database.query("select indexname from pg_indexes where tablename like 'ciam\\_%'");
+        assertThat(indexes).as("every table has its primary key").hasSizeGreaterThanOrEqualTo(8)
+                .contains("idx_ciam_login_history_user");
+        // Keycloak keeps each JPA entity provider's changelog in a table of its own, databasechangelog_<provider>.
+        List<String> ids = new ArrayList<>();
+        for (String table : database.query("select tablename from pg_tables "
+                + "where tablename like 'databasechangelog%' and tablename not like '%lock%'")) {
+            ids.addAll(database.query("select id from " + table + " where id like 'ciam-%'"));
+        }
+        assertThat(ids.stream().sorted().toList())
+                .as("the pack's changesets, recorded as applied")
+                .containsExactly("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2", "ciam-events-3",
+                        "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+    }
+
+    @Test
+    void aCodeFlowLoginOnTheOptimizedBuildWritesItsHistoryAndExportToPostgres() {
+        AdminApi admin = node.admin();
+        String email = "production-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+
+        String code = new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP).signIn(Attempt.fresh(), email, PASSWORD)
+                .code();
+
+        assertThat(code).isNotBlank();
+        assertThat(database.query("select count(*) from ciam_login_history where user_id = '" + userId + "'"))
+                .as("the risk step's history row").containsExactly("1");
+        assertThat(database.query("select count(*) from ciam_profiling_user where user_id = '" + userId + "'"))
+                .as("the profiling state").containsExactly("1");
+        assertThat(database.query("select count(*) from ciam_event_outbox where event_type = 'LOGIN' "
+                + "and order_key = '" + userId + "'")).as("the login event in the export outbox").containsExactly("1");
+    }
+}
