@@ -70,16 +70,21 @@ public final class LocalKeycloak implements ServerUnderTest {
 
     /** The suite's shared server: the prepared distribution, the demo GeoIP databases and the bad-address file. */
     static LocalKeycloak start() {
+        return start(Settings.existingPath("ciam.it.keycloak.home"), "keycloak", riskOptions());
+    }
+
+    /** The demo GeoIP databases (Berlin, Sydney, New York, Paris test networks) and the bad-address file. */
+    public static List<String> riskOptions() {
         Path geoIp = Settings.output().resolve("geoip");
         try {
             DemoGeoIpDatabases.write(geoIp);
             Path badAddresses = Files.writeString(geoIp.resolve("bad-addresses.txt"),
                     "# what an operator's cron job would fetch, e.g. Tor exit nodes\n" + BAD_ADDRESS + "\n");
-            return start(Settings.existingPath("ciam.it.keycloak.home"), "keycloak", List.of(
+            return List.of(
                     "--spi-ciam-risk-signal--ip-reputation--deny-list-file=" + badAddresses,
                     "--spi-ciam-geoip--maxmind--city-database=" + geoIp.resolve(DemoGeoIpDatabases.CITY),
                     "--spi-ciam-geoip--maxmind--asn-database=" + geoIp.resolve(DemoGeoIpDatabases.ASN),
-                    "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP)));
+                    "--spi-ciam-geoip--maxmind--anonymous-ip-database=" + geoIp.resolve(DemoGeoIpDatabases.ANONYMOUS_IP));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,188 @@
+package org.ciampack.it.production;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.ciampack.it.export.ExportRoutes;
+import org.ciampack.it.export.WebhookReceiver;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes of the production build on one PostgreSQL database, clustered by Keycloak's own embedded Infinispan
+ * with database discovery; each test sends the steps of one journey to different nodes.
+ */
+@Tag("production")
+class ClusterIT {
+
+    private static final String PASSWORD = "Cluster-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Pattern VIEW_OF_TWO = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
+
+    private static PostgresServer database;
+    private static LocalKeycloak a;
+    private static LocalKeycloak b;
+
+    @BeforeAll
+    static void start() {
+        database = PostgresServer.start();
+        a = LocalKeycloak.startOptimized("cluster-a", database, LocalKeycloak.riskOptions());
+        b = LocalKeycloak.startOptimized("cluster-b", database, LocalKeycloak.riskOptions());
+        Instant until = Instant.now().plus(Duration.ofMinutes(2));
+        while (!VIEW_OF_TWO.matcher(b.logTail(100_000)).find()) {
+            assertThat(Instant.now()).as("node b joins node a's cluster\n" + b.logTail(40)).isBefore(until);
+            sleep(500);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable resource : new AutoCloseable[] {b, a, database}) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                System.err.println("[ciam-it] " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void berlinOnOneNodeThenSydneyOnTheOtherIsStillImpossibleTravel() {
+        String email = customer();
+        from(a, "198.51.100.31").signIn(Attempt.fresh(), email, PASSWORD).code();
+
+        HttpResponse<String> refused = from(b, "203.0.113.31").submitLogin(Attempt.fresh(), email, PASSWORD);
+
+        assertThat(refused.headers().firstValue("Location")).as("no way to the app").isEmpty();
+        assertThat(refused.body()).contains("Invalid username or password");
+        AdminApi admin = b.admin();
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        JsonNode error = admin.events("acme", userId, "LOGIN_ERROR").get(0);
+        assertThat(error.at("/details/risk_reasons").asText()).as("node b scored node a's history")
+                .startsWith("impossible_travel");
+    }
+
+    @Test
+    void aNoticePublishedOnOneNodeIsAskedOnTheOtherAndTheAnswerHoldsOnBoth() {
+        String email = customer();
+        from(b, "198.51.100.32").signIn(Attempt.fresh(), email, PASSWORD).code();
+        int version = publishNextPrivacyVersion(a.admin());
+        Instant until = Instant.now().plus(Duration.ofSeconds(20));
+        while (Http.json(b.admin().sendAsAdmin("GET", b.admin().consentAdmin("acme").resolve("purposes/privacy"), null)
+                .body()).path("version").asInt() != version) {
+            assertThat(Instant.now()).as("node b's realm cache learns of the new version").isBefore(until);
+            sleep(200);
+        }
+
+        OidcCodeFlow onB = from(b, "198.51.100.32");
+        HttpResponse<String> asked = onB.submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(OidcCodeFlow.hasForm(asked, "ciam-consent-form")).as("node b asks the notice node a published")
+                .isTrue();
+        assertThat(asked.body()).contains("consent.privacy");
+        HttpResponse<String> accepted = onB.submitForm(asked, "ciam-consent-form", Map.of("consent.privacy", "on"));
+        assertThat(onB.callbackFrom(onB.follow(accepted)).code()).isNotBlank();
+
+        HttpResponse<String> onA = from(a, "198.51.100.32").submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(onA.headers().firstValue("Location").orElse("")).as("node a knows the answer given on node b")
+                .startsWith(APP.toString());
+        String userId = a.admin().findUserByEmail("acme", email).get("id").asText();
+        HttpResponse<String> ledger = a.admin().sendAsAdmin("GET", a.admin().consentAdmin("acme")
+                .resolve("users/" + userId + "/ledger"), null);
+        assertThat(ledger.body()).contains("\"version\":" + version);
+    }
+
+    @Test
+    void loginsAlternatingNodesAreCountedForProgressiveProfiling() {
+        String email = "cluster-new-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        a.admin().createUser("acme", email, PASSWORD, true, Map.of()); // no phone yet: asked from the second login on
+        HttpResponse<String> first = from(a, "198.51.100.33").submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(first.headers().firstValue("Location").orElse("")).as("nothing is asked at the first login")
+                .startsWith(APP.toString());
+
+        OidcCodeFlow onB = from(b, "198.51.100.33");
+        HttpResponse<String> second = onB.follow(onB.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(second, "ciam-profiling-form")).as("node b counts node a's login: the phone "
+                + "is asked at the second").isTrue();
+        assertThat(second.body()).contains("name=\"phone\"");
+    }
+
+    @Test
+    void withBothDispatchersRunningEveryEventIsDeliveredOnce() {
+        String secretKey = "export-cluster-" + UUID.randomUUID().toString().substring(0, 8);
+        String route = "it-cluster-" + UUID.randomUUID().toString().substring(0, 6);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            ExportRoutes.vaultSecret(secretKey);
+            ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/cluster"), secretKey);
+            definition.putObject("events").putArray("user").add("LOGIN");
+            new ExportRoutes(a, a.admin()).create(route, definition);
+            List<String> customers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                customers.add(customer());
+            }
+            List<String> userIds = customers.stream()
+                    .map(email -> a.admin().findUserByEmail("acme", email).get("id").asText()).toList();
+            int logins = 0;
+            for (int round = 0; round < 4; round++) {
+                for (String email : customers) {
+                    LocalKeycloak node = logins % 2 == 0 ? a : b;
+                    from(node, "198.51.100.34").signIn(Attempt.fresh(), email, PASSWORD).code();
+                    logins++;
+                }
+            }
+            new ExportRoutes(b, b.admin()).awaitDrained(route, Duration.ofSeconds(60));
+            Map<String, Long> copies = receiver.events().stream()
+                    .filter(event -> userIds.contains(event.path("data").path("userId").asText()))
+                    .collect(Collectors.groupingBy(event -> event.path("id").asText(), Collectors.counting()));
+            assertThat(copies).as("each login once").hasSize(logins);
+            assertThat(copies.values()).as("no event twice").containsOnly(1L);
+        }
+    }
+
+    private static String customer() {
+        String email = "cluster-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        a.admin().createUser("acme", email, PASSWORD, true);
+        return email;
+    }
+
+    private static OidcCodeFlow from(LocalKeycloak node, String forwardedFor) {
+        return new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", forwardedFor);
+    }
+
+    private static int publishNextPrivacyVersion(AdminApi admin) {
+        URI api = admin.consentAdmin("acme");
+        JsonNode privacy = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/privacy"), null).body());
+        ObjectNode next = ((ObjectNode) privacy.deepCopy()).put("version", privacy.get("version").asInt() + 1);
+        assertThat(admin.sendAsAdmin("PUT", api.resolve("purposes/privacy"), next).statusCode()).isEqualTo(200);
+        return next.get("version").asInt();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
