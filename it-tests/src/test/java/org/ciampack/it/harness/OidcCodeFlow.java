@@ -32,20 +32,36 @@ public final class OidcCodeFlow {
     private final URI realmUrl;
     private final String clientId;
     private final URI redirectUri;
-    private final BrowserLikeCookies cookies = new BrowserLikeCookies();
-    private final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .cookieHandler(cookies)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final BrowserLikeCookies cookies;
+    private final HttpClient client;
 
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public OidcCodeFlow(URI realmUrl, String clientId, URI redirectUri) {
+        this(realmUrl, clientId, redirectUri, new BrowserLikeCookies());
+    }
+
+    private OidcCodeFlow(URI realmUrl, String clientId, URI redirectUri, BrowserLikeCookies cookies) {
         this.realmUrl = realmUrl;
         this.clientId = clientId;
         this.redirectUri = redirectUri;
+        this.cookies = cookies;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .cookieHandler(cookies)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /**
+     * The same browser, its cookies and headers, at another address of the realm: another node of a cluster on
+     * this host (cookies do not depend on the port, as in a browser).
+     */
+    public OidcCodeFlow at(URI otherRealmUrl) {
+        OidcCodeFlow other = new OidcCodeFlow(otherRealmUrl, clientId, redirectUri, cookies);
+        other.headers.putAll(headers);
+        return other;
     }
 
     /** Sends this header with every browser request, e.g. X-Forwarded-For to play a client from elsewhere. */

@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.ciampack.it.export.ExportRoutes;
@@ -19,6 +25,7 @@ import org.ciampack.it.export.WebhookReceiver;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.PostgresServer;
@@ -84,6 +91,27 @@ class ClusterIT {
     }
 
     @Test
+    void aDeviceTrustedAfterAStepUpOnOneNodeIsKnownOnTheOther() {
+        String email = customer();
+        from(a, "198.18.0.35").signIn(Attempt.fresh(), email, PASSWORD).code(); // GeoIP cannot place it: no travel
+
+        OidcCodeFlow paris = from(a, "2001:db8::35");
+        HttpResponse<String> stepUp = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(stepUp, "ciam-email-otp-form")).as("a new device in a new country").isTrue();
+        // The realm's mail server is the one node a was imported with.
+        Mailbox.Mail mail = a.mailbox().await(email, m -> m.subject().equals("Your sign-in code"), Duration.ofSeconds(30));
+        String code = mail.text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
+        paris.callbackFrom(paris.follow(paris.submitForm(stepUp, "ciam-email-otp-form", Map.of("code", code))));
+
+        OidcCodeFlow parisOnB = paris.forgetSession().at(b.realmUrl("acme"));
+        HttpResponse<String> again = parisOnB.submitLogin(Attempt.fresh(), email, PASSWORD);
+        assertThat(again.headers().firstValue("Location").orElse("")).as("node b knows the device node a trusted")
+                .startsWith(APP.toString());
+        String userId = b.admin().findUserByEmail("acme", email).get("id").asText();
+        assertThat(b.admin().events("acme", userId, "LOGIN").get(0).at("/details/risk_level").asText()).isEqualTo("low");
+    }
+
+    @Test
     void aNoticePublishedOnOneNodeIsAskedOnTheOtherAndTheAnswerHoldsOnBoth() {
         String email = customer();
         from(b, "198.51.100.32").signIn(Attempt.fresh(), email, PASSWORD).code();
@@ -110,6 +138,44 @@ class ClusterIT {
         HttpResponse<String> ledger = a.admin().sendAsAdmin("GET", a.admin().consentAdmin("acme")
                 .resolve("users/" + userId + "/ledger"), null);
         assertThat(ledger.body()).contains("\"version\":" + version);
+    }
+
+    @Test
+    void fiftyConcurrentDecisionsSplitAcrossNodesGetGaplessReceiptsWithinOneLimit() throws Exception {
+        String email = customer();
+        AdminApi admin = a.admin();
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        // A token per node: each node names itself as the issuer here (behind one load balancer they would agree).
+        Map<LocalKeycloak, String> tokens = Map.of(a, token(a, email), b, token(b, email));
+        int before = ledger(userId).size();
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            LocalKeycloak node = i % 2 == 0 ? a : b;
+            String decision = i % 4 < 2 ? "granted" : "withdrawn";
+            answers.add(pool.submit(() -> Http.send(HttpRequest.newBuilder(
+                            URI.create(node.realmUrl("acme") + "/ciam-consent/me/marketing_email"))
+                    .header("Authorization", "Bearer " + tokens.get(node)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"decision\":\"" + decision + "\",\"version\":1}"))
+                    .build()).statusCode()));
+        }
+        for (Future<Integer> answer : answers) {
+            assertThat(answer.get()).as("taken, or refused beyond 20 changes a minute").isIn(200, 429);
+        }
+        pool.shutdown();
+
+        JsonNode ledger = ledger(userId);
+        assertThat(ledger.size() - before).as("one limit for both nodes: at most 20 changes in the minute")
+                .isBetween(1, 20);
+        Set<Long> seqs = new HashSet<>();
+        ledger.forEach(receipt -> seqs.add(receipt.get("seq").asLong()));
+        assertThat(seqs).as("receipt numbers 1..n, none twice, none missing").hasSize(ledger.size())
+                .allMatch(seq -> seq >= 1 && seq <= ledger.size());
+        for (int i = 1; i < ledger.size() - before; i++) {
+            assertThat(ledger.get(i).get("decision").asText()).as("each receipt changes the one before it")
+                    .isNotEqualTo(ledger.get(i - 1).get("decision").asText());
+        }
     }
 
     @Test
@@ -157,6 +223,20 @@ class ClusterIT {
             assertThat(copies).as("each login once").hasSize(logins);
             assertThat(copies.values()).as("no event twice").containsOnly(1L);
         }
+    }
+
+    private static String token(LocalKeycloak node, String email) {
+        OidcCodeFlow app = from(node, "198.51.100.36");
+        Attempt attempt = Attempt.fresh();
+        return app.tokens(app.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier()).get("access_token")
+                .asText();
+    }
+
+    private static JsonNode ledger(String userId) {
+        HttpResponse<String> response = b.admin().sendAsAdmin("GET", b.admin().consentAdmin("acme")
+                .resolve("users/" + userId + "/ledger"), null);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Http.json(response.body());
     }
 
     private static String customer() {
