@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.ciampack.risk.geo.DemoGeoIpDatabases;
 
@@ -330,6 +331,20 @@ public final class LocalKeycloak implements ServerUnderTest {
                     + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(server log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Waits until this node's log shows a cluster view of {@code members} nodes (Infinispan's ISPN000094). */
+    public void awaitClusterView(int members, Duration timeout) {
+        Pattern view = Pattern.compile(
+                "ISPN000094: Received new cluster view .*\\(" + members + "\\)");
+        Instant until = Instant.now().plus(timeout);
+        while (!view.matcher(logTail(100_000)).find()) {
+            if (Instant.now().isAfter(until)) {
+                throw new IllegalStateException("no cluster view of " + members + " within " + timeout.toSeconds()
+                        + " s\n" + logTail(40));
+            }
+            sleep(500);
         }
     }
 

@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.ciampack.it.export.ExportRoutes;
 import org.ciampack.it.export.WebhookReceiver;
@@ -29,36 +33,48 @@ import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.Settings;
+import org.ciampack.risk.geo.DemoGeoIpDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two nodes of the production build on one PostgreSQL database, clustered by Keycloak's own embedded Infinispan
- * with database discovery; each test sends the steps of one journey to different nodes.
+ * with database discovery; each test sends the steps of one journey to different nodes. The GeoIP test runs first:
+ * it provides the City database that the later tests' places come from.
  */
 @Tag("production")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
     private static final String PASSWORD = "Cluster-Password-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
-    private static final Pattern VIEW_OF_TWO = Pattern.compile("ISPN000094: Received new cluster view .*\\(2\\)");
 
     private static PostgresServer database;
     private static LocalKeycloak a;
     private static LocalKeycloak b;
 
+    private static Path cityDatabase;
+
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        // Both nodes read one City database path, missing at first: the first test puts the file in place.
+        cityDatabase = Settings.output().resolve("cluster-geoip").resolve("GeoLite2-City.mmdb");
+        Files.createDirectories(cityDatabase.getParent());
+        Files.deleteIfExists(cityDatabase);
+        List<String> options = LocalKeycloak.riskOptions().stream()
+                .map(option -> option.startsWith("--spi-ciam-geoip--maxmind--city-database=")
+                        ? "--spi-ciam-geoip--maxmind--city-database=" + cityDatabase : option)
+                .toList();
         database = PostgresServer.start();
-        a = LocalKeycloak.startOptimized("cluster-a", database, LocalKeycloak.riskOptions());
-        b = LocalKeycloak.startOptimized("cluster-b", database, LocalKeycloak.riskOptions());
-        Instant until = Instant.now().plus(Duration.ofMinutes(2));
-        while (!VIEW_OF_TWO.matcher(b.logTail(100_000)).find()) {
-            assertThat(Instant.now()).as("node b joins node a's cluster\n" + b.logTail(40)).isBefore(until);
-            sleep(500);
-        }
+        a = LocalKeycloak.startOptimized("cluster-a", database, options);
+        b = LocalKeycloak.startOptimized("cluster-b", database, options);
+        b.awaitClusterView(2, Duration.ofMinutes(2));
     }
 
     @AfterAll
@@ -72,6 +88,27 @@ class ClusterIT {
                 System.err.println("[ciam-it] " + e.getMessage());
             }
         }
+    }
+
+    @Test
+    @Order(1)
+    void aGeoIpFileReplacedOnDiskIsPickedUpByBothNodes() throws IOException {
+        String email = customer();
+        assertThat(whereIs(a, email).path("country").isTextual()).as("node a: no City database yet").isFalse();
+        assertThat(whereIs(b, email).path("country").isTextual()).as("node b: no City database yet").isFalse();
+
+        // The operator's geoipupdate run: the file appears by an atomic move into place, once, for both nodes.
+        Path download = Files.createTempDirectory(cityDatabase.getParent(), "download");
+        DemoGeoIpDatabases.write(download);
+        Files.move(download.resolve(DemoGeoIpDatabases.CITY), cityDatabase, StandardCopyOption.ATOMIC_MOVE);
+
+        Instant until = Instant.now().plus(Duration.ofSeconds(40));
+        while (!(whereIs(a, email).path("country").isTextual() && whereIs(b, email).path("country").isTextual())) {
+            assertThat(Instant.now()).as("both nodes load the new file without a restart").isBefore(until);
+            sleep(1000);
+        }
+        assertThat(whereIs(a, email).get("city").asText()).isEqualTo("Berlin");
+        assertThat(whereIs(b, email).get("city").asText()).isEqualTo("Berlin");
     }
 
     @Test
@@ -222,7 +259,23 @@ class ClusterIT {
                     .collect(Collectors.groupingBy(event -> event.path("id").asText(), Collectors.counting()));
             assertThat(copies).as("each login once").hasSize(logins);
             assertThat(copies.values()).as("no event twice").containsOnly(1L);
+            for (String userId : userIds) {
+                List<String> times = receiver.events().stream()
+                        .filter(event -> userId.equals(event.path("data").path("userId").asText()))
+                        .map(event -> event.path("time").asText()).toList();
+                assertThat(times).as("a customer's logins from both nodes arrive in the order they happened")
+                        .hasSize(4).isSortedAccordingTo(Comparator.comparing(Instant::parse));
+            }
         }
+    }
+
+    /** Where the node's GeoIP places a Berlin test address, through the risk what-if API. */
+    private static JsonNode whereIs(LocalKeycloak node, String email) {
+        HttpResponse<String> response = node.admin().postAsAdmin(URI.create(node.realmUrl("acme") + "/ciam-risk/what-if"),
+                Http.JSON.createObjectNode().put("username", email).put("ipAddress", "198.51.100.9")
+                        .put("userAgent", "Firefox"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        return Http.json(response.body()).get("location");
     }
 
     private static String token(LocalKeycloak node, String email) {
