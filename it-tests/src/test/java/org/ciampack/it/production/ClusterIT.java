@@ -292,6 +292,53 @@ class ClusterIT {
         return Http.json(response.body());
     }
 
+    @Test
+    void theBacklogGaugeIsTheSameOnEveryNodeAndTheFloodLimitCountsPerNode() {
+        String secretKey = "export-cluster-" + UUID.randomUUID().toString().substring(0, 8);
+        String route = "it-flood-" + UUID.randomUUID().toString().substring(0, 6);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            ExportRoutes.vaultSecret(secretKey);
+            ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/flood"), secretKey);
+            definition.putObject("events").putArray("user").add("LOGIN");
+            definition.put("maxPerMinute", 1);
+            ExportRoutes routes = new ExportRoutes(a, a.admin());
+            routes.create(route, definition);
+            routes.post("routes/" + route + "/pause");
+            List<String> customers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                customers.add(customer());
+            }
+            int logins = 0;
+            for (int round = 0; round < 4; round++) {
+                for (String email : customers) {
+                    from(logins % 2 == 0 ? a : b, "198.51.100.37").signIn(Attempt.fresh(), email, PASSWORD).code();
+                    logins++;
+                }
+            }
+            // Every node reads the backlog from the one database: the same gauge everywhere (aggregate with max).
+            // (gauges refresh every 15 s); each login is queued or throttled on whichever node fans it out.
+            Instant until = Instant.now().plus(Duration.ofSeconds(90));
+            double backlog;
+            double throttled;
+            do {
+                assertThat(Instant.now()).as("both nodes report the paused route's backlog").isBefore(until);
+                sleep(1000);
+                backlog = gauge(a, "ciam_export_backlog", route);
+                throttled = gauge(a, "ciam_export_throttled_total", route) + gauge(b, "ciam_export_throttled_total", route);
+            } while (backlog + throttled != logins || backlog != gauge(b, "ciam_export_backlog", route));
+            assertThat(backlog).as("at most one LOGIN a minute per node got past the flood limit").isBetween(1.0, 2.0);
+            routes.remove(route);
+        }
+    }
+
+    /** The sum of a metric's series for one route on one node (0 when it has none). */
+    private static double gauge(LocalKeycloak node, String metric, String route) {
+        return node.metrics().lines()
+                .filter(line -> line.startsWith(metric + "{") && line.contains("route=\"" + route + "\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
     private static String customer() {
         String email = "cluster-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         a.admin().createUser("acme", email, PASSWORD, true);
