@@ -12,19 +12,19 @@ import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 
 /** The demo realm's consent purposes and a customer's receipts, as an auditor reads them through the admin API. */
-final class Ledgers {
+public final class Ledgers {
 
     private Ledgers() {
     }
 
     /** The purpose's version in force. */
-    static int version(AdminApi admin, String purpose) {
+    public static int version(AdminApi admin, String purpose) {
         return Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/" + purpose), null).body())
                 .get("version").asInt();
     }
 
     /** Publishes the next version of the privacy notice, which every customer must accept again; returns it. */
-    static int publishNextPrivacyVersion(AdminApi admin) {
+    public static int publishNextPrivacyVersion(AdminApi admin) {
         URI api = admin.consentAdmin("acme");
         JsonNode privacy = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/privacy"), null).body());
         ObjectNode next = ((ObjectNode) privacy.deepCopy()).put("version", privacy.get("version").asInt() + 1)
@@ -34,7 +34,7 @@ final class Ledgers {
     }
 
     /** The customer's receipts, oldest first. */
-    static JsonNode ledger(AdminApi admin, String userId) {
+    public static JsonNode ledger(AdminApi admin, String userId) {
         HttpResponse<String> response = admin.sendAsAdmin("GET", admin.consentAdmin("acme")
                 .resolve("users/" + userId + "/ledger"), null);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -42,7 +42,7 @@ final class Ledgers {
     }
 
     /** Each receipt as {@code purpose:version:decision}. */
-    static List<String> decisions(JsonNode ledger) {
+    public static List<String> decisions(JsonNode ledger) {
         List<String> list = new ArrayList<>();
         ledger.forEach(receipt -> list.add(receipt.get("purpose").asText() + ":" + receipt.get("version").asInt() + ":"
                 + receipt.get("decision").asText()));

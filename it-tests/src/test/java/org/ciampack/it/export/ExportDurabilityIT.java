@@ -3,7 +3,6 @@ package org.ciampack.it.export;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,10 +39,8 @@ class ExportDurabilityIT {
     void aThousandLoginsWhileTheReceiverIsDownAllArriveOnceAndNoLoginWaited(ServerUnderTest server, AdminApi admin) {
         ExportRoutes routes = new ExportRoutes(server, admin);
         String route = "it-down-" + UUID.randomUUID().toString().substring(0, 6);
-        String secretKey = "export-" + route + "-secret";
-        ExportRoutes.vaultSecret(secretKey);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            routes.create(route, loginRoute(receiver.url("/in"), secretKey));
+            routes.create(route, ExportRoutes.loginWebhookRoute(receiver.url("/in")));
             try {
                 Customers customers = Customers.create(server, admin, "down");
                 List<Long> whileUp = customers.signIn(200);
@@ -84,10 +81,8 @@ class ExportDurabilityIT {
             AdminApi admin = server.admin();
             ExportRoutes routes = new ExportRoutes(server, admin);
             String route = "it-kill";
-            String secretKey = "export-it-kill-secret";
-            ExportRoutes.vaultSecret(secretKey);
             receiver.down();
-            routes.create(route, loginRoute(receiver.url("/in"), secretKey));
+            routes.create(route, ExportRoutes.loginWebhookRoute(receiver.url("/in")));
             Customers customers = Customers.create(server, admin, "kill");
             customers.signIn(100);
             routes.awaitBacklog(route, entry -> entry.path("pending").asLong() + entry.path("notYetRouted").asLong() >= 100,
@@ -101,12 +96,6 @@ class ExportDurabilityIT {
 
             assertThat(customers.awaitLogins(receiver, 100, Duration.ofMinutes(2))).hasSize(100);
         }
-    }
-
-    private static ObjectNode loginRoute(URI url, String secretKey) {
-        ObjectNode definition = ExportRoutes.webhookRoute(url, secretKey);
-        definition.putObject("events").putArray("user").add("LOGIN");
-        return definition;
     }
 
     /** Customers of the demo realm who sign in in turn, each from their own browser (the device cookie kept). */

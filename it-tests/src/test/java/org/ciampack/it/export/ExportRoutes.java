@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
@@ -134,6 +135,15 @@ public final class ExportRoutes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A webhook route taking the realm's LOGIN events, signed with a new secret put in the vault for it. */
+    public static ObjectNode loginWebhookRoute(URI url) {
+        String secretKey = "export-it-" + UUID.randomUUID().toString().substring(0, 8);
+        vaultSecret(secretKey);
+        ObjectNode route = webhookRoute(url, secretKey);
+        route.putObject("events").putArray("user").add("LOGIN");
+        return route;
     }
 
     public static ObjectNode webhookRoute(URI url, String secretKey) {

@@ -49,10 +49,7 @@ class ClusterFailoverIT {
             String model = database.query("select id from ciam_event_outbox where event_type = 'LOGIN' "
                     + "and order_key = '" + userId + "'").get(0);
 
-            String secretKey = "export-failover-" + UUID.randomUUID().toString().substring(0, 8);
-            ExportRoutes.vaultSecret(secretKey);
-            ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/failover"), secretKey);
-            definition.putObject("events").putArray("user").add("LOGIN");
+            ObjectNode definition = ExportRoutes.loginWebhookRoute(receiver.url("/failover"));
             String route = "it-failover";
             ExportRoutes routes = new ExportRoutes(a, a.admin());
             routes.create(route, definition);

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.ciampack.it.consent.Ledgers;
 import org.ciampack.it.export.ExportRoutes;
 import org.ciampack.it.export.WebhookReceiver;
 import org.ciampack.it.harness.AdminApi;
@@ -152,10 +153,9 @@ class ClusterIT {
     void aNoticePublishedOnOneNodeIsAskedOnTheOtherAndTheAnswerHoldsOnBoth() {
         String email = customer();
         from(b, "198.51.100.32").signIn(Attempt.fresh(), email, PASSWORD).code();
-        int version = publishNextPrivacyVersion(a.admin());
+        int version = Ledgers.publishNextPrivacyVersion(a.admin());
         Instant until = Instant.now().plus(Duration.ofSeconds(20));
-        while (Http.json(b.admin().sendAsAdmin("GET", b.admin().consentAdmin("acme").resolve("purposes/privacy"), null)
-                .body()).path("version").asInt() != version) {
+        while (Ledgers.version(b.admin(), "privacy") != version) {
             assertThat(Instant.now()).as("node b's realm cache learns of the new version").isBefore(until);
             sleep(200);
         }
@@ -184,7 +184,7 @@ class ClusterIT {
         String userId = admin.findUserByEmail("acme", email).get("id").asText();
         // A token per node: each node names itself as the issuer here (behind one load balancer they would agree).
         Map<LocalKeycloak, String> tokens = Map.of(a, token(a, email), b, token(b, email));
-        int before = ledger(userId).size();
+        int before = Ledgers.ledger(b.admin(), userId).size();
 
         ExecutorService pool = Executors.newFixedThreadPool(16);
         List<Future<Integer>> answers = new ArrayList<>();
@@ -202,7 +202,7 @@ class ClusterIT {
         }
         pool.shutdown();
 
-        JsonNode ledger = ledger(userId);
+        JsonNode ledger = Ledgers.ledger(b.admin(), userId);
         assertThat(ledger.size() - before).as("one limit for both nodes: at most 20 changes in the minute")
                 .isBetween(1, 20);
         Set<Long> seqs = new HashSet<>();
@@ -232,12 +232,9 @@ class ClusterIT {
 
     @Test
     void withBothDispatchersRunningEveryEventIsDeliveredOnce() {
-        String secretKey = "export-cluster-" + UUID.randomUUID().toString().substring(0, 8);
         String route = "it-cluster-" + UUID.randomUUID().toString().substring(0, 6);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            ExportRoutes.vaultSecret(secretKey);
-            ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/cluster"), secretKey);
-            definition.putObject("events").putArray("user").add("LOGIN");
+            ObjectNode definition = ExportRoutes.loginWebhookRoute(receiver.url("/cluster"));
             new ExportRoutes(a, a.admin()).create(route, definition);
             List<String> customers = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -285,21 +282,11 @@ class ClusterIT {
                 .asText();
     }
 
-    private static JsonNode ledger(String userId) {
-        HttpResponse<String> response = b.admin().sendAsAdmin("GET", b.admin().consentAdmin("acme")
-                .resolve("users/" + userId + "/ledger"), null);
-        assertThat(response.statusCode()).isEqualTo(200);
-        return Http.json(response.body());
-    }
-
     @Test
     void theBacklogGaugeIsTheSameOnEveryNodeAndTheFloodLimitCountsPerNode() {
-        String secretKey = "export-cluster-" + UUID.randomUUID().toString().substring(0, 8);
         String route = "it-flood-" + UUID.randomUUID().toString().substring(0, 6);
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            ExportRoutes.vaultSecret(secretKey);
-            ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/flood"), secretKey);
-            definition.putObject("events").putArray("user").add("LOGIN");
+            ObjectNode definition = ExportRoutes.loginWebhookRoute(receiver.url("/flood"));
             definition.put("maxPerMinute", 1);
             ExportRoutes routes = new ExportRoutes(a, a.admin());
             routes.create(route, definition);
@@ -347,14 +334,6 @@ class ClusterIT {
 
     private static OidcCodeFlow from(LocalKeycloak node, String forwardedFor) {
         return new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", forwardedFor);
-    }
-
-    private static int publishNextPrivacyVersion(AdminApi admin) {
-        URI api = admin.consentAdmin("acme");
-        JsonNode privacy = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/privacy"), null).body());
-        ObjectNode next = ((ObjectNode) privacy.deepCopy()).put("version", privacy.get("version").asInt() + 1);
-        assertThat(admin.sendAsAdmin("PUT", api.resolve("purposes/privacy"), next).statusCode()).isEqualTo(200);
-        return next.get("version").asInt();
     }
 
     private static void sleep(long millis) {
