@@ -118,7 +118,12 @@ public final class LocalKeycloak implements ServerUnderTest {
      * {@code start --optimized} against the given database, as an operator runs it. The caller closes it.
      */
     public static LocalKeycloak startOptimized(String name, PostgresServer database, List<String> serverOptions) {
-        Path prepared = Settings.existingPath("ciam.it.keycloak.home");
+        return startOptimized(name, Settings.existingPath("ciam.it.keycloak.home"), database, serverOptions);
+    }
+
+    /** As {@link #startOptimized(String, PostgresServer, List)}, from another prepared distribution. */
+    public static LocalKeycloak startOptimized(String name, Path prepared, PostgresServer database,
+            List<String> serverOptions) {
         Path home = Settings.output().resolve("production").resolve(name);
         try {
             deleteRecursively(home);

@@ -1,6 +1,8 @@
 package org.ciampack.it.harness;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * A PostgreSQL server of its own for the production tests: Debian's PostgreSQL binaries (package {@code postgresql},
@@ -66,6 +70,34 @@ public final class PostgresServer implements AutoCloseable {
     /** Runs SQL in the {@code keycloak} database; returns the rows, one line each, columns joined by '|'. */
     public List<String> query(String sql) {
         return psql("keycloak", sql);
+    }
+
+    /** Writes the {@code keycloak} database as gzipped SQL (no owners, no privileges), for a later restore. */
+    public void dump(Path gzipFile) {
+        String sql = run(List.of(bin.resolve("pg_dump").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
+                "-U", USER, "--no-owner", "--no-privileges", "keycloak"));
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gzipFile))) {
+            out.write(sql.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Loads a {@link #dump(Path)} into the (empty) {@code keycloak} database; stops at the first error. */
+    public void restore(Path gzipFile) {
+        try {
+            Path sql = data.resolve("restore.sql");
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipFile))) {
+                Files.copy(in, sql);
+            }
+            if (isRoot()) {
+                asServerUser(List.of("chown", USER, sql.toString()), true);
+            }
+            run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
+                    "-d", "keycloak", "-v", "ON_ERROR_STOP=1", "-q", "-f", sql.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private List<String> psql(String database, String sql) {

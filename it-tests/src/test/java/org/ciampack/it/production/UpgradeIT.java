@@ -1,0 +1,177 @@
+package org.ciampack.it.production;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ciampack.it.production.PreviousReleaseDatabase.APP;
+import static org.ciampack.it.production.PreviousReleaseDatabase.CUSTOMER;
+import static org.ciampack.it.production.PreviousReleaseDatabase.LOGINS;
+import static org.ciampack.it.production.PreviousReleaseDatabase.NETWORK;
+import static org.ciampack.it.production.PreviousReleaseDatabase.PASSWORD;
+import static org.ciampack.it.production.PreviousReleaseDatabase.ROUTE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.ciampack.it.consent.Ledgers;
+import org.ciampack.it.export.ExportRoutes;
+import org.ciampack.it.export.WebhookReceiver;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The upgrade path: the database the previous release left ({@link PreviousReleaseDatabase}, restored into a real
+ * PostgreSQL) started with this build of the pack, optimized. The new changesets run, the old ones are kept, and
+ * what the previous release wrote still counts: the returning customer's history, the numbering of their consent
+ * receipts, and the export events still queued for a paused route.
+ */
+@Tag("production")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpgradeIT {
+
+    private static final Instant STARTED = Instant.now();
+
+    private static PostgresServer database;
+    private static LocalKeycloak node;
+    private static List<String> queuedByThePreviousRelease;
+
+    @BeforeAll
+    static void upgrade() {
+        database = PostgresServer.start();
+        database.restore(PreviousReleaseDatabase.file());
+        queuedByThePreviousRelease = database.query("select event_id from ciam_event_delivery where route_name = '"
+                + ROUTE + "' and status <> 'DELIVERED'");
+        node = LocalKeycloak.startOptimized("upgrade", database, LocalKeycloak.riskOptions());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theNewChangesetsRunOnceAndThePreviousOnesAreKept() {
+        List<String> applied = new ArrayList<>();
+        List<String> appliedNow = new ArrayList<>();
+        for (String table : database.query("select tablename from pg_tables "
+                + "where tablename like 'databasechangelog%' and tablename not like '%lock%'")) {
+            for (String row : database.query("select id, extract(epoch from dateexecuted) from " + table
+                    + " where id like 'ciam-%'")) {
+                String[] columns = row.split("\\|");
+                applied.add(columns[0]);
+                if (Double.parseDouble(columns[1]) >= STARTED.getEpochSecond() - 5) {
+                    appliedNow.add(columns[0]);
+                }
+            }
+        }
+        assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
+                .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2",
+                        "ciam-events-3", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+        List<String> added = new ArrayList<>(applied);
+        added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
+        assertThat(appliedNow).as("only the changesets the previous release did not have ran at this start")
+                .containsExactlyInAnyOrderElementsOf(added);
+
+        assertThat(database.query("select count(*) from pg_tables where tablename = 'ciam_risk_notice'"))
+                .containsExactly("1");
+        assertThat(database.query("select indexname from pg_indexes where tablename = 'ciam_consent_receipt' "
+                + "and indexname like 'idx_%' order by 1"))
+                .as("the receipts' time index replaced by the page and recent-decisions indexes")
+                .containsExactly("idx_ciam_consent_receipt_page", "idx_ciam_consent_receipt_recent");
+    }
+
+    @Test
+    @Order(2)
+    void theReturningCustomerSignsInAndIsScoredOnTheHistoryThePreviousReleaseWrote() {
+        String userId = node.admin().findUserByEmail("acme", CUSTOMER).get("id").asText();
+        assertThat(historyRows(userId)).isEqualTo(LOGINS);
+
+        HttpResponse<String> login = app().submitLogin(Attempt.fresh(), CUSTOMER, PASSWORD);
+
+        assertThat(login.headers().firstValue("Location").orElse("")).as("straight back to the app")
+                .startsWith(APP.toString());
+        JsonNode event = node.admin().events("acme", userId, "LOGIN").get(0);
+        assertThat(event.at("/details/risk_reasons").asText()).as("a new device, in the known country and network")
+                .isEqualTo("new_device");
+        assertThat(historyRows(userId)).isEqualTo(LOGINS + 1);
+    }
+
+    @Test
+    @Order(3)
+    void theNextConsentDecisionContinuesTheReceiptNumbers() {
+        AdminApi admin = node.admin();
+        String userId = admin.findUserByEmail("acme", CUSTOMER).get("id").asText();
+        List<String> before = Ledgers.decisions(Ledgers.ledger(admin, userId));
+        assertThat(before).as("the previous release's receipts, newest first").startsWith(
+                "marketing_email:1:withdrawn", "marketing_email:1:granted");
+
+        OidcCodeFlow app = app();
+        Attempt attempt = Attempt.fresh();
+        String token = app.tokens(app.signIn(attempt, CUSTOMER, PASSWORD).code(), attempt.codeVerifier())
+                .get("access_token").asText();
+        int status = Http.send(HttpRequest.newBuilder(URI.create(node.realmUrl("acme") + "/ciam-consent/me/marketing_email"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"decision\":\"granted\",\"version\":1}")).build())
+                .statusCode();
+
+        assertThat(status).isEqualTo(200);
+        JsonNode ledger = Ledgers.ledger(admin, userId);
+        assertThat(ledger).hasSize(before.size() + 1);
+        assertThat(Ledgers.decisions(ledger).get(0)).isEqualTo("marketing_email:1:granted");
+        for (int i = 0; i < ledger.size(); i++) {
+            assertThat(ledger.get(i).get("seq").asLong()).as("receipt numbers n..1 across the upgrade, newest first")
+                    .isEqualTo(ledger.size() - i);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void eventsTheyQueuedAreDeliveredAfterTheUpgradeEachOnce() {
+        assertThat(queuedByThePreviousRelease).as("the previous release's logins, queued for its paused route")
+                .hasSize(LOGINS);
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            ExportRoutes routes = new ExportRoutes(node, node.admin());
+            // The route as it was, now aimed at this run's receiver (its secret in this run's vault).
+            routes.create(ROUTE, ExportRoutes.loginWebhookRoute(receiver.url("/crm")));
+            routes.post("routes/" + ROUTE + "/resume");
+            routes.awaitDrained(ROUTE, Duration.ofSeconds(60));
+
+            Map<String, Long> copies = receiver.events().stream().map(event -> event.path("id").asText())
+                    .collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+            for (String id : queuedByThePreviousRelease) {
+                assertThat(copies.get(id)).as("event " + id + " at the receiver").isEqualTo(1L);
+            }
+        }
+    }
+
+    private static int historyRows(String userId) {
+        return Integer.parseInt(database.query("select count(*) from ciam_login_history where user_id = '" + userId
+                + "'").get(0));
+    }
+
+    private static OidcCodeFlow app() {
+        return new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", NETWORK);
+    }
+}
