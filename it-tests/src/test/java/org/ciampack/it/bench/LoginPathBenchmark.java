@@ -42,21 +42,21 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  */
 public final class LoginPathBenchmark {
 
-    private static final String PASSWORD = "Bench-Password-42";
+    static final String PASSWORD = "Bench-Password-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
-    private static final String STOCK = "bench-stock";
-    private static final String CODE_FLOW = "code flow";
-    private static final String PASSWORD_GRANT = "password grant";
+    static final String STOCK = "bench-stock";
+    static final String CODE_FLOW = "code flow";
+    static final String PASSWORD_GRANT = "password grant";
     private static final String REGISTRATION = "registration";
     private static final Pattern REGISTRATION_LINK = Pattern.compile("href=\"([^\"]*/login-actions/registration[^\"]*)\"");
     private static final Map<String, OidcCodeFlow> BROWSERS = new ConcurrentHashMap<>();
 
     /** One side of a comparison: a realm and its clients for the two paths. */
-    private record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
+    record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
     }
 
     /** One timed round: logins per second, latencies, server CPU per login. */
-    private record Round(double perSecond, List<Long> millis, double cpuMsPerLogin) {
+    record Round(double perSecond, List<Long> millis, double cpuMsPerLogin) {
         long p(int percent) {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
@@ -121,7 +121,7 @@ public final class LoginPathBenchmark {
                 + String.format(Locale.ROOT, "%.1f %%", median);
     }
 
-    private static void report(String path, List<Round> pack, List<Round> stock) {
+    static void report(String path, List<Round> pack, List<Round> stock) {
         double packRate = pack.stream().mapToDouble(Round::perSecond).average().orElseThrow();
         double stockRate = stock.stream().mapToDouble(Round::perSecond).average().orElseThrow();
         double packCpu = pack.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow();
@@ -138,7 +138,7 @@ public final class LoginPathBenchmark {
         System.out.printf(Locale.ROOT, "  %s: CPU cost per pair of rounds %s%n", path, pairCosts(pack, stock));
     }
 
-    private static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
+    static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
                              Duration length) throws Exception {
         URI realm = URI.create(base + "/realms/" + side.realm());
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -229,7 +229,7 @@ public final class LoginPathBenchmark {
         return server.plus(Duration.between(began, Instant.now()));
     }
 
-    private static void passwordGrant(URI realm, String clientId, String email, int thread) {
+    static void passwordGrant(URI realm, String clientId, String email, int thread) {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Forwarded-For", "198.51.100." + (1 + thread))
@@ -244,7 +244,7 @@ public final class LoginPathBenchmark {
     }
 
     /** A realm of Keycloak's own flows and listeners, with events stored as in acme and the same brute-force rules. */
-    private static void stockRealm(AdminApi admin, JsonNode smtpServer) {
+    static void stockRealm(AdminApi admin, JsonNode smtpServer) {
         boolean exists = admin.send("GET", "/realms/" + STOCK, null).statusCode() == 200;
         ObjectNode realm = Http.JSON.createObjectNode().put("realm", STOCK).put("enabled", true)
                 .put("registrationEmailAsUsername", true).put("bruteForceProtected", true).put("failureFactor", 5)
@@ -265,7 +265,7 @@ public final class LoginPathBenchmark {
     }
 
     /** A public client with the password grant, bound to its realm's own direct-grant flow. */
-    private static String grantClient(AdminApi admin, String realm) {
+    static String grantClient(AdminApi admin, String realm) {
         String clientId = "bench-grant";
         if (admin.get("/realms/" + realm + "/clients?clientId=" + clientId).isEmpty()) {
             ObjectNode client = Http.JSON.createObjectNode().put("clientId", clientId).put("publicClient", true)

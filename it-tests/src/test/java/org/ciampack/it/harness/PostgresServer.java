@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -38,6 +39,11 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Starts a new cluster with the database {@code keycloak}. */
     public static PostgresServer start() {
+        return start(List.of());
+    }
+
+    /** As {@link #start()}, with more server settings ({@code name=value}, e.g. a preloaded library). */
+    public static PostgresServer start(List<String> settings) {
         Path bin = binaries();
         try {
             Path data = Files.createTempDirectory("ciam-pg-");
@@ -50,7 +56,8 @@ public final class PostgresServer implements AutoCloseable {
                     "-A", "trust", "-E", "UTF8", "--no-sync"));
             server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w",
                     "-l", data.resolve("postgres.log").toString(), "-o",
-                    "-p " + server.port + " -h 127.0.0.1 -k " + data + " -c fsync=off -c max_connections=200",
+                    "-p " + server.port + " -h 127.0.0.1 -k " + data + " -c fsync=off -c max_connections=200"
+                            + settings.stream().map(setting -> " -c " + setting).collect(Collectors.joining()),
                     "start"));
             server.psql("postgres", "create database keycloak");
             return server;
@@ -65,6 +72,11 @@ public final class PostgresServer implements AutoCloseable {
 
     public String user() {
         return USER;
+    }
+
+    /** The server's log file. */
+    public Path log() {
+        return data.resolve("postgres.log");
     }
 
     /** Runs SQL in the {@code keycloak} database; returns the rows, one line each, columns joined by '|'. */

@@ -2,6 +2,7 @@ package org.ciampack.it.production;
 
 import java.net.URI;
 import java.nio.file.Path;
+import org.ciampack.it.harness.PostgresServer;
 import org.ciampack.it.harness.Settings;
 
 /**
@@ -27,6 +28,22 @@ final class PreviousReleaseDatabase {
     static final URI APP = URI.create("http://localhost:5173/callback");
 
     private PreviousReleaseDatabase() {
+    }
+
+    /**
+     * Restores the database into an empty {@code keycloak} database, its pack's times moved as if the previous
+     * release had stopped a minute ago: the test then reads the same ages of history and queue on any day.
+     */
+    static void restore(PostgresServer database) {
+        database.restore(file());
+        long shift = System.currentTimeMillis() - 60_000
+                - Long.parseLong(database.query("select max(login_time) from ciam_login_history").get(0));
+        database.query("update ciam_login_history set login_time = login_time + " + shift);
+        database.query("update ciam_consent_receipt set decided_at = decided_at + " + shift);
+        database.query("update ciam_event_outbox set event_time = event_time + " + shift);
+        database.query("update ciam_event_delivery set event_time = event_time + " + shift + ", next_attempt_at = "
+                + "next_attempt_at + " + shift + ", last_attempt_at = last_attempt_at + " + shift
+                + ", done_at = done_at + " + shift);
     }
 
     static Path file() {

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class UpgradeIT {
 
     private static final Instant STARTED = Instant.now();
+    private static final int EXPIRED = 2_500;
 
     private static PostgresServer database;
     private static LocalKeycloak node;
@@ -54,9 +55,12 @@ class UpgradeIT {
     @BeforeAll
     static void upgrade() {
         database = PostgresServer.start();
-        database.restore(PreviousReleaseDatabase.file());
+        PreviousReleaseDatabase.restore(database);
         queuedByThePreviousRelease = database.query("select event_id from ciam_event_delivery where route_name = '"
                 + ROUTE + "' and status <> 'DELIVERED'");
+        // Past retention when the node starts: its first purge pass removes them, in batches.
+        ExpiredExport.seed(database, database.query("select event_id from ciam_event_delivery where route_name = '"
+                + ROUTE + "' limit 1").get(0), ROUTE, EXPIRED, 40);
         node = LocalKeycloak.startOptimized("upgrade", database, LocalKeycloak.riskOptions());
     }
 
@@ -88,7 +92,8 @@ class UpgradeIT {
         }
         assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2",
-                        "ciam-events-3", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+                        "ciam-events-3", "ciam-events-4", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2",
+                        "ciam-risk-3");
         List<String> added = new ArrayList<>(applied);
         added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
         assertThat(appliedNow).as("only the changesets the previous release did not have ran at this start")
@@ -163,6 +168,31 @@ class UpgradeIT {
             for (String id : queuedByThePreviousRelease) {
                 assertThat(copies.get(id)).as("event " + id + " at the receiver").isEqualTo(1L);
             }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void exportRowsPastRetentionArePurgedInBatchesAndQueuedOnesKept() {
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (ExpiredExport.left(database) > 0) {
+            assertThat(Instant.now()).as("the expired export rows purged").isBefore(until);
+            pause();
+        }
+        assertThat(node.logTail(100_000)).as("1,000 rows a transaction: three batches of deliveries, three of events")
+                .contains("purged " + EXPIRED + " delivered, 0 dead deliveries and " + EXPIRED
+                        + " events past retention in 6 batches");
+        assertThat(database.query("select count(*) from ciam_event_outbox where id in ('"
+                + String.join("','", queuedByThePreviousRelease) + "')")).as("the events the route delivered today")
+                .containsExactly(String.valueOf(LOGINS));
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ciampack.events.dispatch;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.sink.ExportSinkFactory;
 import org.jboss.logging.Logger;
@@ -37,6 +39,8 @@ public final class OutboxDispatcher {
     private static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
     private static final Duration GAUGE_EVERY = Duration.ofSeconds(15);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+    private static final int PURGE_BATCH = 1000;
+    private static final Duration PURGE_SLICE = Duration.ofSeconds(2);
 
     private final KeycloakSessionFactory factory;
     private final DispatcherSettings settings;
@@ -47,7 +51,8 @@ public final class OutboxDispatcher {
     private final ExecutorService rounds;
     private final ExecutorService lanes = Executors.newFixedThreadPool(16, named("ciam-export-send"));
     private Instant lastGauges = Instant.EPOCH;
-    private Instant lastPurge = Instant.EPOCH;
+    private Instant nextPurge = Instant.EPOCH;
+    private Purge purge = new Purge();
 
     public OutboxDispatcher(KeycloakSessionFactory factory, DispatcherSettings settings) {
         this.factory = factory;
@@ -85,9 +90,8 @@ public final class OutboxDispatcher {
                 lastGauges = now;
                 KeycloakModelUtils.runJobInTransaction(factory, this::refreshGauges);
             }
-            if (now.isAfter(lastPurge.plus(PURGE_EVERY))) {
-                lastPurge = now;
-                KeycloakModelUtils.runJobInTransaction(factory, this::purge);
+            if (!now.isBefore(nextPurge) && purgeSlice()) {
+                nextPurge = Instant.now().plus(PURGE_EVERY);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "CIAM event export: dispatcher tick failed; next tick in %d ms", settings.pollInterval().toMillis());
@@ -196,19 +200,67 @@ public final class OutboxDispatcher {
         ExportMetrics.removeAllBut(seen);
     }
 
-    private void purge(KeycloakSession session) {
-        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    /** What one purge pass removed so far; a pass may span several ticks. */
+    private static final class Purge {
+        final Instant began = Instant.now();
+        int delivered;
+        int dead;
+        int events;
+        int batches;
+        long longestBatchMillis;
+    }
+
+    /**
+     * A slice of the retention purge: batches of at most {@value #PURGE_BATCH} rows, each in its own short
+     * transaction, for {@link #PURGE_SLICE} at most, so a large expired backlog never holds one long transaction nor
+     * the ticker. Returns true when the pass has found nothing more to remove.
+     */
+    private boolean purgeSlice() {
+        Instant until = Instant.now().plus(PURGE_SLICE);
         long now = System.currentTimeMillis();
-        int delivered = em.createNamedQuery("ciamDelivery.purgeDelivered")
-                .setParameter("before", now - settings.keepDelivered().toMillis()).executeUpdate();
-        int dead = em.createNamedQuery("ciamDelivery.purgeDead")
-                .setParameter("before", now - settings.keepDead().toMillis()).executeUpdate();
-        int events = em.createNamedQuery("ciamOutbox.purge")
-                .setParameter("before", now - settings.keepOutbox().toMillis()).executeUpdate();
-        if (delivered + dead + events > 0) {
-            LOG.infof("CIAM event export: purged %d delivered, %d dead deliveries and %d events past retention",
-                    delivered, dead, events);
+        while (Instant.now().isBefore(until)) {
+            if (purgeBatch(now) == 0) {
+                if (purge.batches > 1) {
+                    LOG.infof("CIAM event export: purged %d delivered, %d dead deliveries and %d events past "
+                                    + "retention in %d batches (longest %d ms) over %d s", purge.delivered, purge.dead,
+                            purge.events, purge.batches - 1, purge.longestBatchMillis,
+                            Duration.between(purge.began, Instant.now()).toSeconds());
+                }
+                purge = new Purge();
+                return true;
+            }
         }
+        return false;
+    }
+
+    /** One batch of the first kind that has rows past retention: delivered, dead deliveries, then events. */
+    private int purgeBatch(long now) {
+        long started = System.nanoTime();
+        AtomicInteger removed = new AtomicInteger();
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+            int delivered = deleteExpired(em, em.createNamedQuery("ciamDelivery.expired", String.class)
+                    .setParameter("status", DeliveryEntity.DELIVERED)
+                    .setParameter("before", now - settings.keepDelivered().toMillis()), "ciamDelivery.deleteIds");
+            int dead = delivered > 0 ? 0 : deleteExpired(em, em.createNamedQuery("ciamDelivery.expired", String.class)
+                    .setParameter("status", DeliveryEntity.DEAD)
+                    .setParameter("before", now - settings.keepDead().toMillis()), "ciamDelivery.deleteIds");
+            int events = delivered + dead > 0 ? 0 : deleteExpired(em, em.createNamedQuery("ciamOutbox.expired",
+                    String.class).setParameter("before", now - settings.keepOutbox().toMillis()),
+                    "ciamOutbox.deleteIds");
+            purge.delivered += delivered;
+            purge.dead += dead;
+            purge.events += events;
+            removed.set(delivered + dead + events);
+        });
+        purge.batches++;
+        purge.longestBatchMillis = Math.max(purge.longestBatchMillis, (System.nanoTime() - started) / 1_000_000);
+        return removed.get();
+    }
+
+    private static int deleteExpired(EntityManager em, TypedQuery<String> expired, String deleteIds) {
+        List<String> ids = expired.setMaxResults(PURGE_BATCH).getResultList();
+        return ids.isEmpty() ? 0 : em.createNamedQuery(deleteIds).setParameter("ids", ids).executeUpdate();
     }
 
     public void stop() {

@@ -35,10 +35,10 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamDelivery.allCounts", query = "select d.realmId, d.routeName, d.status, count(d), "
                 + "min(d.eventTime) from DeliveryEntity d where d.status <> 'DELIVERED' "
                 + "group by d.realmId, d.routeName, d.status"),
-        @NamedQuery(name = "ciamDelivery.purgeDelivered", query = "delete from DeliveryEntity d "
-                + "where d.status = 'DELIVERED' and d.doneAt < :before"),
-        @NamedQuery(name = "ciamDelivery.purgeDead", query = "delete from DeliveryEntity d "
-                + "where d.status = 'DEAD' and d.doneAt < :before"),
+        // Retention in batches: the ids of one batch past retention, then one delete by id.
+        @NamedQuery(name = "ciamDelivery.expired", query = "select d.id from DeliveryEntity d "
+                + "where d.status = :status and d.doneAt < :before"),
+        @NamedQuery(name = "ciamDelivery.deleteIds", query = "delete from DeliveryEntity d where d.id in :ids"),
         @NamedQuery(name = "ciamDelivery.deleteRoute", query = "delete from DeliveryEntity d "
                 + "where d.realmId = :realmId and d.routeName = :route"),
         @NamedQuery(name = "ciamDelivery.deleteRealm", query = "delete from DeliveryEntity d where d.realmId = :realmId")

@@ -17,9 +17,10 @@ import jakarta.persistence.Table;
                 + "and o.eventTime >= :from and o.eventTime < :to order by o.eventTime, o.id"),
         @NamedQuery(name = "ciamOutbox.countInRange", query = "select count(o) from OutboxEntity o "
                 + "where o.realmId in :realmIds and o.eventTime >= :from and o.eventTime < :to"),
-        @NamedQuery(name = "ciamOutbox.purge", query = "delete from OutboxEntity o where o.fannedOut = true "
+        @NamedQuery(name = "ciamOutbox.expired", query = "select o.id from OutboxEntity o where o.fannedOut = true "
                 + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
                 + "where d.eventId = o.id and d.status <> 'DELIVERED')"),
+        @NamedQuery(name = "ciamOutbox.deleteIds", query = "delete from OutboxEntity o where o.id in :ids"),
         // One statement for a fanned-out batch: a managed row marked one by one is rewritten whole, payload included.
         @NamedQuery(name = "ciamOutbox.markFannedOut", query = "update OutboxEntity o set o.fannedOut = true "
                 + "where o.id in :ids"),
