@@ -105,7 +105,7 @@ public final class LoginPathBenchmark {
             packRounds.add(packFirst ? first : second);
             stockRounds.add(packFirst ? second : first);
         }
-        report(path, packRounds, stockRounds);
+        System.out.print(report(path, packRounds, stockRounds));
     }
 
     /** The CPU cost of each pair of neighbouring rounds and their median: how far one pair can be from another. */
@@ -121,7 +121,8 @@ public final class LoginPathBenchmark {
                 + String.format(Locale.ROOT, "%.1f %%", median);
     }
 
-    static void report(String path, List<Round> pack, List<Round> stock) {
+    /** The comparison's table row and the CPU cost of each pair of rounds. */
+    static String report(String path, List<Round> pack, List<Round> stock) {
         double packRate = pack.stream().mapToDouble(Round::perSecond).average().orElseThrow();
         double stockRate = stock.stream().mapToDouble(Round::perSecond).average().orElseThrow();
         double packCpu = pack.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow();
@@ -132,23 +133,32 @@ public final class LoginPathBenchmark {
         stock.forEach(round -> stockMillis.addAll(round.millis()));
         Round packAll = new Round(packRate, packMillis, packCpu);
         Round stockAll = new Round(stockRate, stockMillis, stockCpu);
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n", path,
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n"
+                        + "  %s: CPU cost per pair of rounds %s%n", path,
                 stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50), stockAll.p(95),
-                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1));
-        System.out.printf(Locale.ROOT, "  %s: CPU cost per pair of rounds %s%n", path, pairCosts(pack, stock));
+                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1), path, pairCosts(pack, stock));
     }
 
     static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
                              Duration length) throws Exception {
-        URI realm = URI.create(base + "/realms/" + side.realm());
+        return run(List.of(base), List.of(metrics), mailbox, path, side, threads, length);
+    }
+
+    /**
+     * A round against one node or several: thread {@code t} talks to node {@code t % nodes}; the CPU per login is
+     * that of all nodes together.
+     */
+    static Round run(List<URI> bases, List<URI> metrics, Mailbox mailbox, String path, Side side, int threads,
+                     Duration length) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> millis = Collections.synchronizedList(new ArrayList<>());
-        double cpuBefore = ServerMetrics.value(metrics, "process_cpu_time_ns_total");
+        double cpuBefore = cpuNanos(metrics);
         Instant start = Instant.now();
         List<Future<Integer>> counts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
+            URI realm = URI.create(bases.get(t % bases.size()) + "/realms/" + side.realm());
             counts.add(pool.submit(() -> {
                 int done = 0;
                 while (!stop.get()) {
@@ -180,11 +190,19 @@ public final class LoginPathBenchmark {
         }
         pool.shutdown();
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        double cpuMs = (ServerMetrics.value(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
+        double cpuMs = (cpuNanos(metrics) - cpuBefore) / 1e6;
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
         System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d]%n", path, side.name(),
                 total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli());
         return new Round(total / seconds, millis, cpuMs / total);
+    }
+
+    private static double cpuNanos(List<URI> metrics) throws Exception {
+        double sum = 0;
+        for (URI node : metrics) {
+            sum += ServerMetrics.value(node, "process_cpu_time_ns_total");
+        }
+        return sum;
     }
 
     /**
@@ -275,7 +293,7 @@ public final class LoginPathBenchmark {
         return clientId;
     }
 
-    private static List<String> users(AdminApi admin, String realm, int count) {
+    static List<String> users(AdminApi admin, String realm, int count) {
         List<String> users = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String email = "bench-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";

@@ -255,7 +255,22 @@ public final class LocalKeycloak implements ServerUnderTest {
         }
     }
 
-    /** Starts Keycloak again after {@link #kill()}, on the same ports and the same database. */
+    /** Stops Keycloak gracefully (SIGTERM), as an operator does; the mail catcher keeps running. */
+    public synchronized void stop() {
+        Process kcSh = processes.remove(1);
+        kcSh.descendants().forEach(ProcessHandle::destroy);
+        kcSh.destroy();
+        try {
+            if (!kcSh.waitFor(60, TimeUnit.SECONDS)) {
+                kcSh.descendants().forEach(ProcessHandle::destroyForcibly);
+                kcSh.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts Keycloak again after {@link #kill()} or {@link #stop()}, on the same ports and the same database. */
     public synchronized void restart(String name) {
         try {
             launch(name);
@@ -291,6 +306,11 @@ public final class LocalKeycloak implements ServerUnderTest {
     @Override
     public URI baseUrl() {
         return baseUrl;
+    }
+
+    /** The management interface: health and metrics. */
+    public URI managementUrl() {
+        return managementUrl;
     }
 
     @Override

@@ -54,16 +54,30 @@ public final class PostgresServer implements AutoCloseable {
             }
             server.run(List.of(bin.resolve("initdb").toString(), "-D", data.resolve("cluster").toString(), "-U", USER,
                     "-A", "trust", "-E", "UTF8", "--no-sync"));
-            server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w",
-                    "-l", data.resolve("postgres.log").toString(), "-o",
-                    "-p " + server.port + " -h 127.0.0.1 -k " + data + " -c fsync=off -c max_connections=200"
-                            + settings.stream().map(setting -> " -c " + setting).collect(Collectors.joining()),
-                    "start"));
+            server.settings = settings;
+            server.resume();
             server.psql("postgres", "create database keycloak");
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private List<String> settings = List.of();
+
+    /** Stops the server (fast shutdown: open connections are cut), keeping its data for {@link #resume()}. */
+    public void pause() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-m", "fast", "-w",
+                "stop"));
+    }
+
+    /** Starts the server (again) on its port, with its data. */
+    public void resume() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w",
+                "-l", data.resolve("postgres.log").toString(), "-o",
+                "-p " + port + " -h 127.0.0.1 -k " + data + " -c fsync=off -c max_connections=200"
+                        + settings.stream().map(setting -> " -c " + setting).collect(Collectors.joining()),
+                "start"));
     }
 
     public String jdbcUrl() {
@@ -97,19 +111,28 @@ public final class PostgresServer implements AutoCloseable {
 
     /** Loads a {@link #dump(Path)} into the (empty) {@code keycloak} database; stops at the first error. */
     public void restore(Path gzipFile) {
-        try {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipFile))) {
             Path sql = data.resolve("restore.sql");
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipFile))) {
-                Files.copy(in, sql);
-            }
-            if (isRoot()) {
-                asServerUser(List.of("chown", USER, sql.toString()), true);
-            }
-            run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
-                    "-d", "keycloak", "-v", "ON_ERROR_STOP=1", "-q", "-f", sql.toString()));
+            Files.copy(in, sql);
+            load(sql);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Runs a file of SQL in the {@code keycloak} database; stops at the first error. */
+    public void load(Path sqlFile) {
+        Path sql = data.resolve("load-" + System.nanoTime() + ".sql");
+        try {
+            Files.copy(sqlFile, sql);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (isRoot()) {
+            asServerUser(List.of("chown", USER, sql.toString()), true);
+        }
+        run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
+                "-d", "keycloak", "-v", "ON_ERROR_STOP=1", "-q", "-f", sql.toString()));
     }
 
     private List<String> psql(String database, String sql) {
@@ -147,12 +170,13 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (!Files.exists(data.resolve("cluster/postmaster.pid"))) {
+        if (!Files.exists(data)) {
             return;
         }
         try {
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-m", "fast", "-w",
-                    "stop"));
+            if (Files.exists(data.resolve("cluster/postmaster.pid"))) {
+                pause();
+            }
             try (Stream<Path> paths = Files.walk(data)) {
                 for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(path);
