@@ -128,6 +128,12 @@ public final class LocalKeycloak implements ServerUnderTest {
         try {
             deleteRecursively(home);
             copyRecursively(prepared, home);
+            // built for PostgreSQL, Keycloak has its own driver: the one the H2 suite adds for the legacy store goes
+            try (Stream<Path> drivers = Files.list(home.resolve("providers"))) {
+                for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")).toList()) {
+                    Files.delete(driver);
+                }
+            }
             build(home, name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

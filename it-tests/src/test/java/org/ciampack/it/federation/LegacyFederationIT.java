@@ -1,0 +1,266 @@
+package org.ciampack.it.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ciampack.it.federation.LegacyShop.email;
+import static org.ciampack.it.federation.LegacyShop.format;
+import static org.ciampack.it.federation.LegacyShop.password;
+import static org.ciampack.it.federation.LegacyShop.username;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A legacy shop's 10,000 customers (a real PostgreSQL, twelve hash formats made by another implementation) federated
+ * into the demo realm by the {@code ciam-legacy-jdbc} store in lazy-migration mode, with the demo's flows (risk,
+ * consent, profiling) active: customers sign in from the app with their old passwords and become Keycloak users.
+ */
+@CiamIntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LegacyFederationIT {
+
+    private static final int CUSTOMERS = 10_000;
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final String GRANT_CLIENT = "legacy-shop-app";
+    private static final String INVALID = "Invalid username or password.";
+
+    private static LegacyShop shop;
+    private static String componentId;
+
+    @BeforeAll
+    static void federate(AdminApi admin) {
+        shop = LegacyShop.start(CUSTOMERS);
+        componentId = shop.federate(admin, "acme");
+        if (admin.get("/realms/acme/clients?clientId=" + GRANT_CLIENT).isEmpty()) {
+            ObjectNode client = Http.JSON.createObjectNode().put("clientId", GRANT_CLIENT).put("publicClient", true)
+                    .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", true);
+            admin.send("POST", "/realms/acme/clients", client);
+        }
+    }
+
+    @AfterAll
+    static void unfederate(AdminApi admin) {
+        if (componentId != null) {
+            admin.send("DELETE", "/realms/acme/components/" + componentId, null); // removes the unmigrated copies
+        }
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyHashFormatSignsInFromTheAppAndMovesIntoKeycloak(ServerUnderTest server, AdminApi admin) {
+        for (int n = 1; n <= LegacyShop.FORMATS.size(); n++) {
+            HttpResponse<String> landed = signInFromTheApp(server, username(n), password(n));
+
+            assertLandedInTheApp(landed, format(n) + ": legacy-" + n);
+            JsonNode user = admin.findUserByEmail("acme", email(n));
+            assertThat(user.has("federationLink")).as(format(n) + ": migrated, no longer linked").isFalse();
+            JsonNode credentials = admin.get("/realms/acme/users/" + user.get("id").asText() + "/credentials");
+            assertThat(credentials).hasSize(1);
+            assertThat(credentials.get(0).get("type").asText()).isEqualTo("password");
+            assertThat(credentials.get(0).get("credentialData").asText()).as("hashed by the realm's policy")
+                    .contains("\"algorithm\":\"argon2\"");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void everyHashFormatSignsInWithTheDirectGrant(ServerUnderTest server, AdminApi admin) {
+        for (int n = 13; n <= 12 + LegacyShop.FORMATS.size(); n++) {
+            // An app cannot show the consent page: the customer accepted the terms elsewhere, e.g. on the web shop.
+            JsonNode found = admin.get("/realms/acme/users?exact=true&username=" + username(n));
+            assertThat(found).as("an exact admin search finds (and imports) legacy-" + n).hasSize(1);
+            admin.recordConsents("acme", found.get(0).get("id").asText());
+
+            HttpResponse<String> token = passwordGrant(server, username(n), password(n));
+            assertThat(token.statusCode()).as(format(n) + ": legacy-" + n + " " + token.body()).isEqualTo(200);
+            HttpResponse<String> again = passwordGrant(server, email(n), password(n));
+            assertThat(again.statusCode()).as(format(n) + ": by e-mail, from Keycloak's own credential now")
+                    .isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void theMigratedCustomerKeepsTheirProfileAndTheMigrationIsAnEvent(AdminApi admin) {
+        JsonNode user = admin.findUserByEmail("acme", email(1));
+        assertThat(user.get("firstName").asText()).isEqualTo("Legacy");
+        assertThat(user.get("lastName").asText()).isEqualTo("Customer 1");
+        assertThat(user.get("emailVerified").asBoolean()).as("email_confirmed of customer 1").isTrue();
+        assertThat(user.at("/attributes/phone/0").asText()).isEqualTo("+44 20 7946 0001");
+        JsonNode event = admin.events("acme", user.get("id").asText(), "UPDATE_CREDENTIAL").get(0);
+        assertThat(event.at("/details/ciam_migrated").asText()).isEqualTo("true");
+        assertThat(event.at("/details/ciam_migrated_from").asText()).isEqualTo(componentId);
+        List<String> receipts = new ArrayList<>();
+        Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("users/" + user.get("id").asText()
+                + "/ledger"), null).body()).forEach(r -> receipts.add(r.get("purpose").asText()));
+        assertThat(receipts).as("consents asked at the first login, as for any new customer")
+                .contains("terms", "privacy");
+    }
+
+    @Test
+    @Order(4)
+    void aWrongPasswordFailsAsForAnUnknownCustomerAndCountsForBruteForce(ServerUnderTest server, AdminApi admin) {
+        int n = 25;
+        HttpResponse<String> wrong = app(server).submitLogin(Attempt.fresh(), username(n), "Not-" + password(n));
+        HttpResponse<String> unknown = app(server).submitLogin(Attempt.fresh(), "legacy-none-" + UUID.randomUUID(),
+                password(n));
+        assertThat(wrong.body()).contains(INVALID);
+        assertThat(unknown.body()).contains(INVALID);
+        assertThat(wrong.statusCode()).isEqualTo(unknown.statusCode());
+
+        HttpResponse<String> wrongGrant = passwordGrant(server, username(n), "Not-" + password(n));
+        HttpResponse<String> unknownGrant = passwordGrant(server, "legacy-none-" + UUID.randomUUID(), password(n));
+        assertThat(wrongGrant.statusCode()).as(wrongGrant.body()).isEqualTo(400);
+        assertThat(unknownGrant.statusCode()).as(unknownGrant.body()).isEqualTo(400);
+        assertThat(Http.json(wrongGrant.body())).as("the same answer").isEqualTo(Http.json(unknownGrant.body()));
+
+        JsonNode user = admin.findUserByEmail("acme", email(n));
+        assertThat(user.get("federationLink").asText()).as("imported at the lookup, not migrated")
+                .isEqualTo(componentId);
+        assertThat(admin.bruteForceStatus("acme", user.get("id").asText()).get("numFailures").asInt())
+                .as("both wrong passwords counted").isEqualTo(2);
+    }
+
+    @Test
+    @Order(5)
+    void withTheLegacyDatabaseDownMigratedAndLocalCustomersSignInAndLegacyOnesAreToldToTryAgain(
+            ServerUnderTest server, AdminApi admin) {
+        String local = "local-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        admin.createUser("acme", local, "Local-Pass-42", true);
+        shop.stop();
+        try {
+            assertLandedInTheApp(signInFromTheApp(server, username(2), password(2)), "migrated, Keycloak's credential");
+            assertLandedInTheApp(signInFromTheApp(server, local, "Local-Pass-42"), "a local customer");
+            assertThat(passwordGrant(server, username(14), password(14)).statusCode()).as("migrated, direct grant")
+                    .isEqualTo(200);
+
+            HttpResponse<String> legacy = app(server).submitLogin(Attempt.fresh(), username(40), password(40));
+            assertThat(legacy.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+            assertThat(legacy.body()).as("not a wrong password: the customer is asked to try again")
+                    .doesNotContain(INVALID).containsIgnoringCase("try again");
+            assertThat(admin.send("GET", "/realms/acme/users?search=legacy&max=5", null).statusCode())
+                    .as("the admin console's user list still answers").isEqualTo(200);
+            assertThat(server.logTail(2_000)).contains("Legacy customer database 127.0.0.1");
+        } finally {
+            shop.restart();
+        }
+        sleepPastTheOutagePause();
+        assertLandedInTheApp(signInFromTheApp(server, username(40), password(40)), "back once the database is");
+    }
+
+    @Test
+    @Order(6)
+    void adminSearchPagesThroughLegacyCustomersAndCountsThem(AdminApi admin) {
+        // legacy-99, legacy-990..999, legacy-9900..9999: none imported yet
+        assertThat(count(admin, "legacy-99")).isEqualTo(111);
+        Set<String> seen = new HashSet<>();
+        for (int first = 0; first < 111; first += 50) {
+            JsonNode page = admin.get("/realms/acme/users?search=legacy-99&first=" + first + "&max=50");
+            assertThat(page.size()).as("page at " + first).isEqualTo(Math.min(50, 111 - first));
+            page.forEach(user -> assertThat(seen.add(user.get("email").asText())).as("each customer once").isTrue());
+        }
+        assertThat(seen).contains(email(99), email(9999)).allMatch(address -> address.startsWith("legacy-99"));
+        assertThat(count(admin, "legacy-99")).as("the same once they are imported by the listing").isEqualTo(111);
+        int all = count(admin, "");
+        assertThat(all).as("every legacy customer once, besides the realm's own users").isGreaterThan(CUSTOMERS);
+    }
+
+    @Test
+    @Order(7)
+    void sqlInjectionInUsernamesAndSearchesChangesNothingAndFindsNothing(ServerUnderTest server, AdminApi admin) {
+        for (String hostile : List.of("' or '1'='1", "legacy-3' --", "legacy-3'; drop table customers; --",
+                "%", "legacy-3\\")) {
+            HttpResponse<String> page = app(server).submitLogin(Attempt.fresh(), hostile, password(3));
+            assertThat(page.body()).as(hostile + ": " + feedback(page)).contains(INVALID);
+            HttpResponse<String> grant = passwordGrant(server, hostile, password(3));
+            assertThat(grant.statusCode()).as(hostile + ": " + grant.body()).isEqualTo(400);
+            assertThat(grant.body()).contains("Invalid user credentials");
+        }
+        assertThat(count(admin, "%' or 1=1 --")).isZero();
+        assertThat(admin.get("/realms/acme/users?search=" + Http.encode("x' or '1'='1"))).isEmpty();
+        assertThat(count(admin, "legacy_1")).as("'_' is a character here, not a LIKE wildcard").isZero();
+        assertThat(shop.query("select count(*) from customers")).containsExactly(String.valueOf(CUSTOMERS));
+    }
+
+    private static void assertLandedInTheApp(HttpResponse<String> landed, String who) {
+        assertThat(landed.headers().firstValue("Location").orElse(""))
+                .as(who + " reaches the app, not " + feedback(landed)).startsWith(APP.toString());
+    }
+
+    /** The page's title and message, for a failure's description. */
+    private static String feedback(HttpResponse<String> page) {
+        return page.body().replaceAll("(?s).*<title>(.*?)</title>.*", "$1").strip() + ": "
+                + page.body().replaceAll("(?s).*?(<p class=\"instruction\">|<span[^>]*kc-feedback-text[^>]*>)(.*?)<.*",
+                "$2").strip();
+    }
+
+    private static int count(AdminApi admin, String search) {
+        return Integer.parseInt(admin.send("GET", "/realms/acme/users/count?search=" + Http.encode(search), null)
+                .body().strip());
+    }
+
+    private static OidcCodeFlow app(ServerUnderTest server) {
+        return new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", "198.51.100.60");
+    }
+
+    /** Signs in from the app; a first login answers the consent page; returns the response that ends the journey. */
+    private static HttpResponse<String> signInFromTheApp(ServerUnderTest server, String username, String password) {
+        OidcCodeFlow app = app(server);
+        HttpResponse<String> page = app.submitLogin(Attempt.fresh(), username, password);
+        for (int step = 0; step < 4; step++) {
+            String location = page.headers().firstValue("Location").orElse("");
+            if (location.startsWith(APP.toString())) {
+                return page;
+            }
+            if (!location.isEmpty()) {
+                page = app.follow(page);
+            } else if (OidcCodeFlow.hasForm(page, "ciam-consent-form")) {
+                page = app.submitForm(page, "ciam-consent-form", Map.of("consent.terms", "on", "consent.privacy", "on"));
+            } else {
+                return page;
+            }
+        }
+        return page;
+    }
+
+    private static HttpResponse<String> passwordGrant(ServerUnderTest server, String username, String password) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Forwarded-For", "198.51.100.61")
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", GRANT_CLIENT, "username", username,
+                        "password", password, "scope", "openid")))
+                .build());
+    }
+
+    private static void sleepPastTheOutagePause() {
+        try {
+            Thread.sleep(1_500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.ciampack.it.federation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.Settings;
+
+/**
+ * A legacy shop's customer database on a real PostgreSQL of its own: {@code customers} with {@code count} rows
+ * written by {@code src/test/node/legacy-customers.cjs}, whose hashes other implementations than the pack's made.
+ * Customer n is {@code legacy-<n>} with the password {@code Legacy-<n>-Pass!} in format {@code FORMATS[n % 12]};
+ * customers 1 to 12 have production costs (bcrypt 10, Argon2id 64 MiB, scrypt 2^15, PBKDF2 260,000).
+ */
+final class LegacyShop implements AutoCloseable {
+
+    static final List<String> FORMATS = List.of("bcrypt", "argon2id", "scrypt", "pbkdf2_sha256", "pbkdf2_sha1",
+            "pbkdf2_sha512", "ssha", "ssha256", "ssha512", "md5", "sha1", "sha256");
+    static final String VAULT_KEY = "legacy-shop-db";
+
+    private final PostgresServer database;
+
+    private LegacyShop(PostgresServer database) {
+        this.database = database;
+    }
+
+    static LegacyShop start(int count) {
+        PostgresServer database = PostgresServer.start();
+        try {
+            Path sql = Files.createTempFile("legacy-customers-", ".sql");
+            Path output = Files.createTempFile("legacy-customers-", ".log");
+            ProcessBuilder command = new ProcessBuilder("node", Settings.existingPath("ciam.it.node.scripts")
+                    .resolve("legacy-customers.cjs").toString(), String.valueOf(count), sql.toString())
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            command.environment().put("NODE_PATH", Settings.existingPath("ciam.it.node.modules").toString());
+            Process node = command.start();
+            if (!node.waitFor(2, TimeUnit.MINUTES)) {
+                node.destroyForcibly();
+                throw new IllegalStateException("legacy-customers.cjs did not end within 2 minutes");
+            }
+            if (node.exitValue() != 0) {
+                throw new IllegalStateException("legacy-customers.cjs failed: " + Files.readString(output));
+            }
+            Files.delete(output);
+            database.load(sql);
+            Files.delete(sql);
+            return new LegacyShop(database);
+        } catch (IOException e) {
+            database.close();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            database.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String username(int n) {
+        return "legacy-" + n;
+    }
+
+    static String email(int n) {
+        return "legacy-" + n + "@legacy.acme.test";
+    }
+
+    static String password(int n) {
+        return "Legacy-" + n + "-Pass!";
+    }
+
+    static String format(int n) {
+        return FORMATS.get(n % FORMATS.size());
+    }
+
+    /** Adds the store to the realm's user federation, as an admin does in the console; returns its id. */
+    String federate(AdminApi admin, String realm) {
+        try {
+            Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + VAULT_KEY), "not-needed-with-trust-auth");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ObjectNode component = Http.JSON.createObjectNode().put("name", "legacy-shop")
+                .put("providerId", "ciam-legacy-jdbc").put("providerType", "org.keycloak.storage.UserStorageProvider")
+                .put("parentId", admin.get("/realms/" + realm).get("id").asText());
+        ObjectNode config = component.putObject("config");
+        config.putArray("enabled").add("true");
+        config.putArray("priority").add("0");
+        config.putArray("jdbcUrl").add(database.jdbcUrl());
+        config.putArray("user").add(database.user());
+        config.putArray("password").add("${vault." + VAULT_KEY + "}");
+        config.putArray("timeoutSeconds").add("2");
+        config.putArray("outagePauseSeconds").add("1");
+        config.putArray("emailVerifiedColumn").add("email_confirmed");
+        config.putArray("attributeColumns").add("phone_number=phone");
+        HttpResponse<String> created = admin.send("POST", "/realms/" + realm + "/components", component);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("component not created: " + created.statusCode() + " " + created.body());
+        }
+        String location = created.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    List<String> query(String sql) {
+        return database.query(sql);
+    }
+
+    /** The legacy database goes down (connections cut), its data kept. */
+    void stop() {
+        database.pause();
+    }
+
+    void restart() {
+        database.resume();
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

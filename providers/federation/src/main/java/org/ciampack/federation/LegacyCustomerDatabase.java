@@ -1,0 +1,193 @@
+package org.ciampack.federation;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The legacy customer database over JDBC, read only: the admin's statements run as prepared statements with the
+ * user's input bound as parameters, never spliced in; a small pool of its own, a timeout on every acquisition and
+ * statement, and a pause after a failure ({@link Outage}).
+ */
+final class LegacyCustomerDatabase implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LegacyCustomerDatabase.class);
+
+    private final LegacyStoreConfig config;
+    private final AgroalDataSource pool;
+    private final Outage outage;
+
+    LegacyCustomerDatabase(LegacyStoreConfig config, String password) throws SQLException {
+        this.config = config;
+        this.outage = new Outage(config.outagePause(), Clock.systemUTC());
+        this.pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool.maxSize(config.poolSize()).minSize(0).initialSize(0)
+                        .acquisitionTimeout(config.timeout())
+                        // a connection the database closed (a restart, a failover) is replaced, not handed out
+                        .validateOnBorrow(true)
+                        .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
+                                .defaultValidatorWithTimeout((int) Math.max(1, config.timeout().toSeconds())))
+                        .connectionFactoryConfiguration(factory -> factory.connectionProviderClass(driver(config))
+                                .jdbcUrl(config.jdbcUrl())
+                                .principal(new NamePrincipal(config.user()))
+                                .credential(new SimplePassword(password))
+                                .loginTimeout(config.timeout())
+                                .readOnly(true)
+                                .autoCommit(true))));
+    }
+
+    Optional<LegacyCustomer> byUsername(String username) {
+        return one(config.byUsernameSql(), username);
+    }
+
+    Optional<LegacyCustomer> byEmail(String email) {
+        return one(config.byEmailSql(), email);
+    }
+
+    /** Customers whose username or e-mail contains {@code term} (all for an empty term), one page. */
+    List<LegacyCustomer> search(String term, int first, int max) {
+        return query(config.searchSql() + " limit ? offset ?", pattern(term), List.of(max, first));
+    }
+
+    long count(String term) {
+        return run(config.countSql(), pattern(term), List.of(), result -> result.next() ? result.getLong(1) : 0L);
+    }
+
+    private Optional<LegacyCustomer> one(String sql, String value) {
+        if (value == null || value.isBlank() || value.length() > 255) {
+            return Optional.empty();
+        }
+        List<LegacyCustomer> found = query(sql, value, List.of());
+        if (found.size() > 1) {
+            LOG.warnf("Legacy customer database: %d customers for one lookup; none is used", found.size());
+            return Optional.empty();
+        }
+        return found.stream().findFirst();
+    }
+
+    private List<LegacyCustomer> query(String sql, String value, List<Integer> paging) {
+        return run(sql, value, paging, result -> {
+            List<LegacyCustomer> customers = new ArrayList<>();
+            while (result.next()) {
+                customers.add(customer(result));
+            }
+            return customers;
+        });
+    }
+
+    private interface Rows<T> {
+        T read(ResultSet result) throws SQLException;
+    }
+
+    /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
+    private <T> T run(String sql, String value, List<Integer> paging, Rows<T> rows) {
+        outage.check();
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
+            int parameters = placeholders(sql);
+            int index = 1;
+            for (; index <= parameters - paging.size(); index++) {
+                statement.setString(index, value);
+            }
+            for (Integer page : paging) {
+                statement.setInt(index++, page);
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                T answer = rows.read(result);
+                outage.succeeded();
+                return answer;
+            }
+        } catch (SQLException | RuntimeException e) { // the pool wraps some failures in runtime exceptions
+            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+            outage.failed(why);
+            pool.flush(AgroalDataSource.FlushMode.INVALID);
+            LOG.warnf("Legacy customer database %s failed: %s", host(), why);
+            throw new LegacyStoreUnavailable("legacy customer database failed: " + why, e);
+        }
+    }
+
+    private LegacyCustomer customer(ResultSet result) throws SQLException {
+        LegacyStoreConfig.Columns columns = config.columns();
+        Map<String, String> attributes = new HashMap<>();
+        for (Map.Entry<String, String> column : columns.attributes().entrySet()) {
+            String value = result.getString(column.getKey());
+            if (value != null && !value.isBlank()) {
+                attributes.put(column.getValue(), value);
+            }
+        }
+        return new LegacyCustomer(result.getString(columns.username()), optional(result, columns.email()),
+                !columns.emailVerified().isBlank() && result.getBoolean(columns.emailVerified()),
+                optional(result, columns.firstName()), optional(result, columns.lastName()),
+                result.getString(columns.password()), Map.copyOf(attributes));
+    }
+
+    private static String optional(ResultSet result, String column) throws SQLException {
+        return column.isBlank() ? null : result.getString(column);
+    }
+
+    /**
+     * The driver for the URL, named rather than found through DriverManager, which does not see the drivers Keycloak
+     * ships unless Keycloak's own database uses them.
+     */
+    private static Class<?> driver(LegacyStoreConfig config) {
+        String name = config.jdbcUrl().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver"
+                : config.jdbcUrl().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver" : "com.mysql.cj.jdbc.Driver";
+        try {
+            return Class.forName(name, true, LegacyCustomerDatabase.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("no JDBC driver " + name + " on the server", e);
+        }
+    }
+
+    /** The statement's ? parameters, those inside quoted literals left out. */
+    static int placeholders(String sql) {
+        int count = 0;
+        boolean quoted = false;
+        for (char c : sql.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (c == '?' && !quoted) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * LIKE pattern for a search term as Keycloak reads one: lower case, a prefix unless it has a {@code *} (which
+     * stands for anything); LIKE's own wildcards in the term are plain characters.
+     */
+    static String pattern(String term) {
+        String plain = term == null ? "" : term.strip().toLowerCase(Locale.ROOT);
+        String escaped = plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").replace("*", "%");
+        return plain.contains("*") ? escaped : escaped + "%";
+    }
+
+    /** The database's host for the log, never the credentials a URL may carry. */
+    private String host() {
+        String url = config.jdbcUrl();
+        int start = url.indexOf("//") + 2;
+        int end = url.indexOf('/', start);
+        return url.substring(start, end < 0 ? url.length() : end).replaceAll(".*@", "");
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,103 @@
+package org.ciampack.federation;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.keycloak.component.ComponentModel;
+
+/** The legacy store's settings, parsed once from the component the admin configured. */
+public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef, int poolSize, Duration timeout,
+                                Duration outagePause, String byUsernameSql, String byEmailSql, String searchSql,
+                                String countSql, Columns columns, boolean checkPolicyAtMigration) {
+
+    public static final String JDBC_URL = "jdbcUrl";
+    public static final String USER = "user";
+    public static final String PASSWORD = "password";
+    public static final String POOL_SIZE = "poolSize";
+    public static final String TIMEOUT_SECONDS = "timeoutSeconds";
+    public static final String OUTAGE_PAUSE_SECONDS = "outagePauseSeconds";
+    public static final String BY_USERNAME_SQL = "byUsernameSql";
+    public static final String BY_EMAIL_SQL = "byEmailSql";
+    public static final String SEARCH_SQL = "searchSql";
+    public static final String COUNT_SQL = "countSql";
+    public static final String USERNAME_COLUMN = "usernameColumn";
+    public static final String EMAIL_COLUMN = "emailColumn";
+    public static final String EMAIL_VERIFIED_COLUMN = "emailVerifiedColumn";
+    public static final String FIRST_NAME_COLUMN = "firstNameColumn";
+    public static final String LAST_NAME_COLUMN = "lastNameColumn";
+    public static final String PASSWORD_COLUMN = "passwordColumn";
+    public static final String ATTRIBUTE_COLUMNS = "attributeColumns";
+    public static final String CHECK_POLICY_AT_MIGRATION = "checkPolicyAtMigration";
+
+    /** Drivers Keycloak ships whose URLs cannot run code on the server (H2's and others' can). */
+    static final List<String> ALLOWED_URL_PREFIXES = List.of("jdbc:postgresql://", "jdbc:mariadb://", "jdbc:mysql://");
+
+    /** Which column holds what; {@code attributes} maps a column to a user attribute. */
+    public record Columns(String username, String email, String emailVerified, String firstName, String lastName,
+                          String password, Map<String, String> attributes) {
+    }
+
+    public static LegacyStoreConfig of(ComponentModel model) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        for (String pair : model.getConfig().getOrDefault(ATTRIBUTE_COLUMNS, List.of())) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length == 2 && !parts[0].isBlank() && !parts[1].isBlank()) {
+                attributes.put(parts[0].strip(), parts[1].strip());
+            }
+        }
+        return new LegacyStoreConfig(text(model, JDBC_URL, ""), text(model, USER, ""), text(model, PASSWORD, ""),
+                number(model, POOL_SIZE, 8), Duration.ofSeconds(number(model, TIMEOUT_SECONDS, 2)),
+                Duration.ofSeconds(number(model, OUTAGE_PAUSE_SECONDS, 10)),
+                text(model, BY_USERNAME_SQL, "select * from customers where lower(username) = lower(?)"),
+                text(model, BY_EMAIL_SQL, "select * from customers where lower(email) = lower(?)"),
+                text(model, SEARCH_SQL, "select * from customers where lower(username) like ? or lower(email) like ? "
+                        + "order by id"),
+                text(model, COUNT_SQL, "select count(*) from customers where lower(username) like ? "
+                        + "or lower(email) like ?"),
+                new Columns(text(model, USERNAME_COLUMN, "username"), text(model, EMAIL_COLUMN, "email"),
+                        text(model, EMAIL_VERIFIED_COLUMN, ""), text(model, FIRST_NAME_COLUMN, "first_name"),
+                        text(model, LAST_NAME_COLUMN, "last_name"), text(model, PASSWORD_COLUMN, "password_hash"),
+                        Map.copyOf(attributes)),
+                !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)));
+    }
+
+    /** What is wrong with the settings, for the admin console; empty when nothing is. */
+    public List<String> problems() {
+        List<String> problems = new java.util.ArrayList<>();
+        if (ALLOWED_URL_PREFIXES.stream().noneMatch(jdbcUrl::startsWith)) {
+            problems.add("The JDBC URL must start with one of " + ALLOWED_URL_PREFIXES);
+        }
+        if (poolSize < 1 || poolSize > 64) {
+            problems.add("The pool size must be between 1 and 64");
+        }
+        if (timeout.isZero() || timeout.toSeconds() > 60) {
+            problems.add("The timeout must be between 1 and 60 seconds");
+        }
+        Map.of("lookup by username", byUsernameSql, "lookup by e-mail", byEmailSql, "search", searchSql,
+                "count", countSql).forEach((what, sql) -> {
+                    String lower = sql.strip().toLowerCase(Locale.ROOT);
+                    if (!lower.startsWith("select ") || !sql.contains("?") || sql.contains(";")) {
+                        problems.add("The SQL for " + what + " must be one select statement with ? parameters");
+                    }
+                });
+        if (columns.username().isBlank() || columns.password().isBlank()) {
+            problems.add("The username and password hash columns are required");
+        }
+        return problems;
+    }
+
+    private static String text(ComponentModel model, String key, String fallback) {
+        String value = model.get(key);
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static int number(ComponentModel model, String key, int fallback) {
+        try {
+            return Integer.parseInt(text(model, key, String.valueOf(fallback)));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package org.ciampack.federation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.keycloak.authentication.AuthenticationFlowError;
+import org.keycloak.authentication.AuthenticationFlowException;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputValidator;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.StorageUnavailableException;
+import org.keycloak.storage.UserStoragePrivateUtil;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.user.ImportedUserValidation;
+import org.keycloak.storage.user.UserLookupProvider;
+import org.keycloak.storage.user.UserQueryProvider;
+
+/**
+ * Lazy migration from a legacy customer database: a customer Keycloak does not know is looked up there and imported
+ * (profile only, linked to this store); their first successful password check against the legacy hash stores the
+ * password as a Keycloak credential under the realm's hashing policy and removes the link, so the legacy database is
+ * never asked about them again. Admin search and count include the customers not imported yet.
+ */
+final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
+        CredentialInputValidator, ImportedUserValidation {
+
+    /** Kept on every imported customer, migrated or not: where they came from. */
+    static final String SOURCE_ATTRIBUTE = "ciamLegacySource";
+    private static final int SEARCH_CHUNK = 200;
+    /** In the provider's theme resources, so any login theme shows it. */
+    static final String UNAVAILABLE_MESSAGE = "ciamLegacyStoreUnavailable";
+
+    private final KeycloakSession session;
+    private final ComponentModel model;
+    private final LegacyStoreConfig config;
+    private final LegacyCustomerDatabase database;
+
+    LegacyStoreProvider(KeycloakSession session, ComponentModel model, LegacyStoreConfig config,
+                        LegacyCustomerDatabase database) {
+        this.session = session;
+        this.model = model;
+        this.config = config;
+        this.database = database;
+    }
+
+    @Override
+    public UserModel getUserByUsername(RealmModel realm, String username) {
+        return lookup(username, () -> database.byUsername(username)).map(customer -> imported(realm, customer))
+                .orElse(null);
+    }
+
+    @Override
+    public UserModel getUserByEmail(RealmModel realm, String email) {
+        return lookup(email, () -> database.byEmail(email)).map(customer -> imported(realm, customer)).orElse(null);
+    }
+
+    /**
+     * A lookup by username or e-mail. When the legacy database cannot answer and this is the customer signing in
+     * (what they typed, nobody authenticated yet), they are told to try again; any other lookup (a profile check
+     * after a local customer signed in, an admin page) goes on without the store, as Keycloak does.
+     */
+    private Optional<LegacyCustomer> lookup(String key, Supplier<Optional<LegacyCustomer>> query) {
+        try {
+            return query.get();
+        } catch (LegacyStoreUnavailable e) {
+            AuthenticationSessionModel signIn = session.getContext().getAuthenticationSession();
+            String typed = signIn == null ? null : signIn.getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
+            if (typed != null && typed.equalsIgnoreCase(key) && signIn.getAuthenticatedUser() == null) {
+                throw tryAgain();
+            }
+            throw new StorageUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    private static AuthenticationFlowException tryAgain() {
+        return new AuthenticationFlowException(AuthenticationFlowError.GENERIC_AUTHENTICATION_ERROR,
+                "legacy customer database unavailable", UNAVAILABLE_MESSAGE);
+    }
+
+    @Override
+    public UserModel getUserById(RealmModel realm, String id) {
+        return null; // imported customers have local ids; Keycloak asks this store only about its own "f:" ids
+    }
+
+    /** The local copy of a legacy customer, linked to this store until their password migrates. */
+    private UserModel imported(RealmModel realm, LegacyCustomer customer) {
+        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        UserModel existing = local.getUserByUsername(realm, customer.username());
+        if (existing != null) {
+            return existing;
+        }
+        UserModel user = local.addUser(realm, customer.username());
+        user.setFederationLink(model.getId());
+        user.setEnabled(true);
+        user.setEmail(customer.email());
+        user.setEmailVerified(customer.emailVerified());
+        user.setFirstName(customer.firstName());
+        user.setLastName(customer.lastName());
+        customer.attributes().forEach(user::setSingleAttribute);
+        user.setSingleAttribute(SOURCE_ATTRIBUTE, model.getId());
+        return user;
+    }
+
+    @Override
+    public boolean supportsCredentialType(String credentialType) {
+        return PasswordCredentialModel.TYPE.equals(credentialType);
+    }
+
+    @Override
+    public boolean isConfiguredFor(RealmModel realm, UserModel user, String credentialType) {
+        return supportsCredentialType(credentialType) && model.getId().equals(user.getFederationLink());
+    }
+
+    /** Brute-force detection has run before this (Keycloak checks it before any credential is validated). */
+    @Override
+    public boolean isValid(RealmModel realm, UserModel user, CredentialInput input) {
+        if (!supportsCredentialType(input.getType()) || !model.getId().equals(user.getFederationLink())) {
+            return false;
+        }
+        String password = input.getChallengeResponse();
+        boolean matches = ownPasswordCheck(() -> database.byUsername(user.getUsername()))
+                .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
+                .map(hash -> hash.matches(password))
+                .orElse(false);
+        if (matches) {
+            new PasswordMigration(session, config.checkPolicyAtMigration()).migrate(realm, user, password);
+        }
+        return matches;
+    }
+
+    @Override
+    public UserModel validate(RealmModel realm, UserModel user) {
+        return user; // the local copy stands; the legacy database is asked only to check the first password
+    }
+
+    /**
+     * One page of the legacy customers matching the search that are not imported yet (imported ones are local
+     * users, which Keycloak pages first), imported as they are shown, as Keycloak's LDAP store does. Pages are
+     * counted among those not imported, so the next page starts where this one ended.
+     */
+    @Override
+    public Stream<UserModel> searchForUserStream(RealmModel realm, Map<String, String> params, Integer first,
+                                                 Integer max) {
+        if (Boolean.parseBoolean(params.get(UserModel.EXACT))) {
+            return exact(realm, params);
+        }
+        String term = term(params);
+        if (term == null) {
+            return Stream.empty();
+        }
+        int skip = first == null ? 0 : Math.max(0, first);
+        int wanted = max == null || max < 0 ? 100 : Math.min(max, 1000);
+        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        List<LegacyCustomer> page = new ArrayList<>();
+        int offset = 0;
+        while (page.size() < wanted) {
+            int from = offset;
+            List<LegacyCustomer> rows = available(() -> Optional.of(database.search(term, from, SEARCH_CHUNK)))
+                    .orElse(List.of());
+            offset += rows.size();
+            for (LegacyCustomer customer : rows) {
+                if (page.size() == wanted) {
+                    break;
+                }
+                if (local.getUserByUsername(realm, customer.username()) != null) {
+                    continue;
+                }
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    page.add(customer);
+                }
+            }
+            if (rows.size() < SEARCH_CHUNK) {
+                break;
+            }
+        }
+        return page.stream().map(customer -> imported(realm, customer));
+    }
+
+    /** An exact username or e-mail search: the one customer, imported, unless they are local already. */
+    private Stream<UserModel> exact(RealmModel realm, Map<String, String> params) {
+        Optional<LegacyCustomer> customer = params.containsKey(UserModel.USERNAME)
+                ? available(() -> database.byUsername(params.get(UserModel.USERNAME)))
+                : params.containsKey(UserModel.EMAIL) ? available(() -> database.byEmail(params.get(UserModel.EMAIL)))
+                : Optional.empty();
+        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        return customer.filter(found -> local.getUserByUsername(realm, found.username()) == null)
+                .map(found -> imported(realm, found)).stream();
+    }
+
+    /** Customers of the legacy database not imported yet (imported ones are counted as local users). */
+    @Override
+    public int getUsersCount(RealmModel realm, Map<String, String> params) {
+        String term = term(params);
+        if (term == null) {
+            return 0;
+        }
+        long legacy = available(() -> Optional.of(database.count(term))).orElse(0L);
+        String pattern = term.toLowerCase(java.util.Locale.ROOT);
+        long imported = UserStoragePrivateUtil.userLocalStorage(session)
+                .searchForUserByUserAttributeStream(realm, SOURCE_ATTRIBUTE, model.getId())
+                .filter(user -> pattern.isEmpty() || contains(user.getUsername(), pattern)
+                        || contains(user.getEmail(), pattern))
+                .count();
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, legacy - imported));
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm, boolean includeServiceAccount) {
+        return getUsersCount(realm, Map.of());
+    }
+
+    @Override
+    public int getUsersCount(RealmModel realm) {
+        return getUsersCount(realm, Map.of());
+    }
+
+    @Override
+    public Stream<UserModel> getGroupMembersStream(RealmModel realm, GroupModel group, Integer first, Integer max) {
+        return Stream.empty(); // legacy customers have no groups until they are imported
+    }
+
+    @Override
+    public Stream<UserModel> searchForUserByUserAttributeStream(RealmModel realm, String name, String value) {
+        return Stream.empty();
+    }
+
+    /** The search term of an admin or account search; null for a search this store cannot answer. */
+    private static String term(Map<String, String> params) {
+        if (params.containsKey(UserModel.SEARCH)) {
+            return params.get(UserModel.SEARCH);
+        }
+        for (String key : new String[] {UserModel.USERNAME, UserModel.EMAIL}) {
+            if (params.containsKey(key)) {
+                return params.get(key);
+            }
+        }
+        boolean onlyPaging = params.keySet().stream().allMatch(key -> key.equals(UserModel.INCLUDE_SERVICE_ACCOUNT)
+                || key.equals(UserModel.EXACT) || key.equals(UserModel.ENABLED));
+        return onlyPaging ? "" : null;
+    }
+
+    private static boolean contains(String value, String pattern) {
+        return value != null && value.toLowerCase(java.util.Locale.ROOT).contains(pattern);
+    }
+
+    /** The customer's own password check: in a sign-in, a legacy database that cannot answer means "try again". */
+    private Optional<LegacyCustomer> ownPasswordCheck(Supplier<Optional<LegacyCustomer>> query) {
+        try {
+            return query.get();
+        } catch (LegacyStoreUnavailable e) {
+            if (session.getContext().getAuthenticationSession() != null) {
+                throw tryAgain();
+            }
+            throw new StorageUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    /** Searches and counts for the admin console: without the legacy database they show the local users only. */
+    private static <T> Optional<T> available(Supplier<Optional<T>> query) {
+        try {
+            return Objects.requireNonNull(query.get());
+        } catch (LegacyStoreUnavailable e) {
+            throw new StorageUnavailableException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        // the pool belongs to the factory and outlives the session
+    }
+}

