@@ -16,6 +16,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +72,7 @@ class NewSignInNoticeIT {
         }
 
         mailbox.await(email, mail -> mail.subject().equals(SUBJECT), Duration.ofSeconds(30));
-        sleep(3_000); // notices go out in the background: give a second one the time to arrive
+        Pause.millis(3_000); // notices go out in the background: give a second one the time to arrive
         assertThat(notices(mailbox)).as("the app is one new device, told about once").isEqualTo(1);
         JsonNode logins = admin.get("/realms/acme/events?type=LOGIN&client=" + app + "&max=200");
         assertThat(logins).hasSize(100);
@@ -91,7 +92,7 @@ class NewSignInNoticeIT {
         mailbox.await(email, mail -> mail.subject().equals(SUBJECT) && mail.text().contains("New York"),
                 Duration.ofSeconds(30));
         browser.forgetSession().header("X-Forwarded-For", "203.0.113.63").signIn(Attempt.fresh(), email, PASSWORD).code();
-        sleep(3_000);
+        Pause.millis(3_000);
 
         assertThat(notices(mailbox)).as("Paris and New York; Paris again is known; Sydney is over the day's two")
                 .isEqualTo(2);
@@ -113,13 +114,5 @@ class NewSignInNoticeIT {
                 .POST(Http.form(Map.of("grant_type", "password", "client_id", clientId, "username", email,
                         "password", PASSWORD, "scope", "openid")))
                 .build());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -18,6 +18,7 @@ import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.harness.Totp;
 import org.junit.jupiter.api.AfterEach;
@@ -221,18 +222,11 @@ class RiskBasedLoginIT {
 
         paris.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
         assertThat(latest("LOGIN").at("/details/risk_level").asText()).as("trusted after the step-up").isEqualTo("low");
-        sleep(2_000); // notices are sent in the background: give a wrong one the time to arrive
+        Pause.millis(2_000); // notices are sent in the background: give a wrong one the time to arrive
         assertThat(mailbox.inbox(email)).as("one notice: the first login and the trusted one send none")
                 .filteredOn(m -> m.subject().equals("New sign-in to your account")).hasSize(1);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     @Test
     void aRiskyLoginCannotEnrolASecondFactor() {

@@ -28,6 +28,7 @@ import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
 import org.ciampack.it.harness.Settings;
 import org.ciampack.it.production.ExpiredExport;
@@ -180,7 +181,7 @@ class ScaleBenchmarkIT {
                         Duration.between(since, Instant.now()).toSeconds(), line.substring(line.indexOf("purged")));
                 return;
             }
-            sleep(1000);
+            Pause.millis(1000);
         }
         throw new IllegalStateException("the purge pass did not end within 30 minutes");
     }
@@ -194,7 +195,7 @@ class ScaleBenchmarkIT {
         database.query("alter system set auto_explain.log_min_duration = 0");
         database.query("alter system set auto_explain.log_analyze = on");
         database.query("select pg_reload_conf()");
-        sleep(1000);
+        Pause.millis(1000);
         Random random = new Random(42);
         URI realm = node.realmUrl("acme");
         for (int i = 0; i < 3; i++) {
@@ -294,12 +295,4 @@ class ScaleBenchmarkIT {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

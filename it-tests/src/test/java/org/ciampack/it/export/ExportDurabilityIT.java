@@ -18,6 +18,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class ExportDurabilityIT {
             customers.signIn(100);
             routes.awaitBacklog(route, entry -> entry.path("pending").asLong() + entry.path("notYetRouted").asLong() >= 100,
                     Duration.ofSeconds(30), "100 events waiting");
-            WebhookReceiver.sleep(1500); // H2 writes committed data to its file within 500 ms (PostgreSQL: at commit)
+            Pause.millis(1500); // H2 writes committed data to its file within 500 ms (PostgreSQL: at commit)
 
             server.kill();
             receiver.up();
@@ -147,7 +148,7 @@ class ExportDurabilityIT {
                 if (seen.size() >= expected) {
                     return seen;
                 }
-                WebhookReceiver.sleep(250);
+                Pause.millis(250);
             }
             throw new AssertionError("only " + seen.size() + " of " + expected + " logins arrived within "
                     + timeout.toSeconds() + " s");

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 
 /** The export's admin API as tests use it: routes of the demo realm, their backlog and dead events. */
@@ -102,7 +103,7 @@ public final class ExportRoutes {
                 throw new AssertionError("the route stopped delivering for " + stall.toSeconds() + " s with " + left
                         + " events left: late, not yet lost; backlog: " + entry);
             }
-            WebhookReceiver.sleep(500);
+            Pause.millis(500);
         }
     }
 
@@ -115,7 +116,7 @@ public final class ExportRoutes {
             if (condition.test(last)) {
                 return last;
             }
-            WebhookReceiver.sleep(250);
+            Pause.millis(250);
         }
         throw new AssertionError(what + " not reached within " + timeout.toSeconds() + " s; backlog: " + last);
     }

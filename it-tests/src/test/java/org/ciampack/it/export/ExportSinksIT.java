@@ -17,6 +17,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,7 +130,7 @@ class ExportSinksIT {
                     });
                 }
             }
-            WebhookReceiver.sleep(200);
+            Pause.millis(200);
         }
         assertThat(ours).hasSize(6);
         assertThat(receiver.received().size()).as("batched: fewer requests than events").isLessThan(6);
@@ -152,12 +153,12 @@ class ExportSinksIT {
         String userId = admin.createUser("acme", email, PASSWORD, true);
         Instant before = Instant.now().minusSeconds(1);
         new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).signIn(Attempt.fresh(), email, PASSWORD);
-        WebhookReceiver.sleep(1500);
+        Pause.millis(1500);
 
         ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/siem"), secretKey);
         definition.putObject("events").putArray("user").add("LOGIN");
         routes.create(route, definition);
-        WebhookReceiver.sleep(2000);
+        Pause.millis(2000);
         assertThat(receiver.events()).as("a new route starts with new events only")
                 .noneMatch(event -> userId.equals(event.path("data").path("userId").asText()));
 

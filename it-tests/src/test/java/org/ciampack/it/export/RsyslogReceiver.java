@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.Settings;
 import org.ciampack.it.harness.TestCertificates;
 
@@ -91,7 +92,7 @@ final class RsyslogReceiver implements AutoCloseable {
             if (listening(tcpPort) && listening(tlsPort)) {
                 return;
             }
-            WebhookReceiver.sleep(100);
+            Pause.millis(100);
         }
         throw new IllegalStateException("rsyslogd is not listening: " + Files.readString(dir.resolve("rsyslogd.out")));
     }
@@ -140,7 +141,7 @@ final class RsyslogReceiver implements AutoCloseable {
                     return line;
                 }
             }
-            WebhookReceiver.sleep(200);
+            Pause.millis(200);
         }
         throw new AssertionError("rsyslog (" + (tls ? "TLS" : "TCP") + ") wrote no " + what + " within "
                 + timeout.toSeconds() + " s; it wrote " + (tls ? tlsLines() : tcpLines()));

@@ -26,6 +26,7 @@ import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.TestCertificates;
 
 /**
@@ -188,20 +189,12 @@ public final class WebhookReceiver implements AutoCloseable {
                     return event;
                 }
             }
-            sleep(100);
+            Pause.millis(100);
         }
         throw new AssertionError("no " + what + " within " + timeout.toSeconds() + " s; received "
                 + events().stream().map(event -> event.path("type").asText(event.path("event_type").asText("?"))).toList());
     }
 
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static SSLContext untrustedTls() {
         try {

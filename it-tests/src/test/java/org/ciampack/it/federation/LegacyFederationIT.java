@@ -22,6 +22,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,7 +168,7 @@ class LegacyFederationIT {
         } finally {
             shop.restart();
         }
-        sleepPastTheOutagePause();
+        Pause.millis(1_500); // past the store's pause after a failure (1 s here)
         assertLandedInTheApp(signInFromTheApp(server, username(40), password(40)), "back once the database is");
     }
 
@@ -253,14 +254,5 @@ class LegacyFederationIT {
                 .POST(Http.form(Map.of("grant_type", "password", "client_id", GRANT_CLIENT, "username", username,
                         "password", password, "scope", "openid")))
                 .build());
-    }
-
-    private static void sleepPastTheOutagePause() {
-        try {
-            Thread.sleep(1_500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -295,7 +295,7 @@ public final class LocalKeycloak implements ServerUnderTest {
             if (answers(discovery) && mailbox.isReady()) {
                 return;
             }
-            sleep(500);
+            Pause.millis(500);
         }
         throw new IllegalStateException("no answer from " + discovery + " within " + START_TIMEOUT.toSeconds() + " s");
     }
@@ -375,7 +375,7 @@ public final class LocalKeycloak implements ServerUnderTest {
                 throw new IllegalStateException("no cluster view of " + members + " within " + timeout.toSeconds()
                         + " s\n" + logTail(40));
             }
-            sleep(500);
+            Pause.millis(500);
         }
     }
 
@@ -433,12 +433,4 @@ public final class LocalKeycloak implements ServerUnderTest {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

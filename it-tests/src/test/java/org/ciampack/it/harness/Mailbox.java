@@ -50,7 +50,7 @@ public final class Mailbox {
                     return mail;
                 }
             }
-            sleep(250);
+            Pause.millis(250);
         }
         throw new AssertionError("No matching mail to " + recipient + " within " + timeout.toSeconds()
                 + " s; the inbox holds " + seen.stream().map(Mail::subject).toList());
@@ -79,14 +79,6 @@ public final class Mailbox {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** A received mail, decoded: subject, plain text and HTML bodies. */
     public record Mail(String subject, String from, String text, String html) {

@@ -33,6 +33,7 @@ import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
 import org.ciampack.it.harness.Settings;
 import org.ciampack.risk.geo.DemoGeoIpDatabases;
@@ -106,7 +107,7 @@ class ClusterIT {
         Instant until = Instant.now().plus(Duration.ofSeconds(40));
         while (!(whereIs(a, email).path("country").isTextual() && whereIs(b, email).path("country").isTextual())) {
             assertThat(Instant.now()).as("both nodes load the new file without a restart").isBefore(until);
-            sleep(1000);
+            Pause.millis(1000);
         }
         assertThat(whereIs(a, email).get("city").asText()).isEqualTo("Berlin");
         assertThat(whereIs(b, email).get("city").asText()).isEqualTo("Berlin");
@@ -157,7 +158,7 @@ class ClusterIT {
         Instant until = Instant.now().plus(Duration.ofSeconds(20));
         while (Ledgers.version(b.admin(), "privacy") != version) {
             assertThat(Instant.now()).as("node b's realm cache learns of the new version").isBefore(until);
-            sleep(200);
+            Pause.millis(200);
         }
 
         OidcCodeFlow onB = from(b, "198.51.100.32");
@@ -309,7 +310,7 @@ class ClusterIT {
             double throttled;
             do {
                 assertThat(Instant.now()).as("both nodes report the paused route's backlog").isBefore(until);
-                sleep(1000);
+                Pause.millis(1000);
                 backlog = gauge(a, "ciam_export_backlog", route);
                 throttled = gauge(a, "ciam_export_throttled_total", route) + gauge(b, "ciam_export_throttled_total", route);
             } while (backlog + throttled != logins || backlog != gauge(b, "ciam_export_backlog", route));
@@ -336,12 +337,4 @@ class ClusterIT {
         return new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", forwardedFor);
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

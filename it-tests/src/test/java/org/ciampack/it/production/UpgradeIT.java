@@ -26,6 +26,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,7 +178,7 @@ class UpgradeIT {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (ExpiredExport.left(database) > 0) {
             assertThat(Instant.now()).as("the expired export rows purged").isBefore(until);
-            pause();
+            Pause.millis(500);
         }
         assertThat(node.logTail(100_000)).as("1,000 rows a transaction: three batches of deliveries, three of events")
                 .contains("purged " + EXPIRED + " delivered, 0 dead deliveries and " + EXPIRED
@@ -185,15 +186,6 @@ class UpgradeIT {
         assertThat(database.query("select count(*) from ciam_event_outbox where id in ('"
                 + String.join("','", queuedByThePreviousRelease) + "')")).as("the events the route delivered today")
                 .containsExactly(String.valueOf(LOGINS));
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int historyRows(String userId) {

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.Pause;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -83,7 +84,7 @@ class ConsentReceiptsExportIT {
             while (exporting.get()) {
                 heapPeak.accumulateAndGet(heapUsed(""), Math::max);
                 oldPeak.accumulateAndGet(heapUsed("G1 Old Gen"), Math::max);
-                sleep(100);
+                Pause.millis(100);
             }
         });
         sampler.start();
@@ -197,14 +198,6 @@ class ConsentReceiptsExportIT {
         if (response.statusCode() != status) {
             throw new AssertionError(response.request().method() + " " + response.request().uri() + " answered "
                     + response.statusCode() + ": " + response.body());
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -17,6 +17,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +133,7 @@ class EmailCodeBruteForceIT {
 
         assertThat(fourth.statusCode()).isEqualTo(400);
         assertThat(fourth.body()).contains("That was the last code for this sign-in").doesNotContain("id=\"" + CODE_FORM + "\"");
-        sleep(2_000); // a fourth mail would be on its way now
+        Pause.millis(2_000); // a fourth mail would be on its way now
         assertThat(codeMails()).as("codes mailed for one sign-in attempt").hasSize(3);
 
         // The flow has failed: even the last code mailed no longer signs in.
@@ -166,19 +167,12 @@ class EmailCodeBruteForceIT {
         Instant deadline = Instant.now().plusSeconds(10);
         JsonNode status = admin.bruteForceStatus("acme", userId);
         while (!condition.test(status) && Instant.now().isBefore(deadline)) {
-            sleep(200);
+            Pause.millis(200);
             status = admin.bruteForceStatus("acme", userId);
         }
         return status;
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private OidcCodeFlow from(String forwardedFor) {
         return new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", forwardedFor);

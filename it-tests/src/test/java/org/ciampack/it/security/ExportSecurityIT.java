@@ -26,6 +26,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,9 +234,9 @@ class ExportSecurityIT {
         for (int i = 0; i < 5; i++) {
             logOut(userId);
         }
-        sleep(20);
+        Pause.millis(20);
         Instant fewDone = Instant.now();
-        sleep(20);
+        Pause.millis(20);
         for (int i = 0; i < 200; i++) {
             logOut(userId);
         }
@@ -385,7 +386,7 @@ class ExportSecurityIT {
             if (condition.test(server.metrics())) {
                 return;
             }
-            sleep(500);
+            Pause.millis(500);
         }
         throw new AssertionError(what + " not seen on /metrics within " + WITHIN.toSeconds() + " s");
     }
@@ -398,12 +399,4 @@ class ExportSecurityIT {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -20,6 +20,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,7 @@ class RiskDenialIT {
         Customer customer = customerSeenIn("198.51.100.31");
 
         HttpResponse<String> right = from("203.0.113.31").submitLogin(Attempt.fresh(), customer.email, PASSWORD);
-        sleep(1_200); // slower than the realm's quick-login check
+        Pause.millis(1_200); // slower than the realm's quick-login check
         HttpResponse<String> wrong = from("203.0.113.31").submitLogin(Attempt.fresh(), customer.email, WRONG);
 
         assertSameAnswer(right, wrong);
@@ -80,7 +81,7 @@ class RiskDenialIT {
         OidcCodeFlow sydney = from("203.0.113.32");
 
         HttpResponse<String> refused = sydney.submitLogin(Attempt.fresh(), customer.email, PASSWORD);
-        sleep(1_200);
+        Pause.millis(1_200);
         HttpResponse<String> again = sydney.submitForm(refused, "kc-form-login", Map.of("username", customer.email,
                 "password", WRONG, "credentialId", ""));
 
@@ -101,7 +102,7 @@ class RiskDenialIT {
             // alternate the order, so a warming server favours neither
             boolean rightFirst = i % 2 == 0;
             long a = timedLogin(first, customer.email, rightFirst ? PASSWORD : WRONG);
-            sleep(1_200);
+            Pause.millis(1_200);
             long b = timedLogin(second, customer.email, rightFirst ? WRONG : PASSWORD);
             right.add(rightFirst ? a : b);
             wrong.add(rightFirst ? b : a);
@@ -134,7 +135,7 @@ class RiskDenialIT {
             assertThat(error.path("error").asText()).as("no password was checked, right or wrong").isEqualTo("access_denied");
             assertThat(error.at("/details/risk_reasons").asText()).isEqualTo("ip_denied");
         });
-        sleep(1_000);
+        Pause.millis(1_000);
         assertThat(admin.bruteForceStatus("acme", customer.id).get("numFailures").asInt())
                 .as("a checked wrong password would have counted").isZero();
     }
@@ -178,7 +179,7 @@ class RiskDenialIT {
         assertThat(admin.events("acme", customer.id, "LOGIN")).hasSize(1);
         assertThat(admin.events("acme", customer.id, "LOGIN_ERROR")).hasSize(2)
                 .allSatisfy(error -> assertThat(error.path("error").asText()).isEqualTo("access_denied"));
-        sleep(1_000);
+        Pause.millis(1_000);
         assertThat(admin.bruteForceStatus("acme", customer.id).get("numFailures").asInt()).isZero();
     }
 
@@ -191,7 +192,7 @@ class RiskDenialIT {
 
         // Paris: a new country and network for this customer, medium risk, which password grants refuse.
         HttpResponse<String> right = passwordGrant(cli, "2001:db8::37", customer.email, PASSWORD);
-        sleep(1_200);
+        Pause.millis(1_200);
         HttpResponse<String> wrong = passwordGrant(cli, "2001:db8::37", customer.email, WRONG);
 
         assertThat(right.statusCode()).isEqualTo(400).isEqualTo(wrong.statusCode());
@@ -282,7 +283,7 @@ class RiskDenialIT {
         Instant deadline = Instant.now().plusSeconds(10);
         int failures = admin.bruteForceStatus("acme", customer.id).get("numFailures").asInt();
         while (failures < expected && Instant.now().isBefore(deadline)) {
-            sleep(200);
+            Pause.millis(200);
             failures = admin.bruteForceStatus("acme", customer.id).get("numFailures").asInt();
         }
         return failures;
@@ -305,13 +306,6 @@ class RiskDenialIT {
                 .build());
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     private OidcCodeFlow from(String forwardedFor) {
         return new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", forwardedFor);
