@@ -162,12 +162,17 @@ class ExportWebhookIT {
         String hashedAddress = hmac(hashKey, address);
         assertThat(login.path("data").path("user").path("email").asText()).isEqualTo(hashedEmail);
         assertThat(login.path("data").path("ipAddress").asText()).isEqualTo(hashedAddress);
-        for (WebhookReceiver.Received delivery : receiver.received()) {
+        // Only this route's deliveries: the test's other route (all admin events, raw) posts to /events, and a route
+        // of an earlier test may still deliver to a receiver that got its port.
+        List<WebhookReceiver.Received> piiRoute = receiver.received().stream()
+                .filter(delivery -> delivery.path().equals("/siem")).toList();
+        assertThat(piiRoute).isNotEmpty();
+        for (WebhookReceiver.Received delivery : piiRoute) {
             assertThat(delivery.body().toLowerCase()).as("raw e-mail anywhere in " + delivery.body())
                     .doesNotContain(email.toLowerCase()).doesNotContain("@acme.test");
             assertThat(delivery.body()).doesNotContain(address);
         }
-        assertThat(receiver.received().toString()).contains(hashedEmail);
+        assertThat(piiRoute.toString()).contains(hashedEmail);
     }
 
     @Test

@@ -47,7 +47,12 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                                 .credential(new SimplePassword(password))
                                 .loginTimeout(config.timeout())
                                 .readOnly(true)
-                                .autoCommit(true))));
+                                .autoCommit(true)
+                                // read only even in autocommit (pgjdbc); no client files for MySQL/MariaDB servers
+                                .jdbcProperty("readOnlyMode", "always")
+                                .jdbcProperty("allowLoadLocalInfile", "false")
+                                .jdbcProperty("allowLocalInfile", "false")
+                                .jdbcProperty("allowUrlInLocalInfile", "false"))));
     }
 
     Optional<LegacyCustomer> byUsername(String username) {
@@ -64,7 +69,17 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     }
 
     long count(String term) {
-        return run(config.countSql(), pattern(term), List.of(), result -> result.next() ? result.getLong(1) : 0L);
+        return run(config.countSql(), pattern(term), List.of(), new Rows<>() {
+            @Override
+            public Long read(ResultSet result) throws SQLException {
+                return result.next() ? result.getLong(1) : 0L;
+            }
+
+            @Override
+            public Long nothing() {
+                return 0L;
+            }
+        });
     }
 
     private Optional<LegacyCustomer> one(String sql, String value) {
@@ -80,17 +95,28 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     }
 
     private List<LegacyCustomer> query(String sql, String value, List<Integer> paging) {
-        return run(sql, value, paging, result -> {
-            List<LegacyCustomer> customers = new ArrayList<>();
-            while (result.next()) {
-                customers.add(customer(result));
+        return run(sql, value, paging, new Rows<>() {
+            @Override
+            public List<LegacyCustomer> read(ResultSet result) throws SQLException {
+                List<LegacyCustomer> customers = new ArrayList<>();
+                while (result.next()) {
+                    customers.add(customer(result));
+                }
+                return customers;
             }
-            return customers;
+
+            @Override
+            public List<LegacyCustomer> nothing() {
+                return List.of();
+            }
         });
     }
 
     private interface Rows<T> {
         T read(ResultSet result) throws SQLException;
+
+        /** The answer when the database refused the value: no rows. */
+        T nothing();
     }
 
     /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
@@ -112,13 +138,33 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                 outage.succeeded();
                 return answer;
             }
-        } catch (SQLException | RuntimeException e) { // the pool wraps some failures in runtime exceptions
-            String why = e.getClass().getSimpleName() + ": " + e.getMessage();
-            outage.failed(why);
-            pool.flush(AgroalDataSource.FlushMode.INVALID);
-            LOG.warnf("Legacy customer database %s failed: %s", host(), why);
-            throw new LegacyStoreUnavailable("legacy customer database failed: " + why, e);
+        } catch (SQLException e) {
+            if (!unreachable(e)) {
+                // A value this database refuses (a character its columns cannot hold, ...): nobody by that name, and
+                // no pause for everyone else, which anyone could otherwise cause.
+                LOG.debugf("Legacy customer database %s refused a lookup: %s", host(), e.getSQLState());
+                return rows.nothing();
+            }
+            throw failed(e);
+        } catch (RuntimeException e) { // the pool wraps some failures in runtime exceptions
+            throw failed(e);
         }
+    }
+
+    private LegacyStoreUnavailable failed(Exception e) {
+        String why = e.getClass().getSimpleName() + ": " + e.getMessage();
+        outage.failed(why);
+        pool.flush(AgroalDataSource.FlushMode.INVALID);
+        LOG.warnf("Legacy customer database %s failed: %s", host(), why);
+        return new LegacyStoreUnavailable("legacy customer database failed: " + why, e);
+    }
+
+    /** Connection failures (SQLState 08), timeouts, cancelled statements, exhausted servers; not refused values. */
+    static boolean unreachable(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof java.sql.SQLTimeoutException || e instanceof java.sql.SQLTransientConnectionException
+                || e instanceof java.sql.SQLNonTransientConnectionException || state == null
+                || state.startsWith("08") || state.startsWith("57") || state.startsWith("53");
     }
 
     private LegacyCustomer customer(ResultSet result) throws SQLException {

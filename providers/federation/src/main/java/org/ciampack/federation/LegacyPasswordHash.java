@@ -70,8 +70,9 @@ public final class LegacyPasswordHash {
     private static final Map<String, String> SSHA_DIGEST = Map.of("SSHA", "SHA-1", "SSHA256", "SHA-256",
             "SSHA512", "SHA-512");
     /** Beyond these a stored hash is hostile (a denial of service on the login), not legacy. */
-    private static final int MAX_PBKDF2_ITERATIONS = 5_000_000;
-    private static final int MAX_MEMORY_KIB = 1 << 20;
+    private static final int MAX_BCRYPT_COST = 14;
+    private static final long MAX_PBKDF2_BLOCK_ITERATIONS = 5_000_000;
+    private static final int MAX_MEMORY_KIB = 256 * 1024;
 
     private final String stored;
     private final Format format;
@@ -101,7 +102,8 @@ public final class LegacyPasswordHash {
         }
         try {
             return switch (format) {
-                case BCRYPT -> OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
+                case BCRYPT -> Integer.parseInt(stored.substring(4, 6)) <= MAX_BCRYPT_COST
+                        && OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
                 case PBKDF2_DJANGO -> pbkdf2(password);
                 case ARGON2, SCRYPT -> phc(password);
                 case SALTED_SHA -> saltedSha(password);
@@ -119,9 +121,16 @@ public final class LegacyPasswordHash {
         if (!m.matches()) {
             return false;
         }
-        int iterations = Integer.parseInt(m.group(2));
+        int iterations = m.group(2).length() > 9 ? -1 : Integer.parseInt(m.group(2));
         byte[] expected = Base64.getDecoder().decode(m.group(4));
-        if (iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS || expected.length == 0 || expected.length > 128) {
+        int digestLength = switch (m.group(1)) {
+            case "sha1" -> 20;
+            case "sha256" -> 32;
+            default -> 64;
+        };
+        long blocks = (expected.length + digestLength - 1) / digestLength;
+        if (iterations < 1 || expected.length == 0 || expected.length > 128
+                || iterations * blocks > MAX_PBKDF2_BLOCK_ITERATIONS) {
             return false;
         }
         byte[] actual = SecretKeyFactory.getInstance("PBKDF2WithHmac" + m.group(1).toUpperCase(Locale.ROOT))

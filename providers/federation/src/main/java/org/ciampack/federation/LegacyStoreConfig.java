@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.keycloak.component.ComponentModel;
 
 /** The legacy store's settings, parsed once from the component the admin configured. */
@@ -31,12 +32,25 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     public static final String ATTRIBUTE_COLUMNS = "attributeColumns";
     public static final String CHECK_POLICY_AT_MIGRATION = "checkPolicyAtMigration";
 
-    /** Drivers Keycloak ships whose URLs cannot run code on the server (H2's and others' can). */
-    static final List<String> ALLOWED_URL_PREFIXES = List.of("jdbc:postgresql://", "jdbc:mariadb://", "jdbc:mysql://");
+    /**
+     * A plain URL of a driver Keycloak ships: host, port, database and a few harmless properties. URLs of other
+     * drivers can run code on the server (H2's), and some properties of these can read its files (MySQL's
+     * allowLoadLocalInfile) or load classes: an admin who can add a store must not get either.
+     */
+    static final Pattern URL = Pattern.compile("jdbc:(postgresql|mariadb|mysql)://[A-Za-z0-9.\\-]+(:\\d{1,5})?"
+            + "/[A-Za-z0-9_\\-]+(\\?(sslmode|ssl|sslMode|useSSL|requireSSL|currentSchema|ApplicationName|connectTimeout"
+            + "|socketTimeout|serverTimezone|characterEncoding)=[A-Za-z0-9_\\-.]+(&(sslmode|ssl|sslMode|useSSL|requireSSL"
+            + "|currentSchema|ApplicationName|connectTimeout|socketTimeout|serverTimezone|characterEncoding)"
+            + "=[A-Za-z0-9_\\-.]+)*)?");
 
     /** Which column holds what; {@code attributes} maps a column to a user attribute. */
     public record Columns(String username, String email, String emailVerified, String firstName, String lastName,
                           String password, Map<String, String> attributes) {
+    }
+
+    @Override
+    public String toString() {
+        return "LegacyStoreConfig[" + jdbcUrl + ", user " + user + "]"; // never the password
     }
 
     public static LegacyStoreConfig of(ComponentModel model) {
@@ -66,14 +80,20 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     /** What is wrong with the settings, for the admin console; empty when nothing is. */
     public List<String> problems() {
         List<String> problems = new java.util.ArrayList<>();
-        if (ALLOWED_URL_PREFIXES.stream().noneMatch(jdbcUrl::startsWith)) {
-            problems.add("The JDBC URL must start with one of " + ALLOWED_URL_PREFIXES);
+        if (!URL.matcher(jdbcUrl).matches()) {
+            problems.add("The JDBC URL must be jdbc:postgresql://, jdbc:mariadb:// or jdbc:mysql://, then host[:port]"
+                    + "/database and at most these properties: sslmode, ssl, sslMode, useSSL, requireSSL, "
+                    + "currentSchema, ApplicationName, connectTimeout, socketTimeout, serverTimezone, characterEncoding "
+                    + "(user and password have their own fields)");
         }
         if (poolSize < 1 || poolSize > 64) {
             problems.add("The pool size must be between 1 and 64");
         }
-        if (timeout.isZero() || timeout.toSeconds() > 60) {
+        if (timeout.toSeconds() < 1 || timeout.toSeconds() > 60) {
             problems.add("The timeout must be between 1 and 60 seconds");
+        }
+        if (outagePause.toSeconds() < 1 || outagePause.toSeconds() > 3600) {
+            problems.add("The pause after a failure must be between 1 and 3600 seconds");
         }
         Map.of("lookup by username", byUsernameSql, "lookup by e-mail", byEmailSql, "search", searchSql,
                 "count", countSql).forEach((what, sql) -> {

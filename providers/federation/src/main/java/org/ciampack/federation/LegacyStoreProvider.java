@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
-import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.CredentialInput;
 import org.keycloak.credential.CredentialInputValidator;
@@ -39,6 +39,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** Kept on every imported customer, migrated or not: where they came from. */
     static final String SOURCE_ATTRIBUTE = "ciamLegacySource";
     private static final int SEARCH_CHUNK = 200;
+    private static final Logger LOG = Logger.getLogger(LegacyStoreProvider.class);
     /** In the provider's theme resources, so any login theme shows it. */
     static final String UNAVAILABLE_MESSAGE = "ciamLegacyStoreUnavailable";
 
@@ -75,13 +76,20 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         try {
             return query.get();
         } catch (LegacyStoreUnavailable e) {
-            AuthenticationSessionModel signIn = session.getContext().getAuthenticationSession();
-            String typed = signIn == null ? null : signIn.getAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME);
-            if (typed != null && typed.equalsIgnoreCase(key) && signIn.getAuthenticatedUser() == null) {
+            AuthenticationSessionModel flow = session.getContext().getAuthenticationSession();
+            UserModel signedIn = flow == null ? null : flow.getAuthenticatedUser();
+            if (flow != null && (signedIn == null || !ownKey(signedIn, key))) {
+                // Someone signing in, registering or claiming an address: "not found" could let them take a
+                // legacy customer's name, so they try again later.
                 throw tryAgain();
             }
             throw new StorageUnavailableException(e.getMessage(), e);
         }
+    }
+
+    /** A lookup of the signed-in customer's own username or address (a profile check after their login). */
+    private static boolean ownKey(UserModel user, String key) {
+        return key.equalsIgnoreCase(user.getUsername()) || key.equalsIgnoreCase(user.getEmail());
     }
 
     private static AuthenticationFlowException tryAgain() {
@@ -99,7 +107,14 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
         UserModel existing = local.getUserByUsername(realm, customer.username());
         if (existing != null) {
-            return existing;
+            // someone else's account with this name is never handed out for the legacy customer
+            return model.getId().equals(existing.getFirstAttribute(SOURCE_ATTRIBUTE)) ? existing : null;
+        }
+        UserModel sameAddress = customer.email() == null ? null : local.getUserByEmail(realm, customer.email());
+        if (sameAddress != null && !realm.isDuplicateEmailsAllowed()) {
+            LOG.warnf("Realm %s: legacy customer %s has the e-mail address of the Keycloak user %s; not imported, "
+                    + "not merged: an admin decides", realm.getName(), customer.username(), sameAddress.getId());
+            return null;
         }
         UserModel user = local.addUser(realm, customer.username());
         user.setFederationLink(model.getId());
@@ -129,13 +144,23 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         if (!supportsCredentialType(input.getType()) || !model.getId().equals(user.getFederationLink())) {
             return false;
         }
+        if (user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny()
+                .isPresent()) {
+            // A password set in Keycloak since the import (a reset, an admin) replaces the legacy one: the link
+            // goes and Keycloak's own credential answers, now and from now on.
+            user.setFederationLink(null);
+            return false;
+        }
         String password = input.getChallengeResponse();
+        PasswordMigration migration = new PasswordMigration(session, config.checkPolicyAtMigration());
         boolean matches = ownPasswordCheck(() -> database.byUsername(user.getUsername()))
                 .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
                 .map(hash -> hash.matches(password))
                 .orElse(false);
         if (matches) {
-            new PasswordMigration(session, config.checkPolicyAtMigration()).migrate(realm, user, password);
+            migration.migrate(realm, user, password);
+        } else {
+            migration.hashOnce(realm, password); // a cheap legacy hash must not answer faster than Keycloak's
         }
         return matches;
     }

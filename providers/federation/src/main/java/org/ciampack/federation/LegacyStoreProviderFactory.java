@@ -29,6 +29,10 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
 
     /** A pool and the settings it was made with, so a changed store gets a new one. */
     private record Pool(LegacyStoreConfig config, String password, LegacyCustomerDatabase database) {
+        @Override
+        public String toString() {
+            return "Pool[" + config + "]"; // never the password
+        }
     }
 
     @Override
@@ -46,6 +50,11 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public LegacyStoreProvider create(KeycloakSession session, ComponentModel model) {
         LegacyStoreConfig config = LegacyStoreConfig.of(model);
+        List<String> problems = config.problems(); // a realm import skips the console's validation
+        if (!problems.isEmpty()) {
+            throw new StorageUnavailableException("legacy customer store " + model.getName() + " is misconfigured: "
+                    + String.join("; ", problems));
+        }
         String password;
         try (VaultStringSecret secret = session.vault().getStringSecret(config.passwordRef())) {
             password = secret.get().orElse("");

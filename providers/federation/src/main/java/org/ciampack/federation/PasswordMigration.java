@@ -39,28 +39,39 @@ final class PasswordMigration {
     void migrate(RealmModel realm, UserModel user, String password) {
         String source = user.getFederationLink();
         user.setFederationLink(null); // first: a credential update would go to the linked store otherwise
-        PasswordPolicy policy = realm.getPasswordPolicy();
-        PasswordHashProvider hashing = policy.getHashAlgorithm() == null
-                ? session.getProvider(PasswordHashProvider.class) // the server's default, as Keycloak does
-                : session.getProvider(PasswordHashProvider.class, policy.getHashAlgorithm());
-        PasswordCredentialModel credential = hashing.encodedCredential(password, policy.getHashIterations());
-        ((PasswordCredentialProvider) session.getProvider(CredentialProvider.class,
-                PasswordCredentialProviderFactory.PROVIDER_ID)).createCredential(realm, user, credential);
-
+        // checked before the password is stored: a history policy would otherwise find it among the old ones
         PolicyError refused = checkPolicy
                 ? session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password) : null;
+        PasswordPolicy policy = realm.getPasswordPolicy();
+        PasswordCredentialModel credential = hashing(realm).encodedCredential(password, policy.getHashIterations());
+        ((PasswordCredentialProvider) session.getProvider(CredentialProvider.class,
+                PasswordCredentialProviderFactory.PROVIDER_ID)).createCredential(realm, user, credential);
         if (refused != null) {
             user.addRequiredAction(UserModel.RequiredAction.UPDATE_PASSWORD);
         }
-        new EventBuilder(realm, session, session.getContext().getConnection())
-                .event(EventType.UPDATE_CREDENTIAL)
+        EventBuilder event = new EventBuilder(realm, session, session.getContext().getConnection());
+        if (session.getContext().getClient() != null) {
+            event.client(session.getContext().getClient());
+        }
+        event.event(EventType.UPDATE_CREDENTIAL)
                 .user(user)
-                .client(session.getContext().getClient())
                 .detail(Details.CREDENTIAL_TYPE, PasswordCredentialModel.TYPE)
                 .detail(MIGRATED_DETAIL, "true")
                 .detail("ciam_migrated_from", source)
                 .detail("ciam_password_change_required", String.valueOf(refused != null))
                 .success();
         LOG.debugf("Realm %s: legacy customer %s migrated", realm.getName(), user.getId());
+    }
+
+    /** The realm's password hash of a wrong password, thrown away: the same time as Keycloak's own check. */
+    void hashOnce(RealmModel realm, String password) {
+        hashing(realm).encodedCredential(password == null ? "" : password, realm.getPasswordPolicy().getHashIterations());
+    }
+
+    private PasswordHashProvider hashing(RealmModel realm) {
+        String algorithm = realm.getPasswordPolicy().getHashAlgorithm();
+        return algorithm == null
+                ? session.getProvider(PasswordHashProvider.class) // the server's default, as Keycloak does
+                : session.getProvider(PasswordHashProvider.class, algorithm);
     }
 }

@@ -28,6 +28,17 @@ class LegacyCustomerDatabaseTest {
     }
 
     @Test
+    void onlyAnUnreachableDatabasePausesTheStoreNotAValueItRefuses() {
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLException("refused", "08001"))).isTrue();
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLException("admin shutdown", "57P01"))).isTrue();
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLTimeoutException("slow"))).isTrue();
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLException("acquisition timeout"))).isTrue();
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLException("NUL byte", "22021"))).isFalse();
+        assertThat(LegacyCustomerDatabase.unreachable(new java.sql.SQLException("Illegal mix of collations", "HY000")))
+                .isFalse();
+    }
+
+    @Test
     void afterAFailureCallsFailAtOnceForThePauseThenTryAgain() {
         MutableClock clock = new MutableClock();
         Outage outage = new Outage(Duration.ofSeconds(10), clock);

@@ -55,7 +55,8 @@ class LegacyPasswordHashTest {
             "$argon2id$v=19$m=4194304,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$yySYjrKO5d1+mDU2BtMpv6bOPhL2PKgLs9dvcD2h/JU",
             "pbkdf2_sha256$999999999$djangosalt$l83Zb/yXFi2E1DLAu3u7wmA2ITjX3au3s6tH3oLU8BE=",
             "$scrypt$ln=30,r=8,p=1$MDEyMzQ1Njc4OWFiY2RlZg$JXR2Zj0dgh3+3/iVhvyS9ZBE1mkZvmhHMhiQvBng/Vs",
-            "{SSHA}!!notbase64!!", "{SSHA256}AAAA"})
+            "{SSHA}!!notbase64!!", "{SSHA256}AAAA",
+            "$2a$31$KBCwKxOzLha2MUDgW0PjXe071WH99HKOQLdtbxWyQea1LWO0cd7sW"})
     void malformedOrHostileHashesMatchNothing(String stored) {
         assertThat(LegacyPasswordHash.parse(stored).map(hash -> hash.matches(PASSWORD)).orElse(false)).isFalse();
     }

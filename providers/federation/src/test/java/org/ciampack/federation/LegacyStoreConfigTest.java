@@ -30,6 +30,20 @@ class LegacyStoreConfigTest {
     }
 
     @Test
+    void urlPropertiesThatReadFilesOrLoadClassesAreRefused() {
+        assertThat(LegacyStoreConfig.of(component("jdbc:mysql://legacy:3306/shop?sslMode=REQUIRED")).problems()).isEmpty();
+        assertThat(LegacyStoreConfig.of(component("jdbc:postgresql://legacy/shop?sslmode=verify-full&ApplicationName=kc"))
+                .problems()).isEmpty();
+        for (String url : new String[] {"jdbc:mysql://evil/x?allowLoadLocalInfile=true",
+                "jdbc:mysql://address=(host=evil)(allowLoadLocalInfile=true)/x",
+                "jdbc:postgresql://legacy/shop?socketFactory=org.example.Evil",
+                "jdbc:postgresql://user:secret@legacy/shop", "jdbc:mysql://legacy/shop?password=secret",
+                "jdbc:postgresql://legacy/shop?sslmode=require&loggerFile=/tmp/x"}) {
+            assertThat(LegacyStoreConfig.of(component(url)).problems()).as(url).isNotEmpty();
+        }
+    }
+
+    @Test
     void moreColumnsMapToAttributes() {
         ComponentModel model = component("jdbc:mariadb://legacy/shop");
         model.getConfig().put(LegacyStoreConfig.ATTRIBUTE_COLUMNS,
