@@ -256,6 +256,22 @@ class LegacyFederationIT {
                 "$2").strip();
     }
 
+    @Test
+    @Order(10)
+    void aMigratedCustomerDeletedInKeycloakDoesNotComeBackFromTheLegacyDatabase(ServerUnderTest server,
+                                                                                AdminApi admin) {
+        int n = 4;
+        String id = admin.findUserByEmail("acme", email(n)).get("id").asText();
+        int before = count(admin, "legacy-");
+        assertThat(admin.send("DELETE", "/realms/acme/users/" + id, null).statusCode()).isEqualTo(204);
+
+        assertThat(app(server).submitLogin(Attempt.fresh(), username(n), password(n)).body())
+                .as("the legacy row still holds the old password").contains(INVALID);
+        assertThat(admin.get("/realms/acme/users?exact=true&username=" + username(n))).isEmpty();
+        assertThat(admin.get("/realms/acme/users?search=" + username(n) + "@")).isEmpty();
+        assertThat(count(admin, "legacy-")).as("no longer a customer anywhere").isEqualTo(before - 1);
+    }
+
     private static void enabled(AdminApi admin, boolean enabled) {
         ObjectNode component = (ObjectNode) admin.get("/realms/acme/components/" + componentId);
         ((ObjectNode) component.get("config")).putArray("enabled").add(String.valueOf(enabled));

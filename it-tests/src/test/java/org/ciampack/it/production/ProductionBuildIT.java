@@ -49,10 +49,10 @@ class ProductionBuildIT {
     void thePacksChangelogsCreateItsTablesAndIndexesInAnEmptyPostgresDatabase() {
         assertThat(database.query("select tablename from pg_tables where tablename like 'ciam\\_%' order by 1"))
                 .containsExactly("ciam_consent_receipt", "ciam_consent_subject", "ciam_event_delivery",
-                        "ciam_event_outbox", "ciam_export_route_state", "ciam_login_history", "ciam_profiling_user",
-                        "ciam_risk_notice");
+                        "ciam_event_outbox", "ciam_export_route_state", "ciam_legacy_import", "ciam_login_history",
+                        "ciam_profiling_user", "ciam_risk_notice");
         List<String> indexes = database.query("select indexname from pg_indexes where tablename like 'ciam\\_%'");
-        assertThat(indexes).as("every table has its primary key").hasSizeGreaterThanOrEqualTo(8)
+        assertThat(indexes).as("every table has its primary key").hasSizeGreaterThanOrEqualTo(9)
                 .contains("idx_ciam_login_history_user");
         // Keycloak keeps each JPA entity provider's changelog in a table of its own, databasechangelog_<provider>.
         List<String> ids = new ArrayList<>();
@@ -63,7 +63,8 @@ class ProductionBuildIT {
         assertThat(ids.stream().sorted().toList())
                 .as("the pack's changesets, recorded as applied")
                 .containsExactly("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2", "ciam-events-3",
-                        "ciam-events-4", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+                        "ciam-events-4", "ciam-federation-1", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2",
+                        "ciam-risk-3");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -110,6 +111,13 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             // someone else's account with this name is never handed out for the legacy customer
             return model.getId().equals(existing.getFirstAttribute(SOURCE_ATTRIBUTE)) ? existing : null;
         }
+        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        if (imports.known(customer.username())) {
+            // imported before, and since deleted or renamed in Keycloak: the legacy row does not bring them back
+            LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
+                    customer.username());
+            return null;
+        }
         UserModel sameAddress = customer.email() == null ? null : local.getUserByEmail(realm, customer.email());
         if (sameAddress != null && !realm.isDuplicateEmailsAllowed()) {
             LOG.warnf("Realm %s: legacy customer %s has the e-mail address of the Keycloak user %s; not imported, "
@@ -125,6 +133,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         user.setLastName(customer.lastName());
         customer.attributes().forEach(user::setSingleAttribute);
         user.setSingleAttribute(SOURCE_ATTRIBUTE, model.getId());
+        imports.record(customer, user.getId());
         return user;
     }
 
@@ -187,7 +196,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         int skip = first == null ? 0 : Math.max(0, first);
         int wanted = max == null || max < 0 ? 100 : Math.min(max, 1000);
-        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
         List<LegacyCustomer> page = new ArrayList<>();
         int offset = 0;
         while (page.size() < wanted) {
@@ -195,11 +204,12 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             List<LegacyCustomer> rows = available(() -> Optional.of(database.search(term, from, SEARCH_CHUNK)))
                     .orElse(List.of());
             offset += rows.size();
+            Set<String> imported = imports.known(rows.stream().map(LegacyCustomer::username).toList());
             for (LegacyCustomer customer : rows) {
                 if (page.size() == wanted) {
                     break;
                 }
-                if (local.getUserByUsername(realm, customer.username()) != null) {
+                if (imported.contains(LegacyImports.lower(customer.username()))) {
                     continue;
                 }
                 if (skip > 0) {
@@ -226,7 +236,10 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                 .map(found -> imported(realm, found)).stream();
     }
 
-    /** Customers of the legacy database not imported yet (imported ones are counted as local users). */
+    /**
+     * Customers of the legacy database not imported yet: imported ones are local users, counted by Keycloak, or were
+     * deleted there and are not customers any more.
+     */
     @Override
     public int getUsersCount(RealmModel realm, Map<String, String> params) {
         String term = term(params);
@@ -234,12 +247,8 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             return 0;
         }
         long legacy = available(() -> Optional.of(database.count(term))).orElse(0L);
-        String pattern = term.toLowerCase(java.util.Locale.ROOT);
-        long imported = UserStoragePrivateUtil.userLocalStorage(session)
-                .searchForUserByUserAttributeStream(realm, SOURCE_ATTRIBUTE, model.getId())
-                .filter(user -> pattern.isEmpty() || contains(user.getUsername(), pattern)
-                        || contains(user.getEmail(), pattern))
-                .count();
+        long imported = new LegacyImports(session, realm.getId(), model.getId())
+                .count(LegacyCustomerDatabase.pattern(term));
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, legacy - imported));
     }
 
@@ -276,10 +285,6 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         boolean onlyPaging = params.keySet().stream().allMatch(key -> key.equals(UserModel.INCLUDE_SERVICE_ACCOUNT)
                 || key.equals(UserModel.EXACT) || key.equals(UserModel.ENABLED));
         return onlyPaging ? "" : null;
-    }
-
-    private static boolean contains(String value, String pattern) {
-        return value != null && value.toLowerCase(java.util.Locale.ROOT).contains(pattern);
     }
 
     /** The customer's own password check: in a sign-in, a legacy database that cannot answer means "try again". */

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
@@ -93,6 +94,16 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         close(model.getId());
+        LegacyImports.forgetComponent(session, realm.getId(), model.getId());
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
+                LegacyImports.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+            }
+        });
     }
 
     private void close(String componentId) {

@@ -1,0 +1,65 @@
+package org.ciampack.federation;
+
+import jakarta.persistence.EntityManager;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+
+/** The record of legacy customers imported from one store of one realm ({@link LegacyImportEntity}). */
+final class LegacyImports {
+
+    private final EntityManager em;
+    private final String realmId;
+    private final String componentId;
+
+    LegacyImports(KeycloakSession session, String realmId, String componentId) {
+        this.em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        this.realmId = realmId;
+        this.componentId = componentId;
+    }
+
+    void record(LegacyCustomer customer, String userId) {
+        em.persist(new LegacyImportEntity(realmId, componentId, lower(customer.username()), lower(customer.email()),
+                userId, System.currentTimeMillis()));
+    }
+
+    /** Which of these usernames were imported before (whatever became of them since). */
+    Set<String> known(Collection<String> usernames) {
+        if (usernames.isEmpty()) {
+            return Set.of();
+        }
+        List<String> lower = usernames.stream().map(LegacyImports::lower).toList();
+        return new HashSet<>(em.createNamedQuery("ciamLegacyImport.known", String.class)
+                .setParameter("realmId", realmId).setParameter("componentId", componentId)
+                .setParameter("usernames", lower).getResultList());
+    }
+
+    boolean known(String username) {
+        return !known(List.of(username)).isEmpty();
+    }
+
+    /** Imported customers whose username or address matches a search's LIKE pattern (lower case, \ escapes). */
+    long count(String pattern) {
+        return em.createNamedQuery("ciamLegacyImport.count", Long.class).setParameter("realmId", realmId)
+                .setParameter("componentId", componentId).setParameter("pattern", pattern).getSingleResult();
+    }
+
+    static void forgetComponent(KeycloakSession session, String realmId, String componentId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("ciamLegacyImport.deleteComponent").setParameter("realmId", realmId)
+                .setParameter("componentId", componentId).executeUpdate();
+    }
+
+    static void forgetRealm(KeycloakSession session, String realmId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("ciamLegacyImport.deleteRealm").setParameter("realmId", realmId).executeUpdate();
+    }
+
+    static String lower(String value) {
+        return value == null ? null : value.toLowerCase(Locale.ROOT);
+    }
+}
