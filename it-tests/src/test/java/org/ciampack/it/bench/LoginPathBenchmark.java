@@ -87,15 +87,16 @@ public final class LoginPathBenchmark {
                 run(base, metrics, mailbox, path, stock, threads, warmUp);
             }
             for (String path : paths) {
-                compare(base, metrics, mailbox, path, pack, stock, threads, length, rounds);
+                System.out.print(compare(path, base, metrics, mailbox, path, pack, stock, threads, length, rounds));
             }
             System.out.printf(Locale.ROOT, "the demo's export routes delivered %d webhook requests and %d bytes of syslog%n",
                     receivers.webhookRequests(), receivers.syslogBytes());
         }
     }
 
-    private static void compare(URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock, int threads,
-                                Duration length, int rounds) throws Exception {
+    /** ABBA rounds of one path, pack against stock; returns the report, its row named {@code label}. */
+    static String compare(String label, URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock,
+                          int threads, Duration length, int rounds) throws Exception {
         List<Round> packRounds = new ArrayList<>();
         List<Round> stockRounds = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
@@ -105,7 +106,7 @@ public final class LoginPathBenchmark {
             packRounds.add(packFirst ? first : second);
             stockRounds.add(packFirst ? second : first);
         }
-        System.out.print(report(path, packRounds, stockRounds));
+        return report(label, packRounds, stockRounds);
     }
 
     /** The CPU cost of each pair of neighbouring rounds and their median: how far one pair can be from another. */

@@ -155,18 +155,9 @@ class ScaleBenchmarkIT {
         print("| path | stock /s | pack /s | cost | p50 stock / pack ms | p95 stock / pack ms | CPU ms stock | "
                 + "CPU ms pack | CPU cost |%n|---|---|---|---|---|---|---|---|---|%n");
         for (Map.Entry<String, Side[]> path : paths.entrySet()) {
-            List<Round> pack = new ArrayList<>();
-            List<Round> stock = new ArrayList<>();
-            for (int i = 0; i < ROUNDS; i++) {
-                boolean packFirst = i % 4 == 0 || i % 4 == 3;
-                Side[] order = packFirst ? path.getValue() : new Side[] {path.getValue()[1], path.getValue()[0]};
-                Round first = LoginPathBenchmark.run(base, metrics, node.mailbox(), path.getKey(), order[0], THREADS, ROUND);
-                Round second = LoginPathBenchmark.run(base, metrics, node.mailbox(), path.getKey(), order[1], THREADS, ROUND);
-                pack.add(packFirst ? first : second);
-                stock.add(packFirst ? second : first);
-            }
-            print("%s", LoginPathBenchmark.report(path.getKey() + ", " + String.format(Locale.ROOT, "%,d", customers)
-                    + " customers", pack, stock));
+            print("%s", LoginPathBenchmark.compare(path.getKey() + ", " + String.format(Locale.ROOT, "%,d", customers)
+                    + " customers", base, metrics, node.mailbox(), path.getKey(), path.getValue()[0],
+                    path.getValue()[1], THREADS, ROUND, ROUNDS));
         }
     }
 

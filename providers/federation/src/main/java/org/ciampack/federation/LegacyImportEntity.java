@@ -21,6 +21,8 @@ import java.util.Objects;
 @NamedQueries({
         @NamedQuery(name = "ciamLegacyImport.known", query = "select l.username from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames"),
+        @NamedQuery(name = "ciamLegacyImport.userId", query = "select l.userId from LegacyImportEntity l "
+                + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.count", query = "select count(l) from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId "
                 + "and (l.username like :pattern escape '\\' or l.email like :pattern escape '\\')"),

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -38,8 +39,11 @@ final class LegacyImports {
                 .setParameter("usernames", lower).getResultList());
     }
 
-    boolean known(String username) {
-        return !known(List.of(username)).isEmpty();
+    /** The Keycloak user this customer was imported as, if ever (the user may be gone or renamed since). */
+    Optional<String> userIdOf(String username) {
+        return em.createNamedQuery("ciamLegacyImport.userId", String.class).setParameter("realmId", realmId)
+                .setParameter("componentId", componentId).setParameter("username", lower(username))
+                .getResultStream().findFirst();
     }
 
     /** Imported customers whose username or address matches a search's LIKE pattern (lower case, \ escapes). */

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -37,8 +38,6 @@ import org.keycloak.storage.user.UserQueryProvider;
 final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
         CredentialInputValidator, ImportedUserValidation {
 
-    /** Kept on every imported customer, migrated or not: where they came from. */
-    static final String SOURCE_ATTRIBUTE = "ciamLegacySource";
     private static final int SEARCH_CHUNK = 200;
     private static final Logger LOG = Logger.getLogger(LegacyStoreProvider.class);
     /** In the provider's theme resources, so any login theme shows it. */
@@ -59,33 +58,44 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        return lookup(username, () -> database.byUsername(username)).map(customer -> imported(realm, customer))
-                .orElse(null);
+        return ask(() -> database.byUsername(username), () -> mustKnow(username))
+                .map(customer -> imported(realm, customer)).orElse(null);
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        return lookup(email, () -> database.byEmail(email)).map(customer -> imported(realm, customer)).orElse(null);
+        return ask(() -> database.byEmail(email), () -> mustKnow(email)).map(customer -> imported(realm, customer))
+                .orElse(null);
     }
 
     /**
-     * A lookup by username or e-mail. When the legacy database cannot answer and this is the customer signing in
-     * (what they typed, nobody authenticated yet), they are told to try again; any other lookup (a profile check
-     * after a local customer signed in, an admin page) goes on without the store, as Keycloak does.
+     * Asks the legacy database. When it cannot answer, a request that must have the answer stops with "try again
+     * later" ({@code mustAnswer}); any other goes on without the store, as Keycloak does with an unavailable store.
      */
-    private Optional<LegacyCustomer> lookup(String key, Supplier<Optional<LegacyCustomer>> query) {
+    private <T> T ask(Supplier<T> query, BooleanSupplier mustAnswer) {
         try {
-            return query.get();
+            return Objects.requireNonNull(query.get());
         } catch (LegacyStoreUnavailable e) {
-            AuthenticationSessionModel flow = session.getContext().getAuthenticationSession();
-            UserModel signedIn = flow == null ? null : flow.getAuthenticatedUser();
-            if (flow != null && (signedIn == null || !ownKey(signedIn, key))) {
-                // Someone signing in, registering or claiming an address: "not found" could let them take a
-                // legacy customer's name, so they try again later.
+            if (mustAnswer.getAsBoolean()) {
                 throw tryAgain();
             }
             throw new StorageUnavailableException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a lookup must be answered: someone signing in, registering or claiming an address ("not found" could
+     * let them take a legacy customer's name); not a profile check of the signed-in customer's own name or address.
+     */
+    private boolean mustKnow(String key) {
+        AuthenticationSessionModel flow = session.getContext().getAuthenticationSession();
+        UserModel signedIn = flow == null ? null : flow.getAuthenticatedUser();
+        return flow != null && (signedIn == null || !ownKey(signedIn, key));
+    }
+
+    /** A password check in a sign-in must be answered: "wrong password" would be unfair and counted. */
+    private boolean signingIn() {
+        return session.getContext().getAuthenticationSession() != null;
     }
 
     /** A lookup of the signed-in customer's own username or address (a profile check after their login). */
@@ -106,13 +116,14 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** The local copy of a legacy customer, linked to this store until their password migrates. */
     private UserModel imported(RealmModel realm, LegacyCustomer customer) {
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        Optional<String> importedAs = imports.userIdOf(customer.username());
         UserModel existing = local.getUserByUsername(realm, customer.username());
         if (existing != null) {
             // someone else's account with this name is never handed out for the legacy customer
-            return model.getId().equals(existing.getFirstAttribute(SOURCE_ATTRIBUTE)) ? existing : null;
+            return importedAs.filter(existing.getId()::equals).isPresent() ? existing : null;
         }
-        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
-        if (imports.known(customer.username())) {
+        if (importedAs.isPresent()) {
             // imported before, and since deleted or renamed in Keycloak: the legacy row does not bring them back
             LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
                     customer.username());
@@ -132,7 +143,6 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         user.setFirstName(customer.firstName());
         user.setLastName(customer.lastName());
         customer.attributes().forEach(user::setSingleAttribute);
-        user.setSingleAttribute(SOURCE_ATTRIBUTE, model.getId());
         imports.record(customer, user.getId());
         return user;
     }
@@ -162,7 +172,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         String password = input.getChallengeResponse();
         PasswordMigration migration = new PasswordMigration(session, config.checkPolicyAtMigration());
-        boolean matches = ownPasswordCheck(() -> database.byUsername(user.getUsername()))
+        boolean matches = ask(() -> database.byUsername(user.getUsername()), this::signingIn)
                 .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
                 .map(hash -> hash.matches(password))
                 .orElse(false);
@@ -201,7 +211,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         int offset = 0;
         while (page.size() < wanted) {
             int from = offset;
-            List<LegacyCustomer> rows = available(() -> Optional.of(database.search(term, from, SEARCH_CHUNK)))
+            List<LegacyCustomer> rows = ask(() -> Optional.of(database.search(term, from, SEARCH_CHUNK)), () -> false)
                     .orElse(List.of());
             offset += rows.size();
             Set<String> imported = imports.known(rows.stream().map(LegacyCustomer::username).toList());
@@ -228,8 +238,8 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** An exact username or e-mail search: the one customer, imported, unless they are local already. */
     private Stream<UserModel> exact(RealmModel realm, Map<String, String> params) {
         Optional<LegacyCustomer> customer = params.containsKey(UserModel.USERNAME)
-                ? available(() -> database.byUsername(params.get(UserModel.USERNAME)))
-                : params.containsKey(UserModel.EMAIL) ? available(() -> database.byEmail(params.get(UserModel.EMAIL)))
+                ? ask(() -> database.byUsername(params.get(UserModel.USERNAME)), () -> false)
+                : params.containsKey(UserModel.EMAIL) ? ask(() -> database.byEmail(params.get(UserModel.EMAIL)), () -> false)
                 : Optional.empty();
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
         return customer.filter(found -> local.getUserByUsername(realm, found.username()) == null)
@@ -246,7 +256,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         if (term == null) {
             return 0;
         }
-        long legacy = available(() -> Optional.of(database.count(term))).orElse(0L);
+        long legacy = ask(() -> Optional.of(database.count(term)), () -> false).orElse(0L);
         long imported = new LegacyImports(session, realm.getId(), model.getId())
                 .count(LegacyCustomerDatabase.pattern(term));
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, legacy - imported));
@@ -285,27 +295,6 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         boolean onlyPaging = params.keySet().stream().allMatch(key -> key.equals(UserModel.INCLUDE_SERVICE_ACCOUNT)
                 || key.equals(UserModel.EXACT) || key.equals(UserModel.ENABLED));
         return onlyPaging ? "" : null;
-    }
-
-    /** The customer's own password check: in a sign-in, a legacy database that cannot answer means "try again". */
-    private Optional<LegacyCustomer> ownPasswordCheck(Supplier<Optional<LegacyCustomer>> query) {
-        try {
-            return query.get();
-        } catch (LegacyStoreUnavailable e) {
-            if (session.getContext().getAuthenticationSession() != null) {
-                throw tryAgain();
-            }
-            throw new StorageUnavailableException(e.getMessage(), e);
-        }
-    }
-
-    /** Searches and counts for the admin console: without the legacy database they show the local users only. */
-    private static <T> Optional<T> available(Supplier<Optional<T>> query) {
-        try {
-            return Objects.requireNonNull(query.get());
-        } catch (LegacyStoreUnavailable e) {
-            throw new StorageUnavailableException(e.getMessage(), e);
-        }
     }
 
     @Override
