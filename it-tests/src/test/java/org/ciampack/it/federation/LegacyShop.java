@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
@@ -81,6 +82,11 @@ final class LegacyShop implements AutoCloseable {
 
     /** Adds the store to the realm's user federation, as an admin does in the console; returns its id. */
     String federate(AdminApi admin, String realm) {
+        return federate(admin, realm, Map.of());
+    }
+
+    /** The same, with more settings of the store (mode, hash import, cache policy, ...). */
+    String federate(AdminApi admin, String realm, Map<String, String> settings) {
         try {
             Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + VAULT_KEY), "not-needed-with-trust-auth");
         } catch (IOException e) {
@@ -99,6 +105,7 @@ final class LegacyShop implements AutoCloseable {
         config.putArray("outagePauseSeconds").add("1");
         config.putArray("emailVerifiedColumn").add("email_confirmed");
         config.putArray("attributeColumns").add("phone_number=phone");
+        settings.forEach((key, value) -> config.putArray(key).add(value));
         HttpResponse<String> created = admin.send("POST", "/realms/" + realm + "/components", component);
         if (created.statusCode() != 201) {
             throw new IllegalStateException("component not created: " + created.statusCode() + " " + created.body());

@@ -28,6 +28,8 @@ import java.util.Objects;
                 + "and (l.username like :pattern escape '\\' or l.email like :pattern escape '\\')"),
         @NamedQuery(name = "ciamLegacyImport.deleteComponent", query = "delete from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId"),
+        @NamedQuery(name = "ciamLegacyImport.deleteUsername", query = "delete from LegacyImportEntity l "
+                + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.deleteRealm", query = "delete from LegacyImportEntity l "
                 + "where l.realmId = :realmId")
 })

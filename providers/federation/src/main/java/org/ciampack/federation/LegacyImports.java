@@ -28,6 +28,12 @@ final class LegacyImports {
                 userId, System.currentTimeMillis()));
     }
 
+    /** Forgets that this customer was imported, so they can be imported again. */
+    void forget(String username) {
+        em.createNamedQuery("ciamLegacyImport.deleteUsername").setParameter("realmId", realmId)
+                .setParameter("componentId", componentId).setParameter("username", lower(username)).executeUpdate();
+    }
+
     /** Which of these usernames were imported before (whatever became of them since). */
     Set<String> known(Collection<String> usernames) {
         if (usernames.isEmpty()) {

@@ -24,14 +24,15 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * ({@code $2a$}, {@code $2b$}, {@code $2y$}), PBKDF2 as Django writes it ({@code pbkdf2_sha256$iterations$salt$hash},
  * SHA-1/256/512), Argon2 and scrypt in the PHC string format ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash},
  * {@code $scrypt$ln=..,r=..,p=..$salt$hash}), salted SHA as LDAP writes it ({@code {SSHA}}, {@code {SSHA256}},
- * {@code {SSHA512}}: base64 of digest then salt), and unsalted MD5, SHA-1 or SHA-256 in hex for the worst
+ * {@code {SSHA512}}: base64 of digest then salt), phpass's portable hashes as WordPress and phpBB store them
+ * ({@code $P$}, {@code $H$}: iterated salted MD5), and unsalted MD5, SHA-1 or SHA-256 in hex for the worst
  * legacy systems. The algorithms are Bouncy Castle's and the JDK's; every comparison takes constant time.
  */
 public final class LegacyPasswordHash {
 
     /** The formats, as an admin names them when the format is configured rather than recognised. */
     public enum Format {
-        BCRYPT, PBKDF2_DJANGO, ARGON2, SCRYPT, SALTED_SHA, MD5, SHA1, SHA256;
+        BCRYPT, PBKDF2_DJANGO, ARGON2, SCRYPT, SALTED_SHA, PHPASS, MD5, SHA1, SHA256;
 
         static Format of(String stored) {
             if (stored.matches("\\$2[aby]\\$\\d\\d\\$.{53}")) {
@@ -48,6 +49,9 @@ public final class LegacyPasswordHash {
             }
             if (stored.startsWith("{SSHA")) {
                 return SALTED_SHA;
+            }
+            if (stored.matches("\\$[PH]\\$[./0-9A-Za-z]{31}")) {
+                return PHPASS;
             }
             if (stored.matches("[0-9a-fA-F]{32}")) {
                 return MD5;
@@ -73,6 +77,9 @@ public final class LegacyPasswordHash {
     private static final int MAX_BCRYPT_COST = 14;
     private static final long MAX_PBKDF2_BLOCK_ITERATIONS = 5_000_000;
     private static final int MAX_MEMORY_KIB = 256 * 1024;
+    private static final int MAX_PHPASS_LOG2 = 20;
+    /** phpass's alphabet for its iteration count, salt and hash. */
+    private static final String ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final String stored;
     private final Format format;
@@ -95,6 +102,11 @@ public final class LegacyPasswordHash {
         return format;
     }
 
+    /** The hash as stored, for a credential that keeps it. */
+    String stored() {
+        return stored;
+    }
+
     /** Whether the password is the one this hash was made of. A malformed hash matches nothing. */
     public boolean matches(String password) {
         if (password == null) {
@@ -107,6 +119,7 @@ public final class LegacyPasswordHash {
                 case PBKDF2_DJANGO -> pbkdf2(password);
                 case ARGON2, SCRYPT -> phc(password);
                 case SALTED_SHA -> saltedSha(password);
+                case PHPASS -> phpass(password);
                 case MD5 -> hex("MD5", password);
                 case SHA1 -> hex("SHA-1", password);
                 case SHA256 -> hex("SHA-256", password);
@@ -196,6 +209,46 @@ public final class LegacyPasswordHash {
         digest.update(password.getBytes(StandardCharsets.UTF_8));
         digest.update(decoded, length, decoded.length - length);
         return MessageDigest.isEqual(Arrays.copyOf(decoded, length), digest.digest());
+    }
+
+    /** MD5 of salt and password, then 2^n times MD5 of the last digest and the password; the digest in ITOA64. */
+    private boolean phpass(String password) throws GeneralSecurityException {
+        int log2 = ITOA64.indexOf(stored.charAt(3));
+        if (log2 < 7 || log2 > MAX_PHPASS_LOG2) {
+            return false;
+        }
+        byte[] secret = password.getBytes(StandardCharsets.UTF_8);
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(stored.substring(4, 12).getBytes(StandardCharsets.US_ASCII));
+        byte[] digest = md5.digest(secret);
+        for (int round = 0; round < 1 << log2; round++) {
+            md5.update(digest);
+            digest = md5.digest(secret);
+        }
+        String expected = stored.substring(0, 12) + itoa64(digest);
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                stored.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** phpass's encoding: six bits at a time, least significant first, in groups of three bytes. */
+    private static String itoa64(byte[] bytes) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < bytes.length; i += 3) {
+            int group = bytes[i] & 0xff;
+            int chars = 2;
+            if (i + 1 < bytes.length) {
+                group |= (bytes[i + 1] & 0xff) << 8;
+                chars = 3;
+            }
+            if (i + 2 < bytes.length) {
+                group |= (bytes[i + 2] & 0xff) << 16;
+                chars = 4;
+            }
+            for (int c = 0; c < chars; c++) {
+                text.append(ITOA64.charAt((group >> (6 * c)) & 0x3f));
+            }
+        }
+        return text.toString();
     }
 
     private boolean hex(String algorithm, String password) throws GeneralSecurityException {

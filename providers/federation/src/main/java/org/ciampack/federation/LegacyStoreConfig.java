@@ -11,7 +11,8 @@ import org.keycloak.component.ComponentModel;
 /** The legacy store's settings, parsed once from the component the admin configured. */
 public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef, int poolSize, Duration timeout,
                                 Duration outagePause, String byUsernameSql, String byEmailSql, String searchSql,
-                                String countSql, Columns columns, boolean checkPolicyAtMigration) {
+                                String countSql, Columns columns, boolean checkPolicyAtMigration, Mode mode,
+                                boolean importPasswordHashes) {
 
     public static final String JDBC_URL = "jdbcUrl";
     public static final String USER = "user";
@@ -31,6 +32,30 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     public static final String PASSWORD_COLUMN = "passwordColumn";
     public static final String ATTRIBUTE_COLUMNS = "attributeColumns";
     public static final String CHECK_POLICY_AT_MIGRATION = "checkPolicyAtMigration";
+    public static final String MODE = "mode";
+    public static final String IMPORT_PASSWORD_HASHES = "importPasswordHashes";
+
+    /** Who owns a customer once Keycloak has seen them. */
+    public enum Mode {
+        /** Keycloak, from their first successful login (or from the import of their hash): the default. */
+        MIGRATE("lazy-migration"),
+        /** The legacy database, for good: profile and password are read there, Keycloak changes neither. */
+        FEDERATED("federated");
+
+        private final String value;
+
+        Mode(String value) {
+            this.value = value;
+        }
+
+        public String value() {
+            return value;
+        }
+
+        static Mode of(String value) {
+            return FEDERATED.value.equals(value) ? FEDERATED : MIGRATE;
+        }
+    }
 
     /**
      * A plain URL of a driver Keycloak ships: host, port, database and a few harmless properties. URLs of other
@@ -74,7 +99,8 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                         text(model, EMAIL_VERIFIED_COLUMN, ""), text(model, FIRST_NAME_COLUMN, "first_name"),
                         text(model, LAST_NAME_COLUMN, "last_name"), text(model, PASSWORD_COLUMN, "password_hash"),
                         Map.copyOf(attributes)),
-                !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)));
+                !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)), Mode.of(model.get(MODE)),
+                "true".equals(model.get(IMPORT_PASSWORD_HASHES)));
     }
 
     /** What is wrong with the settings, for the admin console; empty when nothing is. */
@@ -102,6 +128,10 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                         problems.add("The SQL for " + what + " must be one select statement with ? parameters");
                     }
                 });
+        if (mode == Mode.FEDERATED && importPasswordHashes) {
+            problems.add("Password hashes are imported only in lazy migration: in federated mode the legacy database "
+                    + "keeps checking passwords");
+        }
         if (columns.username().isBlank() || columns.password().isBlank()) {
             problems.add("The username and password hash columns are required");
         }

@@ -14,29 +14,37 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.AuthenticationFlowException;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.credential.CredentialInput;
+import org.keycloak.credential.CredentialInputUpdater;
 import org.keycloak.credential.CredentialInputValidator;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
+import org.keycloak.models.cache.UserCache;
 import org.keycloak.models.credential.PasswordCredentialModel;
 import org.keycloak.sessions.AuthenticationSessionModel;
+import org.keycloak.storage.ReadOnlyException;
 import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.storage.UserStoragePrivateUtil;
 import org.keycloak.storage.UserStorageProvider;
 import org.keycloak.storage.user.ImportedUserValidation;
+import org.keycloak.storage.user.SynchronizationResult;
 import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryProvider;
 
 /**
- * Lazy migration from a legacy customer database: a customer Keycloak does not know is looked up there and imported
- * (profile only, linked to this store); their first successful password check against the legacy hash stores the
- * password as a Keycloak credential under the realm's hashing policy and removes the link, so the legacy database is
- * never asked about them again. Admin search and count include the customers not imported yet.
+ * A legacy customer database behind Keycloak. In lazy migration (the default) a customer Keycloak does not know is
+ * looked up there and imported (profile only, linked to this store); their first successful password check against
+ * the legacy hash stores the password as a Keycloak credential under the realm's hashing policy and removes the
+ * link, so the legacy database is never asked about them again. With "import password hashes" the legacy hash itself
+ * becomes their Keycloak credential at the import ({@link LegacyHashProvider}). In federated mode the legacy
+ * database stays the owner: the local copy is refreshed from it whenever Keycloak's cache lets it go, the password is
+ * always checked there, and what it holds cannot be changed in Keycloak. Admin search and count include the
+ * customers not imported yet; a synchronization imports them all ({@link #synchronize}).
  */
 final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
-        CredentialInputValidator, ImportedUserValidation {
+        CredentialInputValidator, CredentialInputUpdater, ImportedUserValidation {
 
     private static final int SEARCH_CHUNK = 200;
     private static final Logger LOG = Logger.getLogger(LegacyStoreProvider.class);
@@ -120,10 +128,15 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         Optional<String> importedAs = imports.userIdOf(customer.username());
         UserModel existing = local.getUserByUsername(realm, customer.username());
         if (existing != null) {
+            if (importedAs.filter(existing.getId()::equals).isPresent()) {
+                return federated() && model.getId().equals(existing.getFederationLink()) ? owned(existing) : existing;
+            }
             // someone else's account with this name is never handed out for the legacy customer
-            return importedAs.filter(existing.getId()::equals).isPresent() ? existing : null;
+            LOG.warnf("Realm %s: legacy customer %s has the username of the Keycloak user %s; not imported, not "
+                    + "merged: an admin decides", realm.getName(), customer.username(), existing.getId());
+            return null;
         }
-        if (importedAs.isPresent()) {
+        if (importedAs.isPresent() && !federated()) {
             // imported before, and since deleted or renamed in Keycloak: the legacy row does not bring them back
             LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
                     customer.username());
@@ -136,15 +149,64 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             return null;
         }
         UserModel user = local.addUser(realm, customer.username());
-        user.setFederationLink(model.getId());
         user.setEnabled(true);
-        user.setEmail(customer.email());
-        user.setEmailVerified(customer.emailVerified());
-        user.setFirstName(customer.firstName());
-        user.setLastName(customer.lastName());
-        customer.attributes().forEach(user::setSingleAttribute);
+        copyProfile(customer, user);
+        Optional<LegacyPasswordHash> hash = config.importPasswordHashes()
+                ? LegacyPasswordHash.parse(customer.passwordHash()) : Optional.empty();
+        if (hash.isPresent()) {
+            // Keycloak's own password check takes it from here, and re-hashes it at the first login
+            user.credentialManager().createStoredCredential(LegacyHashProvider.credential(hash.get()));
+        } else {
+            user.setFederationLink(model.getId());
+        }
+        if (importedAs.isPresent()) {
+            imports.forget(customer.username()); // federated: an admin deleted them in Keycloak, the owner did not
+        }
         imports.record(customer, user.getId());
-        return user;
+        return federated() ? owned(user) : user;
+    }
+
+    /** What the legacy database holds of a customer's profile, copied where it differs; whether anything did. */
+    private boolean copyProfile(LegacyCustomer customer, UserModel user) {
+        boolean changed = false;
+        if (!Objects.equals(user.getEmail(), customer.email() == null ? null : LegacyImports.lower(customer.email()))) {
+            user.setEmail(customer.email());
+            user.setEmailVerified(customer.emailVerified());
+            changed = true;
+        } else if (customer.emailVerified() && !user.isEmailVerified()) {
+            user.setEmailVerified(true); // an address Keycloak verified itself stays verified
+            changed = true;
+        }
+        if (!Objects.equals(user.getFirstName(), customer.firstName())) {
+            user.setFirstName(customer.firstName());
+            changed = true;
+        }
+        if (!Objects.equals(user.getLastName(), customer.lastName())) {
+            user.setLastName(customer.lastName());
+            changed = true;
+        }
+        for (Map.Entry<String, String> column : config.columns().attributes().entrySet()) {
+            String attribute = column.getValue();
+            String value = customer.attributes().get(attribute);
+            if (!Objects.equals(user.getFirstAttribute(attribute), value)) {
+                if (value == null) {
+                    user.removeAttribute(attribute);
+                } else {
+                    user.setSingleAttribute(attribute, value);
+                }
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean federated() {
+        return config.mode() == LegacyStoreConfig.Mode.FEDERATED;
+    }
+
+    /** A federated customer as Keycloak hands them out: what the legacy database holds is read only. */
+    private UserModel owned(UserModel user) {
+        return new FederatedCustomer(user, Set.copyOf(config.columns().attributes().values()));
     }
 
     @Override
@@ -163,8 +225,8 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         if (!supportsCredentialType(input.getType()) || !model.getId().equals(user.getFederationLink())) {
             return false;
         }
-        if (user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE).findAny()
-                .isPresent()) {
+        if (!federated() && user.credentialManager().getStoredCredentialsByTypeStream(PasswordCredentialModel.TYPE)
+                .findAny().isPresent()) {
             // A password set in Keycloak since the import (a reset, an admin) replaces the legacy one: the link
             // goes and Keycloak's own credential answers, now and from now on.
             user.setFederationLink(null);
@@ -176,17 +238,86 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                 .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
                 .map(hash -> hash.matches(password))
                 .orElse(false);
-        if (matches) {
+        if (matches && !federated()) {
             migration.migrate(realm, user, password);
-        } else {
+        } else if (!matches) {
             migration.hashOnce(realm, password); // a cheap legacy hash must not answer faster than Keycloak's
         }
         return matches;
     }
 
+    /**
+     * In lazy migration the local copy stands: the legacy database is asked only to check the first password. In
+     * federated mode Keycloak calls this whenever its cache has let the customer go: the copy is refreshed from the
+     * legacy database, and a customer it no longer has is removed (null); while it cannot answer, the copy as it is.
+     */
     @Override
     public UserModel validate(RealmModel realm, UserModel user) {
-        return user; // the local copy stands; the legacy database is asked only to check the first password
+        if (!federated()) {
+            return user;
+        }
+        Optional<LegacyCustomer> customer;
+        try {
+            customer = database.byUsername(user.getUsername());
+        } catch (LegacyStoreUnavailable e) {
+            return owned(user);
+        }
+        if (customer.isEmpty()) {
+            LOG.infof("Realm %s: federated customer %s is no longer in the legacy database; removed", realm.getName(),
+                    user.getUsername());
+            return null;
+        }
+        copyProfile(customer.get(), user);
+        return owned(user);
+    }
+
+    /** Federated: passwords are changed in the legacy system. Lazy migration: Keycloak stores the new one. */
+    @Override
+    public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
+        if (federated() && supportsCredentialType(input.getType())) {
+            throw new ReadOnlyException("the password is kept in the legacy customer database");
+        }
+        return false;
+    }
+
+    @Override
+    public void disableCredentialType(RealmModel realm, UserModel user, String credentialType) {
+    }
+
+    @Override
+    public Stream<String> getDisableableCredentialTypesStream(RealmModel realm, UserModel user) {
+        return Stream.empty();
+    }
+
+    /**
+     * One page of a synchronization, in the caller's transaction: customers not imported yet are imported (with
+     * their hash when the store imports hashes), federated ones already imported are refreshed. Returns how many
+     * legacy rows the page held; fewer than {@code size} means the end.
+     */
+    int synchronize(RealmModel realm, int offset, int size, SynchronizationResult result) {
+        List<LegacyCustomer> rows = database.search("", offset, size);
+        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        Set<String> known = imports.known(rows.stream().map(LegacyCustomer::username).toList());
+        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        for (LegacyCustomer customer : rows) {
+            if (!known.contains(LegacyImports.lower(customer.username()))) {
+                if (imported(realm, customer) != null) {
+                    result.increaseAdded();
+                } else {
+                    result.increaseFailed(); // its address belongs to a Keycloak user: logged, left to an admin
+                }
+            } else if (federated()) {
+                UserModel user = local.getUserByUsername(realm, customer.username());
+                if (user != null && model.getId().equals(user.getFederationLink()) && copyProfile(customer, user)) {
+                    UserCache cache = session.getProvider(UserCache.class);
+                    if (cache != null) {
+                        cache.evict(realm, user); // written past the cache, which must not keep the old profile
+                    }
+                    result.increaseUpdated();
+                }
+            }
+        }
+        return rows.size();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.ciampack.federation;
 
 import java.sql.SQLException;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +15,9 @@ import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.storage.UserStorageProviderFactory;
+import org.keycloak.storage.UserStorageProviderModel;
+import org.keycloak.storage.user.ImportSynchronization;
+import org.keycloak.storage.user.SynchronizationResult;
 import org.keycloak.vault.VaultStringSecret;
 
 /**
@@ -21,7 +25,8 @@ import org.keycloak.vault.VaultStringSecret;
  * (PostgreSQL, MariaDB, MySQL) sign in with their old passwords and move into Keycloak at their first login.
  * One connection pool per configured store, kept across requests and closed when the store changes or goes.
  */
-public final class LegacyStoreProviderFactory implements UserStorageProviderFactory<LegacyStoreProvider> {
+public final class LegacyStoreProviderFactory implements UserStorageProviderFactory<LegacyStoreProvider>,
+        ImportSynchronization {
 
     public static final String ID = "ciam-legacy-jdbc";
     private static final Logger LOG = Logger.getLogger(LegacyStoreProviderFactory.class);
@@ -77,6 +82,19 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         return new LegacyStoreProvider(session, model, config, pool.database());
     }
 
+    /** "Synchronize all users": every legacy customer not imported yet is imported; federated ones refreshed. */
+    @Override
+    public SynchronizationResult sync(KeycloakSessionFactory sessions, String realmId, UserStorageProviderModel model) {
+        return new LegacySynchronization(this, sessions, realmId, model).run();
+    }
+
+    /** The legacy schema has no change marker to ask for: the same as a full synchronization, which skips quickly. */
+    @Override
+    public SynchronizationResult syncSince(Date lastSync, KeycloakSessionFactory sessions, String realmId,
+                                           UserStorageProviderModel model) {
+        return sync(sessions, realmId, model);
+    }
+
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
@@ -122,6 +140,19 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return ProviderConfigurationBuilder.create()
+                .property().name(LegacyStoreConfig.MODE).label("Mode").type(ProviderConfigProperty.LIST_TYPE)
+                .options(LegacyStoreConfig.Mode.MIGRATE.value(), LegacyStoreConfig.Mode.FEDERATED.value())
+                .defaultValue(LegacyStoreConfig.Mode.MIGRATE.value())
+                .helpText("lazy-migration: a customer moves into Keycloak at their first login (or at 'Synchronize "
+                        + "all users', without the password) and the legacy database is not asked about them again. "
+                        + "federated: the legacy database stays the owner, read only; profiles are refreshed from it "
+                        + "when the cache settings below let a customer go, passwords are checked there and cannot be "
+                        + "changed in Keycloak.").add()
+                .property().name(LegacyStoreConfig.IMPORT_PASSWORD_HASHES).label("Import password hashes")
+                .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("false")
+                .helpText("Lazy migration only: an imported customer gets their legacy hash as a Keycloak credential "
+                        + "(algorithm ciam-legacy), re-hashed with the realm's policy at their first login; after "
+                        + "'Synchronize all users' the legacy database is no longer needed for sign-ins.").add()
                 .property().name(LegacyStoreConfig.JDBC_URL).label("JDBC URL").type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("e.g. jdbc:postgresql://legacy-db:5432/shop (PostgreSQL, MariaDB or MySQL; Keycloak ships "
                         + "their drivers).").required(true).add()

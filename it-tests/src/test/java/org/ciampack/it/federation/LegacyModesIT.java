@@ -1,0 +1,279 @@
+package org.ciampack.it.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ciampack.it.federation.LegacyShop.format;
+import static org.ciampack.it.federation.LegacyShop.password;
+import static org.ciampack.it.federation.LegacyShop.username;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.Pause;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The legacy store's other two modes on a real PostgreSQL: <em>federated</em> (the legacy database stays the owner;
+ * realm {@value #FEDERATED}, a cache lifespan of {@value #LIFESPAN_MS} ms) and <em>bulk import</em> ("Synchronize all
+ * users" with the legacy hashes imported as Keycloak credentials; realm {@value #BULK}), after which the legacy
+ * database can be switched off.
+ */
+@CiamIntegrationTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LegacyModesIT {
+
+    private static final int CUSTOMERS = 3_000;
+    private static final String FEDERATED = "legacy-federated";
+    private static final String BULK = "legacy-bulk";
+    private static final long LIFESPAN_MS = 3_000;
+    /** A WordPress customer's phpass hash of this password, made by wordpress-hash-node (see LegacyPasswordHashTest). */
+    private static final String PHPASS_PASSWORD = "Legacy-Pässword-1";
+
+    private static LegacyShop shop;
+    private static String federatedStore;
+    private static String bulkStore;
+
+    @BeforeAll
+    static void twoRealmsOneLegacyShop(AdminApi admin) {
+        shop = LegacyShop.start(CUSTOMERS);
+        shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
+                + "created_at) values (900001, 'legacy-wordpress', 'legacy-wordpress@legacy.acme.test', true, 'Word', "
+                + "'Press', '$P$BndZGncYS8B5ihv4N14kZIt1cK4hoq1', now())");
+        for (String realm : new String[] {FEDERATED, BULK}) {
+            admin.send("DELETE", "/realms/" + realm, null);
+            ObjectNode rep = Http.JSON.createObjectNode().put("realm", realm).put("enabled", true)
+                    .put("bruteForceProtected", true).put("failureFactor", 30);
+            assertThat(admin.send("POST", "/realms", rep).statusCode()).isEqualTo(201);
+            // the legacy phone column lands in an attribute the realm's user profile does not declare
+            ObjectNode profile = (ObjectNode) admin.get("/realms/" + realm + "/users/profile");
+            profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
+            assertThat(admin.send("PUT", "/realms/" + realm + "/users/profile", profile).statusCode()).isEqualTo(200);
+        }
+        federatedStore = shop.federate(admin, FEDERATED, Map.of("mode", "federated",
+                "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS)));
+        bulkStore = shop.federate(admin, BULK, Map.of("importPasswordHashes", "true"));
+    }
+
+    @AfterAll
+    static void cleanUp(AdminApi admin) {
+        admin.send("DELETE", "/realms/" + FEDERATED, null);
+        admin.send("DELETE", "/realms/" + BULK, null);
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void federatedCustomersAreCheckedAgainstTheLegacyDatabaseAtEveryLogin(ServerUnderTest server, AdminApi admin) {
+        int n = 101;
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        JsonNode user = user(admin, FEDERATED, n);
+        assertThat(user.get("federationLink").asText()).as("still linked after the login").isEqualTo(federatedStore);
+        assertThat(admin.get("/realms/" + FEDERATED + "/users/" + user.get("id").asText() + "/credentials"))
+                .as("no password kept in Keycloak").isEmpty();
+
+        // the legacy system changes the password (here: to customer 113's, whose hash we copy)
+        shop.query("update customers set password_hash = (select password_hash from customers where id = 113) "
+                + "where id = " + n);
+
+        assertRefused(grant(server, FEDERATED, username(n), password(n)));
+        assertThat(grant(server, FEDERATED, username(n), password(113)).statusCode()).as("the new one")
+                .isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void aProfileChangeInTheLegacyDatabaseIsSeenOnceTheCacheLetsTheCustomerGo(ServerUnderTest server,
+                                                                             AdminApi admin) {
+        int n = 102;
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        Pause.millis(LIFESPAN_MS + 500);
+        assertThat(user(admin, FEDERATED, n).get("lastName").asText()).isEqualTo("Customer " + n); // cached anew
+        Instant cached = Instant.now();
+
+        shop.query("update customers set last_name = 'Renamed', phone_number = '+44 20 0000 0102' where id = " + n);
+
+        assertThat(user(admin, FEDERATED, n).get("lastName").asText()).as("within the cache's lifespan")
+                .isEqualTo("Customer " + n);
+        JsonNode refreshed = user(admin, FEDERATED, n);
+        while (!"Renamed".equals(refreshed.get("lastName").asText())
+                && Duration.between(cached, Instant.now()).toMillis() < LIFESPAN_MS + 10_000) {
+            Pause.millis(250);
+            refreshed = user(admin, FEDERATED, n);
+        }
+        assertThat(refreshed.get("lastName").asText()).as("after the cache's lifespan").isEqualTo("Renamed");
+        assertThat(Duration.between(cached, Instant.now()).toMillis()).isGreaterThanOrEqualTo(LIFESPAN_MS - 100);
+        assertThat(refreshed.at("/attributes/phone/0").asText()).isEqualTo("+44 20 0000 0102");
+    }
+
+    @Test
+    @Order(3)
+    void whatTheLegacyDatabaseHoldsCannotBeChangedInKeycloak(ServerUnderTest server, AdminApi admin) {
+        int n = 103;
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        ObjectNode user = (ObjectNode) user(admin, FEDERATED, n);
+        String path = "/realms/" + FEDERATED + "/users/" + user.get("id").asText();
+
+        user.put("lastName", "Changed in Keycloak");
+        HttpResponse<String> rename = admin.send("PUT", path, user);
+        ObjectNode reset = Http.JSON.createObjectNode().put("type", "password").put("value", "Reset-Pass-103!")
+                .put("temporary", false);
+        HttpResponse<String> newPassword = admin.send("PUT", path + "/reset-password", reset);
+
+        assertThat(rename.statusCode()).as(rename.body()).isEqualTo(400);
+        assertThat(newPassword.statusCode()).as(newPassword.body()).isEqualTo(400);
+        assertThat(admin.get(path).get("lastName").asText()).isEqualTo("Customer " + n);
+        assertRefused(grant(server, FEDERATED, username(n), "Reset-Pass-103!"));
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        assertThat(shop.query("select last_name from customers where id = " + n)).containsExactly("Customer " + n);
+    }
+
+    @Test
+    @Order(4)
+    void aCustomerTheLegacyDatabaseNoLongerHasIsRemovedFromKeycloak(ServerUnderTest server, AdminApi admin) {
+        int n = 104;
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        assertThat(user(admin, FEDERATED, n)).isNotNull();
+
+        shop.query("delete from customers where id = " + n);
+        Pause.millis(LIFESPAN_MS + 500);
+
+        assertThat(admin.get("/realms/" + FEDERATED + "/users?exact=true&username=" + username(n))).isEmpty();
+        assertRefused(grant(server, FEDERATED, username(n), password(n)));
+    }
+
+    @Test
+    @Order(5)
+    void synchronizingAFederatedStoreImportsTheRestAndRefreshesWhatChanged(AdminApi admin) {
+        shop.query("update customers set last_name = 'Synced' where id = 103");
+        int legacy = Integer.parseInt(shop.query("select count(*) from customers").get(0));
+
+        HttpResponse<String> response = admin.send("POST", "/realms/" + FEDERATED + "/user-storage/" + federatedStore
+                + "/sync?action=triggerFullSync", null);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = Http.json(response.body());
+        assertThat(result.get("added").asInt()).as("all but 101, 102, 103").isEqualTo(legacy - 3);
+        assertThat(result.get("updated").asInt()).as("103 only: 101's password and 102's profile were current")
+                .isEqualTo(1);
+        assertThat(user(admin, FEDERATED, 103).get("lastName").asText()).isEqualTo("Synced");
+        assertThat(user(admin, FEDERATED, 2_000).get("federationLink").asText()).isEqualTo(federatedStore);
+    }
+
+    @Test
+    @Order(10)
+    void synchronizingImportsEveryLegacyCustomerWithTheirHashAndReportsProgress(ServerUnderTest server,
+                                                                               AdminApi admin) {
+        int legacy = Integer.parseInt(shop.query("select count(*) from customers").get(0));
+
+        JsonNode result = sync(admin);
+
+        assertThat(result.get("added").asInt()).as(result.toString()).isEqualTo(legacy);
+        assertThat(result.get("failed").asInt()).isZero();
+        assertThat(count(admin)).as("every customer is a Keycloak user now").isEqualTo(legacy);
+        JsonNode user = user(admin, BULK, 7);
+        assertThat(user.has("federationLink")).as("not linked: the legacy database is not needed for them").isFalse();
+        assertThat(user.get("lastName").asText()).isEqualTo("Customer 7");
+        assertThat(credentialData(admin, user)).contains("\"algorithm\":\"ciam-legacy\"");
+        assertThat(server.logTail(20_000)).contains("Legacy store legacy-shop: synchronization done: " + legacy
+                + " legacy customers read");
+    }
+
+    @Test
+    @Order(11)
+    void aSecondSynchronizationImportsOnlyWhatIsNew(AdminApi admin) {
+        shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
+                + "created_at) select id + 1000000, 'late-' || id, 'late-' || id || '@legacy.acme.test', true, "
+                + "first_name, last_name, password_hash, now() from customers where id between 200 and 204");
+
+        JsonNode result = sync(admin);
+
+        assertThat(result.get("added").asInt()).as(result.toString()).isEqualTo(5);
+        assertThat(count(admin)).isEqualTo(Integer.parseInt(shop.query("select count(*) from customers").get(0)));
+    }
+
+    @Test
+    @Order(12)
+    void everyImportedHashSignsInWithTheLegacyDatabaseSwitchedOffAndIsRehashed(ServerUnderTest server,
+                                                                               AdminApi admin) {
+        Map<Integer, JsonNode> users = new java.util.HashMap<>();
+        for (int n = 1; n <= LegacyShop.FORMATS.size(); n++) {
+            users.put(n, user(admin, BULK, n));
+        }
+        shop.stop();
+        try {
+            for (int n = 1; n <= LegacyShop.FORMATS.size(); n++) {
+                assertThat(grant(server, BULK, username(n), password(n)).statusCode()).as(format(n)).isEqualTo(200);
+                assertThat(credentialData(admin, users.get(n))).as(format(n) + ": re-hashed by the realm")
+                        .contains("\"algorithm\":\"argon2\"");
+                assertThat(grant(server, BULK, username(n), password(n)).statusCode()).isEqualTo(200);
+            }
+            assertThat(grant(server, BULK, "legacy-wordpress", PHPASS_PASSWORD).statusCode()).as("phpass")
+                    .isEqualTo(200);
+        } finally {
+            shop.restart();
+        }
+    }
+
+    @Test
+    @Order(13)
+    void aWrongPasswordOfAnImportedHashCountsForBruteForce(ServerUnderTest server, AdminApi admin) {
+        int n = 30;
+        assertRefused(grant(server, BULK, username(n), "Not-" + password(n)));
+        String id = user(admin, BULK, n).get("id").asText();
+        assertThat(admin.bruteForceStatus(BULK, id).get("numFailures").asInt()).isEqualTo(1);
+        assertThat(credentialData(admin, user(admin, BULK, n))).as("nothing re-hashed by a wrong password")
+                .contains("\"algorithm\":\"ciam-legacy\"");
+    }
+
+    /** A refused password grant: no token, Keycloak's invalid_grant. */
+    private static void assertRefused(HttpResponse<String> grant) {
+        assertThat(grant.statusCode()).as(grant.body()).isNotEqualTo(200);
+        assertThat(grant.body()).contains("invalid_grant");
+    }
+
+    private static JsonNode sync(AdminApi admin) {
+        HttpResponse<String> response = admin.send("POST", "/realms/" + BULK + "/user-storage/" + bulkStore
+                + "/sync?action=triggerFullSync", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Http.json(response.body());
+    }
+
+    private static int count(AdminApi admin) {
+        return Integer.parseInt(admin.send("GET", "/realms/" + BULK + "/users/count", null).body().strip());
+    }
+
+    private static JsonNode user(AdminApi admin, String realm, int n) {
+        JsonNode found = admin.get("/realms/" + realm + "/users?exact=true&username=" + username(n));
+        assertThat(found).as(username(n) + " in " + realm).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String credentialData(AdminApi admin, JsonNode user) {
+        JsonNode credentials = admin.get("/realms/" + BULK + "/users/" + user.get("id").asText() + "/credentials");
+        assertThat(credentials).hasSize(1);
+        return credentials.get(0).get("credentialData").asText();
+    }
+
+    private static HttpResponse<String> grant(ServerUnderTest server, String realm, String username, String password) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli", "username", username,
+                        "password", password)))
+                .build());
+    }
+}
