@@ -114,6 +114,15 @@ if [ ! -f "$geoip_dir/ciam-demo-city.mmdb" ] || [ "$pack_zip" -nt "$geoip_dir/ci
     org.ciampack.risk.geo.DemoGeoIpDatabases "$geoip_dir" || fail "could not write the demo GeoIP databases."
 fi
 
+# --- Demo legacy shop: an old web shop's customer database (H2 file, 1,000 customers, eight password hash
+# formats), federated into acme in lazy migration once Keycloak is up. Made once; remove the folder to start over. ---
+legacy_dir="$local_dir/legacy-shop"
+if [ ! -f "$legacy_dir/old-shop.mv.db" ]; then
+  main_lib="$keycloak_home/lib/lib/main"
+  "$java_cmd" -cp "$(ls "$keycloak_home"/providers/ciam-federation-*.jar | head -n 1):$(ls "$main_lib"/com.h2database.h2-*.jar | head -n 1):$(ls "$main_lib"/org.bouncycastle.bcprov-jdk18on-*.jar | head -n 1)" \
+    org.ciampack.federation.DemoLegacyShop "$legacy_dir" || fail "could not write the demo legacy shop database."
+fi
+
 # --- Vault (Keycloak's files vault): the demo export routes' webhook secret and PII hash key, made once. ---
 vault_dir="$local_dir/vault"
 mkdir -p "$vault_dir"
@@ -139,6 +148,42 @@ trap stop_helpers EXIT
   -jar "$root/docker/target/tools/greenmail-standalone.jar" >"$local_dir/greenmail.log" 2>&1 &
 helpers+=($!)
 
+# --- The legacy shop in acme's user federation, added through the admin API on the first start (kept after). ---
+federate_legacy_shop() {
+  local kcadm="$keycloak_home/bin/kcadm.sh" config="$local_dir/kcadm.config"
+  if ! [[ "$legacy_dir" =~ ^(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$ ]]; then
+    say "the legacy shop is not federated: its folder $legacy_dir has characters an H2 URL of the store may not have."
+    return 0
+  fi
+  "$kcadm" config credentials --config "$config" --server "http://localhost:$http_port" --realm master \
+    --user "${KC_BOOTSTRAP_ADMIN_USERNAME:-admin}" --password "${KC_BOOTSTRAP_ADMIN_PASSWORD:-admin}" >/dev/null 2>&1 ||
+    { say "the legacy shop is not federated: no admin login with the bootstrap admin's password."; return 0; }
+  if "$kcadm" get components --config "$config" -r acme -q name=old-shop --fields id 2>/dev/null | grep -q '"id"'; then
+    return 0
+  fi
+  if "$kcadm" create components --config "$config" -r acme -f - >/dev/null 2>&1 <<JSON
+{
+  "name": "old-shop", "providerId": "ciam-legacy-jdbc", "providerType": "org.keycloak.storage.UserStorageProvider",
+  "config": {
+    "enabled": ["true"], "priority": ["10"], "mode": ["lazy-migration"],
+    "jdbcUrl": ["jdbc:h2:file:$legacy_dir/old-shop"], "user": ["sa"],
+    "byUsernameSql": ["select * from customers where lower(email) = lower(?)"],
+    "byEmailSql": ["select * from customers where lower(email) = lower(?)"],
+    "searchSql": ["select * from customers where lower(email) like ? order by id"],
+    "countSql": ["select count(*) from customers where lower(email) like ?"],
+    "usernameColumn": ["email"], "emailColumn": ["email"], "emailVerifiedColumn": ["email_verified"],
+    "firstNameColumn": ["first_name"], "lastNameColumn": ["last_name"], "passwordColumn": ["password_hash"],
+    "attributeColumns": ["phone=phone"], "checkPolicyAtMigration": ["true"]
+  }
+}
+JSON
+  then
+    say "the legacy shop is in acme's user federation as 'old-shop' (lazy migration)."
+  else
+    say "the legacy shop could not be federated; see Keycloak's log."
+  fi
+}
+
 # --- Tell the user where things are once the demo realm answers. ---
 http_status() {
   exec 3<>"/dev/tcp/127.0.0.1/$http_port" || return 1
@@ -150,6 +195,7 @@ announce_when_ready() {
   local started=$SECONDS
   while [ $((SECONDS - started)) -lt 600 ]; do
     if [ "$(http_status /realms/acme/.well-known/openid-configuration 2>/dev/null)" = "200" ]; then
+      federate_legacy_shop
       cat <<EOF
 
   Keycloak $keycloak_version with the CIAM pack is ready ($((SECONDS - started)) s):
@@ -158,6 +204,11 @@ announce_when_ready() {
     OIDC discovery    http://localhost:$http_port/realms/acme/.well-known/openid-configuration
     Mail catcher      http://localhost:$mail_api_port/api/user/<email>/messages/INBOX   (SMTP on localhost:$smtp_port)
     Data (H2)         $keycloak_home/data
+    Legacy shop (H2)  $legacy_dir: 1,000 customers of an old web shop, moved into Keycloak at
+                      their first sign-in (User federation > old-shop), e.g.
+                      shopper1@old-shop.example / OldShop-1-Pass!  (bcrypt)
+                      shopper2@old-shop.example / OldShop-2-Pass!  (Django PBKDF2)
+                      shopper6@old-shop.example / OldShop-6-Pass!  (WordPress phpass)
   Stop with Ctrl-C.
 
 EOF
@@ -189,6 +240,7 @@ say "starting Keycloak $keycloak_version on http://localhost:$http_port (Ctrl-C 
   --spi-theme--cache-themes=true --spi-theme--cache-templates=true \
   --proxy-headers=xforwarded --proxy-trusted-addresses=127.0.0.1/32,::1/128 \
   --vault=file --vault-dir="$vault_dir" --metrics-enabled=true \
+  --spi-storage--ciam-legacy-jdbc--h2-directory="$legacy_dir" \
   --spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32 \
   --spi-ciam-geoip--maxmind--city-database="$geoip_dir/ciam-demo-city.mmdb" \
   --spi-ciam-geoip--maxmind--asn-database="$geoip_dir/ciam-demo-asn.mmdb" \

@@ -289,22 +289,7 @@ class LegacyFederationIT {
 
     /** Signs in from the app; a first login answers the consent page; returns the response that ends the journey. */
     private static HttpResponse<String> signInFromTheApp(ServerUnderTest server, String username, String password) {
-        OidcCodeFlow app = app(server);
-        HttpResponse<String> page = app.submitLogin(Attempt.fresh(), username, password);
-        for (int step = 0; step < 4; step++) {
-            String location = page.headers().firstValue("Location").orElse("");
-            if (location.startsWith(APP.toString())) {
-                return page;
-            }
-            if (!location.isEmpty()) {
-                page = app.follow(page);
-            } else if (OidcCodeFlow.hasForm(page, "ciam-consent-form")) {
-                page = app.submitForm(page, "ciam-consent-form", Map.of("consent.terms", "on", "consent.privacy", "on"));
-            } else {
-                return page;
-            }
-        }
-        return page;
+        return app(server).signInAcceptingConsents(username, password);
     }
 
     private static HttpResponse<String> passwordGrant(ServerUnderTest server, String username, String password) {

@@ -152,6 +152,28 @@ public final class OidcCodeFlow {
                 .build());
     }
 
+    /**
+     * A new customer's first sign-in from the app: the login form, then the demo's consent page (terms and privacy
+     * accepted) if it comes; returns the redirect to the app, or the page the journey stopped on.
+     */
+    public HttpResponse<String> signInAcceptingConsents(String username, String password) {
+        HttpResponse<String> page = submitLogin(Attempt.fresh(), username, password);
+        for (int step = 0; step < 4; step++) {
+            String location = page.headers().firstValue("Location").orElse("");
+            if (location.startsWith(redirectUri.toString())) {
+                return page;
+            }
+            if (!location.isEmpty()) {
+                page = follow(page);
+            } else if (hasForm(page, "ciam-consent-form")) {
+                page = submitForm(page, "ciam-consent-form", Map.of("consent.terms", "on", "consent.privacy", "on"));
+            } else {
+                return page;
+            }
+        }
+        return page;
+    }
+
     /** Follows Keycloak's own redirects (not the one back to the app) and returns the page or redirect it ends on. */
     public HttpResponse<String> follow(HttpResponse<String> response) {
         HttpResponse<String> current = response;

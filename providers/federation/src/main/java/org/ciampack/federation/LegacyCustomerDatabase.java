@@ -42,7 +42,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
                                 .defaultValidatorWithTimeout((int) Math.max(1, config.timeout().toSeconds())))
                         .connectionFactoryConfiguration(factory -> factory.connectionProviderClass(driver(config))
-                                .jdbcUrl(config.jdbcUrl())
+                                .jdbcUrl(config.isH2File() ? config.jdbcUrl() + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r"
+                                        : config.jdbcUrl())
                                 .principal(new NamePrincipal(config.user()))
                                 .credential(new SimplePassword(password))
                                 .loginTimeout(config.timeout())
@@ -192,7 +193,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      */
     private static Class<?> driver(LegacyStoreConfig config) {
         String name = config.jdbcUrl().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver"
-                : config.jdbcUrl().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver" : "com.mysql.cj.jdbc.Driver";
+                : config.jdbcUrl().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver"
+                : config.isH2File() ? "org.h2.Driver" : "com.mysql.cj.jdbc.Driver";
         try {
             return Class.forName(name, true, LegacyCustomerDatabase.class.getClassLoader());
         } catch (ClassNotFoundException e) {

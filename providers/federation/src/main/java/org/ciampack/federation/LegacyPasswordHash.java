@@ -79,7 +79,7 @@ public final class LegacyPasswordHash {
     private static final int MAX_MEMORY_KIB = 256 * 1024;
     private static final int MAX_PHPASS_LOG2 = 20;
     /** phpass's alphabet for its iteration count, salt and hash. */
-    private static final String ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    static final String ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     private final String stored;
     private final Format format;
@@ -231,7 +231,7 @@ public final class LegacyPasswordHash {
     }
 
     /** phpass's encoding: six bits at a time, least significant first, in groups of three bytes. */
-    private static String itoa64(byte[] bytes) {
+    static String itoa64(byte[] bytes) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < bytes.length; i += 3) {
             int group = bytes[i] & 0xff;

@@ -1,5 +1,6 @@
 package org.ciampack.federation;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,13 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
             + "|currentSchema|ApplicationName|connectTimeout|socketTimeout|serverTimezone|characterEncoding)"
             + "=[A-Za-z0-9_\\-.]+)*)?");
 
+    /**
+     * An H2 database file, for demos and tests: accepted only inside the folder the operator names in the server
+     * option {@code spi-storage--ciam-legacy-jdbc--h2-directory} (H2 runs in Keycloak's own process, so an admin's SQL
+     * against it could read the server's files), without URL settings, opened read only and never created.
+     */
+    static final Pattern H2_FILE = Pattern.compile("jdbc:h2:file:((/[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*)+)");
+
     /** Which column holds what; {@code attributes} maps a column to a user attribute. */
     public record Columns(String username, String email, String emailVerified, String firstName, String lastName,
                           String password, Map<String, String> attributes) {
@@ -105,8 +113,21 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
 
     /** What is wrong with the settings, for the admin console; empty when nothing is. */
     public List<String> problems() {
+        return problems(null);
+    }
+
+    /** The same, with H2 files allowed in {@code h2Directory} (null: not at all). */
+    public List<String> problems(Path h2Directory) {
         List<String> problems = new java.util.ArrayList<>();
-        if (!URL.matcher(jdbcUrl).matches()) {
+        if (isH2File()) {
+            Path file = Path.of(H2_FILE.matcher(jdbcUrl).replaceFirst("$1")).normalize();
+            // no segment starts with a dot (no ..); the folder itself would name a file beside it (legacy.mv.db)
+            if (h2Directory == null || !file.startsWith(h2Directory) || file.equals(h2Directory)) {
+                problems.add("H2 database files are for demos and tests: allowed only inside the folder of the "
+                        + "server option spi-storage--ciam-legacy-jdbc--h2-directory"
+                        + (h2Directory == null ? ", which is not set" : " (" + h2Directory + ")"));
+            }
+        } else if (!URL.matcher(jdbcUrl).matches()) {
             problems.add("The JDBC URL must be jdbc:postgresql://, jdbc:mariadb:// or jdbc:mysql://, then host[:port]"
                     + "/database and at most these properties: sslmode, ssl, sslMode, useSSL, requireSSL, "
                     + "currentSchema, ApplicationName, connectTimeout, socketTimeout, serverTimezone, characterEncoding "
@@ -136,6 +157,11 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
             problems.add("The username and password hash columns are required");
         }
         return problems;
+    }
+
+    /** Whether the URL names an H2 database file (see {@link #H2_FILE}). */
+    public boolean isH2File() {
+        return H2_FILE.matcher(jdbcUrl).matches();
     }
 
     private static String text(ComponentModel model, String key, String fallback) {

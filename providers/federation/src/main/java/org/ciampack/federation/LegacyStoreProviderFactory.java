@@ -1,11 +1,13 @@
 package org.ciampack.federation;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
@@ -32,6 +34,8 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     private static final Logger LOG = Logger.getLogger(LegacyStoreProviderFactory.class);
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    /** Where H2 database files may be (server option h2-directory), or null: nowhere. */
+    private Path h2Directory;
 
     /** A pool and the settings it was made with, so a changed store gets a new one. */
     private record Pool(LegacyStoreConfig config, String password, LegacyCustomerDatabase database) {
@@ -56,7 +60,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public LegacyStoreProvider create(KeycloakSession session, ComponentModel model) {
         LegacyStoreConfig config = LegacyStoreConfig.of(model);
-        List<String> problems = config.problems(); // a realm import skips the console's validation
+        List<String> problems = config.problems(h2Directory); // a realm import skips the console's validation
         if (!problems.isEmpty()) {
             throw new StorageUnavailableException("legacy customer store " + model.getName() + " is misconfigured: "
                     + String.join("; ", problems));
@@ -98,7 +102,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
-        List<String> problems = LegacyStoreConfig.of(model).problems();
+        List<String> problems = LegacyStoreConfig.of(model).problems(h2Directory);
         if (!problems.isEmpty()) {
             throw new ComponentValidationException(String.join("; ", problems));
         }
@@ -113,6 +117,15 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         close(model.getId());
         LegacyImports.forgetComponent(session, realm.getId(), model.getId());
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+        String directory = config.get("h2-directory");
+        h2Directory = directory == null || directory.isBlank() ? null : Path.of(directory).toAbsolutePath().normalize();
+        if (h2Directory != null) {
+            LOG.infof("Legacy customer stores may use H2 database files in %s (for demos and tests)", h2Directory);
+        }
     }
 
     @Override

