@@ -172,6 +172,9 @@ class LegacyFederationIT {
         }
         Pause.millis(1_500); // past the store's pause after a failure (1 s here)
         assertLandedInTheApp(signInFromTheApp(server, username(40), password(40)), "back once the database is");
+        assertThat(Integer.parseInt(shop.query("select count(*) from pg_stat_activity where datname = "
+                + "current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()").get(0)))
+                .as("no connection leaked by the outage: at most the pool's 8").isBetween(1, 8);
     }
 
     @Test
@@ -270,6 +273,25 @@ class LegacyFederationIT {
         assertThat(admin.get("/realms/acme/users?exact=true&username=" + username(n))).isEmpty();
         assertThat(admin.get("/realms/acme/users?search=" + username(n) + "@")).isEmpty();
         assertThat(count(admin, "legacy-")).as("no longer a customer anywhere").isEqualTo(before - 1);
+    }
+
+    @Test
+    @Order(11)
+    void aCustomerImportedButNotMigratedYetCanBeDeleted(ServerUnderTest server, AdminApi admin) {
+        int n = 60;
+        JsonNode imported = admin.get("/realms/acme/users?exact=true&username=" + username(n)).get(0);
+        assertThat(imported.get("federationLink").asText()).as("listed, so imported, not migrated").isEqualTo(componentId);
+        int before = count(admin, "legacy-");
+
+        HttpResponse<String> deleted = admin.send("DELETE", "/realms/acme/users/" + imported.get("id").asText(), null);
+
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(admin.get("/realms/acme/users?exact=true&username=" + username(n))).isEmpty();
+        assertThat(app(server).submitLogin(Attempt.fresh(), username(n), password(n)).body())
+                .as("not imported again from the legacy row").contains(INVALID);
+        assertThat(count(admin, "legacy-")).isEqualTo(before - 1);
+        assertThat(shop.query("select count(*) from customers where id = " + n)).as("the legacy row is kept")
+                .containsExactly("1");
     }
 
     private static void enabled(AdminApi admin, boolean enabled) {

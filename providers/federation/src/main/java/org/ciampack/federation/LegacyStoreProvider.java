@@ -32,6 +32,7 @@ import org.keycloak.storage.user.ImportedUserValidation;
 import org.keycloak.storage.user.SynchronizationResult;
 import org.keycloak.storage.user.UserLookupProvider;
 import org.keycloak.storage.user.UserQueryProvider;
+import org.keycloak.storage.user.UserRegistrationProvider;
 
 /**
  * A legacy customer database behind Keycloak. In lazy migration (the default) a customer Keycloak does not know is
@@ -44,7 +45,7 @@ import org.keycloak.storage.user.UserQueryProvider;
  * customers not imported yet; a synchronization imports them all ({@link #synchronize}).
  */
 final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvider, UserQueryProvider,
-        CredentialInputValidator, CredentialInputUpdater, ImportedUserValidation {
+        CredentialInputValidator, CredentialInputUpdater, ImportedUserValidation, UserRegistrationProvider {
 
     private static final int SEARCH_CHUNK = 200;
     private static final Logger LOG = Logger.getLogger(LegacyStoreProvider.class);
@@ -207,6 +208,22 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** A federated customer as Keycloak hands them out: what the legacy database holds is read only. */
     private UserModel owned(UserModel user) {
         return new FederatedCustomer(user, Set.copyOf(config.columns().attributes().values()));
+    }
+
+    /** New customers are Keycloak's own: the legacy database is never written. */
+    @Override
+    public UserModel addUser(RealmModel realm, String username) {
+        return null;
+    }
+
+    /**
+     * A customer imported and not migrated yet can be deleted in Keycloak (without this, Keycloak refuses to delete a
+     * user whose store cannot remove them); the legacy row stays, read only, and the import record keeps it from
+     * coming back in lazy migration. In federated mode the owner still has them: they come back at the next lookup.
+     */
+    @Override
+    public boolean removeUser(RealmModel realm, UserModel user) {
+        return true;
     }
 
     @Override
