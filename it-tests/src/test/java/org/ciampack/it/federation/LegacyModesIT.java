@@ -64,7 +64,35 @@ class LegacyModesIT {
         }
         federatedStore = shop.federate(admin, FEDERATED, Map.of("mode", "federated",
                 "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS)));
-        bulkStore = shop.federate(admin, BULK, Map.of("importPasswordHashes", "true"));
+        shop.query("alter table customers add column roles varchar(200), add column segments varchar(200)");
+        shop.query("update customers set roles = 'loyal-customer, admin, no-such-role', "
+                + "segments = 'vip,/tiers/gold,staff,no-such-group' where id = 150");
+        rolesAndGroupsOfTheBulkRealm(admin);
+        bulkStore = shop.federate(admin, BULK, Map.of("importPasswordHashes", "true", "rolesColumn", "roles",
+                "groupsColumn", "segments"));
+    }
+
+    /** A customer role and group, and an "admin" role and a "staff" group that carry realm administration roles. */
+    private static void rolesAndGroupsOfTheBulkRealm(AdminApi admin) {
+        String realm = "/realms/" + BULK;
+        for (String role : new String[] {"loyal-customer", "admin"}) {
+            admin.send("POST", realm + "/roles", Http.JSON.createObjectNode().put("name", role));
+        }
+        String management = admin.get(realm + "/clients?clientId=realm-management").get(0).get("id").asText();
+        admin.send("POST", realm + "/roles/admin/composites", Http.JSON.createArrayNode()
+                .add(admin.get(realm + "/clients/" + management + "/roles/manage-users")));
+        admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "vip"));
+        String tiers = created(admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "tiers")));
+        admin.send("POST", realm + "/groups/" + tiers + "/children", Http.JSON.createObjectNode().put("name", "gold"));
+        String staff = created(admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "staff")));
+        admin.send("POST", realm + "/groups/" + staff + "/role-mappings/clients/" + management,
+                Http.JSON.createArrayNode().add(admin.get(realm + "/clients/" + management + "/roles/view-users")));
+    }
+
+    private static String created(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        String location = response.headers().firstValue("Location").orElseThrow();
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     @AfterAll
@@ -195,6 +223,25 @@ class LegacyModesIT {
 
     @Test
     @Order(11)
+    void theRolesAndGroupsTheLegacyRowNamesAreGrantedButNeverAdministrationRights(ServerUnderTest server,
+                                                                                  AdminApi admin) {
+        String path = "/realms/" + BULK + "/users/" + user(admin, BULK, 150).get("id").asText();
+
+        java.util.List<String> roles = new java.util.ArrayList<>();
+        admin.get(path + "/role-mappings/realm").forEach(role -> roles.add(role.get("name").asText()));
+        java.util.List<String> groups = new java.util.ArrayList<>();
+        admin.get(path + "/groups").forEach(group -> groups.add(group.get("path").asText()));
+
+        assertThat(roles).contains("loyal-customer").doesNotContain("admin", "no-such-role");
+        assertThat(groups).containsExactlyInAnyOrder("/vip", "/tiers/gold");
+        assertThat(server.logTail(20_000)).contains("legacy customer legacy-150: role admin gives realm administration "
+                + "rights", "legacy customer legacy-150: group staff gives realm administration rights");
+        assertThat(admin.get("/realms/" + BULK + "/users/" + user(admin, BULK, 151).get("id").asText() + "/groups"))
+                .as("a row without groups").isEmpty();
+    }
+
+    @Test
+    @Order(12)
     void aSecondSynchronizationImportsOnlyWhatIsNew(AdminApi admin) {
         shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
                 + "created_at) select id + 1000000, 'late-' || id, 'late-' || id || '@legacy.acme.test', true, "
@@ -207,7 +254,7 @@ class LegacyModesIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void everyImportedHashSignsInWithTheLegacyDatabaseSwitchedOffAndIsRehashed(ServerUnderTest server,
                                                                                AdminApi admin) {
         Map<Integer, JsonNode> users = new java.util.HashMap<>();
@@ -230,7 +277,7 @@ class LegacyModesIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aWrongPasswordOfAnImportedHashCountsForBruteForce(ServerUnderTest server, AdminApi admin) {
         int n = 30;
         assertRefused(grant(server, BULK, username(n), "Not-" + password(n)));

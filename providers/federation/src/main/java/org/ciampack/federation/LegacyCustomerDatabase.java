@@ -180,7 +180,18 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         return new LegacyCustomer(result.getString(columns.username()), optional(result, columns.email()),
                 !columns.emailVerified().isBlank() && result.getBoolean(columns.emailVerified()),
                 optional(result, columns.firstName()), optional(result, columns.lastName()),
-                result.getString(columns.password()), Map.copyOf(attributes));
+                result.getString(columns.password()), Map.copyOf(attributes), names(result, columns.roles()),
+                names(result, columns.groups()));
+    }
+
+    /** A comma-separated list of role or group names; a few dozen at most, anything beyond is not a customer's. */
+    private static List<String> names(ResultSet result, String column) throws SQLException {
+        String list = optional(result, column);
+        if (list == null) {
+            return List.of();
+        }
+        return java.util.Arrays.stream(list.split(",")).map(String::strip)
+                .filter(name -> !name.isEmpty() && name.length() <= 255).limit(50).toList();
     }
 
     private static String optional(ResultSet result, String column) throws SQLException {

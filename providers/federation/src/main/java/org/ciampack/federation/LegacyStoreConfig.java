@@ -32,6 +32,8 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     public static final String LAST_NAME_COLUMN = "lastNameColumn";
     public static final String PASSWORD_COLUMN = "passwordColumn";
     public static final String ATTRIBUTE_COLUMNS = "attributeColumns";
+    public static final String ROLES_COLUMN = "rolesColumn";
+    public static final String GROUPS_COLUMN = "groupsColumn";
     public static final String CHECK_POLICY_AT_MIGRATION = "checkPolicyAtMigration";
     public static final String MODE = "mode";
     public static final String IMPORT_PASSWORD_HASHES = "importPasswordHashes";
@@ -78,7 +80,7 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
 
     /** Which column holds what; {@code attributes} maps a column to a user attribute. */
     public record Columns(String username, String email, String emailVerified, String firstName, String lastName,
-                          String password, Map<String, String> attributes) {
+                          String password, Map<String, String> attributes, String roles, String groups) {
     }
 
     @Override
@@ -106,7 +108,7 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                 new Columns(text(model, USERNAME_COLUMN, "username"), text(model, EMAIL_COLUMN, "email"),
                         text(model, EMAIL_VERIFIED_COLUMN, ""), text(model, FIRST_NAME_COLUMN, "first_name"),
                         text(model, LAST_NAME_COLUMN, "last_name"), text(model, PASSWORD_COLUMN, "password_hash"),
-                        Map.copyOf(attributes)),
+                        Map.copyOf(attributes), text(model, ROLES_COLUMN, ""), text(model, GROUPS_COLUMN, "")),
                 !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)), Mode.of(model.get(MODE)),
                 "true".equals(model.get(IMPORT_PASSWORD_HASHES)));
     }

@@ -152,6 +152,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         UserModel user = local.addUser(realm, customer.username());
         user.setEnabled(true);
         copyProfile(customer, user);
+        LegacyMemberships.grant(session, realm, user, customer);
         Optional<LegacyPasswordHash> hash = config.importPasswordHashes()
                 ? LegacyPasswordHash.parse(customer.passwordHash()) : Optional.empty();
         if (hash.isPresent()) {

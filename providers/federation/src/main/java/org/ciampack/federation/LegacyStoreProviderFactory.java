@@ -218,6 +218,16 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
                 .property().name(LegacyStoreConfig.ATTRIBUTE_COLUMNS).label("More columns")
                 .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
                 .helpText("column=attribute, e.g. phone_number=phone: copied to the user's attributes.").add()
+                .property().name(LegacyStoreConfig.ROLES_COLUMN).label("Roles column")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("A column listing realm role names (comma-separated), granted at the import. Roles the "
+                        + "realm does not have are skipped, and so is any role that gives realm administration "
+                        + "rights.").add()
+                .property().name(LegacyStoreConfig.GROUPS_COLUMN).label("Groups column")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("A column listing group names or paths (comma-separated, e.g. vip or /tiers/gold), "
+                        + "joined at the import; unknown groups and groups with realm administration roles are "
+                        + "skipped.").add()
                 .property().name(LegacyStoreConfig.CHECK_POLICY_AT_MIGRATION).label("Check the password policy at migration")
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
                 .helpText("A legacy password the realm's password policy refuses must be changed at that first "
