@@ -4,7 +4,7 @@
 // username legacy-<n>, the e-mail legacy-<n>@legacy.acme.test and the password Legacy-<n>-Pass!; its hash format is
 // FORMATS[n % FORMATS.length]. Customers 1..FORMATS.length get the costs a production system would use, the others
 // cheap ones so that 10,000 are written in seconds. From customer 25 on, every third has an unconfirmed e-mail.
-// Usage: node legacy-customers.cjs <count> <out.sql>
+// Usage: node legacy-customers.cjs <count> <out.sql> [postgresql|mariadb]
 const fs = require('fs');
 const crypto = require('crypto');
 const bcrypt = require('bcryptjs');
@@ -50,12 +50,15 @@ const sql = (value) => value === null ? 'null' : `'${String(value).replace(/'/g,
 (async () => {
   const count = Number(process.argv[2]);
   const out = fs.openSync(process.argv[3], 'w');
+  // MariaDB compares case-insensitively and has no indexes on expressions: plain ones serve its lookups
+  const mariadb = process.argv[4] === 'mariadb';
   fs.writeSync(out, `create table customers (id bigint primary key, username varchar(100) not null unique,
     email varchar(255), email_confirmed boolean not null default false, first_name varchar(100),
     last_name varchar(100), phone_number varchar(40), password_hash varchar(1024), created_at timestamp not null);
-create index customers_username_lower on customers (lower(username));
-create index customers_email_lower on customers (lower(email));
+create index customers_username_lower on customers (${mariadb ? 'username' : 'lower(username)'});
+create index customers_email_lower on customers (${mariadb ? 'email' : 'lower(email)'});
 `);
+  const minutes = (n) => mariadb ? `interval ${n} minute` : `interval '${n} minutes'`;
   let rows = [];
   for (let n = 1; n <= count; n++) {
     const format = FORMATS[n % FORMATS.length];
@@ -63,7 +66,7 @@ create index customers_email_lower on customers (lower(email));
     const hashed = await hash(format, password, n <= FORMATS.length);
     rows.push(`(${n}, ${sql('legacy-' + n)}, ${sql(`legacy-${n}@legacy.acme.test`)}, ${n <= 2 * FORMATS.length || n % 3 !== 0}, ${sql('Legacy')}, `
       + `${sql('Customer ' + n)}, ${sql('+44 20 7946 ' + String(n % 10000).padStart(4, '0'))}, ${sql(hashed)}, `
-      + `timestamp '2019-01-01' + interval '${n} minutes')`);
+      + `timestamp '2019-01-01 00:00:00' + ${minutes(n)})`);
     if (rows.length === 500 || n === count) {
       fs.writeSync(out, `insert into customers (id, username, email, email_confirmed, first_name, last_name, `
         + `phone_number, password_hash, created_at) values\n${rows.join(',\n')};\n`);

@@ -39,7 +39,7 @@ class LegacyModesIT {
     private static final String FEDERATED = "legacy-federated";
     private static final String BULK = "legacy-bulk";
     private static final long LIFESPAN_MS = 3_000;
-    /** A WordPress customer's phpass hash of this password, made by wordpress-hash-node (see LegacyPasswordHashTest). */
+    /** A WordPress customer's phpass hash of this password, by wordpress-hash-node (see LegacyPasswordHashTest). */
     private static final String PHPASS_PASSWORD = "Legacy-Pässword-1";
 
     private static LegacyShop shop;
@@ -63,7 +63,7 @@ class LegacyModesIT {
             assertThat(admin.send("PUT", "/realms/" + realm + "/users/profile", profile).statusCode()).isEqualTo(200);
         }
         federatedStore = shop.federate(admin, FEDERATED, Map.of("mode", "federated",
-                "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS)));
+                "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS), "syncAnswerSeconds", "1"));
         shop.query("alter table customers add column roles varchar(200), add column segments varchar(200)");
         shop.query("update customers set roles = 'loyal-customer, admin, no-such-role', "
                 + "segments = 'vip,/tiers/gold,staff,no-such-group' where id = 150");
@@ -82,9 +82,11 @@ class LegacyModesIT {
         admin.send("POST", realm + "/roles/admin/composites", Http.JSON.createArrayNode()
                 .add(admin.get(realm + "/clients/" + management + "/roles/manage-users")));
         admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "vip"));
-        String tiers = created(admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "tiers")));
+        String tiers = created(admin.send("POST", realm + "/groups",
+                Http.JSON.createObjectNode().put("name", "tiers")));
         admin.send("POST", realm + "/groups/" + tiers + "/children", Http.JSON.createObjectNode().put("name", "gold"));
-        String staff = created(admin.send("POST", realm + "/groups", Http.JSON.createObjectNode().put("name", "staff")));
+        String staff = created(admin.send("POST", realm + "/groups",
+                Http.JSON.createObjectNode().put("name", "staff")));
         admin.send("POST", realm + "/groups/" + staff + "/role-mappings/clients/" + management,
                 Http.JSON.createArrayNode().add(admin.get(realm + "/clients/" + management + "/roles/view-users")));
     }
@@ -186,18 +188,28 @@ class LegacyModesIT {
 
     @Test
     @Order(5)
-    void synchronizingAFederatedStoreImportsTheRestAndRefreshesWhatChanged(AdminApi admin) {
+    void synchronizingAFederatedStoreImportsTheRestInTheBackgroundAndRefreshesWhatChanged(ServerUnderTest server,
+                                                                                          AdminApi admin) {
         shop.query("update customers set last_name = 'Synced' where id = 103");
         int legacy = Integer.parseInt(shop.query("select count(*) from customers").get(0));
+        String path = "/realms/" + FEDERATED + "/user-storage/" + federatedStore + "/sync?action=triggerFullSync";
 
-        HttpResponse<String> response = admin.send("POST", "/realms/" + FEDERATED + "/user-storage/" + federatedStore
-                + "/sync?action=triggerFullSync", null);
+        HttpResponse<String> first = admin.send("POST", path, null);
+        HttpResponse<String> again = admin.send("POST", path, null);
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        JsonNode result = Http.json(response.body());
-        assertThat(result.get("added").asInt()).as("all but 101, 102, 103").isEqualTo(legacy - 3);
-        assertThat(result.get("updated").asInt()).as("103 only: 101's password and 102's profile were current")
-                .isEqualTo(1);
+        // this store answers after 1 s: the figures so far, while the import goes on (it takes ~20 s here)
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(Http.json(first.body()).get("added").asInt()).isLessThan(legacy - 3);
+        assertThat(again.statusCode()).isEqualTo(200);
+        Instant until = Instant.now().plusSeconds(120);
+        while (!server.logTail(2_000).contains("Legacy store legacy-shop: synchronization done: " + legacy)) {
+            assertThat(Instant.now()).as("the synchronization ends").isBefore(until);
+            Pause.millis(500);
+        }
+        assertThat(server.logTail(2_000)).as("all but 101, 102, 103 imported; 103's profile refreshed; one run")
+                .contains("synchronization done: " + legacy + " legacy customers read, " + (legacy - 3)
+                        + " imported users, 1 updated users")
+                .containsOnlyOnce("synchronization done: " + legacy);
         assertThat(user(admin, FEDERATED, 103).get("lastName").asText()).isEqualTo("Synced");
         assertThat(user(admin, FEDERATED, 2_000).get("federationLink").asText()).isEqualTo(federatedStore);
     }

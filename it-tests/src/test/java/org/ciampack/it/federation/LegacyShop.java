@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.MariaDbServer;
 import org.ciampack.it.harness.PostgresServer;
 import org.ciampack.it.harness.Settings;
+import org.ciampack.it.harness.SqlServer;
 
 /**
  * A legacy shop's customer database on a real PostgreSQL of its own: {@code customers} with {@code count} rows
@@ -21,25 +23,34 @@ import org.ciampack.it.harness.Settings;
  * Customer n is {@code legacy-<n>} with the password {@code Legacy-<n>-Pass!} in format {@code FORMATS[n % 12]};
  * customers 1 to 12 have production costs (bcrypt 10, Argon2id 64 MiB, scrypt 2^15, PBKDF2 260,000).
  */
-final class LegacyShop implements AutoCloseable {
+public final class LegacyShop implements AutoCloseable {
 
-    static final List<String> FORMATS = List.of("bcrypt", "argon2id", "scrypt", "pbkdf2_sha256", "pbkdf2_sha1",
+    public static final List<String> FORMATS = List.of("bcrypt", "argon2id", "scrypt", "pbkdf2_sha256", "pbkdf2_sha1",
             "pbkdf2_sha512", "ssha", "ssha256", "ssha512", "md5", "sha1", "sha256");
     static final String VAULT_KEY = "legacy-shop-db";
 
-    private final PostgresServer database;
+    private final SqlServer database;
 
-    private LegacyShop(PostgresServer database) {
+    private LegacyShop(SqlServer database) {
         this.database = database;
     }
 
-    static LegacyShop start(int count) {
-        PostgresServer database = PostgresServer.start();
+    /** The shop on PostgreSQL. */
+    public static LegacyShop start(int count) {
+        return start(PostgresServer.start(), "postgresql", count);
+    }
+
+    /** The shop on MariaDB, read by a user with a password (from the vault). */
+    public static LegacyShop startOnMariaDb(int count) {
+        return start(MariaDbServer.start(), "mariadb", count);
+    }
+
+    private static LegacyShop start(SqlServer database, String dialect, int count) {
         try {
             Path sql = Files.createTempFile("legacy-customers-", ".sql");
             Path output = Files.createTempFile("legacy-customers-", ".log");
             ProcessBuilder command = new ProcessBuilder("node", Settings.existingPath("ciam.it.node.scripts")
-                    .resolve("legacy-customers.cjs").toString(), String.valueOf(count), sql.toString())
+                    .resolve("legacy-customers.cjs").toString(), String.valueOf(count), sql.toString(), dialect)
                     .redirectErrorStream(true).redirectOutput(output.toFile());
             command.environment().put("NODE_PATH", Settings.existingPath("ciam.it.node.modules").toString());
             Process node = command.start();
@@ -64,31 +75,32 @@ final class LegacyShop implements AutoCloseable {
         }
     }
 
-    static String username(int n) {
+    public static String username(int n) {
         return "legacy-" + n;
     }
 
-    static String email(int n) {
+    public static String email(int n) {
         return "legacy-" + n + "@legacy.acme.test";
     }
 
-    static String password(int n) {
+    public static String password(int n) {
         return "Legacy-" + n + "-Pass!";
     }
 
-    static String format(int n) {
+    public static String format(int n) {
         return FORMATS.get(n % FORMATS.size());
     }
 
     /** Adds the store to the realm's user federation, as an admin does in the console; returns its id. */
-    String federate(AdminApi admin, String realm) {
+    public String federate(AdminApi admin, String realm) {
         return federate(admin, realm, Map.of());
     }
 
     /** The same, with more settings of the store (mode, hash import, cache policy, ...). */
-    String federate(AdminApi admin, String realm, Map<String, String> settings) {
+    public String federate(AdminApi admin, String realm, Map<String, String> settings) {
         try {
-            Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + VAULT_KEY), "not-needed-with-trust-auth");
+            Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + VAULT_KEY),
+                    database.password().isEmpty() ? "not-needed-with-trust-auth" : database.password());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,7 +126,7 @@ final class LegacyShop implements AutoCloseable {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
-    List<String> query(String sql) {
+    public List<String> query(String sql) {
         return database.query(sql);
     }
 

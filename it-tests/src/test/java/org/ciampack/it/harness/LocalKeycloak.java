@@ -128,9 +128,10 @@ public final class LocalKeycloak implements ServerUnderTest {
         try {
             deleteRecursively(home);
             copyRecursively(prepared, home);
-            // built for PostgreSQL, Keycloak has its own driver: the one the H2 suite adds for the legacy store goes
+            // built for PostgreSQL, Keycloak has its own driver: those the H2 suite adds for the legacy store go
             try (Stream<Path> drivers = Files.list(home.resolve("providers"))) {
-                for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")).toList()) {
+                for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")
+                        || jar.getFileName().toString().startsWith("mariadb-java-client-")).toList()) {
                     Files.delete(driver);
                 }
             }

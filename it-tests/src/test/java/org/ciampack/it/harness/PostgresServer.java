@@ -23,7 +23,7 @@ import java.util.zip.GZIPOutputStream;
  * cluster or another run. As root the server runs as the {@code postgres} user, as PostgreSQL demands. Trust
  * authentication on 127.0.0.1 only.
  */
-public final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements SqlServer {
 
     private static final String USER = "postgres";
 
@@ -86,6 +86,12 @@ public final class PostgresServer implements AutoCloseable {
 
     public String user() {
         return USER;
+    }
+
+    /** None: trust authentication on 127.0.0.1. */
+    @Override
+    public String password() {
+        return "";
     }
 
     /** The server's log file. */

@@ -69,11 +69,12 @@ public final class DemoLegacyShop {
         try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + folder.resolve(DATABASE), "sa", "")) {
             try (Statement ddl = db.createStatement()) {
                 ddl.execute("create table customers (id bigint primary key, email varchar(255) not null unique, "
-                        + "email_verified boolean not null, password_hash varchar(255) not null, first_name varchar(100), "
-                        + "last_name varchar(100), phone varchar(40), newsletter boolean not null, "
+                        + "email_verified boolean not null, password_hash varchar(255) not null, "
+                        + "first_name varchar(100), last_name varchar(100), phone varchar(40), newsletter boolean not null, "
                         + "created_at timestamp not null)");
                 ddl.execute("create table orders (id bigint primary key, "
-                        + "customer_id bigint not null references customers, placed_at timestamp not null, total_cents integer not null, status varchar(20) not null)");
+                        + "customer_id bigint not null references customers, placed_at timestamp not null, "
+                        + "total_cents integer not null, status varchar(20) not null)");
             }
             db.setAutoCommit(false);
             Instant opened = Instant.parse("2016-03-01T09:00:00Z");

@@ -35,7 +35,8 @@ final class LegacyHashProvider implements PasswordHashProvider {
 
     /** The imported credential of a legacy hash; its format is told from the value when it is checked. */
     static PasswordCredentialModel credential(LegacyPasswordHash hash) {
-        PasswordCredentialModel credential = PasswordCredentialModel.createFromValues(ID, new byte[0], 0, hash.stored());
+        PasswordCredentialModel credential = PasswordCredentialModel.createFromValues(ID, new byte[0], 0,
+                hash.stored());
         credential.setCreatedDate(System.currentTimeMillis());
         return credential;
     }

@@ -32,7 +32,8 @@ final class LegacyMemberships {
         for (String name : customer.roles()) {
             RoleModel role = realm.getRole(name);
             if (role == null) {
-                LOG.debugf("Realm %s: legacy customer %s: no realm role %s", realm.getName(), customer.username(), name);
+                LOG.debugf("Realm %s: legacy customer %s: no realm role %s", realm.getName(), customer.username(),
+                        name);
             } else if (administers(realm, Stream.of(role))) {
                 refused(realm, customer, "role " + name);
             } else {
@@ -40,7 +41,8 @@ final class LegacyMemberships {
             }
         }
         for (String name : customer.groups()) {
-            GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, name.startsWith("/") ? name : "/" + name);
+            String path = name.startsWith("/") ? name : "/" + name;
+            GroupModel group = KeycloakModelUtils.findGroupByPath(session, realm, path);
             if (group == null) {
                 LOG.debugf("Realm %s: legacy customer %s: no group %s", realm.getName(), customer.username(), name);
             } else if (administers(realm, lineage(group).flatMap(GroupModel::getRoleMappingsStream))) {

@@ -13,7 +13,7 @@ import org.keycloak.component.ComponentModel;
 public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef, int poolSize, Duration timeout,
                                 Duration outagePause, String byUsernameSql, String byEmailSql, String searchSql,
                                 String countSql, Columns columns, boolean checkPolicyAtMigration, Mode mode,
-                                boolean importPasswordHashes) {
+                                boolean importPasswordHashes, Duration syncAnswer) {
 
     public static final String JDBC_URL = "jdbcUrl";
     public static final String USER = "user";
@@ -37,6 +37,7 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     public static final String CHECK_POLICY_AT_MIGRATION = "checkPolicyAtMigration";
     public static final String MODE = "mode";
     public static final String IMPORT_PASSWORD_HASHES = "importPasswordHashes";
+    public static final String SYNC_ANSWER_SECONDS = "syncAnswerSeconds";
 
     /** Who owns a customer once Keycloak has seen them. */
     public enum Mode {
@@ -110,7 +111,8 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                         text(model, LAST_NAME_COLUMN, "last_name"), text(model, PASSWORD_COLUMN, "password_hash"),
                         Map.copyOf(attributes), text(model, ROLES_COLUMN, ""), text(model, GROUPS_COLUMN, "")),
                 !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)), Mode.of(model.get(MODE)),
-                "true".equals(model.get(IMPORT_PASSWORD_HASHES)));
+                "true".equals(model.get(IMPORT_PASSWORD_HASHES)),
+                Duration.ofSeconds(number(model, SYNC_ANSWER_SECONDS, 60)));
     }
 
     /** What is wrong with the settings, for the admin console; empty when nothing is. */
@@ -151,6 +153,10 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                         problems.add("The SQL for " + what + " must be one select statement with ? parameters");
                     }
                 });
+        if (syncAnswer.toSeconds() < 1 || syncAnswer.toSeconds() > 240) {
+            problems.add("The answer time of a synchronization must be between 1 and 240 seconds (Keycloak cancels "
+                    + "the admin's request after 300)");
+        }
         if (mode == Mode.FEDERATED && importPasswordHashes) {
             problems.add("Password hashes are imported only in lazy migration: in federated mode the legacy database "
                     + "keeps checking passwords");

@@ -168,7 +168,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         return federated() ? owned(user) : user;
     }
 
-    /** What the legacy database holds of a customer's profile, copied where it differs; whether anything did. */
+    /**
+     * What the legacy database holds of a customer's profile, copied where it differs; whether anything did. A new
+     * address takes the legacy database's word on its verification; for the same address, a verification either
+     * side made stands (Keycloak's own e-mail check is never undone by an older row).
+     */
     private boolean copyProfile(LegacyCustomer customer, UserModel user) {
         boolean changed = false;
         if (!Objects.equals(user.getEmail(), customer.email() == null ? null : LegacyImports.lower(customer.email()))) {
@@ -176,7 +180,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             user.setEmailVerified(customer.emailVerified());
             changed = true;
         } else if (customer.emailVerified() && !user.isEmailVerified()) {
-            user.setEmailVerified(true); // an address Keycloak verified itself stays verified
+            user.setEmailVerified(true);
             changed = true;
         }
         if (!Objects.equals(user.getFirstName(), customer.firstName())) {

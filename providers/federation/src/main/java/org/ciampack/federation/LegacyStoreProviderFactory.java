@@ -6,6 +6,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -34,6 +36,12 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     private static final Logger LOG = Logger.getLogger(LegacyStoreProviderFactory.class);
 
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
+    private final Map<String, LegacySynchronization> synchronizations = new ConcurrentHashMap<>();
+    private final ExecutorService synchronizationThreads = Executors.newCachedThreadPool(work -> {
+        Thread thread = new Thread(work, "ciam-legacy-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
     /** Where H2 database files may be (server option h2-directory), or null: nowhere. */
     private Path h2Directory;
 
@@ -86,10 +94,16 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         return new LegacyStoreProvider(session, model, config, pool.database());
     }
 
-    /** "Synchronize all users": every legacy customer not imported yet is imported; federated ones refreshed. */
+    /**
+     * "Synchronize all users": every legacy customer not imported yet is imported; federated ones refreshed. One at a
+     * time per store on this node: asked again while it runs, the answer is its progress.
+     */
     @Override
     public SynchronizationResult sync(KeycloakSessionFactory sessions, String realmId, UserStorageProviderModel model) {
-        return new LegacySynchronization(this, sessions, realmId, model).run();
+        LegacySynchronization running = synchronizations.compute(model.getId(), (id, current) ->
+                current != null && !current.isDone() ? current
+                        : LegacySynchronization.start(this, sessions, realmId, model, synchronizationThreads));
+        return running.await(LegacyStoreConfig.of(model).syncAnswer());
     }
 
     /** The legacy schema has no change marker to ask for: the same as a full synchronization, which skips quickly. */
@@ -146,6 +160,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
 
     @Override
     public void close() {
+        synchronizationThreads.shutdownNow();
         pools.values().forEach(pool -> pool.database().close());
         pools.clear();
     }
@@ -218,6 +233,11 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
                 .property().name(LegacyStoreConfig.ATTRIBUTE_COLUMNS).label("More columns")
                 .type(ProviderConfigProperty.MULTIVALUED_STRING_TYPE)
                 .helpText("column=attribute, e.g. phone_number=phone: copied to the user's attributes.").add()
+                .property().name(LegacyStoreConfig.SYNC_ANSWER_SECONDS).label("Synchronization answer time (seconds)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(60)
+                .helpText("'Synchronize all users' answers with the result when the import ends within this time, "
+                        + "else with the figures so far while it goes on in the background (progress and end in the "
+                        + "server log; asked again, it answers its progress).").add()
                 .property().name(LegacyStoreConfig.ROLES_COLUMN).label("Roles column")
                 .type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("A column listing realm role names (comma-separated), granted at the import. Roles the "

@@ -1,0 +1,217 @@
+package org.ciampack.it.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A MariaDB server of the test's own: Debian's binaries (package {@code mariadb-server}, installed by .ci/run), a
+ * fresh data folder under /tmp, a free port on 127.0.0.1, never the machine's own server. The test database
+ * {@code shop} is read by the user {@code shop}, who has a password (so stores read it from the vault) and may only
+ * select; the harness itself talks to the server as root over its socket.
+ */
+public final class MariaDbServer implements SqlServer {
+
+    private static final String DATABASE = "shop";
+    private static final String USER = "shop";
+    /** Debian's account for the server; mariadbd refuses to run as root. */
+    private static final String SERVER_ACCOUNT = "mysql";
+
+    private final Path data;
+    private final int port;
+    private final String password = "Shop-" + UUID.randomUUID();
+    private Process server;
+
+    private MariaDbServer(Path data, int port) {
+        this.data = data;
+        this.port = port;
+    }
+
+    public static MariaDbServer start() {
+        try {
+            Path data = Files.createTempDirectory("ciam-maria-");
+            MariaDbServer server = new MariaDbServer(data, freePort());
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-mariadb"));
+            if (isRoot()) {
+                run(List.of("chown", "-R", SERVER_ACCOUNT, data.toString()));
+            }
+            List<String> install = new ArrayList<>(List.of(binary("mariadb-install-db"), "--no-defaults",
+                    "--datadir=" + data.resolve("db"), "--auth-root-authentication-method=normal", "--skip-test-db"));
+            if (isRoot()) {
+                install.add("--user=" + SERVER_ACCOUNT);
+            }
+            run(install);
+            server.resume();
+            server.root("create database " + DATABASE + " character set utf8mb4; create user '" + USER
+                    + "'@'127.0.0.1' identified by '" + server.password + "'; grant select on " + DATABASE
+                    + ".* to '" + USER + "'@'127.0.0.1'");
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public List<String> query(String sql) {
+        String out = run(client(List.of("-N", "-B", "-e", sql, DATABASE)));
+        return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
+    }
+
+    @Override
+    public void load(Path sqlFile) {
+        List<String> command = client(List.of(DATABASE));
+        try {
+            Process process = new ProcessBuilder(command).redirectInput(sqlFile.toFile()).redirectErrorStream(true)
+                    .start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("loading " + sqlFile + " failed:\n" + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public synchronized void pause() {
+        if (server == null) {
+            return;
+        }
+        run(client(List.of("-e", "shutdown")));
+        try {
+            if (!server.waitFor(1, TimeUnit.MINUTES)) {
+                server.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server = null;
+    }
+
+    @Override
+    public synchronized void resume() {
+        List<String> command = new ArrayList<>(List.of(binary("mariadbd"), "--no-defaults",
+                "--datadir=" + data.resolve("db"), "--port=" + port, "--bind-address=127.0.0.1",
+                "--socket=" + socket(), "--pid-file=" + data.resolve("pid"), "--skip-name-resolve",
+                "--innodb-flush-log-at-trx-commit=0", "--log-error=" + data.resolve("error.log")));
+        if (isRoot()) {
+            command.add("--user=" + SERVER_ACCOUNT);
+        }
+        try {
+            server = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(data.resolve("out.log").toFile()).start();
+            for (int i = 0; i < 120; i++) {
+                if (!server.isAlive()) {
+                    throw new IllegalStateException("mariadbd ended: " + Files.readString(data.resolve("error.log")));
+                }
+                try {
+                    run(client(List.of("-e", "select 1")));
+                    return;
+                } catch (IllegalStateException notYet) {
+                    Pause.millis(250);
+                }
+            }
+            throw new IllegalStateException("mariadbd did not answer within 30 s");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void root(String sql) {
+        run(client(List.of("-e", sql)));
+    }
+
+    private List<String> client(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(binary("mariadb"), "--no-defaults", "--socket=" + socket(),
+                "-uroot"));
+        command.addAll(arguments);
+        return command;
+    }
+
+    private Path socket() {
+        return data.resolve("sock");
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!Files.exists(data)) {
+            return;
+        }
+        try {
+            pause();
+            try (Stream<Path> paths = Files.walk(data)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[ciam-it] MariaDB in " + data + " did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    private static String run(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Debian puts the server in /usr/sbin, which a test's PATH may lack. */
+    private static String binary(String program) {
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                        Stream.of("/usr/sbin", "/usr/bin"))
+                .map(dir -> Path.of(dir.isEmpty() ? "." : dir, program)).filter(Files::isExecutable)
+                .map(Path::toString).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + program + ": install Debian's package "
+                        + "'mariadb-server' (apt-get install -y mariadb-server)"));
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
