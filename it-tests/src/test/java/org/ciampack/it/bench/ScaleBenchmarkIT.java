@@ -6,11 +6,9 @@ import static org.ciampack.it.bench.LoginPathBenchmark.PASSWORD_GRANT;
 import static org.ciampack.it.bench.LoginPathBenchmark.STOCK;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
-import org.ciampack.it.harness.Settings;
 import org.ciampack.it.production.ExpiredExport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,11 +65,10 @@ class ScaleBenchmarkIT {
     private static final Pattern SCAN = Pattern.compile("((?:Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)"
             + "(?: Backward)?(?: using \\S+)? on \\S+)");
 
-    private final Path report = Settings.output().resolve("bench-scale.md");
+    private final BenchReport report = new BenchReport("bench-scale.md");
 
     @Test
     void thePacksCostAtAThousandAndAMillionCustomersAndOnOneNodeAgainstTwo() throws Exception {
-        Files.deleteIfExists(report);
         print("# Scale benchmark, %s; %d threads, %d s rounds, %d ABBA rounds per comparison, %d cores%n",
                 Instant.now(), THREADS, ROUND.toSeconds(), ROUNDS, Runtime.getRuntime().availableProcessors());
         try (PostgresServer database = PostgresServer.start(List.of("shared_preload_libraries=auto_explain",
@@ -277,13 +273,7 @@ class ScaleBenchmarkIT {
     }
 
     private void print(String format, Object... args) {
-        String text = String.format(Locale.ROOT, format, args);
-        System.out.print(text);
-        try {
-            Files.writeString(report, text, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        report.print(format, args);
     }
 
 }

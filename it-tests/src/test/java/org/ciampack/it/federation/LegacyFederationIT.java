@@ -11,12 +11,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.export.ExportRoutes;
+import org.ciampack.it.export.WebhookReceiver;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
@@ -47,11 +55,22 @@ class LegacyFederationIT {
 
     private static LegacyShop shop;
     private static String componentId;
+    private static WebhookReceiver crm;
+    private static ExportRoutes routes;
+    private static final String ROUTE = "it-legacy-migrations";
 
     @BeforeAll
-    static void federate(AdminApi admin) {
+    static void federate(ServerUnderTest server, AdminApi admin) {
         shop = LegacyShop.start(CUSTOMERS);
         componentId = shop.federate(admin, "acme");
+        // what the CRM learns: the export route of a CRM that follows credential changes
+        crm = WebhookReceiver.start();
+        routes = new ExportRoutes(server, admin);
+        String secretKey = "export-" + ROUTE + "-secret";
+        ExportRoutes.vaultSecret(secretKey);
+        ObjectNode route = ExportRoutes.webhookRoute(crm.url("/events"), secretKey);
+        route.putObject("events").putArray("user").add("UPDATE_CREDENTIAL");
+        routes.create(ROUTE, route);
         if (admin.get("/realms/acme/clients?clientId=" + GRANT_CLIENT).isEmpty()) {
             ObjectNode client = Http.JSON.createObjectNode().put("clientId", GRANT_CLIENT).put("publicClient", true)
                     .put("standardFlowEnabled", false).put("directAccessGrantsEnabled", true);
@@ -61,6 +80,12 @@ class LegacyFederationIT {
 
     @AfterAll
     static void unfederate(AdminApi admin) {
+        if (routes != null) {
+            routes.remove(ROUTE);
+        }
+        if (crm != null) {
+            crm.close();
+        }
         if (componentId != null) {
             admin.send("DELETE", "/realms/acme/components/" + componentId, null); // removes the unmigrated copies
         }
@@ -107,7 +132,7 @@ class LegacyFederationIT {
 
     @Test
     @Order(3)
-    void theMigratedCustomerKeepsTheirProfileAndTheMigrationIsAnEvent(AdminApi admin) {
+    void theMigratedCustomerKeepsTheirProfileAndTheMigrationIsAnEvent(ServerUnderTest server, AdminApi admin) {
         JsonNode user = admin.findUserByEmail("acme", email(1));
         assertThat(user.get("firstName").asText()).isEqualTo("Legacy");
         assertThat(user.get("lastName").asText()).isEqualTo("Customer 1");
@@ -121,6 +146,15 @@ class LegacyFederationIT {
                 + "/ledger"), null).body()).forEach(r -> receipts.add(r.get("purpose").asText()));
         assertThat(receipts).as("consents asked at the first login, as for any new customer")
                 .contains("terms", "privacy");
+        JsonNode risk = Http.json(admin.postAsAdmin(URI.create(server.realmUrl("acme") + "/ciam-risk/what-if"),
+                Http.JSON.createObjectNode().put("userId", user.get("id").asText()).put("ipAddress", "198.51.100.60")
+                        .put("userAgent", "Mozilla/5.0 Firefox/140.0")).body());
+        assertThat(risk.get("historyConsidered").asInt()).as("the risk step's history started at that login")
+                .isGreaterThanOrEqualTo(1);
+        JsonNode exported = crm.await(delivered -> delivered.path("data").path("userId").asText()
+                .equals(user.get("id").asText()), Duration.ofSeconds(30), "the migration event at the CRM");
+        assertThat(exported.at("/data/type").asText()).isEqualTo("UPDATE_CREDENTIAL");
+        assertThat(exported.at("/data/details/ciam_migrated").asText()).isEqualTo("true");
     }
 
     @Test
@@ -252,11 +286,19 @@ class LegacyFederationIT {
                 .as(who + " reaches the app, not " + feedback(landed)).startsWith(APP.toString());
     }
 
-    /** The page's title and message, for a failure's description. */
+    private static final Pattern FORM_ID = Pattern.compile("<form[^>]*id=\"([^\"]+)\"");
+    private static final Pattern MESSAGE = Pattern.compile(
+            "(?s)(?:<p class=\"instruction\">|<span[^>]*kc-feedback-text[^>]*>|<h1[^>]*>)\\s*(.*?)\\s*<");
+
+    /** The page's status, address, forms and first message, for a failure's description. */
     private static String feedback(HttpResponse<String> page) {
-        return page.body().replaceAll("(?s).*<title>(.*?)</title>.*", "$1").strip() + ": "
-                + page.body().replaceAll("(?s).*?(<p class=\"instruction\">|<span[^>]*kc-feedback-text[^>]*>)(.*?)<.*",
-                "$2").strip();
+        Matcher forms = FORM_ID.matcher(page.body());
+        List<String> ids = new ArrayList<>();
+        while (forms.find()) {
+            ids.add(forms.group(1));
+        }
+        Matcher message = MESSAGE.matcher(page.body());
+        return page.statusCode() + " " + page.uri() + ", forms " + ids + ": " + (message.find() ? message.group(1) : "");
     }
 
     @Test
@@ -292,6 +334,42 @@ class LegacyFederationIT {
         assertThat(count(admin, "legacy-")).isEqualTo(before - 1);
         assertThat(shop.query("select count(*) from customers where id = " + n)).as("the legacy row is kept")
                 .containsExactly("1");
+    }
+
+    @Test
+    @Order(12)
+    void aLegacyPasswordTheRealmsPolicyRefusesWorksOnceAndMustBeChanged(ServerUnderTest server, AdminApi admin)
+            throws Exception {
+        // acme's policy: at least 8 characters, not the username or e-mail; the old shop allowed "short1"
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest("short1".getBytes(StandardCharsets.UTF_8)));
+        shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
+                + "created_at) values (990001, 'legacy-weak', 'legacy-weak@legacy.acme.test', true, 'Weak', "
+                + "'Password', '" + sha256 + "', now())");
+        OidcCodeFlow app = app(server);
+
+        HttpResponse<String> page = app.signInAcceptingConsents("legacy-weak", "short1");
+
+        assertThat(OidcCodeFlow.hasForm(page, "kc-passwd-update-form")).as("asked for a new password: "
+                + feedback(page)).isTrue();
+        HttpResponse<String> landed = app.follow(app.submitForm(page, "kc-passwd-update-form",
+                Map.of("password-new", "A-Better-Pass-2026", "password-confirm", "A-Better-Pass-2026")));
+        if (OidcCodeFlow.hasForm(landed, "ciam-consent-form")) {
+            landed = app.follow(app.submitForm(landed, "ciam-consent-form",
+                    Map.of("consent.terms", "on", "consent.privacy", "on")));
+        }
+        assertLandedInTheApp(landed, "after the new password");
+        // acme signs in by e-mail address: the password change made it the username, as for every customer here
+        String address = "legacy-weak@legacy.acme.test";
+        // (from the app the demo's profiling would ask its questions now: the password grant shows the password)
+        assertThat(passwordGrant(server, address, "A-Better-Pass-2026").statusCode()).as("the new password")
+                .isEqualTo(200);
+        assertThat(passwordGrant(server, address, "short1").statusCode()).as("the old one").isEqualTo(400);
+        JsonNode user = admin.findUserByEmail("acme", address);
+        List<String> changeRequired = new ArrayList<>();
+        admin.events("acme", user.get("id").asText(), "UPDATE_CREDENTIAL")
+                .forEach(event -> changeRequired.add(event.at("/details/ciam_password_change_required").asText()));
+        assertThat(changeRequired).as("the migration event says the password must change").contains("true");
     }
 
     private static void enabled(AdminApi admin, boolean enabled) {

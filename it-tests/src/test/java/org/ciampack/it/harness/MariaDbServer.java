@@ -2,12 +2,9 @@ package org.ciampack.it.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,17 +36,17 @@ public final class MariaDbServer implements SqlServer {
     public static MariaDbServer start() {
         try {
             Path data = Files.createTempDirectory("ciam-maria-");
-            MariaDbServer server = new MariaDbServer(data, freePort());
+            MariaDbServer server = new MariaDbServer(data, LocalProcesses.freePort());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-mariadb"));
-            if (isRoot()) {
-                run(List.of("chown", "-R", SERVER_ACCOUNT, data.toString()));
+            if (LocalProcesses.isRoot()) {
+                LocalProcesses.output(List.of("chown", "-R", SERVER_ACCOUNT, data.toString()));
             }
             List<String> install = new ArrayList<>(List.of(binary("mariadb-install-db"), "--no-defaults",
                     "--datadir=" + data.resolve("db"), "--auth-root-authentication-method=normal", "--skip-test-db"));
-            if (isRoot()) {
+            if (LocalProcesses.isRoot()) {
                 install.add("--user=" + SERVER_ACCOUNT);
             }
-            run(install);
+            LocalProcesses.output(install);
             server.resume();
             server.root("create database " + DATABASE + " character set utf8mb4; create user '" + USER
                     + "'@'127.0.0.1' identified by '" + server.password + "'; grant select on " + DATABASE
@@ -77,26 +74,13 @@ public final class MariaDbServer implements SqlServer {
 
     @Override
     public List<String> query(String sql) {
-        String out = run(client(List.of("-N", "-B", "-e", sql, DATABASE)));
+        String out = LocalProcesses.output(client(List.of("-N", "-B", "-e", sql, DATABASE)));
         return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
     }
 
     @Override
     public void load(Path sqlFile) {
-        List<String> command = client(List.of(DATABASE));
-        try {
-            Process process = new ProcessBuilder(command).redirectInput(sqlFile.toFile()).redirectErrorStream(true)
-                    .start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException("loading " + sqlFile + " failed:\n" + out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        LocalProcesses.output(client(List.of(DATABASE)), sqlFile.toFile());
     }
 
     @Override
@@ -104,7 +88,7 @@ public final class MariaDbServer implements SqlServer {
         if (server == null) {
             return;
         }
-        run(client(List.of("-e", "shutdown")));
+        LocalProcesses.output(client(List.of("-e", "shutdown")));
         try {
             if (!server.waitFor(1, TimeUnit.MINUTES)) {
                 server.destroyForcibly();
@@ -121,7 +105,7 @@ public final class MariaDbServer implements SqlServer {
                 "--datadir=" + data.resolve("db"), "--port=" + port, "--bind-address=127.0.0.1",
                 "--socket=" + socket(), "--pid-file=" + data.resolve("pid"), "--skip-name-resolve",
                 "--innodb-flush-log-at-trx-commit=0", "--log-error=" + data.resolve("error.log")));
-        if (isRoot()) {
+        if (LocalProcesses.isRoot()) {
             command.add("--user=" + SERVER_ACCOUNT);
         }
         try {
@@ -132,7 +116,7 @@ public final class MariaDbServer implements SqlServer {
                     throw new IllegalStateException("mariadbd ended: " + Files.readString(data.resolve("error.log")));
                 }
                 try {
-                    run(client(List.of("-e", "select 1")));
+                    LocalProcesses.output(client(List.of("-e", "select 1")));
                     return;
                 } catch (IllegalStateException notYet) {
                     Pause.millis(250);
@@ -145,7 +129,7 @@ public final class MariaDbServer implements SqlServer {
     }
 
     private void root(String sql) {
-        run(client(List.of("-e", sql)));
+        LocalProcesses.output(client(List.of("-e", sql)));
     }
 
     private List<String> client(List<String> arguments) {
@@ -166,30 +150,9 @@ public final class MariaDbServer implements SqlServer {
         }
         try {
             pause();
-            try (Stream<Path> paths = Files.walk(data)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            LocalProcesses.deleteTree(data);
         } catch (IOException | RuntimeException e) {
             System.err.println("[ciam-it] MariaDB in " + data + " did not stop cleanly: " + e.getMessage());
-        }
-    }
-
-    private static String run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
@@ -203,15 +166,4 @@ public final class MariaDbServer implements SqlServer {
                         + "'mariadb-server' (apt-get install -y mariadb-server)"));
     }
 
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

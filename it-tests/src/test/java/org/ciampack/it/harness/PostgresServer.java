@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -47,9 +45,9 @@ public final class PostgresServer implements SqlServer {
         Path bin = binaries();
         try {
             Path data = Files.createTempDirectory("ciam-pg-");
-            PostgresServer server = new PostgresServer(bin, data, freePort());
+            PostgresServer server = new PostgresServer(bin, data, LocalProcesses.freePort());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-postgres"));
-            if (isRoot()) {
+            if (LocalProcesses.isRoot()) {
                 server.asServerUser(List.of("chown", "-R", USER, data.toString()), true);
             }
             server.run(List.of(bin.resolve("initdb").toString(), "-D", data.resolve("cluster").toString(), "-U", USER,
@@ -134,7 +132,7 @@ public final class PostgresServer implements SqlServer {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (isRoot()) {
+        if (LocalProcesses.isRoot()) {
             asServerUser(List.of("chown", USER, sql.toString()), true);
         }
         run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
@@ -154,24 +152,11 @@ public final class PostgresServer implements SqlServer {
     /** Runs a command as the server's user (root hands it to postgres); fails with its output when it fails. */
     private String asServerUser(List<String> command, boolean asRoot) {
         List<String> full = new ArrayList<>();
-        if (!asRoot && isRoot()) {
+        if (!asRoot && LocalProcesses.isRoot()) {
             full.addAll(List.of("runuser", "-u", USER, "--"));
         }
         full.addAll(command);
-        try {
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", full) + " failed:\n" + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalProcesses.output(full);
     }
 
     @Override
@@ -183,11 +168,7 @@ public final class PostgresServer implements SqlServer {
             if (Files.exists(data.resolve("cluster/postmaster.pid"))) {
                 pause();
             }
-            try (Stream<Path> paths = Files.walk(data)) {
-                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
-            }
+            LocalProcesses.deleteTree(data);
         } catch (IOException | RuntimeException e) {
             System.err.println("[ciam-it] PostgreSQL in " + data + " did not stop cleanly: " + e.getMessage());
         }
@@ -207,15 +188,4 @@ public final class PostgresServer implements SqlServer {
         }
     }
 
-    private static boolean isRoot() {
-        return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
