@@ -78,9 +78,14 @@ final class FederatedCustomer extends UserModelDelegate {
                 || owned.contains(name);
     }
 
-    /** Writing what is already there is no change (a profile form sends every field back). */
+    /**
+     * Writing what is already there is no change (a profile form sends every field back); Keycloak keeps usernames
+     * and addresses in lower case, so their case is no change either.
+     */
     private static void refuse(String what, String current, String wanted) {
-        boolean same = current == null ? wanted == null || wanted.isEmpty() : current.equals(wanted);
+        boolean caseless = USERNAME.equals(what) || EMAIL.equals(what);
+        boolean same = current == null ? wanted == null || wanted.isEmpty()
+                : caseless ? current.equalsIgnoreCase(wanted) : current.equals(wanted);
         if (!same) {
             throw new ReadOnlyException(what + " is kept in the legacy customer database");
         }

@@ -130,6 +130,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public void preRemove(KeycloakSession session, RealmModel realm, ComponentModel model) {
         close(model.getId());
+        synchronizations.remove(model.getId()); // a running one stops at its next page: the store is gone
         LegacyImports.forgetComponent(session, realm.getId(), model.getId());
     }
 
