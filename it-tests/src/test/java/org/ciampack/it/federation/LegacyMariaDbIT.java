@@ -7,10 +7,7 @@ import static org.ciampack.it.federation.LegacyShop.password;
 import static org.ciampack.it.federation.LegacyShop.username;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Map;
@@ -45,10 +42,7 @@ class LegacyMariaDbIT {
     @BeforeAll
     static void aShopOnMariaDb(AdminApi admin) {
         shop = LegacyShop.startOnMariaDb(CUSTOMERS);
-        admin.send("DELETE", "/realms/" + REALM, null);
-        ObjectNode realm = Http.JSON.createObjectNode().put("realm", REALM).put("enabled", true)
-                .put("bruteForceProtected", true).put("failureFactor", 30);
-        assertThat(admin.send("POST", "/realms", realm).statusCode()).isEqualTo(201);
+        LegacyShop.newRealm(admin, REALM);
         shop.federate(admin, REALM, Map.of("outagePauseSeconds", "1"));
     }
 
@@ -135,10 +129,6 @@ class LegacyMariaDbIT {
     }
 
     private static HttpResponse<String> grant(ServerUnderTest server, String username, String password) {
-        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl(REALM) + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli", "username", username,
-                        "password", password)))
-                .build());
+        return LegacyShop.passwordGrant(server, REALM, username, password);
     }
 }

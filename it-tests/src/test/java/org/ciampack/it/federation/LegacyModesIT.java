@@ -52,16 +52,8 @@ class LegacyModesIT {
         shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
                 + "created_at) values (900001, 'legacy-wordpress', 'legacy-wordpress@legacy.acme.test', true, 'Word', "
                 + "'Press', '$P$BndZGncYS8B5ihv4N14kZIt1cK4hoq1', now())");
-        for (String realm : new String[] {FEDERATED, BULK}) {
-            admin.send("DELETE", "/realms/" + realm, null);
-            ObjectNode rep = Http.JSON.createObjectNode().put("realm", realm).put("enabled", true)
-                    .put("bruteForceProtected", true).put("failureFactor", 30);
-            assertThat(admin.send("POST", "/realms", rep).statusCode()).isEqualTo(201);
-            // the legacy phone column lands in an attribute the realm's user profile does not declare
-            ObjectNode profile = (ObjectNode) admin.get("/realms/" + realm + "/users/profile");
-            profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
-            assertThat(admin.send("PUT", "/realms/" + realm + "/users/profile", profile).statusCode()).isEqualTo(200);
-        }
+        LegacyShop.newRealm(admin, FEDERATED);
+        LegacyShop.newRealm(admin, BULK);
         federatedStore = shop.federate(admin, FEDERATED, Map.of("mode", "federated",
                 "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS), "syncAnswerSeconds", "1"));
         shop.query("alter table customers add column roles varchar(200), add column segments varchar(200)");
@@ -121,6 +113,8 @@ class LegacyModesIT {
                 + "where id = " + n);
 
         assertRefused(grant(server, FEDERATED, username(n), password(n)));
+        assertThat(admin.bruteForceStatus(FEDERATED, user.get("id").asText()).get("numFailures").asInt())
+                .as("a wrong password checked in the legacy database counts for brute force").isEqualTo(1);
         assertThat(grant(server, FEDERATED, username(n), password(113)).statusCode()).as("the new one")
                 .isEqualTo(200);
     }
@@ -306,6 +300,40 @@ class LegacyModesIT {
         assertThat(grant.body()).contains("invalid_grant");
     }
 
+    @Test
+    @Order(15)
+    void onlyAnAdminStartsASynchronization(ServerUnderTest server) {
+        URI sync = URI.create(server.baseUrl() + "/admin/realms/" + BULK + "/user-storage/" + bulkStore
+                + "/sync?action=triggerFullSync");
+        String customer = accessToken(grant(server, BULK, username(31), password(31)));
+        String otherRealm = accessToken(grant(server, FEDERATED, username(103), password(103)));
+
+        long started = startedSynchronizations(server);
+
+        assertThat(post(sync, null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(post(sync, customer).statusCode()).as("a customer of the realm").isEqualTo(403);
+        assertThat(post(sync, otherRealm).statusCode()).as("a customer of another realm").isEqualTo(403);
+        assertThat(startedSynchronizations(server)).as("none of them started one").isEqualTo(started);
+    }
+
+    private static long startedSynchronizations(ServerUnderTest server) {
+        return server.logTail(5_000).lines().filter(line -> line.contains("synchronization started")).count();
+    }
+
+    private static String accessToken(HttpResponse<String> grant) {
+        assertThat(grant.statusCode()).as(grant.body()).isEqualTo(200);
+        return Http.json(grant.body()).get("access_token").asText();
+    }
+
+    private static HttpResponse<String> post(URI uri, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return Http.send(request.build());
+    }
+
     private static JsonNode sync(AdminApi admin) {
         HttpResponse<String> response = admin.send("POST", "/realms/" + BULK + "/user-storage/" + bulkStore
                 + "/sync?action=triggerFullSync", null);
@@ -330,10 +358,6 @@ class LegacyModesIT {
     }
 
     private static HttpResponse<String> grant(ServerUnderTest server, String realm, String username, String password) {
-        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli", "username", username,
-                        "password", password)))
-                .build());
+        return LegacyShop.passwordGrant(server, realm, username, password);
     }
 }

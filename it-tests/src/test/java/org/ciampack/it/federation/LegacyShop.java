@@ -3,6 +3,8 @@ package org.ciampack.it.federation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.MariaDbServer;
 import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.harness.Settings;
 import org.ciampack.it.harness.SqlServer;
 
@@ -55,8 +58,15 @@ public final class LegacyShop implements AutoCloseable {
             command.environment().put("NODE_PATH", Settings.existingPath("ciam.it.node.modules").toString());
             Process node = command.start();
             if (!node.waitFor(2, TimeUnit.MINUTES)) {
-                node.destroyForcibly();
-                throw new IllegalStateException("legacy-customers.cjs did not end within 2 minutes");
+                // hash-wasm's WebAssembly has been seen to stall now and then: a fresh process, once
+                node.destroyForcibly().waitFor();
+                System.err.println("[ciam-it] legacy-customers.cjs stalled; writing the shop once more");
+                node = command.start();
+                if (!node.waitFor(2, TimeUnit.MINUTES)) {
+                    node.destroyForcibly();
+                    throw new IllegalStateException("legacy-customers.cjs did not end within 2 minutes, twice: "
+                            + Files.readString(output));
+                }
             }
             if (node.exitValue() != 0) {
                 throw new IllegalStateException("legacy-customers.cjs failed: " + Files.readString(output));
@@ -124,6 +134,37 @@ public final class LegacyShop implements AutoCloseable {
         }
         String location = created.headers().firstValue("Location").orElseThrow();
         return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * A realm of Keycloak's own flows for a store of its own (made anew): brute-force detection on (30 failures),
+     * and attributes outside the user profile kept, as the legacy columns land there.
+     */
+    public static void newRealm(AdminApi admin, String realm) {
+        admin.send("DELETE", "/realms/" + realm, null);
+        ObjectNode rep = Http.JSON.createObjectNode().put("realm", realm).put("enabled", true)
+                .put("bruteForceProtected", true).put("failureFactor", 30);
+        expect(admin.send("POST", "/realms", rep), 201);
+        ObjectNode profile = (ObjectNode) admin.get("/realms/" + realm + "/users/profile");
+        profile.put("unmanagedAttributePolicy", "ADMIN_EDIT");
+        expect(admin.send("PUT", "/realms/" + realm + "/users/profile", profile), 200);
+    }
+
+    /** A password grant of the realm's own admin-cli client (public, direct grants on in every new realm). */
+    public static HttpResponse<String> passwordGrant(ServerUnderTest server, String realm, String username,
+                                                     String password) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl(realm) + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "password", "client_id", "admin-cli", "username", username,
+                        "password", password)))
+                .build());
+    }
+
+    private static void expect(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new IllegalStateException(response.uri() + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
     }
 
     public List<String> query(String sql) {
