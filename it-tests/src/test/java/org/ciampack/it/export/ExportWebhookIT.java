@@ -135,6 +135,29 @@ class ExportWebhookIT {
                 .as("another secret fails").doesNotContain("ok");
     }
 
+    /**
+     * A node whose routes are current writes an event's deliveries in the transaction that writes the event: right
+     * after the failed login answers, its delivery is in the (paused) route's backlog and nothing waits to be routed.
+     * (Before, the dispatcher read and marked every event on its next tick, up to a second later.)
+     */
+    @Test
+    void anEventsDeliveryIsWrittenWithTheEvent() {
+        routes.post("routes/" + route + "/pause"); // nothing is sent: the backlog shows what was written
+        String email = "routed-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        // The node's dispatcher learns of the new route on its next tick; until then its events are routed there.
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).submitLogin(Attempt.fresh(), email, "wrong-password");
+        long before = routes.awaitBacklog(route, entry -> entry.path("pending").asLong() == 1, ARRIVAL,
+                "the first failed login routed").path("pending").asLong();
+
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).submitLogin(Attempt.fresh(), email, "wrong-password");
+            JsonNode backlog = routes.get("backlog");
+            assertThat(routes.backlogOf(route).path("pending").asLong()).as("pending after failed login %d", attempt)
+                    .isEqualTo(before + attempt);
+            assertThat(backlog.path("notYetRouted").asLong()).as("events not yet routed").isZero();
+        }
+    }
+
     @Test
     void aPiiRouteSendsKeyedHashesOfEmailAndIpAndNoRawEmail() throws Exception {
         String hashKey = "it-hash-key-" + UUID.randomUUID();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ciampack.events.dispatch.OutboxDispatcher;
 import org.ciampack.events.outbox.OutboxEntity;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -17,17 +18,21 @@ import org.keycloak.models.UserModel;
 
 /**
  * Writes each event into the outbox, in the transaction of the request that produced it (Keycloak calls
- * listeners inside it; error events come in a transaction of their own). One insert, no network: the dispatcher
- * delivers later, so a slow or absent receiver never slows or breaks a login.
+ * listeners inside it; error events come in a transaction of their own), with a delivery row per route that takes
+ * it when this node's routes are current (else the dispatcher fans it out on its next tick). Inserts only, no
+ * network: the dispatcher delivers later, so a slow or absent receiver never slows or breaks a login.
  */
 final class ExportEventListener implements EventListenerProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeycloakSession session;
+    private final OutboxDispatcher dispatcher;
 
-    ExportEventListener(KeycloakSession session) {
+    /** {@code dispatcher}: this node's, or null where the node does not deliver. */
+    ExportEventListener(KeycloakSession session, OutboxDispatcher dispatcher) {
         this.session = session;
+        this.dispatcher = dispatcher;
     }
 
     @Override
@@ -41,7 +46,7 @@ final class ExportEventListener implements EventListenerProvider {
                 ((ObjectNode) envelope.get("data")).set("user", ProfileSnapshot.of(session, realm, user, whole));
             }
         }
-        write(new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
+        write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
                 event.getType().name(), event.getClientId(),
                 event.getUserId() != null ? event.getUserId() : envelope.get("id").asText(), event.getTime(),
                 text(envelope)));
@@ -51,15 +56,15 @@ final class ExportEventListener implements EventListenerProvider {
     public void onEvent(AdminEvent event, boolean includeRepresentation) {
         ObjectNode envelope = EventEnvelope.of(event, includeRepresentation);
         String targetUserId = targetUserId(event);
+        RealmModel realm = realm(event.getRealmId());
         if (targetUserId != null) {
-            RealmModel realm = realm(event.getRealmId());
             UserModel user = realm == null ? null : session.users().getUserById(realm, targetUserId);
             ((ObjectNode) envelope.get("data")).set("targetUser", user != null
                     ? ProfileSnapshot.of(session, realm, user, true)
                     : JsonNodeFactory.instance.objectNode().put("id", targetUserId));
         }
         String type = envelope.path("data").path("type").asText();
-        write(new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.ADMIN, type,
+        write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.ADMIN, type,
                 event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null,
                 targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), text(envelope)));
     }
@@ -90,8 +95,10 @@ final class ExportEventListener implements EventListenerProvider {
         return realmId == null ? null : session.realms().getRealm(realmId);
     }
 
-    private void write(OutboxRecord record) {
-        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record));
+    private void write(RealmModel realm, OutboxRecord record) {
+        boolean fannedOut = dispatcher != null && realm != null
+                && dispatcher.fanOutInWritingTransaction(session, realm, record);
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record, fannedOut));
     }
 
     private static String text(ObjectNode envelope) {

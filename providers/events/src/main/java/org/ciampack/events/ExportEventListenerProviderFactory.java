@@ -24,7 +24,7 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
     public static final String ID = "ciam-export";
 
     private DispatcherSettings settings;
-    private OutboxDispatcher dispatcher;
+    private volatile OutboxDispatcher dispatcher;
 
     /** The server's export settings, as the listener read them from its SPI options. */
     public static DispatcherSettings settings(KeycloakSessionFactory factory) {
@@ -37,7 +37,7 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return new ExportEventListener(session);
+        return new ExportEventListener(session, dispatcher);
     }
 
     @Override

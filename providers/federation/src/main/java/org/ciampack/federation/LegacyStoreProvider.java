@@ -1,6 +1,7 @@
 package org.ciampack.federation;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,6 +57,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     private final ComponentModel model;
     private final LegacyStoreConfig config;
     private final LegacyCustomerDatabase database;
+    /**
+     * Usernames and addresses the legacy database said it does not have, during this request (Keycloak keeps one
+     * provider per session): a registration's checks ask about the same address up to five times.
+     */
+    private final Set<String> absent = new HashSet<>();
 
     LegacyStoreProvider(KeycloakSession session, ComponentModel model, LegacyStoreConfig config,
                         LegacyCustomerDatabase database) {
@@ -67,14 +73,26 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        return ask(() -> database.byUsername(username), () -> mustKnow(username))
+        return lookUp("username:" + username, () -> database.byUsername(username), username)
                 .map(customer -> imported(realm, customer)).orElse(null);
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        return ask(() -> database.byEmail(email), () -> mustKnow(email)).map(customer -> imported(realm, customer))
-                .orElse(null);
+        return lookUp("email:" + email, () -> database.byEmail(email), email)
+                .map(customer -> imported(realm, customer)).orElse(null);
+    }
+
+    /** A lookup, not repeated in this request once the legacy database said it has no such customer. */
+    private Optional<LegacyCustomer> lookUp(String memo, Supplier<Optional<LegacyCustomer>> query, String key) {
+        if (absent.contains(memo)) {
+            return Optional.empty();
+        }
+        Optional<LegacyCustomer> found = ask(query, () -> mustKnow(key));
+        if (found.isEmpty()) {
+            absent.add(memo);
+        }
+        return found;
     }
 
     /**

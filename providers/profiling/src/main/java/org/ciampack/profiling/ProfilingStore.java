@@ -26,8 +26,10 @@ public final class ProfilingStore {
     public ProfilingStateEntity countLogin(String realmId, String userId, int upTo) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            create(realmId, userId); // not loaded here: the entity read below must carry the new count
-            increment(realmId, userId);
+            // The first login makes the row with its count; one made meanwhile by a login beside it is counted on.
+            if (!create(realmId, userId, 1)) {
+                increment(realmId, userId);
+            }
             return state(realmId, userId);
         }
         if (state.getLoginCount() >= upTo) {
@@ -48,7 +50,7 @@ public final class ProfilingStore {
     public ProfilingStateEntity state(String realmId, String userId) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            create(realmId, userId);
+            create(realmId, userId, 0);
             state = find(realmId, userId);
         }
         if (state == null) {
@@ -60,18 +62,21 @@ public final class ProfilingStore {
 
     /**
      * Makes the row in its own transaction: two first logins of one user at once must not fail either login on
-     * the primary key; the loser simply finds the winner's row.
+     * the primary key; the loser simply finds the winner's row. True when this call made it.
      */
-    private void create(String realmId, String userId) {
+    private boolean create(String realmId, String userId, long loginCount) {
         try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
+            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
                 EntityManager em = entityManager(s);
-                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) == null) {
-                    em.persist(new ProfilingStateEntity(realmId, userId));
+                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) != null) {
+                    return false;
                 }
+                em.persist(new ProfilingStateEntity(realmId, userId, loginCount));
+                return true;
             });
         } catch (RuntimeException e) {
             LOG.debugf("profiling state of a user in realm %s was made concurrently: %s", realmId, e.getMessage());
+            return false;
         }
     }
 

@@ -45,19 +45,39 @@ final class FanOut {
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
             fannedOut.add(event.id());
-            for (OpenRoute target : targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry))) {
-                Route route = target.route;
-                if (route.enabled() && route.events().accepts(event)) {
-                    if (target.throttle.admit(event.eventType(), now)) {
-                        em.persist(new DeliveryEntity(UUID.randomUUID().toString(), target.realmId, route.name(), event, now));
-                    } else {
-                        ExportMetrics.throttled(target.realmName, route.name());
-                    }
-                }
-            }
+            deliver(em, event, targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry)), now);
         }
         em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
         return rows.size();
+    }
+
+    /**
+     * Fans one event out in the transaction that writes it, when this node's routes are the realm's current ones:
+     * its deliveries are written beside it and the dispatcher has nothing left to read or mark. Returns false (and
+     * writes nothing) otherwise; the dispatcher then fans the row out on its next tick.
+     */
+    static boolean inWritingTransaction(KeycloakSession session, RealmModel realm, OutboxRecord event,
+                                        RouteRegistry registry) {
+        if (realm == null || !registry.current(session, realm)) {
+            return false;
+        }
+        deliver(session.getProvider(JpaConnectionProvider.class).getEntityManager(), event, registry.targets(realm),
+                System.currentTimeMillis());
+        return true;
+    }
+
+    /** One delivery row per route that takes the event, within the route's rate. */
+    private static void deliver(EntityManager em, OutboxRecord event, List<OpenRoute> targets, long now) {
+        for (OpenRoute target : targets) {
+            Route route = target.route;
+            if (route.enabled() && route.events().accepts(event)) {
+                if (target.throttle.admit(event.eventType(), now)) {
+                    em.persist(new DeliveryEntity(UUID.randomUUID().toString(), target.realmId, route.name(), event, now));
+                } else {
+                    ExportMetrics.throttled(target.realmName, route.name());
+                }
+            }
+        }
     }
 
     private static List<OpenRoute> targets(KeycloakSession session, String realmId, RouteRegistry registry) {

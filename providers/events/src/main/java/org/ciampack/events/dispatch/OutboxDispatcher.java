@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ciampack.events.outbox.DeliveryEntity;
+import org.ciampack.events.outbox.OutboxRecord;
 import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.sink.ExportSinkFactory;
 import org.jboss.logging.Logger;
@@ -96,6 +97,14 @@ public final class OutboxDispatcher {
         } catch (RuntimeException e) {
             LOG.errorf(e, "CIAM event export: dispatcher tick failed; next tick in %d ms", settings.pollInterval().toMillis());
         }
+    }
+
+    /**
+     * Writes the event's deliveries in the transaction that writes the event, when this node's routes are the
+     * realm's current ones; false when they are not (the ticker then fans the row out).
+     */
+    public boolean fanOutInWritingTransaction(KeycloakSession session, RealmModel realm, OutboxRecord event) {
+        return FanOut.inWritingTransaction(session, realm, event, registry);
     }
 
     /** Fans out until no new rows are left, or for two seconds at most so deliveries get their turn. */

@@ -2,6 +2,7 @@ package org.ciampack.events.dispatch;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,11 +13,13 @@ import org.keycloak.models.RealmModel;
 
 /**
  * The routes of all realms as this node has them open, refreshed from the realm attributes on every tick; a route
- * whose definition changed is re-opened, a removed one closed.
+ * whose definition changed is re-opened, a removed one closed. It remembers the stored definitions each realm had
+ * at the last refresh, so a request can tell whether the routes open here are still the realm's.
  */
 final class RouteRegistry {
 
     private final Map<String, OpenRoute> routes = new ConcurrentHashMap<>();
+    private volatile Map<String, Map<String, String>> definitions = Map.of();
     private final boolean crossRealmRoutes;
     private volatile String masterId;
 
@@ -27,7 +30,9 @@ final class RouteRegistry {
 
     void refresh(KeycloakSession session) {
         Map<String, Boolean> seen = new ConcurrentHashMap<>();
+        Map<String, Map<String, String>> stored = new HashMap<>();
         session.realms().getRealmsStream().forEach(realm -> {
+            stored.put(realm.getId(), storedDefinitions(realm));
             if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
                 masterId = realm.getId();
             }
@@ -50,6 +55,35 @@ final class RouteRegistry {
             routes.get(key).close();
             return true;
         });
+        definitions = stored;
+    }
+
+    /**
+     * Whether the routes that may take this realm's events are open here exactly as the realm (and, with cross-realm
+     * routes, master) stores them in this request's view; false before the first refresh, after a change this node
+     * has not refreshed yet, and in the very transaction that changes a route.
+     */
+    boolean current(KeycloakSession session, RealmModel realm) {
+        Map<String, Map<String, String>> known = definitions;
+        if (!storedDefinitions(realm).equals(known.get(realm.getId()))) {
+            return false;
+        }
+        String master = masterId;
+        if (!crossRealmRoutes || master == null || master.equals(realm.getId())) {
+            return true;
+        }
+        RealmModel masterRealm = session.realms().getRealm(master);
+        return masterRealm != null && storedDefinitions(masterRealm).equals(known.get(master));
+    }
+
+    private static Map<String, String> storedDefinitions(RealmModel realm) {
+        Map<String, String> stored = new HashMap<>();
+        realm.getAttributes().forEach((key, value) -> {
+            if (key.startsWith(RouteStore.ATTRIBUTE_PREFIX)) {
+                stored.put(key, value);
+            }
+        });
+        return stored;
     }
 
     Collection<OpenRoute> all() {

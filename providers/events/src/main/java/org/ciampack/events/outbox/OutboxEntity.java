@@ -60,6 +60,12 @@ public class OutboxEntity {
     protected OutboxEntity() {
     }
 
+    /** {@code fannedOut}: its deliveries are written beside it. */
+    public OutboxEntity(OutboxRecord record, boolean fannedOut) {
+        this(record);
+        this.fannedOut = fannedOut;
+    }
+
     public OutboxEntity(OutboxRecord record) {
         this.id = record.id();
         this.realmId = record.realmId();
