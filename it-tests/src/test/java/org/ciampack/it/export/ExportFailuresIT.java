@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -15,6 +16,7 @@ import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +137,67 @@ class ExportFailuresIT {
         assertThat(routes.post("routes/" + route + "/resume").path("state").path("paused").asBoolean()).isFalse();
         unavailable.await(event -> userId.equals(event.path("data").path("userId").asText()), DEAD_WITHIN,
                 "the login after resume");
+    }
+
+    /**
+     * A customer's later event waits while an earlier one is retried. Two customers' logins go in one round (the
+     * route is paused while they happen): the receiver refuses Ann's once and takes Bob's, so the route goes on and
+     * Ann's login waits five seconds for its retry. Ann's failed login right after is due at once, and reaches the
+     * receiver only after her login.
+     */
+    @Test
+    void aCustomersLaterEventWaitsWhileAnEarlierOneIsRetried() {
+        String ann = admin.createUser("acme", "order-ann-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test",
+                PASSWORD, true);
+        String bob = admin.createUser("acme", "order-bob-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test",
+                PASSWORD, true);
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().refusingOnce(ann));
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/in"), secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
+        ObjectNode retry = definition.putObject("retry");
+        retry.put("maxAttempts", 10);
+        retry.put("initialDelaySeconds", 5);
+        retry.put("maxDelaySeconds", 5);
+        String route = "it-order-" + UUID.randomUUID().toString().substring(0, 6);
+        routes.create(route, definition);
+        created.add(route);
+
+        routes.post("routes/" + route + "/pause");
+        for (String userId : List.of(ann, bob)) {
+            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
+        }
+        routes.post("routes/" + route + "/resume");
+        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, in the round that refused Ann's");
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).submitLogin(Attempt.fresh(), username(ann), "wrong-password");
+
+        receiver.await(event -> isOf(event, ann, "LOGIN_ERROR"), DEAD_WITHIN, "Ann's failed login");
+        Instant until = Instant.now().plus(DEAD_WITHIN);
+        while (receiver.events().stream().filter(event -> isOf(event, ann, "LOGIN")).count() < 2
+                && Instant.now().isBefore(until)) {
+            Pause.millis(200);
+        }
+        List<JsonNode> events = receiver.events();
+        int lastLogin = -1;
+        int firstError = -1;
+        for (int i = 0; i < events.size(); i++) {
+            if (isOf(events.get(i), ann, "LOGIN")) {
+                lastLogin = i;
+            } else if (firstError < 0 && isOf(events.get(i), ann, "LOGIN_ERROR")) {
+                firstError = i;
+            }
+        }
+        assertThat(events.stream().filter(event -> isOf(event, ann, "LOGIN")).count())
+                .as("Ann's login: refused once, then delivered").isEqualTo(2);
+        assertThat(firstError).as("Ann's failed login arrives after her retried login, not before").isGreaterThan(lastLogin);
+    }
+
+    private String username(String userId) {
+        return admin.get("/realms/acme/users/" + userId).path("username").asText();
+    }
+
+    private static boolean isOf(JsonNode event, String userId, String type) {
+        return userId.equals(event.path("data").path("userId").asText())
+                && event.path("type").asText().endsWith(".user." + type);
     }
 
     private WebhookReceiver receiver(WebhookReceiver receiver) {

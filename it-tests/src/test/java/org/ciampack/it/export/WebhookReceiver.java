@@ -55,6 +55,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile String answerBody;
     private volatile URI redirect;
     private volatile Duration delay = Duration.ZERO;
+    private volatile String refuseOnceContaining;
     private HttpServer server;
 
     private WebhookReceiver(String host, int port, boolean tls) {
@@ -91,6 +92,12 @@ public final class WebhookReceiver implements AutoCloseable {
 
     public WebhookReceiver answering(int status) {
         this.status = status;
+        return this;
+    }
+
+    /** Answers 503 to the first request whose body contains {@code text}; the others as usual. */
+    public WebhookReceiver refusingOnce(String text) {
+        this.refuseOnceContaining = text;
         return this;
     }
 
@@ -153,7 +160,14 @@ public final class WebhookReceiver implements AutoCloseable {
             if (redirect != null) {
                 exchange.getResponseHeaders().add("Location", redirect.toString());
             }
-            exchange.sendResponseHeaders(status, answer.length);
+            int answerStatus = status;
+            synchronized (this) {
+                if (refuseOnceContaining != null && body.contains(refuseOnceContaining)) {
+                    refuseOnceContaining = null;
+                    answerStatus = 503;
+                }
+            }
+            exchange.sendResponseHeaders(answerStatus, answer.length);
             exchange.getResponseBody().write(answer);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

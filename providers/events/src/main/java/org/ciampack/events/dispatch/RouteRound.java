@@ -82,7 +82,15 @@ final class RouteRound {
         }
         // A user whose earlier event waits for a retry gets none of their later events now.
         Map<String, Long> waitingSince = new java.util.HashMap<>();
-        List<String> keys = due.stream().map(Due::orderKey).distinct().toList();
+        // Asked per user only when the route has a delivery waiting at all (an index range, usually empty): by user
+        // the database reads every row the route kept of those users, delivered ones included (seven days' worth).
+        boolean anyWaiting = !em.createNamedQuery("ciamDelivery.anyWaiting", String.class)
+                .setParameter("realmId", open.realmId)
+                .setParameter("route", open.route.name())
+                .setParameter("now", now)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+        List<String> keys = anyWaiting ? due.stream().map(Due::orderKey).distinct().toList() : List.of();
         for (int from = 0; from < keys.size(); from += 500) {
             for (Object[] row : em.createNamedQuery("ciamDelivery.waiting", Object[].class)
                     .setParameter("realmId", open.realmId)
