@@ -167,10 +167,10 @@ federate_legacy_shop() {
   "config": {
     "enabled": ["true"], "priority": ["10"], "mode": ["lazy-migration"],
     "jdbcUrl": ["jdbc:h2:file:$legacy_dir/old-shop"], "user": ["sa"],
-    "byUsernameSql": ["select * from customers where lower(email) = lower(?)"],
-    "byEmailSql": ["select * from customers where lower(email) = lower(?)"],
-    "searchSql": ["select * from customers where lower(email) like ? order by id"],
-    "countSql": ["select count(*) from customers where lower(email) like ?"],
+    "byUsernameSql": ["select * from customers where email_lower = lower(?)"],
+    "byEmailSql": ["select * from customers where email_lower = lower(?)"],
+    "searchSql": ["select * from customers where email_lower like ? order by id"],
+    "countSql": ["select count(*) from customers where email_lower like ?"],
     "usernameColumn": ["email"], "emailColumn": ["email"], "emailVerifiedColumn": ["email_verified"],
     "firstNameColumn": ["first_name"], "lastNameColumn": ["last_name"], "passwordColumn": ["password_hash"],
     "attributeColumns": ["phone=phone"], "checkPolicyAtMigration": ["true"]

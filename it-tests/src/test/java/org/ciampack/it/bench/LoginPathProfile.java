@@ -1,0 +1,121 @@
+package org.ciampack.it.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where a path's pack rounds spend more than its stock rounds, per journey, from a flight recording of the server
+ * taken while {@link LoginPathBenchmark} ran and the benchmark's output (each measured round prints its window;
+ * the first round of each path and side is the warm-up and is left out): execution samples, GC pause time and
+ * allocation per journey on each side, and the methods (inclusive) with the largest difference, first the pack's
+ * own, then all. Differences of a few hundredths of a sample per journey are noise.
+ *
+ * <pre>java ... LoginPathProfile server.jfr benchmark.log "code flow" [methods to list]</pre>
+ */
+public final class LoginPathProfile {
+
+    private static final Pattern ROUND = Pattern.compile(
+            "\\s+(.+), (pack|stock): ([\\d.]+) per second, [\\d.]+ ms CPU each \\[(\\d+)\\.\\.(\\d+)]");
+
+    /** The measured rounds of one side: their windows and how many journeys they made. */
+    private static final class Side {
+        final List<long[]> windows = new ArrayList<>();
+        double journeys;
+        double samples;
+        double gcMillis;
+        double allocatedMb;
+        final Map<String, Double> inclusive = new HashMap<>();
+
+        boolean covers(long millis) {
+            return windows.stream().anyMatch(window -> millis >= window[0] && millis <= window[1]);
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        String path = args[2];
+        int top = args.length > 3 ? Integer.parseInt(args[3]) : 25;
+        Map<String, Side> sides = Map.of("pack", new Side(), "stock", new Side());
+        Set<String> warmedUp = new HashSet<>();
+        for (String line : Files.readAllLines(Path.of(args[1]))) {
+            Matcher round = ROUND.matcher(line);
+            if (round.matches() && round.group(1).equals(path) && !warmedUp.add(round.group(2))) {
+                Side side = sides.get(round.group(2));
+                long from = Long.parseLong(round.group(4));
+                long to = Long.parseLong(round.group(5));
+                side.windows.add(new long[] {from, to});
+                side.journeys += Double.parseDouble(round.group(3)) * (to - from) / 1000.0;
+            }
+        }
+        try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
+            while (recording.hasMoreEvents()) {
+                read(recording.readEvent(), sides.values());
+            }
+        }
+        Side pack = sides.get("pack");
+        Side stock = sides.get("stock");
+        System.out.printf(Locale.ROOT, "%s: %.0f pack and %.0f stock journeys%n", path, pack.journeys, stock.journeys);
+        System.out.printf(Locale.ROOT, "execution samples per journey: pack %.3f, stock %.3f%n",
+                pack.samples / pack.journeys, stock.samples / stock.journeys);
+        System.out.printf(Locale.ROOT, "GC pause ms per journey: pack %.2f, stock %.2f%n",
+                pack.gcMillis / pack.journeys, stock.gcMillis / stock.journeys);
+        System.out.printf(Locale.ROOT, "MB allocated per journey (sampled): pack %.2f, stock %.2f%n",
+                pack.allocatedMb / pack.journeys, stock.allocatedMb / stock.journeys);
+        System.out.println("pack methods, samples per journey:");
+        differences(pack, stock, top, true);
+        System.out.println("all methods, pack minus stock, samples per journey:");
+        differences(pack, stock, top, false);
+    }
+
+    private static void read(RecordedEvent event, Iterable<Side> sides) {
+        long at = event.getStartTime().toEpochMilli();
+        for (Side side : sides) {
+            if (!side.covers(at)) {
+                continue;
+            }
+            switch (event.getEventType().getName()) {
+                case "jdk.GarbageCollection" -> side.gcMillis += event.getDuration().toNanos() / 1e6;
+                case "jdk.ObjectAllocationSample" -> side.allocatedMb += event.getLong("weight") / 1e6;
+                case "jdk.ExecutionSample" -> {
+                    if (event.getStackTrace() != null) {
+                        side.samples++;
+                        Set<String> seen = new HashSet<>();
+                        for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+                            String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+                            if (seen.add(method)) {
+                                side.inclusive.merge(method, 1.0, Double::sum);
+                            }
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static void differences(Side pack, Side stock, int top, boolean packOnly) {
+        Set<String> methods = new HashSet<>(pack.inclusive.keySet());
+        methods.addAll(stock.inclusive.keySet());
+        methods.stream()
+                .filter(method -> !packOnly || method.startsWith("org.ciampack."))
+                .map(method -> Map.entry(method, new double[] {
+                        pack.inclusive.getOrDefault(method, 0.0) / pack.journeys,
+                        stock.inclusive.getOrDefault(method, 0.0) / stock.journeys}))
+                .sorted((a, b) -> Double.compare(b.getValue()[0] - b.getValue()[1], a.getValue()[0] - a.getValue()[1]))
+                .limit(top)
+                .forEach(entry -> System.out.printf(Locale.ROOT, "  %+.3f  (%.3f / %.3f)  %s%n",
+                        entry.getValue()[0] - entry.getValue()[1], entry.getValue()[0], entry.getValue()[1], entry.getKey()));
+    }
+}
