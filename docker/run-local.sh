@@ -117,7 +117,7 @@ fi
 # --- Demo legacy shop: an old web shop's customer database (H2 file, 1,000 customers, eight password hash
 # formats), federated into acme in lazy migration once Keycloak is up. Made once; remove the folder to start over. ---
 legacy_dir="$local_dir/legacy-shop"
-if [ ! -f "$legacy_dir/old-shop.mv.db" ]; then
+if [ ! -f "$legacy_dir/old-shop-v2.mv.db" ]; then
   main_lib="$keycloak_home/lib/lib/main"
   "$java_cmd" -cp "$(ls "$keycloak_home"/providers/ciam-federation-*.jar | head -n 1):$(ls "$main_lib"/com.h2database.h2-*.jar | head -n 1):$(ls "$main_lib"/org.bouncycastle.bcprov-jdk18on-*.jar | head -n 1)" \
     org.ciampack.federation.DemoLegacyShop "$legacy_dir" || fail "could not write the demo legacy shop database."
@@ -166,7 +166,7 @@ federate_legacy_shop() {
   "name": "old-shop", "providerId": "ciam-legacy-jdbc", "providerType": "org.keycloak.storage.UserStorageProvider",
   "config": {
     "enabled": ["true"], "priority": ["10"], "mode": ["lazy-migration"],
-    "jdbcUrl": ["jdbc:h2:file:$legacy_dir/old-shop"], "user": ["sa"],
+    "jdbcUrl": ["jdbc:h2:file:$legacy_dir/old-shop-v2"], "user": ["sa"],
     "byUsernameSql": ["select * from customers where email_lower = lower(?)"],
     "byEmailSql": ["select * from customers where email_lower = lower(?)"],
     "searchSql": ["select * from customers where email_lower like ? order by id"],

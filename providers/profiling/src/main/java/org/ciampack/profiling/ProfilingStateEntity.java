@@ -46,13 +46,8 @@ public class ProfilingStateEntity {
     }
 
     public ProfilingStateEntity(String realmId, String userId) {
-        this(realmId, userId, 0);
-    }
-
-    public ProfilingStateEntity(String realmId, String userId, long loginCount) {
         this.realmId = realmId;
         this.userId = userId;
-        this.loginCount = loginCount;
         this.questions = "{}";
     }
 

@@ -26,10 +26,8 @@ public final class ProfilingStore {
     public ProfilingStateEntity countLogin(String realmId, String userId, int upTo) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            // The first login makes the row with its count; one made meanwhile by a login beside it is counted on.
-            if (!create(realmId, userId, 1)) {
-                increment(realmId, userId);
-            }
+            create(realmId, userId); // not loaded here: the entity read below must carry the new count
+            increment(realmId, userId);
             return state(realmId, userId);
         }
         if (state.getLoginCount() >= upTo) {
@@ -50,7 +48,7 @@ public final class ProfilingStore {
     public ProfilingStateEntity state(String realmId, String userId) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            create(realmId, userId, 0);
+            create(realmId, userId);
             state = find(realmId, userId);
         }
         if (state == null) {
@@ -62,21 +60,18 @@ public final class ProfilingStore {
 
     /**
      * Makes the row in its own transaction: two first logins of one user at once must not fail either login on
-     * the primary key; the loser simply finds the winner's row. True when this call made it.
+     * the primary key; the loser simply finds the winner's row.
      */
-    private boolean create(String realmId, String userId, long loginCount) {
+    private void create(String realmId, String userId) {
         try {
-            return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
                 EntityManager em = entityManager(s);
-                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) != null) {
-                    return false;
+                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) == null) {
+                    em.persist(new ProfilingStateEntity(realmId, userId));
                 }
-                em.persist(new ProfilingStateEntity(realmId, userId, loginCount));
-                return true;
             });
         } catch (RuntimeException e) {
             LOG.debugf("profiling state of a user in realm %s was made concurrently: %s", realmId, e.getMessage());
-            return false;
         }
     }
 

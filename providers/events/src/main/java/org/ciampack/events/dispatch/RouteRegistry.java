@@ -111,6 +111,7 @@ final class RouteRegistry {
     }
 
     void closeAll() {
+        definitions = Map.of(); // no longer current for any realm: rows written from now on wait for a ticker
         routes.values().forEach(OpenRoute::close);
         routes.clear();
     }

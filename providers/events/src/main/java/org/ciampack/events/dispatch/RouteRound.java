@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.route.Route;
@@ -63,7 +65,7 @@ final class RouteRound {
             return new ArrayList<>();
         }
         // The envelopes in a second query: a join would let the database sort the whole backlog first.
-        Map<String, String> payloads = new java.util.HashMap<>();
+        Map<String, String> payloads = new HashMap<>();
         List<String> eventIds = rows.stream().map(row -> (String) row[4]).toList();
         for (int from = 0; from < eventIds.size(); from += 500) {
             for (Object[] found : em.createNamedQuery("ciamOutbox.payloads", Object[].class)
@@ -80,30 +82,53 @@ final class RouteRound {
                         ((Number) row[3]).longValue(), payload));
             }
         }
-        // A user whose earlier event waits for a retry gets none of their later events now.
-        Map<String, Long> waitingSince = new java.util.HashMap<>();
-        // Asked per user only when the route has a delivery waiting at all (an index range, usually empty): by user
-        // the database reads every row the route kept of those users, delivered ones included (seven days' worth).
-        boolean anyWaiting = !em.createNamedQuery("ciamDelivery.anyWaiting", String.class)
+        due.removeIf(heldBack(em, open, due, now));
+        return due;
+    }
+
+    /**
+     * A customer whose earlier event is not through gets none of their later events now: an earlier delivery of the
+     * route waiting for its retry, or an earlier event a node wrote without its deliveries (its dispatcher off or
+     * not yet up to date; a ticker routes it within a second). Asked per customer only when such a row exists at
+     * all before the latest due event (an index range, usually empty): per customer the database reads every row
+     * the route kept of them, delivered ones included.
+     */
+    private static Predicate<Due> heldBack(EntityManager em, OpenRoute open, List<Due> due, long now) {
+        long latest = due.stream().mapToLong(Due::eventTime).max().orElse(0);
+        boolean retrying = !em.createNamedQuery("ciamDelivery.anyWaiting", String.class)
                 .setParameter("realmId", open.realmId)
                 .setParameter("route", open.route.name())
                 .setParameter("now", now)
+                .setParameter("latest", latest)
                 .setMaxResults(1)
                 .getResultList().isEmpty();
-        List<String> keys = anyWaiting ? due.stream().map(Due::orderKey).distinct().toList() : List.of();
+        boolean unrouted = !em.createNamedQuery("ciamOutbox.anyNotFannedOut", String.class)
+                .setParameter("latest", latest)
+                .setMaxResults(1)
+                .getResultList().isEmpty();
+        Map<String, Long> waitingSince = new HashMap<>();
+        List<String> keys = retrying || unrouted ? due.stream().map(Due::orderKey).distinct().toList() : List.of();
         for (int from = 0; from < keys.size(); from += 500) {
-            for (Object[] row : em.createNamedQuery("ciamDelivery.waiting", Object[].class)
-                    .setParameter("realmId", open.realmId)
-                    .setParameter("route", open.route.name())
-                    .setParameter("now", now)
-                    .setParameter("keys", keys.subList(from, Math.min(keys.size(), from + 500)))
-                    .getResultList()) {
-                waitingSince.put((String) row[0], ((Number) row[1]).longValue());
+            List<String> page = keys.subList(from, Math.min(keys.size(), from + 500));
+            List<Object[]> earliest = new ArrayList<>();
+            if (retrying) {
+                earliest.addAll(em.createNamedQuery("ciamDelivery.waiting", Object[].class)
+                        .setParameter("realmId", open.realmId)
+                        .setParameter("route", open.route.name())
+                        .setParameter("now", now)
+                        .setParameter("keys", page)
+                        .getResultList());
+            }
+            if (unrouted) {
+                earliest.addAll(em.createNamedQuery("ciamOutbox.notFannedOutKeys", Object[].class)
+                        .setParameter("keys", page)
+                        .getResultList());
+            }
+            for (Object[] row : earliest) {
+                waitingSince.merge((String) row[0], ((Number) row[1]).longValue(), Math::min);
             }
         }
-        due.removeIf(event -> waitingSince.containsKey(event.orderKey())
-                && waitingSince.get(event.orderKey()) <= event.eventTime());
-        return due;
+        return event -> waitingSince.containsKey(event.orderKey()) && waitingSince.get(event.orderKey()) <= event.eventTime();
     }
 
     /** Sends what is due; the sink could not be opened when {@code openError} is set, and every event fails with it. */

@@ -24,9 +24,10 @@ final class Throttle {
         }
         double[] bucket = buckets.computeIfAbsent(type, key -> new double[] {perMinute, nowMillis});
         synchronized (bucket) {
+            // Request threads read the clock before they get here: a time before the bucket's own refills nothing.
             double refill = (nowMillis - bucket[1]) * perMinute / 60_000.0;
             bucket[0] = Math.min(perMinute, bucket[0] + Math.max(0, refill));
-            bucket[1] = nowMillis;
+            bucket[1] = Math.max(bucket[1], nowMillis);
             if (bucket[0] >= 1) {
                 bucket[0] -= 1;
                 return true;

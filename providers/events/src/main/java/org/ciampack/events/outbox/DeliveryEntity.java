@@ -16,10 +16,10 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, d.eventId "
                 + "from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
                 + "and d.nextAttemptAt <= :now order by d.eventTime, d.id"),
-        // Whether any row of the route waits (pending, not yet due): index IDX_CIAM_DELIVERY_DUE.
+        // Whether a row of the route up to a time waits (pending, not yet due): a range of IDX_CIAM_DELIVERY_QUEUE.
         @NamedQuery(name = "ciamDelivery.anyWaiting", query = "select w.id from DeliveryEntity w "
                 + "where w.realmId = :realmId and w.routeName = :route and w.status = 'PENDING' "
-                + "and w.nextAttemptAt > :now"),
+                + "and w.eventTime <= :latest and w.nextAttemptAt > :now"),
         // The oldest waiting (pending, not yet due) row of each order key among the given ones.
         @NamedQuery(name = "ciamDelivery.waiting", query = "select w.orderKey, min(w.eventTime) from DeliveryEntity w "
                 + "where w.realmId = :realmId and w.routeName = :route and w.status = 'PENDING' "

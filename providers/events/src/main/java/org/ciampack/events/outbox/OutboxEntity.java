@@ -13,6 +13,12 @@ import jakarta.persistence.Table;
 @NamedQueries({
         @NamedQuery(name = "ciamOutbox.notFannedOut",
                 query = "select o from OutboxEntity o where o.fannedOut = false order by o.eventTime, o.id"),
+        // Whether an event up to a time has no deliveries yet: a range of IDX_CIAM_OUTBOX_PENDING, usually empty.
+        @NamedQuery(name = "ciamOutbox.anyNotFannedOut", query = "select o.id from OutboxEntity o "
+                + "where o.fannedOut = false and o.eventTime <= :latest"),
+        // The earliest event without deliveries of each order key among the given ones.
+        @NamedQuery(name = "ciamOutbox.notFannedOutKeys", query = "select o.orderKey, min(o.eventTime) "
+                + "from OutboxEntity o where o.fannedOut = false and o.orderKey in :keys group by o.orderKey"),
         @NamedQuery(name = "ciamOutbox.inRange", query = "select o from OutboxEntity o where o.realmId in :realmIds "
                 + "and o.eventTime >= :from and o.eventTime < :to order by o.eventTime, o.id"),
         @NamedQuery(name = "ciamOutbox.countInRange", query = "select count(o) from OutboxEntity o "
