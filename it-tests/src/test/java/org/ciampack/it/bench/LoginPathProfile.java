@@ -38,6 +38,7 @@ public final class LoginPathProfile {
         double gcMillis;
         double allocatedMb;
         final Map<String, Double> inclusive = new HashMap<>();
+        final Map<String, Double> allocatingMb = new HashMap<>();
 
         boolean covers(long millis) {
             return windows.stream().anyMatch(window -> millis >= window[0] && millis <= window[1]);
@@ -74,9 +75,13 @@ public final class LoginPathProfile {
         System.out.printf(Locale.ROOT, "MB allocated per journey (sampled): pack %.2f, stock %.2f%n",
                 pack.allocatedMb / pack.journeys, stock.allocatedMb / stock.journeys);
         System.out.println("pack methods, samples per journey:");
-        differences(pack, stock, top, true);
+        differences(pack.inclusive, pack.journeys, stock.inclusive, stock.journeys, top, true);
         System.out.println("all methods, pack minus stock, samples per journey:");
-        differences(pack, stock, top, false);
+        differences(pack.inclusive, pack.journeys, stock.inclusive, stock.journeys, top, false);
+        System.out.println("pack methods, MB allocated per journey:");
+        differences(pack.allocatingMb, pack.journeys, stock.allocatingMb, stock.journeys, top, true);
+        System.out.println("all methods, pack minus stock, MB allocated per journey:");
+        differences(pack.allocatingMb, pack.journeys, stock.allocatingMb, stock.journeys, top, false);
     }
 
     private static void read(RecordedEvent event, Iterable<Side> sides) {
@@ -87,17 +92,17 @@ public final class LoginPathProfile {
             }
             switch (event.getEventType().getName()) {
                 case "jdk.GarbageCollection" -> side.gcMillis += event.getDuration().toNanos() / 1e6;
-                case "jdk.ObjectAllocationSample" -> side.allocatedMb += event.getLong("weight") / 1e6;
+                case "jdk.ObjectAllocationSample" -> {
+                    double megabytes = event.getLong("weight") / 1e6;
+                    side.allocatedMb += megabytes;
+                    if (event.getStackTrace() != null) {
+                        countFrames(event, side.allocatingMb, megabytes);
+                    }
+                }
                 case "jdk.ExecutionSample" -> {
                     if (event.getStackTrace() != null) {
                         side.samples++;
-                        Set<String> seen = new HashSet<>();
-                        for (RecordedFrame frame : event.getStackTrace().getFrames()) {
-                            String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-                            if (seen.add(method)) {
-                                side.inclusive.merge(method, 1.0, Double::sum);
-                            }
-                        }
+                        countFrames(event, side.inclusive, 1.0);
                     }
                 }
                 default -> { }
@@ -105,14 +110,26 @@ public final class LoginPathProfile {
         }
     }
 
-    private static void differences(Side pack, Side stock, int top, boolean packOnly) {
-        Set<String> methods = new HashSet<>(pack.inclusive.keySet());
-        methods.addAll(stock.inclusive.keySet());
+    /** Adds the amount to every method on the event's stack, once per method (inclusive). */
+    private static void countFrames(RecordedEvent event, Map<String, Double> perMethod, double amount) {
+        Set<String> seen = new HashSet<>();
+        for (RecordedFrame frame : event.getStackTrace().getFrames()) {
+            String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+            if (seen.add(method)) {
+                perMethod.merge(method, amount, Double::sum);
+            }
+        }
+    }
+
+    private static void differences(Map<String, Double> pack, double packJourneys, Map<String, Double> stock,
+            double stockJourneys, int top, boolean packOnly) {
+        Set<String> methods = new HashSet<>(pack.keySet());
+        methods.addAll(stock.keySet());
         methods.stream()
                 .filter(method -> !packOnly || method.startsWith("org.ciampack."))
                 .map(method -> Map.entry(method, new double[] {
-                        pack.inclusive.getOrDefault(method, 0.0) / pack.journeys,
-                        stock.inclusive.getOrDefault(method, 0.0) / stock.journeys}))
+                        pack.getOrDefault(method, 0.0) / packJourneys,
+                        stock.getOrDefault(method, 0.0) / stockJourneys}))
                 .sorted((a, b) -> Double.compare(b.getValue()[0] - b.getValue()[1], a.getValue()[0] - a.getValue()[1]))
                 .limit(top)
                 .forEach(entry -> System.out.printf(Locale.ROOT, "  %+.3f  (%.3f / %.3f)  %s%n",

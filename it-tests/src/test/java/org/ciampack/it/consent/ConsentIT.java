@@ -87,6 +87,23 @@ class ConsentIT {
             assertThat(receipt.get("client").asText()).isEqualTo("account-console");
             assertThat(receipt.get("ipAddress").asText()).as("truncated to its /24").endsWith(".0");
         });
+        JsonNode events = admin.events("acme", user.get("id").asText(), "UPDATE_CONSENT");
+        assertThat(events).as("one event for the form's three decisions").hasSize(1);
+        JsonNode details = events.get(0).path("details");
+        List<String> purposes = List.of(details.path("consent_purpose").asText().split(","));
+        List<String> versions = List.of(details.path("consent_version").asText().split(","));
+        List<String> decisions = List.of(details.path("consent_decision").asText().split(","));
+        List<String> receipts = List.of(details.path("consent_receipt").asText().split(","));
+        assertThat(details.path("consent_source").asText()).isEqualTo("registration");
+        List<String> fromTheEvent = new ArrayList<>();
+        for (int i = 0; i < purposes.size(); i++) {
+            fromTheEvent.add(receipts.get(i) + "=" + purposes.get(i) + ":" + versions.get(i) + ":" + decisions.get(i));
+        }
+        List<String> fromTheLedger = new ArrayList<>();
+        ledger.forEach(receipt -> fromTheLedger.add(receipt.get("receipt").asText() + "=" + receipt.get("purpose").asText()
+                + ":" + receipt.get("version").asInt() + ":" + receipt.get("decision").asText()));
+        assertThat(fromTheEvent).as("one item per receipt, the lists in the same order")
+                .containsExactlyInAnyOrderElementsOf(fromTheLedger);
     }
 
     @Test

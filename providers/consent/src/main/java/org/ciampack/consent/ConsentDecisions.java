@@ -3,6 +3,8 @@ package org.ciampack.consent;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.ciampack.consent.ledger.ReceiptEntity;
 import org.keycloak.events.EventBuilder;
@@ -13,9 +15,12 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 
 /**
- * Records decisions: the receipts in the ledger, and one UPDATE_CONSENT event per decision with the details
- * {@code consent_purpose}, {@code consent_version} and {@code consent_decision}, so the export's CRM route can sync
- * opt-ins and withdrawals.
+ * Records decisions: the receipts in the ledger, and one UPDATE_CONSENT event per recording (a form, an API call)
+ * with the details {@code consent_purpose}, {@code consent_version}, {@code consent_decision} and
+ * {@code consent_receipt}, each a comma-separated list in the same order, one item per decision (a single decision
+ * is a list of one), and {@code consent_source}, so the export's CRM route can sync opt-ins and withdrawals.
+ * One event rather than one per decision: a registration form decides three purposes or more, and every event is
+ * a stored event, an outbox row with the profile and a CRM upsert.
  */
 public final class ConsentDecisions {
 
@@ -31,6 +36,10 @@ public final class ConsentDecisions {
     public ConsentDecisions(KeycloakSession session, RealmModel realm) {
         this.session = session;
         this.realm = realm;
+    }
+
+    private static String list(List<ReceiptEntity> receipts, Function<ReceiptEntity, String> item) {
+        return receipts.stream().map(item).collect(Collectors.joining(","));
     }
 
     public PurposeCatalog catalog() {
@@ -83,19 +92,18 @@ public final class ConsentDecisions {
         DecisionOrigin origin = new DecisionOrigin(source, client != null ? client.getClientId() : null,
                 settings.keep(connection != null ? connection.getRemoteAddr() : null), userAgent);
         List<ReceiptEntity> receipts = standing.append(changes, origin);
-        for (ReceiptEntity receipt : receipts) {
-            EventBuilder event = new EventBuilder(realm, session, connection).event(EventType.UPDATE_CONSENT).user(user)
-                    .detail(PURPOSE, receipt.getPurpose())
-                    .detail(VERSION, String.valueOf(receipt.getVersion()))
-                    .detail(DECISION, receipt.getDecision())
-                    .detail(SOURCE, receipt.getSource())
-                    .detail(RECEIPT, receipt.getId());
-            if (client != null) {
-                event.client(client);
-            }
-            event.success();
-            ConsentMetrics.decided(realm.getName(), receipt.getPurpose(), receipt.getDecision(), receipt.getSource());
+        EventBuilder event = new EventBuilder(realm, session, connection).event(EventType.UPDATE_CONSENT).user(user)
+                .detail(PURPOSE, list(receipts, ReceiptEntity::getPurpose))
+                .detail(VERSION, list(receipts, receipt -> String.valueOf(receipt.getVersion())))
+                .detail(DECISION, list(receipts, ReceiptEntity::getDecision))
+                .detail(SOURCE, receipts.get(0).getSource())
+                .detail(RECEIPT, list(receipts, ReceiptEntity::getId));
+        if (client != null) {
+            event.client(client);
         }
+        event.success();
+        receipts.forEach(receipt -> ConsentMetrics.decided(realm.getName(), receipt.getPurpose(),
+                receipt.getDecision(), receipt.getSource()));
         return receipts;
     }
 }

@@ -20,6 +20,11 @@ import org.keycloak.events.admin.AuthDetails;
 public final class EventEnvelope {
 
     public static final String SCHEMA_VERSION = "1";
+    /**
+     * A representation longer than this (a partial import, a large realm) is left out and its length said instead:
+     * receivers and the outbox row have their limits, and the admin action must not fail on the export.
+     */
+    public static final int MAX_REPRESENTATION_CHARS = 256 * 1024;
     static final String TYPE_PREFIX = "org.ciampack.keycloak.";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,8 +75,12 @@ public final class EventEnvelope {
             by.put("userId", auth.getUserId());
             by.put("ipAddress", auth.getIpAddress());
         }
-        if (withRepresentation && event.getRepresentation() != null) {
-            data.set("representation", parsedOrText(event.getRepresentation()));
+        String representation = withRepresentation ? event.getRepresentation() : null;
+        if (representation != null && representation.length() > MAX_REPRESENTATION_CHARS) {
+            data.put("representationOmitted", "longer than " + MAX_REPRESENTATION_CHARS + " characters ("
+                    + representation.length() + ")");
+        } else if (representation != null) {
+            data.set("representation", parsedOrText(representation));
         }
         details(data, event.getDetails());
         data.put("updated_at", Instant.ofEpochMilli(event.getTime()).toString());

@@ -101,7 +101,30 @@ final class ExportEventListener implements EventListenerProvider {
         session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record, fannedOut));
     }
 
-    private static String text(ObjectNode envelope) {
+    /**
+     * The envelope as the outbox keeps it. One whose user snapshot is too large for the row (attributes without a
+     * length limit in the realm's user profile) keeps who the user is and says what was left out: the event and
+     * the request that made it must not fail on the export.
+     */
+    static String text(ObjectNode envelope) {
+        String text = write(envelope);
+        if (text.length() <= OutboxEntity.MAX_PAYLOAD_CHARS) {
+            return text;
+        }
+        ObjectNode data = (ObjectNode) envelope.get("data");
+        for (String field : new String[] {"user", "targetUser"}) {
+            if (data.get(field) instanceof ObjectNode user) {
+                user.retain("id", "username", "email");
+                user.put("profileOmitted", "the event is longer than " + OutboxEntity.MAX_PAYLOAD_CHARS + " characters");
+            }
+        }
+        data.remove("details");
+        data.putObject("details").put("detailsOmitted", "the event is longer than " + OutboxEntity.MAX_PAYLOAD_CHARS
+                + " characters");
+        return write(envelope);
+    }
+
+    private static String write(ObjectNode envelope) {
         try {
             return JSON.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {

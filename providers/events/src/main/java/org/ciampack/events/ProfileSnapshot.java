@@ -57,7 +57,7 @@ final class ProfileSnapshot {
 
     /**
      * Roles, groups and organizations, read once per request and user: a registration sends several profile events
-     * (the account, one per consent, the verified address), and each would query them again. Keycloak changes
+     * (the account, the consents, the verified address), and each would query them again. Keycloak changes
      * memberships and then sends one event per request, so the first read is what every event of the request saw.
      */
     private static ObjectNode memberships(KeycloakSession session, RealmModel realm, UserModel user) {

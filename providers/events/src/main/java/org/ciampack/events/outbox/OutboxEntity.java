@@ -60,7 +60,10 @@ public class OutboxEntity {
     @Column(name = "FANNED_OUT", nullable = false)
     private boolean fannedOut;
 
-    @Column(name = "PAYLOAD", nullable = false, length = 1_000_000)
+    /** The column's length on H2 (elsewhere it is TEXT); the listener keeps envelopes within it. */
+    public static final int MAX_PAYLOAD_CHARS = 1_000_000;
+
+    @Column(name = "PAYLOAD", nullable = false, length = MAX_PAYLOAD_CHARS)
     private String payload;
 
     protected OutboxEntity() {
