@@ -55,8 +55,8 @@ public final class LoginPathBenchmark {
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
     }
 
-    /** One timed round: logins per second, latencies, server CPU per login. */
-    record Round(double perSecond, List<Long> millis, double cpuMsPerLogin) {
+    /** One timed round: logins per second, latencies, server CPU and memory allocated per login. */
+    record Round(double perSecond, List<Long> millis, double cpuMsPerLogin, double allocatedMbPerLogin) {
         long p(int percent) {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
@@ -132,12 +132,15 @@ public final class LoginPathBenchmark {
         List<Long> stockMillis = new ArrayList<>();
         pack.forEach(round -> packMillis.addAll(round.millis()));
         stock.forEach(round -> stockMillis.addAll(round.millis()));
-        Round packAll = new Round(packRate, packMillis, packCpu);
-        Round stockAll = new Round(stockRate, stockMillis, stockCpu);
+        double packMb = pack.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
+        double stockMb = stock.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
+        Round packAll = new Round(packRate, packMillis, packCpu, packMb);
+        Round stockAll = new Round(stockRate, stockMillis, stockCpu, stockMb);
         return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n"
-                        + "  %s: CPU cost per pair of rounds %s%n", path,
+                        + "  %s: CPU cost per pair of rounds %s; MB allocated per journey stock %.1f, pack %.1f%n", path,
                 stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50), stockAll.p(95),
-                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1), path, pairCosts(pack, stock));
+                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1), path, pairCosts(pack, stock),
+                stockMb, packMb);
     }
 
     static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
@@ -154,7 +157,8 @@ public final class LoginPathBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> millis = Collections.synchronizedList(new ArrayList<>());
-        double cpuBefore = cpuNanos(metrics);
+        double cpuBefore = sum(metrics, "process_cpu_time_ns_total");
+        double allocatedBefore = sum(metrics, "jvm_gc_memory_allocated_bytes_total");
         Instant start = Instant.now();
         List<Future<Integer>> counts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -191,17 +195,20 @@ public final class LoginPathBenchmark {
         }
         pool.shutdown();
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        double cpuMs = (cpuNanos(metrics) - cpuBefore) / 1e6;
+        double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
+        double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
-        System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d]%n", path, side.name(),
-                total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli());
-        return new Round(total / seconds, millis, cpuMs / total);
+        System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%n",
+                path, side.name(), total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli(),
+                allocatedMb / total);
+        return new Round(total / seconds, millis, cpuMs / total, allocatedMb / total);
     }
 
-    private static double cpuNanos(List<URI> metrics) throws Exception {
+    /** A counter of every node, added up. */
+    private static double sum(List<URI> metrics, String counter) throws Exception {
         double sum = 0;
         for (URI node : metrics) {
-            sum += ServerMetrics.value(node, "process_cpu_time_ns_total");
+            sum += ServerMetrics.value(node, counter);
         }
         return sum;
     }

@@ -28,7 +28,7 @@ import jdk.jfr.consumer.RecordingFile;
 public final class LoginPathProfile {
 
     private static final Pattern ROUND = Pattern.compile(
-            "\\s+(.+), (pack|stock): ([\\d.]+) per second, [\\d.]+ ms CPU each \\[(\\d+)\\.\\.(\\d+)]");
+            "\\s+(.+), (pack|stock): ([\\d.]+) per second, [\\d.]+ ms CPU each \\[(\\d+)\\.\\.(\\d+)].*");
 
     /** The measured rounds of one side: their windows and how many journeys they made. */
     private static final class Side {
