@@ -1,7 +1,5 @@
 package org.ciampack.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ciampack.events.dispatch.OutboxDispatcher;
@@ -24,7 +22,7 @@ import org.keycloak.models.UserModel;
  */
 final class ExportEventListener implements EventListenerProvider {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final EnvelopeLimit LIMIT = new EnvelopeLimit(OutboxEntity.MAX_PAYLOAD_CHARS);
 
     private final KeycloakSession session;
     private final OutboxDispatcher dispatcher;
@@ -49,7 +47,7 @@ final class ExportEventListener implements EventListenerProvider {
         write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
                 event.getType().name(), event.getClientId(),
                 event.getUserId() != null ? event.getUserId() : envelope.get("id").asText(), event.getTime(),
-                text(envelope)));
+                LIMIT.text(envelope)));
     }
 
     @Override
@@ -66,7 +64,7 @@ final class ExportEventListener implements EventListenerProvider {
         String type = envelope.path("data").path("type").asText();
         write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.ADMIN, type,
                 event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null,
-                targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), text(envelope)));
+                targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), LIMIT.text(envelope)));
     }
 
     /** The user an admin event is about: {@code users/<id>} and anything below it (role mappings, credentials). */
@@ -99,37 +97,6 @@ final class ExportEventListener implements EventListenerProvider {
         boolean fannedOut = dispatcher != null && realm != null
                 && dispatcher.fanOutInWritingTransaction(session, realm, record);
         session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record, fannedOut));
-    }
-
-    /**
-     * The envelope as the outbox keeps it. One whose user snapshot is too large for the row (attributes without a
-     * length limit in the realm's user profile) keeps who the user is and says what was left out: the event and
-     * the request that made it must not fail on the export.
-     */
-    static String text(ObjectNode envelope) {
-        String text = write(envelope);
-        if (text.length() <= OutboxEntity.MAX_PAYLOAD_CHARS) {
-            return text;
-        }
-        ObjectNode data = (ObjectNode) envelope.get("data");
-        for (String field : new String[] {"user", "targetUser"}) {
-            if (data.get(field) instanceof ObjectNode user) {
-                user.retain("id", "username", "email");
-                user.put("profileOmitted", "the event is longer than " + OutboxEntity.MAX_PAYLOAD_CHARS + " characters");
-            }
-        }
-        data.remove("details");
-        data.putObject("details").put("detailsOmitted", "the event is longer than " + OutboxEntity.MAX_PAYLOAD_CHARS
-                + " characters");
-        return write(envelope);
-    }
-
-    private static String write(ObjectNode envelope) {
-        try {
-            return JSON.writeValueAsString(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

@@ -60,7 +60,7 @@ public class OutboxEntity {
     @Column(name = "FANNED_OUT", nullable = false)
     private boolean fannedOut;
 
-    /** The column's length on H2 (elsewhere it is TEXT); the listener keeps envelopes within it. */
+    /** How long an envelope the listener writes (PostgreSQL's TEXT and H2's longest VARCHAR hold more). */
     public static final int MAX_PAYLOAD_CHARS = 1_000_000;
 
     @Column(name = "PAYLOAD", nullable = false, length = MAX_PAYLOAD_CHARS)
