@@ -38,10 +38,6 @@ public final class ConsentDecisions {
         this.realm = realm;
     }
 
-    private static String list(List<ReceiptEntity> receipts, Function<ReceiptEntity, String> item) {
-        return receipts.stream().map(item).collect(Collectors.joining(","));
-    }
-
     public PurposeCatalog catalog() {
         return PurposeCatalog.read(realm.getAttribute(PurposeCatalog.ATTRIBUTE));
     }
@@ -105,5 +101,10 @@ public final class ConsentDecisions {
         receipts.forEach(receipt -> ConsentMetrics.decided(realm.getName(), receipt.getPurpose(),
                 receipt.getDecision(), receipt.getSource()));
         return receipts;
+    }
+
+    /** One item per receipt, in their order, comma-separated. */
+    private static String list(List<ReceiptEntity> receipts, Function<ReceiptEntity, String> item) {
+        return receipts.stream().map(item).collect(Collectors.joining(","));
     }
 }

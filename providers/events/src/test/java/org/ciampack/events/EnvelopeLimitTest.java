@@ -56,15 +56,9 @@ class EnvelopeLimitTest {
 
     @Test
     void atLastAnAdminEventKeepsWhatHappenedAndToWhom() throws Exception {
-        AdminEvent update = new AdminEvent();
+        AdminEvent update = EventEnvelopeTest.adminEvent(OperationType.UPDATE, ResourceType.USER, "users/user-uuid",
+                "{\"bio\":\"" + "b".repeat(19_000) + "\"}");
         update.setId("6f1c0a7e-0000-4000-8000-000000000009");
-        update.setTime(1_796_000_000_000L);
-        update.setRealmId("realm-uuid");
-        update.setRealmName("acme");
-        update.setOperationType(OperationType.UPDATE);
-        update.setResourceType(ResourceType.USER);
-        update.setResourcePath("users/user-uuid");
-        update.setRepresentation("{\"bio\":\"" + "b".repeat(19_000) + "\"}");
         update.setDetails(Map.of("a", "x".repeat(3_000), "b", "y".repeat(3_000)));
         ObjectNode envelope = EventEnvelope.of(update, true);
         profile(envelope, "targetUser");

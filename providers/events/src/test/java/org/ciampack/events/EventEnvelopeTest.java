@@ -49,15 +49,9 @@ class EventEnvelopeTest {
 
     @Test
     void anAdminEventCarriesWhoDidWhatAndTheRepresentationOnlyWhenAsked() {
-        AdminEvent update = new AdminEvent();
+        AdminEvent update = adminEvent(OperationType.UPDATE, ResourceType.USER, "users/user-uuid",
+                "{\"email\":\"jane@acme.test\"}");
         update.setId("6f1c0a7e-0000-4000-8000-000000000002");
-        update.setTime(TIME);
-        update.setRealmId("realm-uuid");
-        update.setRealmName("acme");
-        update.setOperationType(OperationType.UPDATE);
-        update.setResourceType(ResourceType.USER);
-        update.setResourcePath("users/user-uuid");
-        update.setRepresentation("{\"email\":\"jane@acme.test\"}");
         AuthDetails admin = new AuthDetails();
         admin.setRealmId("master-uuid");
         admin.setUserId("admin-uuid");
@@ -93,20 +87,26 @@ class EventEnvelopeTest {
 
     @Test
     void aRepresentationTooLargeToExportIsLeftOutAndItsLengthSaid() {
-        AdminEvent partialImport = new AdminEvent();
-        partialImport.setTime(TIME);
-        partialImport.setRealmId("realm-uuid");
-        partialImport.setRealmName("acme");
-        partialImport.setOperationType(OperationType.CREATE);
-        partialImport.setResourceType(ResourceType.REALM);
-        partialImport.setResourcePath("partialImport");
         String huge = "{\"users\":\"" + "x".repeat(EventEnvelope.MAX_REPRESENTATION_CHARS) + "\"}";
-        partialImport.setRepresentation(huge);
+        AdminEvent partialImport = adminEvent(OperationType.CREATE, ResourceType.REALM, "partialImport", huge);
 
         ObjectNode data = (ObjectNode) EventEnvelope.of(partialImport, true).get("data");
 
         assertThat(data.has("representation")).isFalse();
         assertThat(data.get("representationOmitted").asText())
                 .isEqualTo("longer than 262144 characters (" + huge.length() + ")");
+    }
+
+    /** An admin event in realm {@code acme} at {@link #TIME}. */
+    static AdminEvent adminEvent(OperationType operation, ResourceType resource, String path, String representation) {
+        AdminEvent event = new AdminEvent();
+        event.setTime(TIME);
+        event.setRealmId("realm-uuid");
+        event.setRealmName("acme");
+        event.setOperationType(operation);
+        event.setResourceType(resource);
+        event.setResourcePath(path);
+        event.setRepresentation(representation);
+        return event;
     }
 }
