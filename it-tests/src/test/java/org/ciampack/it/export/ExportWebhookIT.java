@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -138,10 +139,12 @@ class ExportWebhookIT {
     /**
      * A node whose routes are current writes an event's deliveries in the transaction that writes the event: right
      * after the failed login answers, its delivery is in the (paused) route's backlog and nothing waits to be routed.
-     * (Before, the dispatcher read and marked every event on its next tick, up to a second later.)
+     * (Before, the dispatcher read and marked every event on its next tick, up to a second later.) Once delivered,
+     * the row is gone and the route's state counts the delivery.
      */
     @Test
-    void anEventsDeliveryIsWrittenWithTheEvent() {
+    void anEventsDeliveryIsWrittenWithTheEventAndGoesOnceDelivered() {
+        Instant started = Instant.now();
         routes.post("routes/" + route + "/pause"); // nothing is sent: the backlog shows what was written
         String email = "routed-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         // The node's dispatcher learns of the new route on its next tick; until then its events are routed there.
@@ -156,6 +159,15 @@ class ExportWebhookIT {
                     .isEqualTo(before + attempt);
             assertThat(backlog.path("notYetRouted").asLong()).as("events not yet routed").isZero();
         }
+
+        // Delivered, an event's row is gone (keep-delivered-days is 0 by default) and the route's state counts it.
+        routes.post("routes/" + route + "/resume");
+        JsonNode drained = routes.awaitBacklog(route, entry -> entry.path("pending").asLong() == 0, ARRIVAL,
+                "the paused backlog delivered");
+        assertThat(drained.path("deliveredKept").asLong()).as("delivery rows kept").isZero();
+        assertThat(drained.path("state").path("delivered").asLong()).as("delivered, as counted").isEqualTo(before + 3);
+        assertThat(Instant.parse(drained.path("state").path("lastDeliveredAt").asText())).isAfter(started);
+        assertThat(receiver.received()).hasSize((int) before + 3);
     }
 
     @Test

@@ -241,7 +241,7 @@ class ExportSecurityIT {
             logOut(userId);
         }
         // all delivered first, so that a replay of the five queues exactly those five again
-        routes.awaitBacklog(name, entry -> entry.path("pending").asLong() == 0 && entry.path("deliveredKept").asLong() >= 205,
+        routes.awaitBacklog(name, entry -> entry.path("pending").asLong() == 0 && entry.path("state").path("delivered").asLong() >= 205,
                 WITHIN, "the 205 admin actions delivered");
         HttpResponse<String> many = replay(name, start, Instant.now().plusMillis(1));
         assertThat(many.statusCode()).isEqualTo(413);
@@ -304,7 +304,7 @@ class ExportSecurityIT {
 
             // one fan-out hands an event to every route that takes it: the master route got no delivery row
             JsonNode backlog = master.backlogOf(name);
-            assertThat(backlog.path("pending").asLong() + backlog.path("deliveredKept").asLong()
+            assertThat(backlog.path("pending").asLong() + backlog.path("state").path("delivered").asLong()
                     + backlog.path("dead").asLong()).as(backlog.toString()).isZero();
             assertThat(masterReceiver.received()).isEmpty();
         } finally {

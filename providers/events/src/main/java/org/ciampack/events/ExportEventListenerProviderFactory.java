@@ -76,8 +76,9 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
                 .helpText("How often the dispatcher looks for new events when it is idle.").add()
                 .property().name("lease-seconds").type("int").defaultValue(30)
                 .helpText("How long a node holds a route; another node takes over a dead node's routes after it.").add()
-                .property().name("keep-delivered-days").type("int").defaultValue(7)
-                .helpText("Days delivered deliveries are kept (for the backlog view) before they are purged.").add()
+                .property().name("keep-delivered-days").type("int").defaultValue(0)
+                .helpText("Days the row of a delivered event is kept (counted as deliveredKept in the backlog view); "
+                        + "0 deletes it once delivered (the route's state counts deliveries either way).").add()
                 .property().name("keep-dead-days").type("int").defaultValue(30)
                 .helpText("Days dead deliveries are kept for a replay before they are purged.").add()
                 .property().name("keep-events-days").type("int").defaultValue(7)

@@ -379,6 +379,10 @@ public final class ExportResource implements RealmResourceProvider {
         if (state != null && state.getFailingSince() != null) {
             body.put("failingSince", Instant.ofEpochMilli(state.getFailingSince()).toString());
         }
+        body.put("delivered", state == null ? 0 : state.getDeliveredCount());
+        if (state != null && state.getLastDeliveredAt() != null) {
+            body.put("lastDeliveredAt", Instant.ofEpochMilli(state.getLastDeliveredAt()).toString());
+        }
         return body;
     }
 

@@ -18,7 +18,7 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
 
     /** Without the listener's options (e.g. in a test): the defaults, nothing internal reachable, no cross-realm routes. */
     public static final DispatcherSettings DEFAULTS = new DispatcherSettings(true, 4, Duration.ofSeconds(1),
-            Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(7),
+            Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(30), Duration.ofDays(7),
             AddressPolicy.DEFAULT, false, 100_000);
 
     public static DispatcherSettings from(Config.Scope config) {
@@ -30,7 +30,7 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
                 Math.max(1, config.getInt("dispatcher-threads", 4)),
                 Duration.ofMillis(Math.max(50, config.getInt("poll-interval-ms", 1000))),
                 Duration.ofSeconds(Math.max(5, config.getInt("lease-seconds", 30))),
-                Duration.ofDays(Math.max(0, config.getInt("keep-delivered-days", 7))),
+                Duration.ofDays(Math.max(0, config.getInt("keep-delivered-days", 0))),
                 Duration.ofDays(Math.max(1, config.getInt("keep-dead-days", 30))),
                 Duration.ofDays(Math.max(0, config.getInt("keep-events-days", 7))),
                 AddressPolicy.allowing(cidrs),

@@ -135,7 +135,8 @@ public final class OutboxDispatcher {
             }
             RouteRound sending = new RouteRound(open);
             sending.send(round.due, round.openError, lanes);
-            KeycloakModelUtils.runJobInTransaction(factory, session -> sending.record(session, round.due));
+            KeycloakModelUtils.runJobInTransaction(factory, session -> sending.record(session, round.due,
+                    !settings.keepDelivered().isZero()));
             if (sending.delivered() == 0 && sending.failed() > 0) {
                 open.roundFailed(Instant.now());
                 return;

@@ -261,8 +261,12 @@ final class RouteRound {
         return failed.get();
     }
 
-    /** Records every outcome of the round, and the route's health (auto-pause after failing long enough). */
-    void record(KeycloakSession session, List<Due> due) {
+    /**
+     * Records every outcome of the round, and the route's health (auto-pause after failing long enough). A delivered
+     * event's row is marked and kept when {@code keepDelivered} (the operator keeps them some days), else deleted:
+     * the route's state counts it, and a row less is a smaller queue for every later round.
+     */
+    void record(KeycloakSession session, List<Due> due, boolean keepDelivered) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         Route route = open.route;
         long now = System.currentTimeMillis();
@@ -296,10 +300,13 @@ final class RouteRound {
             }
         }
         for (int from = 0; from < deliveredIds.size(); from += 500) {
-            em.createNamedQuery("ciamDelivery.markDelivered")
-                    .setParameter("now", now)
-                    .setParameter("ids", deliveredIds.subList(from, Math.min(deliveredIds.size(), from + 500)))
-                    .executeUpdate();
+            List<String> ids = deliveredIds.subList(from, Math.min(deliveredIds.size(), from + 500));
+            if (keepDelivered) {
+                em.createNamedQuery("ciamDelivery.markDelivered").setParameter("now", now).setParameter("ids", ids)
+                        .executeUpdate();
+            } else {
+                em.createNamedQuery("ciamDelivery.deleteIds").setParameter("ids", ids).executeUpdate();
+            }
         }
         String realm = open.realmName;
         if (!deliveredIds.isEmpty()) {
@@ -316,6 +323,9 @@ final class RouteRound {
         RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()));
         if (state == null) {
             return;
+        }
+        if (!deliveredIds.isEmpty()) {
+            state.delivered(deliveredIds.size(), now);
         }
         if (delivered.get() > 0) {
             state.healthy();

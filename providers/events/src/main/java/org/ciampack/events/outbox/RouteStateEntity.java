@@ -51,6 +51,12 @@ public class RouteStateEntity {
     @Column(name = "PAUSE_REASON", length = 1000)
     private String pauseReason;
 
+    @Column(name = "DELIVERED_COUNT", nullable = false)
+    private long deliveredCount;
+
+    @Column(name = "LAST_DELIVERED_AT")
+    private Long lastDeliveredAt;
+
     protected RouteStateEntity() {
     }
 
@@ -69,6 +75,20 @@ public class RouteStateEntity {
 
     public String getPauseReason() {
         return pauseReason;
+    }
+
+    /** Events the route delivered since it was made (its delivery rows are gone unless kept, see keep-delivered-days). */
+    public long getDeliveredCount() {
+        return deliveredCount;
+    }
+
+    public Long getLastDeliveredAt() {
+        return lastDeliveredAt;
+    }
+
+    public void delivered(int count, long now) {
+        deliveredCount += count;
+        lastDeliveredAt = now;
     }
 
     public boolean isPaused() {
