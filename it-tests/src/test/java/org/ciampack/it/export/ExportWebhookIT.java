@@ -145,6 +145,8 @@ class ExportWebhookIT {
     @Test
     void anEventsDeliveryIsWrittenWithTheEventAndGoesOnceDelivered() {
         Instant started = Instant.now();
+        // Events written while the previous test changed routes are routed by the ticker, to this new route too.
+        long earlier = routes.awaitDrained(route, ARRIVAL).path("state").path("delivered").asLong();
         routes.post("routes/" + route + "/pause"); // nothing is sent: the backlog shows what was written
         String email = "routed-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         // The node's dispatcher learns of the new route on its next tick; until then its events are routed there.
@@ -165,9 +167,10 @@ class ExportWebhookIT {
         JsonNode drained = routes.awaitBacklog(route, entry -> entry.path("pending").asLong() == 0, ARRIVAL,
                 "the paused backlog delivered");
         assertThat(drained.path("deliveredKept").asLong()).as("delivery rows kept").isZero();
-        assertThat(drained.path("state").path("delivered").asLong()).as("delivered, as counted").isEqualTo(before + 3);
+        assertThat(drained.path("state").path("delivered").asLong()).as("delivered, as counted")
+                .isEqualTo(earlier + before + 3);
         assertThat(Instant.parse(drained.path("state").path("lastDeliveredAt").asText())).isAfter(started);
-        assertThat(receiver.received()).hasSize((int) before + 3);
+        assertThat(receiver.received()).hasSize((int) (earlier + before + 3));
     }
 
     @Test

@@ -320,12 +320,14 @@ final class RouteRound {
             LOG.warnf("Realm %s, export route %s: %d event(s) parked as dead; last error: %s", realm, route.name(),
                     dead, lastError);
         }
+        if (!deliveredIds.isEmpty()) {
+            em.createNamedQuery("ciamRouteState.countDelivered").setParameter("count", (long) deliveredIds.size())
+                    .setParameter("now", now).setParameter("realmId", open.realmId).setParameter("route", route.name())
+                    .executeUpdate();
+        }
         RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()));
         if (state == null) {
             return;
-        }
-        if (!deliveredIds.isEmpty()) {
-            state.delivered(deliveredIds.size(), now);
         }
         if (delivered.get() > 0) {
             state.healthy();

@@ -24,6 +24,10 @@ import java.util.Objects;
                 + "and (s.leaseUntil < :now or s.leaseOwner = :owner) and s.pausedAt is null"),
         @NamedQuery(name = "ciamRouteState.releaseLeases", query = "update RouteStateEntity s set s.leaseUntil = 0 "
                 + "where s.leaseOwner = :owner"),
+        // Counted in one statement: an admin's pause or another node's lease in the same row is never written over.
+        @NamedQuery(name = "ciamRouteState.countDelivered", query = "update RouteStateEntity s "
+                + "set s.deliveredCount = s.deliveredCount + :count, s.lastDeliveredAt = :now "
+                + "where s.realmId = :realmId and s.routeName = :route"),
         @NamedQuery(name = "ciamRouteState.deleteRealm", query = "delete from RouteStateEntity s where s.realmId = :realmId")
 })
 public class RouteStateEntity {
@@ -84,11 +88,6 @@ public class RouteStateEntity {
 
     public Long getLastDeliveredAt() {
         return lastDeliveredAt;
-    }
-
-    public void delivered(int count, long now) {
-        deliveredCount += count;
-        lastDeliveredAt = now;
     }
 
     public boolean isPaused() {
