@@ -170,7 +170,8 @@ class ExportWebhookIT {
         assertThat(drained.path("state").path("delivered").asLong()).as("delivered, as counted")
                 .isEqualTo(earlier + before + 3);
         assertThat(Instant.parse(drained.path("state").path("lastDeliveredAt").asText())).isAfter(started);
-        assertThat(receiver.received()).hasSize((int) (earlier + before + 3));
+        assertThat(receiver.events().stream().map(event -> event.path("id").asText()).distinct())
+                .as("events at the receiver (a slow answer may bring one twice)").hasSize((int) (earlier + before + 3));
     }
 
     @Test

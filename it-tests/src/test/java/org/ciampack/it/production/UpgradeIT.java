@@ -93,8 +93,9 @@ class UpgradeIT {
         }
         assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2",
-                        "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-federation-1", "ciam-profiling-1",
-                        "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+                        "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-events-7", "ciam-events-8",
+                        "ciam-events-9", "ciam-federation-1", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2",
+                        "ciam-risk-3");
         List<String> added = new ArrayList<>(applied);
         added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
         assertThat(appliedNow).as("only the changesets the previous release did not have ran at this start")
@@ -106,6 +107,11 @@ class UpgradeIT {
                 + "and indexname like 'idx_%' order by 1"))
                 .as("the receipts' time index replaced by the page and recent-decisions indexes")
                 .containsExactly("idx_ciam_consent_receipt_page", "idx_ciam_consent_receipt_recent");
+        assertThat(database.query("select indexname from pg_indexes where tablename = 'ciam_event_delivery' "
+                + "and indexname not like 'pk_%' order by 1"))
+                .as("the deliveries' unique key leads with the event, and the event's own index is gone")
+                .containsExactly("idx_ciam_delivery_done", "idx_ciam_delivery_order", "idx_ciam_delivery_queue",
+                        "uk_ciam_delivery_event_route");
     }
 
     @Test

@@ -17,8 +17,9 @@ import org.keycloak.models.RealmModel;
 
 /**
  * Hands new outbox rows to the routes that take them: one delivery row per event and route. Rows are claimed with
- * {@code FOR UPDATE SKIP LOCKED} where the database has it, so nodes fan out different rows side by side; the
- * unique (route, event) key is the last guard against a row handed out twice.
+ * {@code FOR UPDATE SKIP LOCKED} where the database has it, so nodes fan out different rows side by side, and
+ * marked handed out in the same transaction; the unique (event, route) key is a last guard while a delivery is
+ * pending (a delivered one's row is gone).
  */
 final class FanOut {
 

@@ -91,7 +91,7 @@ final class RouteRound {
      * route waiting for its retry, or an earlier event a node wrote without its deliveries (its dispatcher off or
      * not yet up to date; a ticker routes it within a second). Asked per customer only when such a row exists at
      * all before the latest due event (an index range, usually empty): per customer the database reads every row
-     * the route kept of them, delivered ones included.
+     * the route has of them (delivered ones too, where the operator keeps them).
      */
     private static Predicate<Due> heldBack(EntityManager em, OpenRoute open, List<Due> due, long now) {
         long latest = due.stream().mapToLong(Due::eventTime).max().orElse(0);
@@ -299,14 +299,15 @@ final class RouteRound {
                 retried++;
             }
         }
+        // Counted as settled here, not as sent: a node that lost its lease mid-round, or a route removed meanwhile,
+        // finds its rows settled or gone and counts nothing.
+        int settled = 0;
         for (int from = 0; from < deliveredIds.size(); from += 500) {
             List<String> ids = deliveredIds.subList(from, Math.min(deliveredIds.size(), from + 500));
-            if (keepDelivered) {
-                em.createNamedQuery("ciamDelivery.markDelivered").setParameter("now", now).setParameter("ids", ids)
-                        .executeUpdate();
-            } else {
-                em.createNamedQuery("ciamDelivery.deleteIds").setParameter("ids", ids).executeUpdate();
-            }
+            settled += keepDelivered
+                    ? em.createNamedQuery("ciamDelivery.markDelivered").setParameter("now", now).setParameter("ids", ids)
+                    .executeUpdate()
+                    : em.createNamedQuery("ciamDelivery.deletePending").setParameter("ids", ids).executeUpdate();
         }
         String realm = open.realmName;
         if (!deliveredIds.isEmpty()) {
@@ -320,8 +321,8 @@ final class RouteRound {
             LOG.warnf("Realm %s, export route %s: %d event(s) parked as dead; last error: %s", realm, route.name(),
                     dead, lastError);
         }
-        if (!deliveredIds.isEmpty()) {
-            em.createNamedQuery("ciamRouteState.countDelivered").setParameter("count", (long) deliveredIds.size())
+        if (settled > 0) {
+            em.createNamedQuery("ciamRouteState.countDelivered").setParameter("count", (long) settled)
                     .setParameter("now", now).setParameter("realmId", open.realmId).setParameter("route", route.name())
                     .executeUpdate();
         }

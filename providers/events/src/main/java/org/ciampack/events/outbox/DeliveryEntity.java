@@ -24,9 +24,13 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamDelivery.waiting", query = "select w.orderKey, min(w.eventTime) from DeliveryEntity w "
                 + "where w.realmId = :realmId and w.routeName = :route and w.status = 'PENDING' "
                 + "and w.nextAttemptAt > :now and w.orderKey in :keys group by w.orderKey"),
+        // A delivered event's row, settled: marked (where the operator keeps them) or deleted. Only a row still
+        // pending counts: one another node settled meanwhile (it took the route over) is not counted twice.
         @NamedQuery(name = "ciamDelivery.markDelivered", query = "update DeliveryEntity d set d.status = 'DELIVERED', "
                 + "d.attempts = d.attempts + 1, d.lastAttemptAt = :now, d.doneAt = :now, d.lastError = null "
-                + "where d.id in :ids"),
+                + "where d.id in :ids and d.status = 'PENDING'"),
+        @NamedQuery(name = "ciamDelivery.deletePending", query = "delete from DeliveryEntity d "
+                + "where d.id in :ids and d.status = 'PENDING'"),
         @NamedQuery(name = "ciamDelivery.find", query = "select d from DeliveryEntity d where d.realmId = :realmId "
                 + "and d.routeName = :route and d.eventId = :eventId"),
         @NamedQuery(name = "ciamDelivery.dead", query = "select d from DeliveryEntity d where d.realmId = :realmId "

@@ -95,7 +95,8 @@ public final class ExportStore {
 
     /**
      * Queues the events of {@code realmIds} from {@code from} (inclusive) to {@code to} (exclusive) that the route
-     * takes, again: new deliveries for events it never had, delivered or dead ones back to pending. Returns how many.
+     * takes, again: new deliveries for events that have none (never had, or delivered and gone), kept delivered or
+     * dead ones back to pending. Returns how many.
      * Reads the range a page at a time and lets go of each page once it is written, so a long range does not pile
      * up in memory.
      */

@@ -24,7 +24,7 @@ import java.util.Objects;
                 + "and (s.leaseUntil < :now or s.leaseOwner = :owner) and s.pausedAt is null"),
         @NamedQuery(name = "ciamRouteState.releaseLeases", query = "update RouteStateEntity s set s.leaseUntil = 0 "
                 + "where s.leaseOwner = :owner"),
-        // Counted in one statement: an admin's pause or another node's lease in the same row is never written over.
+        // Counted in one statement, in the database: no copy of the row read before can lose a count.
         @NamedQuery(name = "ciamRouteState.countDelivered", query = "update RouteStateEntity s "
                 + "set s.deliveredCount = s.deliveredCount + :count, s.lastDeliveredAt = :now "
                 + "where s.realmId = :realmId and s.routeName = :route"),
@@ -55,10 +55,12 @@ public class RouteStateEntity {
     @Column(name = "PAUSE_REASON", length = 1000)
     private String pauseReason;
 
-    @Column(name = "DELIVERED_COUNT", nullable = false)
+    // Read-only here: only ciamRouteState.countDelivered writes them, so an admin's pause or a round's health,
+    // written from a copy read earlier, never sets them back (the column's default 0 fills a new row).
+    @Column(name = "DELIVERED_COUNT", insertable = false, updatable = false)
     private long deliveredCount;
 
-    @Column(name = "LAST_DELIVERED_AT")
+    @Column(name = "LAST_DELIVERED_AT", insertable = false, updatable = false)
     private Long lastDeliveredAt;
 
     protected RouteStateEntity() {
@@ -81,7 +83,10 @@ public class RouteStateEntity {
         return pauseReason;
     }
 
-    /** Events the route delivered since it was made (its delivery rows are gone unless kept, see keep-delivered-days). */
+    /**
+     * Deliveries the route recorded since its state row was made (for a route older than the count: since the upgrade
+     * that added it), events its format skips included; the rows themselves are gone unless keep-delivered-days.
+     */
     public long getDeliveredCount() {
         return deliveredCount;
     }
