@@ -62,10 +62,14 @@ class NewSignInNoticeIT {
         assertThat(admin.send("POST", "/realms/acme/clients", client).statusCode()).isEqualTo(201);
         browser(server, "198.51.100.61").signIn(Attempt.fresh(), email, PASSWORD).code(); // the customer is known
 
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
         for (int i = 0; i < 100; i++) {
             HttpResponse<String> grant = passwordGrant(server, app, "198.51.100.62");
+            for (int retry = 0; retry < 10 && grant.statusCode() != 200 && inFlight(admin, userId); retry++) {
+                Pause.millis(100);
+                grant = passwordGrant(server, app, "198.51.100.62");
+            }
             if (grant.statusCode() != 200) {
-                String userId = admin.findUserByEmail("acme", email).get("id").asText();
                 throw new AssertionError("grant " + i + ": " + grant.body() + "; "
                         + admin.events("acme", userId, "LOGIN_ERROR"));
             }
@@ -96,6 +100,16 @@ class NewSignInNoticeIT {
 
         assertThat(notices(mailbox)).as("Paris and New York; Paris again is known; Sydney is over the day's two")
                 .isEqualTo(2);
+    }
+
+    /**
+     * Keycloak's own brute-force detection (stock, not the pack) refuses a user's login as "temporarily disabled"
+     * while it still books the previous login's success on its background thread; on a loaded machine the next grant
+     * can be quicker. Such a refusal is retried; a real lockout (any failure counted) is not.
+     */
+    private static boolean inFlight(AdminApi admin, String userId) {
+        JsonNode status = admin.bruteForceStatus("acme", userId);
+        return status.get("numFailures").asInt() == 0 && !status.get("disabled").asBoolean();
     }
 
     private long notices(Mailbox mailbox) {
