@@ -51,6 +51,11 @@ public class ProfilingStateEntity {
         this.questions = "{}";
     }
 
+    /** A new row's first login; later logins are counted with one UPDATE ({@code ciamProfiling.countLogin}). */
+    void countedOnce() {
+        loginCount = 1;
+    }
+
     public long getLoginCount() {
         return loginCount;
     }

@@ -38,6 +38,17 @@ public final class ProfilingStore {
         return state;
     }
 
+    /**
+     * The first login of a customer who registers in this request: their row is new and goes with the request's own
+     * transaction, as one insert. Nobody can sign them in before it commits, so no other login makes the row first.
+     */
+    public ProfilingStateEntity countRegistration(String realmId, String userId) {
+        ProfilingStateEntity state = new ProfilingStateEntity(realmId, userId);
+        state.countedOnce();
+        entityManager(session).persist(state);
+        return state;
+    }
+
     private void increment(String realmId, String userId) {
         // No flush first: nothing this request changed is in the counted row.
         entityManager(session).createNamedQuery("ciamProfiling.countLogin").setParameter("realmId", realmId)

@@ -24,6 +24,7 @@ import org.keycloak.models.utils.FormMessage;
 import org.keycloak.protocol.oidc.OIDCLoginProtocol;
 import org.keycloak.protocol.oidc.TokenManager;
 import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.resources.LoginActionsService;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
@@ -45,6 +46,8 @@ public final class ProgressiveProfilingAuthenticator extends FlowStep {
     /** Written by the CIAM risk step (module risk); read by name, modules do not import each other. */
     static final String RISK_LEVEL_NOTE = AuthNotes.RISK_LEVEL;
     private static final Set<String> RISKY = Set.of("medium", "high");
+    /** The flow path of Keycloak's registration: the user was made by this very request. */
+    private static final String REGISTRATION_PATH = LoginActionsService.REGISTRATION_PATH;
 
     private static final Logger LOG = Logger.getLogger(ProgressiveProfilingAuthenticator.class);
     /** Each faulty plan is logged once, not at every login. */
@@ -73,7 +76,9 @@ public final class ProgressiveProfilingAuthenticator extends FlowStep {
         if (authSession.getAuthNote(COUNTED_NOTE) == null
                 && !"true".equals(authSession.getAuthNote(AuthenticationManager.SSO_AUTH))) {
             // A sign-in with credentials counts; a single sign-on to another app does not.
-            state = store.countLogin(realm.getId(), user.getId(), plan.loginsThatMatter());
+            state = REGISTRATION_PATH.equals(context.getFlowPath())
+                    ? store.countRegistration(realm.getId(), user.getId())
+                    : store.countLogin(realm.getId(), user.getId(), plan.loginsThatMatter());
             authSession.setAuthNote(COUNTED_NOTE, "true");
         } else {
             state = store.state(realm.getId(), user.getId());
