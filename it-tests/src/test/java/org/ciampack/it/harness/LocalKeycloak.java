@@ -113,45 +113,47 @@ public final class LocalKeycloak implements ServerUnderTest {
     }
 
     /**
-     * A node of the production build: a copy of the prepared distribution under target/production/, built for
-     * PostgreSQL ({@code kc.sh build} with the pack's build-time options: vault, metrics, health) and started with
-     * {@code start --optimized} against the given database, as an operator runs it. The caller closes it.
+     * A node of the production build: a copy of the prepared distribution under target/production/, built for the
+     * given database ({@code kc.sh build --db=<vendor>} with the pack's build-time options: vault, metrics, health)
+     * and started with {@code start --optimized} against it, as an operator runs it. The caller closes it.
      */
-    public static LocalKeycloak startOptimized(String name, PostgresServer database, List<String> serverOptions) {
+    public static LocalKeycloak startOptimized(String name, SqlServer database, List<String> serverOptions) {
         return startOptimized(name, Settings.existingPath("ciam.it.keycloak.home"), database, serverOptions);
     }
 
-    /** As {@link #startOptimized(String, PostgresServer, List)}, from another prepared distribution. */
-    public static LocalKeycloak startOptimized(String name, Path prepared, PostgresServer database,
+    /** As {@link #startOptimized(String, SqlServer, List)}, from another prepared distribution. */
+    public static LocalKeycloak startOptimized(String name, Path prepared, SqlServer database,
             List<String> serverOptions) {
         Path home = Settings.output().resolve("production").resolve(name);
         try {
             deleteRecursively(home);
             copyRecursively(prepared, home);
-            // built for PostgreSQL, Keycloak has its own driver: those the H2 suite adds for the legacy store go
+            // built for the database, Keycloak has its own driver: those the H2 suite adds for the legacy store go
             try (Stream<Path> drivers = Files.list(home.resolve("providers"))) {
                 for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")
                         || jar.getFileName().toString().startsWith("mariadb-java-client-")).toList()) {
                     Files.delete(driver);
                 }
             }
-            build(home, name);
+            build(home, name, database.vendor());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         List<String> mode = List.of("start", "--optimized", "--http-enabled=true", "--hostname-strict=false",
-                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(), "--db-password=unused",
+                "--db-url=" + database.jdbcUrl(), "--db-username=" + database.user(),
                 "--cache-embedded-network-bind-address=127.0.0.1",
                 "--cache-embedded-network-bind-port=" + freePort());
-        return start(home, name, mode, serverOptions, Map.of());
+        // from the environment, not the command line; a server that trusts local connections takes any
+        String password = database.password().isEmpty() ? "unused" : database.password();
+        return start(home, name, mode, serverOptions, Map.of("KC_DB_PASSWORD", password));
     }
 
     /** The options the production build fixes; a start that names them otherwise is refused. */
-    private static void build(Path home, String name) throws IOException {
+    private static void build(Path home, String name, String vendor) throws IOException {
         Path log = Settings.output().resolve("server-logs").resolve(name + "-build.log");
         Files.createDirectories(log.getParent());
         ProcessBuilder build = new ProcessBuilder("bash", home.resolve("bin/kc.sh").toString(), "build",
-                "--db=postgres", "--vault=file", "--metrics-enabled=true", "--health-enabled=true")
+                "--db=" + vendor, "--vault=file", "--metrics-enabled=true", "--health-enabled=true")
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         build.environment().put("JAVA_HOME", System.getProperty("java.home"));
         try {

@@ -14,29 +14,46 @@ import java.util.stream.Stream;
  * A MariaDB server of the test's own: Debian's binaries (package {@code mariadb-server}, installed by .ci/run), a
  * fresh data folder under /tmp, a free port on 127.0.0.1, never the machine's own server. The test database
  * {@code shop} is read by the user {@code shop}, who has a password (so stores read it from the vault) and may only
- * select; the harness itself talks to the server as root over its socket.
+ * select; or, for Keycloak's own database ({@link #startForKeycloak()}), {@code keycloak} with every right on it.
+ * The harness itself talks to the server as root over its socket.
  */
 public final class MariaDbServer implements SqlServer {
 
-    private static final String DATABASE = "shop";
-    private static final String USER = "shop";
     /** Debian's account for the server; mariadbd refuses to run as root. */
     private static final String SERVER_ACCOUNT = "mysql";
 
     private final Path data;
     private final int port;
-    private final String password = "Shop-" + UUID.randomUUID();
+    private final String database;
+    private final String user;
+    private final String password = "Maria-" + UUID.randomUUID();
     private Process server;
 
-    private MariaDbServer(Path data, int port) {
+    private MariaDbServer(Path data, int port, String database) {
         this.data = data;
         this.port = port;
+        this.database = database;
+        this.user = database;
     }
 
+    /** The legacy shop's server: database {@code shop}, its user may only select. */
     public static MariaDbServer start() {
+        MariaDbServer server = start("shop");
+        server.root("grant select on shop.* to 'shop'@'127.0.0.1'");
+        return server;
+    }
+
+    /** Keycloak's own database: {@code keycloak}, its user may do anything in it. */
+    public static MariaDbServer startForKeycloak() {
+        MariaDbServer server = start("keycloak");
+        server.root("grant all on keycloak.* to 'keycloak'@'127.0.0.1'");
+        return server;
+    }
+
+    private static MariaDbServer start(String database) {
         try {
             Path data = Files.createTempDirectory("ciam-maria-");
-            MariaDbServer server = new MariaDbServer(data, LocalProcesses.freePort());
+            MariaDbServer server = new MariaDbServer(data, LocalProcesses.freePort(), database);
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-mariadb"));
             if (LocalProcesses.isRoot()) {
                 LocalProcesses.output(List.of("chown", "-R", SERVER_ACCOUNT, data.toString()));
@@ -48,9 +65,8 @@ public final class MariaDbServer implements SqlServer {
             }
             LocalProcesses.output(install);
             server.resume();
-            server.root("create database " + DATABASE + " character set utf8mb4; create user '" + USER
-                    + "'@'127.0.0.1' identified by '" + server.password + "'; grant select on " + DATABASE
-                    + ".* to '" + USER + "'@'127.0.0.1'");
+            server.root("create database " + database + " character set utf8mb4; create user '" + database
+                    + "'@'127.0.0.1' identified by '" + server.password + "'");
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -58,13 +74,18 @@ public final class MariaDbServer implements SqlServer {
     }
 
     @Override
+    public String vendor() {
+        return "mariadb";
+    }
+
+    @Override
     public String jdbcUrl() {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE;
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database;
     }
 
     @Override
     public String user() {
-        return USER;
+        return user;
     }
 
     @Override
@@ -74,13 +95,13 @@ public final class MariaDbServer implements SqlServer {
 
     @Override
     public List<String> query(String sql) {
-        String out = LocalProcesses.output(client(List.of("-N", "-B", "-e", sql, DATABASE)));
+        String out = LocalProcesses.output(client(List.of("-N", "-B", "-e", sql, database)));
         return out.isBlank() ? List.of() : List.of(out.strip().split("\n"));
     }
 
     @Override
     public void load(Path sqlFile) {
-        LocalProcesses.output(client(List.of(DATABASE)), sqlFile.toFile());
+        LocalProcesses.output(client(List.of(database)), sqlFile.toFile());
     }
 
     @Override

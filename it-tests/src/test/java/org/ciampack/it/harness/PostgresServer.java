@@ -78,6 +78,11 @@ public final class PostgresServer implements SqlServer {
                 "start"));
     }
 
+    @Override
+    public String vendor() {
+        return "postgres";
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/keycloak";
     }

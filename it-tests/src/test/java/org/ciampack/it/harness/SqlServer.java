@@ -8,6 +8,9 @@ public interface SqlServer extends AutoCloseable {
 
     String jdbcUrl();
 
+    /** The database as Keycloak names it ({@code kc.sh build --db=...}): postgres, mariadb. */
+    String vendor();
+
     String user();
 
     /** The user's password; empty where the server trusts local connections. */

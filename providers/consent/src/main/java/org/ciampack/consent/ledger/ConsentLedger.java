@@ -180,8 +180,11 @@ public final class ConsentLedger {
 
     private SubjectEntity lockSubject(String realmId, String userId, boolean newUser) {
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
-        SubjectEntity subject = em.find(SubjectEntity.class, key, LockModeType.PESSIMISTIC_WRITE);
+        // A plain read first: on MariaDB and MySQL a locking read of a row that is not there locks the gap, and the
+        // insert below, in a transaction of its own, would wait on this one until the lock wait timed out.
+        SubjectEntity subject = em.find(SubjectEntity.class, key);
         if (subject != null) {
+            em.refresh(subject, LockModeType.PESSIMISTIC_WRITE); // the standing as it is now, locked
             return subject;
         }
         if (newUser) {

@@ -1,0 +1,121 @@
+package org.ciampack.it.production;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.ciampack.it.export.ExportRoutes;
+import org.ciampack.it.export.WebhookReceiver;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
+import org.ciampack.it.harness.MariaDbServer;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keycloak built for MariaDB as its own database, with the pack: the changelogs apply, and an event as long as a
+ * MariaDB {@code TEXT} cannot hold (64 KB) is written with the login that made it and delivered whole.
+ */
+@Tag("production")
+class MariaDbKeycloakIT {
+
+    private static final String PASSWORD = "MariaDb-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    /** Forty notes of 2,000 characters (Keycloak's limit for an unmanaged attribute is 2,048): 80 KB of profile. */
+    private static final int NOTES = 40;
+    private static final int NOTE_LENGTH = 2_000;
+
+    private static MariaDbServer database;
+    private static LocalKeycloak node;
+
+    @BeforeAll
+    static void start() {
+        database = MariaDbServer.startForKeycloak();
+        node = LocalKeycloak.startOptimized("mariadb", database, LocalKeycloak.riskOptions());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) {
+            node.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void theOutboxHoldsAMillionCharacterEventOnMariaDb() {
+        assertThat(database.query("select column_type, is_nullable from information_schema.columns "
+                + "where table_schema = 'keycloak' and table_name = 'CIAM_EVENT_OUTBOX' and column_name = 'PAYLOAD'"))
+                .containsExactly("longtext\tNO");
+        // Keycloak keeps each JPA entity provider's changelog in a table of its own, DATABASECHANGELOG_<provider>.
+        List<String> applied = new ArrayList<>();
+        for (String table : database.query("select table_name from information_schema.tables where table_schema = "
+                + "'keycloak' and table_name like 'DATABASECHANGELOG%' and table_name not like '%LOCK%'")) {
+            applied.addAll(database.query("select id from " + table + " where id like 'ciam-events-%'"));
+        }
+        assertThat(applied).as("the MariaDB changeset, recorded as applied").contains("ciam-events-10")
+                .doesNotContain("ciam-events-5");
+    }
+
+    @Test
+    void aProfileUpdateOfACustomerWithLargeAttributesGoesThroughAndIsExportedWhole() {
+        AdminApi admin = node.admin();
+        // Keycloak itself keeps an admin event's representation in a TEXT column: without details it stores none,
+        // so only the pack's outbox has to hold the large profile.
+        admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("adminEventsDetailsEnabled", false));
+        ObjectNode profileConfig = (ObjectNode) admin.get("/realms/acme/users/profile");
+        profileConfig.put("unmanagedAttributePolicy", "ADMIN_EDIT");
+        assertThat(admin.send("PUT", "/realms/acme/users/profile", profileConfig).statusCode()).isEqualTo(200);
+
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            ExportRoutes routes = new ExportRoutes(node, admin);
+            String secretKey = "export-mariadb-" + UUID.randomUUID().toString().substring(0, 8);
+            ExportRoutes.vaultSecret(secretKey);
+            ObjectNode route = ExportRoutes.webhookRoute(receiver.url("/profiles"), secretKey);
+            route.putObject("events").putArray("user").add("UPDATE_PROFILE");
+            routes.create("profiles", route);
+
+            String email = "mariadb-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+            Map<String, String> attributes = new HashMap<>(AdminApi.EXISTING_CUSTOMER_PROFILE);
+            for (int i = 0; i < NOTES; i++) {
+                attributes.put("note" + i, String.valueOf((char) ('a' + i % 26)).repeat(NOTE_LENGTH));
+            }
+            String userId = admin.createUser("acme", email, PASSWORD, true, attributes);
+            ObjectNode update = Http.JSON.createObjectNode();
+            update.putArray("requiredActions").add("UPDATE_PROFILE");
+            assertThat(admin.send("PUT", "/realms/acme/users/" + userId, update).statusCode()).isEqualTo(204);
+
+            OidcCodeFlow browser = new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP);
+            HttpResponse<String> profilePage = browser.follow(browser.submitLogin(Attempt.fresh(), email, PASSWORD));
+            assertThat(OidcCodeFlow.hasForm(profilePage, "kc-update-profile-form")).as("update profile page").isTrue();
+            HttpResponse<String> done = browser.submitForm(profilePage, "kc-update-profile-form",
+                    Map.of("email", email, "firstName", "Grace", "lastName", "Hopper"));
+            assertThat(browser.callbackFrom(done).code()).as("the login reaches the app").isNotBlank();
+
+            JsonNode event = receiver.await(delivered -> delivered.path("type").asText()
+                    .equals("org.ciampack.keycloak.user.UPDATE_PROFILE")
+                    && userId.equals(delivered.path("data").path("userId").asText()), Duration.ofSeconds(60),
+                    "UPDATE_PROFILE of the customer");
+            JsonNode exported = event.path("data").path("user").path("attributes");
+            for (int i = 0; i < NOTES; i++) {
+                assertThat(exported.path("note" + i).path(0).asText()).as("note" + i + ", whole").hasSize(NOTE_LENGTH);
+            }
+            assertThat(event.toString().length()).as("longer than a TEXT column holds").isGreaterThan(65_535);
+        }
+    }
+}
