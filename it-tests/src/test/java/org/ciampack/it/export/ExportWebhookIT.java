@@ -89,9 +89,7 @@ class ExportWebhookIT {
         registering.submitForm(form, "kc-register-form", Map.of("email", newcomer, "consent.terms", "on",
                 "consent.privacy", "on"));
 
-        ObjectNode update = Http.JSON.createObjectNode();
-        update.putArray("requiredActions").add("UPDATE_PROFILE");
-        assertThat(admin.send("PUT", "/realms/acme/users/" + userId, update).statusCode()).isEqualTo(204);
+        admin.requireActions("acme", userId, "UPDATE_PROFILE");
         OidcCodeFlow updating = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
         HttpResponse<String> profilePage = updating.follow(updating.submitLogin(Attempt.fresh(), email, PASSWORD));
         assertThat(OidcCodeFlow.hasForm(profilePage, "kc-update-profile-form")).as("update profile page").isTrue();

@@ -157,6 +157,15 @@ public final class AdminApi {
         expect(response, 204);
     }
 
+    /** Gives the user required actions for their next login, e.g. UPDATE_PROFILE. */
+    public void requireActions(String realm, String userId, String... actions) {
+        ObjectNode update = Http.JSON.createObjectNode();
+        for (String action : actions) {
+            update.withArray("requiredActions").add(action);
+        }
+        expect(send("PUT", "/realms/" + realm + "/users/" + Http.encode(userId), update), 204);
+    }
+
     /** Keycloak's brute-force record of a user: numFailures, disabled (locked now), lastIPFailure, lastFailure. */
     public JsonNode bruteForceStatus(String realm, String userId) {
         return get("/realms/" + realm + "/attack-detection/brute-force/users/" + Http.encode(userId));

@@ -35,6 +35,7 @@ import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.Resources;
 import org.ciampack.it.harness.Settings;
 import org.ciampack.risk.geo.DemoGeoIpDatabases;
 import org.junit.jupiter.api.AfterAll;
@@ -81,15 +82,7 @@ class ClusterIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable resource : new AutoCloseable[] {b, a, database}) {
-            try {
-                if (resource != null) {
-                    resource.close();
-                }
-            } catch (Exception e) {
-                System.err.println("[ciam-it] " + e.getMessage());
-            }
-        }
+        Resources.closeAll(b, a, database);
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.MariaDbServer;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -49,12 +50,7 @@ class MariaDbKeycloakIT {
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(node, database);
     }
 
     @Test
@@ -96,9 +92,7 @@ class MariaDbKeycloakIT {
                 attributes.put("note" + i, String.valueOf((char) ('a' + i % 26)).repeat(NOTE_LENGTH));
             }
             String userId = admin.createUser("acme", email, PASSWORD, true, attributes);
-            ObjectNode update = Http.JSON.createObjectNode();
-            update.putArray("requiredActions").add("UPDATE_PROFILE");
-            assertThat(admin.send("PUT", "/realms/acme/users/" + userId, update).statusCode()).isEqualTo(204);
+            admin.requireActions("acme", userId, "UPDATE_PROFILE");
 
             OidcCodeFlow browser = new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP);
             HttpResponse<String> profilePage = browser.follow(browser.submitLogin(Attempt.fresh(), email, PASSWORD));

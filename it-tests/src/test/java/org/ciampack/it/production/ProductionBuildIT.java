@@ -11,6 +11,7 @@ import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -37,12 +38,7 @@ class ProductionBuildIT {
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(node, database);
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.PostgresServer;
+import org.ciampack.it.harness.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,12 +68,7 @@ class UpgradeIT {
 
     @AfterAll
     static void stop() {
-        if (node != null) {
-            node.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+        Resources.closeAll(node, database);
     }
 
     @Test
