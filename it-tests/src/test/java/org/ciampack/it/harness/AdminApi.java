@@ -157,11 +157,12 @@ public final class AdminApi {
         expect(response, 204);
     }
 
-    /** Gives the user required actions for their next login, e.g. UPDATE_PROFILE. */
+    /** Sets (replaces) the user's required actions for their next login, e.g. UPDATE_PROFILE; none clears them. */
     public void requireActions(String realm, String userId, String... actions) {
         ObjectNode update = Http.JSON.createObjectNode();
+        ArrayNode list = update.putArray("requiredActions");
         for (String action : actions) {
-            update.withArray("requiredActions").add(action);
+            list.add(action);
         }
         expect(send("PUT", "/realms/" + realm + "/users/" + Http.encode(userId), update), 204);
     }

@@ -2,6 +2,7 @@ package org.ciampack.profiling;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
+import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -39,10 +40,14 @@ public final class ProfilingStore {
     }
 
     /**
-     * The first login of a customer who registers in this request: their row is new and goes with the request's own
-     * transaction, as one insert. Nobody can sign them in before it commits, so no other login makes the row first.
+     * The first login of a customer who registers: their row is new and goes with the request's own transaction, as
+     * one insert (nobody signs in with an account this request has not committed). Where the realm's registration
+     * flow shows a page before this step, the account is committed already and a row may exist: counted as a login.
      */
-    public ProfilingStateEntity countRegistration(String realmId, String userId) {
+    public ProfilingStateEntity countRegistration(String realmId, String userId, int upTo) {
+        if (find(realmId, userId) != null) {
+            return countLogin(realmId, userId, upTo);
+        }
         ProfilingStateEntity state = new ProfilingStateEntity(realmId, userId);
         state.countedOnce();
         entityManager(session).persist(state);
@@ -60,7 +65,10 @@ public final class ProfilingStore {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
             create(realmId, userId);
-            state = find(realmId, userId);
+            // A shared-lock read sees the row just committed; a plain one may not (MariaDB and MySQL read from the
+            // transaction's first snapshot).
+            state = entityManager(session).find(ProfilingStateEntity.class,
+                    new ProfilingStateEntity.Key(realmId, userId), LockModeType.PESSIMISTIC_READ);
         }
         if (state == null) {
             state = new ProfilingStateEntity(realmId, userId);

@@ -77,7 +77,7 @@ public final class ProgressiveProfilingAuthenticator extends FlowStep {
                 && !"true".equals(authSession.getAuthNote(AuthenticationManager.SSO_AUTH))) {
             // A sign-in with credentials counts; a single sign-on to another app does not.
             state = REGISTRATION_PATH.equals(context.getFlowPath())
-                    ? store.countRegistration(realm.getId(), user.getId())
+                    ? store.countRegistration(realm.getId(), user.getId(), plan.loginsThatMatter())
                     : store.countLogin(realm.getId(), user.getId(), plan.loginsThatMatter());
             authSession.setAuthNote(COUNTED_NOTE, "true");
         } else {

@@ -178,7 +178,18 @@ public final class ConsentLedger {
         em.createNamedQuery("ciamSubject.deleteRealm").setParameter("realmId", realmId).executeUpdate();
     }
 
+    /** The user's subject row, locked until the transaction ends; once per transaction (a second lock returns it). */
     private SubjectEntity lockSubject(String realmId, String userId, boolean newUser) {
+        String held = "ciam.consent.locked." + realmId + "." + userId;
+        if (session.getAttribute(held) instanceof SubjectEntity locked) {
+            return locked; // re-reading it now would drop what this transaction changed and has not written yet
+        }
+        SubjectEntity subject = lockOrMakeSubject(realmId, userId, newUser);
+        session.setAttribute(held, subject);
+        return subject;
+    }
+
+    private SubjectEntity lockOrMakeSubject(String realmId, String userId, boolean newUser) {
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
         // A plain read first: on MariaDB and MySQL a locking read of a row that is not there locks the gap, and the
         // insert below, in a transaction of its own, would wait on this one until the lock wait timed out.

@@ -16,12 +16,26 @@ final class OcsfFormat {
 
     static final String OCSF_VERSION = "1.1.0";
 
-    /** Account Change activities (OCSF 3001). */
-    private static final Map<String, Integer> ACCOUNT_ACTIVITY = Map.of(
-            "REGISTER", 1, "UPDATE_PASSWORD", 3, "UPDATE_CREDENTIAL", 3, "RESET_PASSWORD", 4, "DELETE_ACCOUNT", 6,
-            "UPDATE_TOTP", 10, "REMOVE_TOTP", 11, "UPDATE_PROFILE", 99, "UPDATE_EMAIL", 99, "VERIFY_EMAIL", 99);
+    /** Account Change activities (OCSF 3001); credential events by their credential type, see below. */
+    private static final Map<String, Integer> ACCOUNT_ACTIVITY = Map.ofEntries(Map.entry("REGISTER", 1),
+            Map.entry("UPDATE_PASSWORD", 3), Map.entry("UPDATE_CREDENTIAL", 3), Map.entry("REMOVE_CREDENTIAL", 99),
+            Map.entry("RESET_PASSWORD", 4), Map.entry("DELETE_ACCOUNT", 6), Map.entry("UPDATE_TOTP", 10),
+            Map.entry("REMOVE_TOTP", 11), Map.entry("UPDATE_PROFILE", 99), Map.entry("UPDATE_EMAIL", 99),
+            Map.entry("VERIFY_EMAIL", 99));
 
     private OcsfFormat() {
+    }
+
+    /**
+     * Keycloak's UPDATE_CREDENTIAL and REMOVE_CREDENTIAL say what changed in {@code credential_type}: a password is a
+     * Password Change (3), a second factor (OTP, passkey, recovery codes) an MFA Factor Enable (10) or Disable (11).
+     */
+    static int accountActivity(String type, String credentialType) {
+        boolean credentialEvent = "UPDATE_CREDENTIAL".equals(type) || "REMOVE_CREDENTIAL".equals(type);
+        if (!credentialEvent || credentialType.isEmpty() || "password".equals(credentialType)) {
+            return ACCOUNT_ACTIVITY.get(type);
+        }
+        return "UPDATE_CREDENTIAL".equals(type) ? 10 : 11;
     }
 
     static JsonNode of(ObjectNode envelope) {
@@ -62,7 +76,7 @@ final class OcsfFormat {
         } else if (ACCOUNT_ACTIVITY.containsKey(base)) {
             classUid = 3001;
             className = "Account Change";
-            activity = ACCOUNT_ACTIVITY.get(base);
+            activity = accountActivity(base, data.path("details").path("credential_type").asText());
             activityName = type;
         } else {
             classUid = 3002;

@@ -1,6 +1,7 @@
 package org.ciampack.events.outbox;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +62,10 @@ public final class ExportStore {
         } catch (RuntimeException e) {
             LOG.debugf("Route %s: its state row was made at the same time elsewhere (%s)", route, e.getMessage());
         }
-        return state(realmId, route);
+        // A locking read sees the row just committed; a plain one may not (MariaDB and MySQL read from the
+        // transaction's first snapshot).
+        return em.find(RouteStateEntity.class, new RouteStateEntity.Key(realmId, route),
+                LockModeType.PESSIMISTIC_WRITE);
     }
 
     public List<DeliveryEntity> dead(String realmId, String route, int first, int max) {
