@@ -46,7 +46,7 @@ public final class ProgressiveProfilingAuthenticator extends FlowStep {
     /** Written by the CIAM risk step (module risk); read by name, modules do not import each other. */
     static final String RISK_LEVEL_NOTE = AuthNotes.RISK_LEVEL;
     private static final Set<String> RISKY = Set.of("medium", "high");
-    /** The flow path of Keycloak's registration: the user was made by this very request. */
+    /** The flow path of Keycloak's registration: the user was made in this flow. */
     private static final String REGISTRATION_PATH = LoginActionsService.REGISTRATION_PATH;
 
     private static final Logger LOG = Logger.getLogger(ProgressiveProfilingAuthenticator.class);
