@@ -172,6 +172,12 @@ class ExportWebhookIT {
                 .as("events at the receiver (a slow answer may bring one twice)").hasSize((int) (earlier + before + 3));
     }
 
+    /** Longer than a 64 KB column: on H2 the outbox keeps it in the row (changeset ciam-events-11), whole. */
+    @Test
+    void aProfileEventOfEightyKilobytesIsExportedWhole() {
+        LargeProfileExport.assertExportedWhole(server, admin);
+    }
+
     @Test
     void aPiiRouteSendsKeyedHashesOfEmailAndIpAndNoRawEmail() throws Exception {
         String hashKey = "it-hash-key-" + UUID.randomUUID();

@@ -2,18 +2,12 @@ package org.ciampack.it.production;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import org.ciampack.it.export.ExportRoutes;
-import org.ciampack.it.export.WebhookReceiver;
+import org.ciampack.it.export.LargeProfileExport;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
@@ -35,9 +29,6 @@ class MariaDbKeycloakIT {
 
     private static final String PASSWORD = "MariaDb-Password-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
-    /** Forty notes of 2,000 characters (Keycloak's limit for an unmanaged attribute is 2,048): 80 KB of profile. */
-    private static final int NOTES = 40;
-    private static final int NOTE_LENGTH = 2_000;
 
     private static MariaDbServer database;
     private static LocalKeycloak node;
@@ -75,43 +66,7 @@ class MariaDbKeycloakIT {
         // so only the pack's outbox has to hold the large profile.
         ObjectNode noDetails = Http.JSON.createObjectNode().put("adminEventsDetailsEnabled", false);
         assertThat(admin.send("PUT", "/realms/acme", noDetails).statusCode()).isEqualTo(204);
-        ObjectNode profileConfig = (ObjectNode) admin.get("/realms/acme/users/profile");
-        profileConfig.put("unmanagedAttributePolicy", "ADMIN_EDIT");
-        assertThat(admin.send("PUT", "/realms/acme/users/profile", profileConfig).statusCode()).isEqualTo(200);
-
-        try (WebhookReceiver receiver = WebhookReceiver.start()) {
-            ExportRoutes routes = new ExportRoutes(node, admin);
-            String secretKey = "export-mariadb-" + UUID.randomUUID().toString().substring(0, 8);
-            ExportRoutes.vaultSecret(secretKey);
-            ObjectNode route = ExportRoutes.webhookRoute(receiver.url("/profiles"), secretKey);
-            route.putObject("events").putArray("user").add("UPDATE_PROFILE");
-            routes.create("profiles", route);
-
-            String email = "mariadb-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-            Map<String, String> attributes = new HashMap<>(AdminApi.EXISTING_CUSTOMER_PROFILE);
-            for (int i = 0; i < NOTES; i++) {
-                attributes.put("note" + i, String.valueOf((char) ('a' + i % 26)).repeat(NOTE_LENGTH));
-            }
-            String userId = admin.createUser("acme", email, PASSWORD, true, attributes);
-            admin.requireActions("acme", userId, "UPDATE_PROFILE");
-
-            OidcCodeFlow browser = new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP);
-            HttpResponse<String> profilePage = browser.follow(browser.submitLogin(Attempt.fresh(), email, PASSWORD));
-            assertThat(OidcCodeFlow.hasForm(profilePage, "kc-update-profile-form")).as("update profile page").isTrue();
-            HttpResponse<String> done = browser.submitForm(profilePage, "kc-update-profile-form",
-                    Map.of("email", email, "firstName", "Grace", "lastName", "Hopper"));
-            assertThat(browser.callbackFrom(done).code()).as("the login reaches the app").isNotBlank();
-
-            JsonNode event = receiver.await(delivered -> delivered.path("type").asText()
-                    .equals("org.ciampack.keycloak.user.UPDATE_PROFILE")
-                    && userId.equals(delivered.path("data").path("userId").asText()), Duration.ofSeconds(60),
-                    "UPDATE_PROFILE of the customer");
-            JsonNode exported = event.path("data").path("user").path("attributes");
-            for (int i = 0; i < NOTES; i++) {
-                assertThat(exported.path("note" + i).path(0).asText()).as("note" + i + ", whole").hasSize(NOTE_LENGTH);
-            }
-            assertThat(event.toString().length()).as("longer than a TEXT column holds").isGreaterThan(65_535);
-        }
+        LargeProfileExport.assertExportedWhole(node, admin);
     }
 
     /**

@@ -82,6 +82,9 @@ public final class ConsentLedger {
                         .put("t", now).put("s", receipt.getSeq());
             }
             subject.setLatest(latest.toString());
+            if (!em.contains(subject)) {
+                em.persist(subject); // a new user's row, written once with its standing
+            }
             return receipts;
         }
     }
@@ -190,17 +193,15 @@ public final class ConsentLedger {
     }
 
     private SubjectEntity lockOrMakeSubject(String realmId, String userId, boolean newUser) {
+        if (newUser) {
+            return new SubjectEntity(realmId, userId); // no row yet: the first append writes it
+        }
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
         // A plain read first: on MariaDB and MySQL a locking read of a row that is not there locks the gap, and the
         // insert below, in a transaction of its own, would wait on this one until the lock wait timed out.
         SubjectEntity subject = em.find(SubjectEntity.class, key);
         if (subject != null) {
             em.refresh(subject, LockModeType.PESSIMISTIC_WRITE); // the standing as it is now, locked
-            return subject;
-        }
-        if (newUser) {
-            subject = new SubjectEntity(realmId, userId);
-            em.persist(subject);
             return subject;
         }
         // Made in a transaction of its own: two first decisions at once must not both insert the row.

@@ -60,7 +60,7 @@ public class OutboxEntity {
     @Column(name = "FANNED_OUT", nullable = false)
     private boolean fannedOut;
 
-    /** How long an envelope the listener writes (PostgreSQL's TEXT and H2's longest VARCHAR hold more). */
+    /** How long an envelope the listener writes (the column holds it: TEXT, LONGTEXT, on H2 CHARACTER VARYING). */
     public static final int MAX_PAYLOAD_CHARS = 1_000_000;
 
     @Column(name = "PAYLOAD", nullable = false, length = MAX_PAYLOAD_CHARS)
