@@ -400,4 +400,27 @@ class LegacyFederationIT {
                         "password", password, "scope", "openid")))
                 .build());
     }
+
+    /**
+     * A Keycloak built for one database ships only that database's JDBC driver (this suite's server has H2's, and
+     * PostgreSQL's and MariaDB's in its providers folder, not MySQL's): a store it cannot reach is refused when the
+     * admin saves it, with the sentence saying what to do, instead of failing every lookup afterwards.
+     */
+    @Test
+    void aStoreWhoseDriverThisServerLacksIsRefusedWithASentence(AdminApi admin) {
+        ObjectNode component = Http.JSON.createObjectNode().put("name", "mysql-shop")
+                .put("providerId", "ciam-legacy-jdbc").put("providerType", "org.keycloak.storage.UserStorageProvider")
+                .put("parentId", admin.get("/realms/acme").get("id").asText());
+        ObjectNode config = component.putObject("config");
+        config.putArray("enabled").add("true");
+        config.putArray("jdbcUrl").add("jdbc:mysql://127.0.0.1:3306/shop");
+        config.putArray("user").add("shop");
+
+        HttpResponse<String> refused = admin.send("POST", "/realms/acme/components", component);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)")
+                .contains("providers folder");
+        assertThat(admin.get("/realms/acme/components?name=mysql-shop")).as("nothing saved").isEmpty();
+    }
 }

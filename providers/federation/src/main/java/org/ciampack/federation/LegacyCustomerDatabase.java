@@ -30,10 +30,22 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final LegacyStoreConfig config;
     private final AgroalDataSource pool;
     private final Outage outage;
+    /** Why this server cannot reach the database at all (no driver for it), or null. */
+    private final String noDriver;
 
     LegacyCustomerDatabase(LegacyStoreConfig config, String password) throws SQLException {
         this.config = config;
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
+        Optional<Class<?>> driver = driver(config);
+        if (driver.isEmpty()) {
+            // Saved before this server lost the driver (rebuilt for another database): every lookup answers as when
+            // the database is down, instead of failing every request that reaches the store.
+            this.noDriver = missingDriver(config).orElseThrow();
+            this.pool = null;
+            LOG.errorf("Legacy customer database %s cannot be reached: %s", host(), noDriver);
+            return;
+        }
+        this.noDriver = null;
         this.pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool.maxSize(config.poolSize()).minSize(0).initialSize(0)
                         .acquisitionTimeout(config.timeout())
@@ -41,7 +53,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                         .validateOnBorrow(true)
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
                                 .defaultValidatorWithTimeout((int) Math.max(1, config.timeout().toSeconds())))
-                        .connectionFactoryConfiguration(factory -> factory.connectionProviderClass(driver(config))
+                        .connectionFactoryConfiguration(factory -> factory.connectionProviderClass(driver.get())
                                 .jdbcUrl(config.isH2File() ? config.jdbcUrl() + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r"
                                         : config.jdbcUrl())
                                 .principal(new NamePrincipal(config.user()))
@@ -122,6 +134,9 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
     private <T> T run(String sql, String value, List<Integer> paging, Rows<T> rows) {
+        if (noDriver != null) {
+            throw new LegacyStoreUnavailable(noDriver, null);
+        }
         outage.check();
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -202,15 +217,30 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * The driver for the URL, named rather than found through DriverManager, which does not see the drivers Keycloak
      * ships unless Keycloak's own database uses them.
      */
-    private static Class<?> driver(LegacyStoreConfig config) {
-        String name = config.jdbcUrl().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver"
+    private static Optional<Class<?>> driver(LegacyStoreConfig config) {
+        try {
+            return Optional.of(Class.forName(driverName(config), true, LegacyCustomerDatabase.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A sentence for the admin when this server has no driver for the URL: a Keycloak built for one database ships
+     * only that database's driver (and H2 only in development).
+     */
+    static Optional<String> missingDriver(LegacyStoreConfig config) {
+        if (driver(config).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("This server has no JDBC driver for " + config.jdbcUrl().split(":")[1] + " ("
+                + driverName(config) + "): put the driver's JAR in Keycloak's providers folder and run kc.sh build again");
+    }
+
+    private static String driverName(LegacyStoreConfig config) {
+        return config.jdbcUrl().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver"
                 : config.jdbcUrl().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver"
                 : config.isH2File() ? "org.h2.Driver" : "com.mysql.cj.jdbc.Driver";
-        try {
-            return Class.forName(name, true, LegacyCustomerDatabase.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("no JDBC driver " + name + " on the server", e);
-        }
     }
 
     /** The statement's ? parameters, those inside quoted literals left out. */
@@ -247,6 +277,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        if (pool != null) {
+            pool.close();
+        }
     }
 }

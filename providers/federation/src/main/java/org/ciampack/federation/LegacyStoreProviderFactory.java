@@ -116,7 +116,11 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     @Override
     public void validateConfiguration(KeycloakSession session, RealmModel realm, ComponentModel model)
             throws ComponentValidationException {
-        List<String> problems = LegacyStoreConfig.of(model).problems(h2Directory);
+        LegacyStoreConfig config = LegacyStoreConfig.of(model);
+        List<String> problems = config.problems(h2Directory);
+        if (problems.isEmpty()) {
+            LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
+        }
         if (!problems.isEmpty()) {
             throw new ComponentValidationException(String.join("; ", problems));
         }

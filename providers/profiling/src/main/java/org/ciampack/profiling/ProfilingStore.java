@@ -3,15 +3,12 @@ package org.ciampack.profiling;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.FlushModeType;
 import jakarta.persistence.LockModeType;
-import org.jboss.logging.Logger;
+import org.ciampack.common.FirstUseRows;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** Reads and keeps users' profiling state in the request's transaction. */
 public final class ProfilingStore {
-
-    private static final Logger LOG = Logger.getLogger(ProfilingStore.class);
 
     private final KeycloakSession session;
 
@@ -27,7 +24,9 @@ public final class ProfilingStore {
     public ProfilingStateEntity countLogin(String realmId, String userId, int upTo) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            create(realmId, userId); // not loaded here: the entity read below must carry the new count
+            // Not loaded here: the entity read below must carry the new count.
+            FirstUseRows.ensure(session.getKeycloakSessionFactory(), ProfilingStateEntity.class,
+                    new ProfilingStateEntity.Key(realmId, userId), () -> new ProfilingStateEntity(realmId, userId));
             increment(realmId, userId);
             return state(realmId, userId);
         }
@@ -64,34 +63,16 @@ public final class ProfilingStore {
     public ProfilingStateEntity state(String realmId, String userId) {
         ProfilingStateEntity state = find(realmId, userId);
         if (state == null) {
-            create(realmId, userId);
-            // A shared-lock read sees the row just committed; a plain one may not (MariaDB and MySQL read from the
-            // transaction's first snapshot).
-            state = entityManager(session).find(ProfilingStateEntity.class,
-                    new ProfilingStateEntity.Key(realmId, userId), LockModeType.PESSIMISTIC_READ);
+            // Two first logins of one user at once: neither fails on the primary key, the loser reads the winner's.
+            state = FirstUseRows.ensureAndLock(session, ProfilingStateEntity.class,
+                    new ProfilingStateEntity.Key(realmId, userId), () -> new ProfilingStateEntity(realmId, userId),
+                    LockModeType.PESSIMISTIC_READ);
         }
         if (state == null) {
             state = new ProfilingStateEntity(realmId, userId);
             entityManager(session).persist(state);
         }
         return state;
-    }
-
-    /**
-     * Makes the row in its own transaction: two first logins of one user at once must not fail either login on
-     * the primary key; the loser simply finds the winner's row.
-     */
-    private void create(String realmId, String userId) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), s -> {
-                EntityManager em = entityManager(s);
-                if (em.find(ProfilingStateEntity.class, new ProfilingStateEntity.Key(realmId, userId)) == null) {
-                    em.persist(new ProfilingStateEntity(realmId, userId));
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.debugf("profiling state of a user in realm %s was made concurrently: %s", realmId, e.getMessage());
-        }
     }
 
     private ProfilingStateEntity find(String realmId, String userId) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.ciampack.common.FirstUseRows;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentSettings;
 import org.ciampack.consent.ConsentState;
@@ -20,7 +21,6 @@ import org.ciampack.consent.DecisionOrigin;
 import org.ciampack.consent.Source;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /**
  * The consent ledger of one Keycloak session: appends receipts, reads a user's standing and history, and keeps
@@ -197,25 +197,13 @@ public final class ConsentLedger {
             return new SubjectEntity(realmId, userId); // no row yet: the first append writes it
         }
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
-        // A plain read first: on MariaDB and MySQL a locking read of a row that is not there locks the gap, and the
-        // insert below, in a transaction of its own, would wait on this one until the lock wait timed out.
-        SubjectEntity subject = em.find(SubjectEntity.class, key);
+        SubjectEntity subject = em.find(SubjectEntity.class, key); // plain: see FirstUseRows on InnoDB's gap locks
         if (subject != null) {
             em.refresh(subject, LockModeType.PESSIMISTIC_WRITE); // the standing as it is now, locked
             return subject;
         }
-        // Made in a transaction of its own: two first decisions at once must not both insert the row.
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), other -> {
-                EntityManager otherEm = other.getProvider(JpaConnectionProvider.class).getEntityManager();
-                if (otherEm.find(SubjectEntity.class, key) == null) {
-                    otherEm.persist(new SubjectEntity(realmId, userId));
-                }
-            });
-        } catch (RuntimeException e) {
-            // the other decision made it first: lock theirs
-        }
-        return em.find(SubjectEntity.class, key, LockModeType.PESSIMISTIC_WRITE);
+        return FirstUseRows.ensureAndLock(session, SubjectEntity.class, key, () -> new SubjectEntity(realmId, userId),
+                LockModeType.PESSIMISTIC_WRITE);
     }
 
     private static ConsentState state(SubjectEntity subject) {

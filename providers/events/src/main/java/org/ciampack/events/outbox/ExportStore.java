@@ -8,15 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.ciampack.common.FirstUseRows;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
-import org.jboss.logging.Logger;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.utils.KeycloakModelUtils;
 
 /** What the admin API reads and changes in the export tables: route state, backlog figures, dead rows, replays. */
 public final class ExportStore {
 
-    private static final Logger LOG = Logger.getLogger(ExportStore.class);
     private static final int REPLAY_PAGE = 500;
 
     private final KeycloakSession session;
@@ -56,16 +54,8 @@ public final class ExportStore {
         if (state != null) {
             return state;
         }
-        try {
-            KeycloakModelUtils.runJobInTransaction(session.getKeycloakSessionFactory(), other -> other
-                    .getProvider(JpaConnectionProvider.class).getEntityManager().persist(new RouteStateEntity(realmId, route)));
-        } catch (RuntimeException e) {
-            LOG.debugf("Route %s: its state row was made at the same time elsewhere (%s)", route, e.getMessage());
-        }
-        // A locking read sees the row just committed; a plain one may not (MariaDB and MySQL read from the
-        // transaction's first snapshot).
-        return em.find(RouteStateEntity.class, new RouteStateEntity.Key(realmId, route),
-                LockModeType.PESSIMISTIC_WRITE);
+        return FirstUseRows.ensureAndLock(session, RouteStateEntity.class, new RouteStateEntity.Key(realmId, route),
+                () -> new RouteStateEntity(realmId, route), LockModeType.PESSIMISTIC_WRITE);
     }
 
     public List<DeliveryEntity> dead(String realmId, String route, int first, int max) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
+import org.ciampack.common.FirstUseRows;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -35,7 +35,9 @@ final class SentNotices {
      */
     static boolean claim(KeycloakSessionFactory factory, String realmId, String userId, List<String> keys,
                          NoticeLimits limits, Instant now) {
-        ensureRow(factory, realmId, userId);
+        // A row a concurrent login made is as good: the lock below orders the two.
+        FirstUseRows.ensure(factory, SentNoticesEntity.class, new SentNoticesEntity.Key(realmId, userId),
+                () -> new SentNoticesEntity(realmId, userId));
         boolean[] claimed = {false};
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             EntityManager em = entityManager(session);
@@ -48,20 +50,6 @@ final class SentNotices {
             }
         });
         return claimed[0];
-    }
-
-    /** The customer's row, made in a transaction of its own; a row another login made at the same moment is fine. */
-    private static void ensureRow(KeycloakSessionFactory factory, String realmId, String userId) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> {
-                EntityManager em = entityManager(session);
-                if (em.find(SentNoticesEntity.class, new SentNoticesEntity.Key(realmId, userId)) == null) {
-                    em.persist(new SentNoticesEntity(realmId, userId));
-                }
-            });
-        } catch (PersistenceException e) {
-            // made by a concurrent login: the lock below serialises the two
-        }
     }
 
     static void removeUser(KeycloakSession session, String realmId, String userId) {

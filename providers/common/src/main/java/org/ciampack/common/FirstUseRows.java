@@ -1,0 +1,51 @@
+package org.ciampack.common;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.utils.KeycloakModelUtils;
+
+/**
+ * A row that whoever needs it first makes (a customer's standing, a route's state): made in a transaction of its
+ * own, so two first uses at the same moment, on any node, do not fail either request on the primary key; then read
+ * in the caller's transaction with a lock. The lock is what makes the row visible: on MariaDB and MySQL a plain read
+ * keeps the transaction's first snapshot, which predates a row committed since; a locking read sees the latest.
+ * A caller that may find the row first reads it plainly before (a locking read of a missing row would lock the gap
+ * on InnoDB, and the insert here would wait on it).
+ */
+public final class FirstUseRows {
+
+    private static final Logger LOG = Logger.getLogger(FirstUseRows.class);
+
+    private FirstUseRows() {
+    }
+
+    /** Makes the row in a transaction of its own unless it is there; one made elsewhere meanwhile is as good. */
+    public static <T> void ensure(KeycloakSessionFactory factory, Class<T> type, Object key, Supplier<T> row) {
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                EntityManager em = entityManager(session);
+                if (em.find(type, key) == null) {
+                    em.persist(row.get());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.debugf("%s: made at the same moment elsewhere (%s)", type.getSimpleName(), e.getMessage());
+        }
+    }
+
+    /** {@link #ensure}, then the row read with {@code lock} in the caller's transaction (null only if it failed). */
+    public static <T> T ensureAndLock(KeycloakSession session, Class<T> type, Object key, Supplier<T> row,
+                                      LockModeType lock) {
+        ensure(session.getKeycloakSessionFactory(), type, key, row);
+        return entityManager(session).find(type, key, lock);
+    }
+
+    private static EntityManager entityManager(KeycloakSession session) {
+        return session.getProvider(JpaConnectionProvider.class).getEntityManager();
+    }
+}
