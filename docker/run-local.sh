@@ -86,9 +86,12 @@ if [ ! -f "$keycloak_home/bin/kc.sh" ]; then
   rm -f "$dist_zip"
 fi
 
-# --- Install the pack over the home: first remove what the previous pack installed. ---
+# --- Install the pack over the home: first remove what the previous pack installed. By content, not by date: a
+# home another checkout installed its (newer) pack into must still get this one. ---
 installed="$keycloak_home/.ciam-pack-files"
-if [ ! -f "$installed" ] || [ "$pack_zip" -nt "$installed" ]; then
+installed_id="$keycloak_home/.ciam-pack-id"
+pack_id=$(cksum <"$pack_zip")
+if [ ! -f "$installed" ] || [ "$(cat "$installed_id" 2>/dev/null)" != "$pack_id" ]; then
   if [ -f "$installed" ]; then
     while IFS= read -r file; do
       case "$file" in
@@ -104,6 +107,7 @@ if [ ! -f "$installed" ] || [ "$pack_zip" -nt "$installed" ]; then
     (cd "$keycloak_home" && "${JAVA_HOME:+$JAVA_HOME/bin/}jar" xf "$pack_zip")
     "${JAVA_HOME:+$JAVA_HOME/bin/}jar" tf "$pack_zip" >"$installed"
   fi
+  echo "$pack_id" >"$installed_id"
   say "installed ${pack_zip##*/} into ${keycloak_home#"$root"/}"
 fi
 
