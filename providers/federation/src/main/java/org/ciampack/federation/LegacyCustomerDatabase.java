@@ -40,7 +40,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         if (driver.isEmpty()) {
             // Saved before this server lost the driver (rebuilt for another database): every lookup answers as when
             // the database is down, instead of failing every request that reaches the store.
-            this.noDriver = missingDriver(config).orElseThrow();
+            this.noDriver = noDriverSentence(config);
             this.pool = null;
             LOG.errorf("Legacy customer database %s cannot be reached: %s", host(), noDriver);
             return;
@@ -230,11 +230,12 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * only that database's driver (and H2 only in development).
      */
     static Optional<String> missingDriver(LegacyStoreConfig config) {
-        if (driver(config).isPresent()) {
-            return Optional.empty();
-        }
-        return Optional.of("This server has no JDBC driver for " + config.jdbcUrl().split(":")[1] + " ("
-                + driverName(config) + "): put the driver's JAR in Keycloak's providers folder and run kc.sh build again");
+        return driver(config).isPresent() ? Optional.empty() : Optional.of(noDriverSentence(config));
+    }
+
+    private static String noDriverSentence(LegacyStoreConfig config) {
+        return "This server has no JDBC driver for " + config.jdbcUrl().split(":")[1] + " (" + driverName(config)
+                + "): put the driver's JAR in Keycloak's providers folder and run kc.sh build again";
     }
 
     private static String driverName(LegacyStoreConfig config) {
