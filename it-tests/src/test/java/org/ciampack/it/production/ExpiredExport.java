@@ -3,7 +3,10 @@ package org.ciampack.it.production;
 import java.time.Duration;
 import org.ciampack.it.harness.PostgresServer;
 
-/** Export rows past every retention, written straight into the database: what the dispatcher's purge must remove. */
+/**
+ * Export rows the dispatcher's purge must remove, written straight into the database: rows past every retention, and
+ * rows of a route that no realm defines any more.
+ */
 public final class ExpiredExport {
 
     private static final int CHUNK = 100_000;
@@ -31,6 +34,38 @@ public final class ExpiredExport {
         }
         database.query("analyze ciam_event_outbox");
         database.query("analyze ciam_event_delivery");
+    }
+
+    /**
+     * {@code count} copies of a real outbox event from {@code daysAgo} days ago (within the events' retention), with
+     * ids {@code removed-<n>}, each still pending for {@code route}, which its realm no longer defines (as after a
+     * realm import without it), and the route's state row.
+     */
+    public static void seedOfRemovedRoute(PostgresServer database, String modelEventId, String route, int count,
+                                          int daysAgo) {
+        long shift = Duration.ofDays(daysAgo).toMillis();
+        String copies = " from generate_series(1, " + count + ") g, ciam_event_outbox o where o.id = '" + modelEventId + "'";
+        database.query("insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key,"
+                + " event_time, fanned_out, payload) select 'removed-' || g, o.realm_id, o.kind, o.event_type,"
+                + " o.client_id, o.order_key, o.event_time - " + shift + " + g, true, o.payload" + copies);
+        database.query("insert into ciam_event_delivery (id, realm_id, route_name, event_id, order_key, event_time,"
+                + " status, attempts, next_attempt_at) select gen_random_uuid()::text, o.realm_id, '" + route
+                + "', 'removed-' || g, o.order_key, o.event_time - " + shift + " + g, 'PENDING', 3, o.event_time"
+                + copies);
+        database.query("insert into ciam_export_route_state (realm_id, route_name, lease_until) select o.realm_id, '"
+                + route + "', 0 from ciam_event_outbox o where o.id = '" + modelEventId + "'");
+    }
+
+    /** How many deliveries and state rows of the route are left. */
+    public static long leftOfRoute(PostgresServer database, String route) {
+        return Long.parseLong(database.query("select (select count(*) from ciam_event_delivery where route_name = '"
+                + route + "') + (select count(*) from ciam_export_route_state where route_name = '" + route + "')")
+                .get(0));
+    }
+
+    /** How many of the events seeded for a removed route are left. */
+    public static long eventsOfRemovedRoute(PostgresServer database) {
+        return Long.parseLong(database.query("select count(*) from ciam_event_outbox where id like 'removed-%'").get(0));
     }
 
     /** How many of them are left, events and deliveries together. */

@@ -49,6 +49,8 @@ class UpgradeIT {
 
     private static final Instant STARTED = Instant.now();
     private static final int EXPIRED = 2_500;
+    private static final String REMOVED_ROUTE = "crm-before-reimport";
+    private static final int OF_REMOVED_ROUTE = 1_200;
 
     private static PostgresServer database;
     private static LocalKeycloak node;
@@ -61,8 +63,11 @@ class UpgradeIT {
         queuedByThePreviousRelease = database.query("select event_id from ciam_event_delivery where route_name = '"
                 + ROUTE + "' and status <> 'DELIVERED'");
         // Past retention when the node starts: its first purge pass removes them, in batches.
-        ExpiredExport.seed(database, database.query("select event_id from ciam_event_delivery where route_name = '"
-                + ROUTE + "' limit 1").get(0), ROUTE, EXPIRED, 40);
+        String modelEvent = database.query("select event_id from ciam_event_delivery where route_name = '" + ROUTE
+                + "' limit 1").get(0);
+        ExpiredExport.seed(database, modelEvent, ROUTE, EXPIRED, 40);
+        // Still pending for a route the realm no longer defines: the purge removes them (and the route's state).
+        ExpiredExport.seedOfRemovedRoute(database, modelEvent, REMOVED_ROUTE, OF_REMOVED_ROUTE, 2);
         node = LocalKeycloak.startOptimized("upgrade", database, LocalKeycloak.riskOptions());
     }
 
@@ -176,15 +181,20 @@ class UpgradeIT {
 
     @Test
     @Order(5)
-    void exportRowsPastRetentionArePurgedInBatchesAndQueuedOnesKept() {
+    void exportRowsPastRetentionAndOfRemovedRoutesArePurgedInBatchesAndQueuedOnesKept() {
         Instant until = Instant.now().plus(Duration.ofSeconds(60));
         while (ExpiredExport.left(database) > 0) {
             assertThat(Instant.now()).as("the expired export rows purged").isBefore(until);
             Pause.millis(500);
         }
-        assertThat(node.logTail(100_000)).as("1,000 rows a transaction: three batches of deliveries, three of events")
-                .contains("purged " + EXPIRED + " delivered, 0 dead deliveries and " + EXPIRED
-                        + " events past retention in 6 batches");
+        assertThat(node.logTail(100_000)).as("1,000 rows a transaction: three batches of expired deliveries, two of "
+                        + "the removed route's deliveries, one of its state, three of events")
+                .contains("purged " + EXPIRED + " delivered, 0 dead deliveries and " + EXPIRED + " events past "
+                        + "retention, and " + (OF_REMOVED_ROUTE + 1) + " rows of removed routes, in 9 batches");
+        assertThat(ExpiredExport.leftOfRoute(database, REMOVED_ROUTE)).as("the removed route's deliveries and state")
+                .isZero();
+        assertThat(ExpiredExport.eventsOfRemovedRoute(database))
+                .as("their events, kept for a replay until their own retention").isEqualTo(OF_REMOVED_ROUTE);
         assertThat(database.query("select count(*) from ciam_event_outbox where id in ('"
                 + String.join("','", queuedByThePreviousRelease) + "')")).as("the events the route delivered today")
                 .containsExactly(String.valueOf(LOGINS));

@@ -215,6 +215,7 @@ public final class OutboxDispatcher {
         final Instant began = Instant.now();
         int delivered;
         int dead;
+        int ofRemovedRoutes;
         int events;
         int batches;
         long longestBatchMillis;
@@ -232,8 +233,9 @@ public final class OutboxDispatcher {
             if (purgeBatch(now) == 0) {
                 if (purge.batches > 1) {
                     LOG.infof("CIAM event export: purged %d delivered, %d dead deliveries and %d events past "
-                                    + "retention in %d batches (longest %d ms) over %d s", purge.delivered, purge.dead,
-                            purge.events, purge.batches - 1, purge.longestBatchMillis,
+                                    + "retention, and %d rows of removed routes, in %d batches (longest %d ms) over %d s",
+                            purge.delivered, purge.dead, purge.events, purge.ofRemovedRoutes, purge.batches - 1,
+                            purge.longestBatchMillis,
                             Duration.between(purge.began, Instant.now()).toSeconds());
                 }
                 purge = new Purge();
@@ -243,7 +245,10 @@ public final class OutboxDispatcher {
         return false;
     }
 
-    /** One batch of the first kind that has rows past retention: delivered, dead deliveries, then events. */
+    /**
+     * One batch of the first kind that has rows to remove: delivered and dead deliveries past retention, rows of
+     * routes no realm defines any more (whose events can then go), then events past retention.
+     */
     private int purgeBatch(long now) {
         long started = System.nanoTime();
         AtomicInteger removed = new AtomicInteger();
@@ -255,13 +260,15 @@ public final class OutboxDispatcher {
             int dead = delivered > 0 ? 0 : deleteExpired(em, em.createNamedQuery("ciamDelivery.expired", String.class)
                     .setParameter("status", DeliveryEntity.DEAD)
                     .setParameter("before", now - settings.keepDead().toMillis()), "ciamDelivery.deleteIds");
-            int events = delivered + dead > 0 ? 0 : deleteExpired(em, em.createNamedQuery("ciamOutbox.expired",
-                    String.class).setParameter("before", now - settings.keepOutbox().toMillis()),
-                    "ciamOutbox.deleteIds");
+            int ofRemovedRoutes = delivered + dead > 0 ? 0 : RemovedRoutes.purgeBatch(session, PURGE_BATCH, now);
+            int events = delivered + dead + ofRemovedRoutes > 0 ? 0 : deleteExpired(em,
+                    em.createNamedQuery("ciamOutbox.expired", String.class)
+                            .setParameter("before", now - settings.keepOutbox().toMillis()), "ciamOutbox.deleteIds");
             purge.delivered += delivered;
             purge.dead += dead;
+            purge.ofRemovedRoutes += ofRemovedRoutes;
             purge.events += events;
-            removed.set(delivered + dead + events);
+            removed.set(delivered + dead + ofRemovedRoutes + events);
         });
         purge.batches++;
         purge.longestBatchMillis = Math.max(purge.longestBatchMillis, (System.nanoTime() - started) / 1_000_000);

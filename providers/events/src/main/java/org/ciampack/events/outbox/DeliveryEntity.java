@@ -47,6 +47,10 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamDelivery.expired", query = "select d.id from DeliveryEntity d "
                 + "where d.status = :status and d.doneAt < :before"),
         @NamedQuery(name = "ciamDelivery.deleteIds", query = "delete from DeliveryEntity d where d.id in :ids"),
+        // Routes with rows, and a batch of one route's rows up to a time: the purge of routes no realm defines.
+        @NamedQuery(name = "ciamDelivery.routes", query = "select distinct d.realmId, d.routeName from DeliveryEntity d"),
+        @NamedQuery(name = "ciamDelivery.ofRouteBefore", query = "select d.id from DeliveryEntity d "
+                + "where d.realmId = :realmId and d.routeName = :route and d.eventTime < :before"),
         @NamedQuery(name = "ciamDelivery.deleteRoute", query = "delete from DeliveryEntity d "
                 + "where d.realmId = :realmId and d.routeName = :route"),
         @NamedQuery(name = "ciamDelivery.deleteRealm", query = "delete from DeliveryEntity d where d.realmId = :realmId")

@@ -28,6 +28,7 @@ import java.util.Objects;
         @NamedQuery(name = "ciamRouteState.countDelivered", query = "update RouteStateEntity s "
                 + "set s.deliveredCount = s.deliveredCount + :count, s.lastDeliveredAt = :now "
                 + "where s.realmId = :realmId and s.routeName = :route"),
+        @NamedQuery(name = "ciamRouteState.all", query = "select s from RouteStateEntity s"),
         @NamedQuery(name = "ciamRouteState.deleteRealm", query = "delete from RouteStateEntity s where s.realmId = :realmId")
 })
 public class RouteStateEntity {
@@ -69,6 +70,14 @@ public class RouteStateEntity {
     public RouteStateEntity(String realmId, String routeName) {
         this.realmId = realmId;
         this.routeName = routeName;
+    }
+
+    public String getRealmId() {
+        return realmId;
+    }
+
+    public String getRouteName() {
+        return routeName;
     }
 
     public Long getFailingSince() {

@@ -42,6 +42,11 @@ public final class RouteStore {
         return routes;
     }
 
+    /** Whether the realm stores a route of that name, readable or not (a typo must not cost the route its rows). */
+    public static boolean defined(RealmModel realm, String name) {
+        return realm.getAttribute(ATTRIBUTE_PREFIX + name) != null;
+    }
+
     public static Route route(RealmModel realm, String name) {
         return routes(realm).get(name);
     }
