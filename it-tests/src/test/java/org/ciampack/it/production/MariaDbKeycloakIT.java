@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.ciampack.it.export.LargeProfileExport;
+import org.ciampack.it.consent.ParallelConsentChanges;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
@@ -87,5 +88,11 @@ class MariaDbKeycloakIT {
                 .as("the single sign-on reaches the app").isNotBlank();
         assertThat(database.query("select LOGIN_COUNT from CIAM_PROFILING_USER where USER_ID = '" + userId + "'"))
                 .as("the row made, a single sign-on not counted").containsExactly("0");
+    }
+
+    /** The per-minute limit of a customer's consent changes holds for a burst of parallel requests on MariaDB. */
+    @Test
+    void aBurstOfParallelConsentChangesStaysWithinThePerMinuteLimit() throws Exception {
+        ParallelConsentChanges.assertTheLimitHolds(node, PASSWORD);
     }
 }

@@ -24,7 +24,8 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamReceipt.nextPage", query = "select r from ReceiptEntity r where r.realmId = :realmId "
                 + "and r.decidedAt >= :afterAt and r.decidedAt < :to and (r.decidedAt > :afterAt or r.id > :afterId) "
                 + "order by r.realmId, r.decidedAt, r.id"),
-        @NamedQuery(name = "ciamReceipt.recent", query = "select count(r), min(r.decidedAt) from ReceiptEntity r "
+        // The times, not a count: it is read with a lock, and PostgreSQL locks no rows of an aggregate.
+        @NamedQuery(name = "ciamReceipt.recent", query = "select r.decidedAt from ReceiptEntity r "
                 + "where r.realmId = :realmId and r.userId = :userId and r.source = :source and r.decidedAt >= :since"),
         @NamedQuery(name = "ciamReceipt.counts", query = "select r.purpose, r.version, r.decision, count(r) "
                 + "from ReceiptEntity r where r.realmId = :realmId group by r.purpose, r.version, r.decision"),
