@@ -7,7 +7,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.keycloak.component.ComponentModel;
 
 class LegacyCustomerDatabaseTest {
 
@@ -49,6 +52,25 @@ class LegacyCustomerDatabaseTest {
                 .hasMessageContaining("connection refused");
         clock.now = clock.now.plusSeconds(11);
         outage.check();
+    }
+
+    /**
+     * A store saved while the server had its driver, on a server rebuilt without it (this test's classpath has no
+     * MySQL driver): every lookup answers as when the database is down, naming the missing driver, instead of
+     * failing the request that reached the store.
+     */
+    @Test
+    void aStoreWhoseDriverTheServerLostAnswersEveryLookupAsUnavailable() throws Exception {
+        ComponentModel model = new ComponentModel();
+        model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://legacy:3306/shop");
+        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused")) {
+            List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
+                    () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
+            for (ThrowingCallable lookup : lookups) {
+                assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
+                        .hasMessageContaining("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)");
+            }
+        }
     }
 
     private static final class MutableClock extends Clock {
