@@ -23,9 +23,7 @@ public final class ExpiredExport {
         for (int start = 1; start <= count; start += CHUNK) {
             String copies = " from generate_series(" + start + ", " + Math.min(count, start + CHUNK - 1)
                     + ") g, ciam_event_outbox o where o.id = '" + modelEventId + "'";
-            database.query("insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key,"
-                    + " event_time, fanned_out, payload) select 'expired-' || g, o.realm_id, o.kind, o.event_type,"
-                    + " o.client_id, o.order_key, o.event_time - " + shift + " + g, true, o.payload" + copies);
+            copyEvents(database, "expired-", shift, copies);
             database.query("insert into ciam_event_delivery (id, realm_id, route_name, event_id, order_key,"
                     + " event_time, status, attempts, next_attempt_at, last_attempt_at, done_at) select"
                     + " gen_random_uuid()::text, o.realm_id, '" + route + "', 'expired-' || g, o.order_key,"
@@ -45,15 +43,20 @@ public final class ExpiredExport {
                                           int daysAgo) {
         long shift = Duration.ofDays(daysAgo).toMillis();
         String copies = " from generate_series(1, " + count + ") g, ciam_event_outbox o where o.id = '" + modelEventId + "'";
-        database.query("insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key,"
-                + " event_time, fanned_out, payload) select 'removed-' || g, o.realm_id, o.kind, o.event_type,"
-                + " o.client_id, o.order_key, o.event_time - " + shift + " + g, true, o.payload" + copies);
+        copyEvents(database, "removed-", shift, copies);
         database.query("insert into ciam_event_delivery (id, realm_id, route_name, event_id, order_key, event_time,"
                 + " status, attempts, next_attempt_at) select gen_random_uuid()::text, o.realm_id, '" + route
                 + "', 'removed-' || g, o.order_key, o.event_time - " + shift + " + g, 'PENDING', 3, o.event_time"
                 + copies);
         database.query("insert into ciam_export_route_state (realm_id, route_name, lease_until) select o.realm_id, '"
                 + route + "', 0 from ciam_event_outbox o where o.id = '" + modelEventId + "'");
+    }
+
+    /** Fanned-out copies of the model event, {@code shift} ms earlier, with ids {@code <prefix><n>}. */
+    private static void copyEvents(PostgresServer database, String prefix, long shift, String copies) {
+        database.query("insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key,"
+                + " event_time, fanned_out, payload) select '" + prefix + "' || g, o.realm_id, o.kind, o.event_type,"
+                + " o.client_id, o.order_key, o.event_time - " + shift + " + g, true, o.payload" + copies);
     }
 
     /** How many deliveries and state rows of the route are left. */

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.ciampack.it.consent.ParallelConsentChanges;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
@@ -82,11 +81,5 @@ class ProductionBuildIT {
                 .as("the profiling state").containsExactly("1");
         assertThat(database.query("select count(*) from ciam_event_outbox where event_type = 'LOGIN' "
                 + "and order_key = '" + userId + "'")).as("the login event in the export outbox").containsExactly("1");
-    }
-
-    /** The per-minute limit of a customer's consent changes holds for a burst of parallel requests on PostgreSQL. */
-    @Test
-    void aBurstOfParallelConsentChangesStaysWithinThePerMinuteLimit() throws Exception {
-        ParallelConsentChanges.assertTheLimitHolds(node, PASSWORD);
     }
 }

@@ -35,8 +35,7 @@ final class RemovedRoutes {
             String realmId = (String) pair[0];
             String route = (String) pair[1];
             withRows.add(RouteRegistry.key(realmId, route));
-            RealmModel realm = session.realms().getRealm(realmId);
-            if (realm != null && RouteStore.defined(realm, route)) {
+            if (defined(session, realmId, route)) {
                 continue;
             }
             List<String> ids = em.createNamedQuery("ciamDelivery.ofRouteBefore", String.class)
@@ -44,6 +43,7 @@ final class RemovedRoutes {
                     .setParameter("before", now - GRACE.toMillis()).setMaxResults(limit).getResultList();
             if (!ids.isEmpty()) {
                 int removed = em.createNamedQuery("ciamDelivery.deleteIds").setParameter("ids", ids).executeUpdate();
+                RealmModel realm = session.realms().getRealm(realmId);
                 LOG.infof("CIAM event export: removed %d deliveries of route %s, which %s no longer defines", removed,
                         route, realm != null ? "realm " + realm.getName() : "no realm (realm id " + realmId + ")");
                 return removed;
