@@ -89,6 +89,9 @@ class ExportWebhookIT {
         registering.submitForm(form, "kc-register-form", Map.of("email", newcomer, "consent.terms", "on",
                 "consent.privacy", "on"));
 
+        String group = "it-export-" + UUID.randomUUID().toString().substring(0, 8);
+        String gold = subgroup(group, "gold");
+        assertThat(admin.send("PUT", "/realms/acme/users/" + userId + "/groups/" + gold, null).statusCode()).isEqualTo(204);
         admin.requireActions("acme", userId, "UPDATE_PROFILE");
         OidcCodeFlow updating = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
         HttpResponse<String> profilePage = updating.follow(updating.submitLogin(Attempt.fresh(), email, PASSWORD));
@@ -118,6 +121,11 @@ class ExportWebhookIT {
         assertThat(failed.path("data").path("error").asText()).isEqualTo("invalid_user_credentials");
         assertThat(login.path("data").path("user").path("email").asText()).isEqualTo(email);
         assertThat(profile.path("data").path("user").path("firstName").asText()).isEqualTo("Ada");
+        // The profile as the update left it (the user changed in that request): roles and the group's whole path.
+        assertThat(profile.path("data").path("user").path("groups").toString()).isEqualTo("[\"/" + group + "/gold\"]");
+        assertThat(profile.path("data").path("user").path("roles").toString()).contains("\"default-roles-acme\"");
+        assertThat(registered.path("data").path("user").path("groups").toString()).isEqualTo("[]");
+        assertThat(registered.path("data").path("user").path("roles").toString()).contains("\"default-roles-acme\"");
         assertThat(changed.path("data").path("auth").path("realmName").asText()).isEqualTo("master");
 
         List<WebhookReceiver.Received> deliveries = receiver.received();
@@ -132,6 +140,19 @@ class ExportWebhookIT {
         assertThat(StandardWebhooksVerifier.verify(List.of(forged), secret)).as("a changed body fails").doesNotContain("ok");
         assertThat(StandardWebhooksVerifier.verify(deliveries.subList(0, 1), ExportRoutes.vaultSecret(secretKey + "-other")))
                 .as("another secret fails").doesNotContain("ok");
+    }
+
+    /** Creates a top-level group with one child; returns the child's id. */
+    private String subgroup(String parent, String child) {
+        HttpResponse<String> created = admin.send("POST", "/realms/acme/groups",
+                Http.JSON.createObjectNode().put("name", parent));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String parentId = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/", "");
+        HttpResponse<String> sub = admin.send("POST", "/realms/acme/groups/" + parentId + "/children",
+                Http.JSON.createObjectNode().put("name", child));
+        assertThat(sub.statusCode()).isEqualTo(201);
+        return sub.headers().firstValue("Location").map(location -> location.replaceAll(".*/", ""))
+                .orElseGet(() -> Http.json(sub.body()).path("id").asText());
     }
 
     /**

@@ -69,7 +69,7 @@ final class ProfileSnapshot {
         ArrayNode roles = node.putArray("roles");
         user.getRoleMappingsStream().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
         ArrayNode groups = node.putArray("groups");
-        user.getGroupsStream().map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
+        GroupMemberships.of(session, realm, user).map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
         if (realm.isOrganizationsEnabled()) {
             OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
             if (organizations != null) {
