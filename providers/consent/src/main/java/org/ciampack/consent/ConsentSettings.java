@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.ciampack.common.ParsedOnce;
 
 /**
  * A realm's ledger policy (realm attribute {@value #ATTRIBUTE}): how much of the IP address a receipt keeps, what
@@ -27,6 +28,8 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, S
     private static final List<String> KNOWN = List.of("ipAddress", "onUserRemoved", "pseudonymKey", "decisionsPerMinute");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Read at every registration and consent decision; parsed once per text. */
+    private static final ParsedOnce<String, ConsentSettings> PARSED = new ParsedOnce<>(ConsentSettings::fromJson);
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** {@code truncated}: IPv4 to its /24, IPv6 to its /48. */
@@ -39,6 +42,10 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, S
     }
 
     public static ConsentSettings read(String attribute) {
+        return PARSED.of(attribute);
+    }
+
+    private static ConsentSettings fromJson(String attribute) {
         if (attribute == null || attribute.isBlank()) {
             return DEFAULTS;
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.ciampack.common.ParsedOnce;
 
 /**
  * A realm's consent purposes, kept as JSON in the realm attribute {@value #ATTRIBUTE} so they travel with realm
@@ -29,6 +30,9 @@ public final class PurposeCatalog {
     private static final Pattern MESSAGE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,127}");
     private static final Set<String> FIELDS = Set.of("id", "version", "required", "title", "description",
             "documentUrl", "effectiveFrom", "reconsentAfter");
+
+    /** Every login reads the catalog; it is parsed once per text. */
+    private static final ParsedOnce<String, PurposeCatalog> PARSED = new ParsedOnce<>(PurposeCatalog::fromJson);
 
     private final Map<String, ConsentPurpose> purposes;
 
@@ -62,6 +66,10 @@ public final class PurposeCatalog {
 
     /** The stored catalog; a damaged attribute reads as empty rather than breaking every login. */
     public static PurposeCatalog read(String attribute) {
+        return PARSED.of(attribute);
+    }
+
+    private static PurposeCatalog fromJson(String attribute) {
         if (attribute == null || attribute.isBlank()) {
             return empty();
         }

@@ -2,8 +2,10 @@ package org.ciampack.profiling;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.ParsedOnce;
 
 /**
  * The admin's plan, read from the step's configuration: the stages in order, at most K questions per login, and
@@ -20,7 +22,14 @@ public record ProfilingPlan(List<Stage> stages, int maxQuestions, Duration snooz
     /** How Keycloak joins the values of a multi-valued config property. */
     private static final String DELIMITER = "##";
 
+    /** Read at every login; parsed once per configuration (a copy: a key must not change under the cache). */
+    private static final ParsedOnce<Map<String, String>, ProfilingPlan> PARSED = new ParsedOnce<>(ProfilingPlan::parse);
+
     public static ProfilingPlan read(Map<String, String> config) {
+        return PARSED.of(config == null ? null : new HashMap<>(config));
+    }
+
+    private static ProfilingPlan parse(Map<String, String> config) {
         List<String> problems = new ArrayList<>();
         List<Stage> stages = new ArrayList<>();
         String lines = config == null ? null : config.get(STAGES);
