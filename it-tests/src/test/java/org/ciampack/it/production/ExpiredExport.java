@@ -52,6 +52,13 @@ public final class ExpiredExport {
                 + route + "', 0 from ciam_event_outbox o where o.id = '" + modelEventId + "'");
     }
 
+    /** A state row of a route the realm does not define (yet, on this node), whose lease a node holds now. */
+    public static void seedLeasedStateOfUndefinedRoute(PostgresServer database, String modelEventId, String route) {
+        database.query("insert into ciam_export_route_state (realm_id, route_name, lease_owner, lease_until) select"
+                + " o.realm_id, '" + route + "', 'another-node', (extract(epoch from now()) * 1000)::bigint + 600000"
+                + " from ciam_event_outbox o where o.id = '" + modelEventId + "'");
+    }
+
     /** Fanned-out copies of the model event, {@code shift} ms earlier, with ids {@code <prefix><n>}. */
     private static void copyEvents(PostgresServer database, String prefix, long shift, String copies) {
         database.query("insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key,"

@@ -51,6 +51,7 @@ class UpgradeIT {
     private static final int EXPIRED = 2_500;
     private static final String REMOVED_ROUTE = "crm-before-reimport";
     private static final int OF_REMOVED_ROUTE = 1_200;
+    private static final String JUST_CREATED_ROUTE = "crm-of-another-node";
 
     private static PostgresServer database;
     private static LocalKeycloak node;
@@ -68,6 +69,8 @@ class UpgradeIT {
         ExpiredExport.seed(database, modelEvent, ROUTE, EXPIRED, 40);
         // Still pending for a route the realm no longer defines: the purge removes them (and the route's state).
         ExpiredExport.seedOfRemovedRoute(database, modelEvent, REMOVED_ROUTE, OF_REMOVED_ROUTE, 2);
+        // A route another node has just created (this node's realm cache does not show it yet) and leases: kept.
+        ExpiredExport.seedLeasedStateOfUndefinedRoute(database, modelEvent, JUST_CREATED_ROUTE);
         node = LocalKeycloak.startOptimized("upgrade", database, LocalKeycloak.riskOptions());
     }
 
@@ -193,6 +196,8 @@ class UpgradeIT {
                         + "retention, and " + (OF_REMOVED_ROUTE + 1) + " rows of removed routes, in 9 batches");
         assertThat(ExpiredExport.leftOfRoute(database, REMOVED_ROUTE)).as("the removed route's deliveries and state")
                 .isZero();
+        assertThat(ExpiredExport.leftOfRoute(database, JUST_CREATED_ROUTE)).as("the state of a route leased just now")
+                .isOne();
         assertThat(ExpiredExport.eventsOfRemovedRoute(database))
                 .as("their events, kept for a replay until their own retention").isEqualTo(OF_REMOVED_ROUTE);
         assertThat(database.query("select count(*) from ciam_event_outbox where id in ('"

@@ -17,7 +17,8 @@ import org.keycloak.models.RealmModel;
  * a route removed by a realm update or import, or one a request was still writing deliveries for while it was
  * removed, leaves them. Nothing would deliver them, and the events they hold would never be purged.
  * A route's rows count as left behind only when they are older than {@link #GRACE}, so a route that another node
- * has just created, and that this node's realm cache does not show yet, keeps its first deliveries.
+ * has just created, and that this node's realm cache does not show yet, keeps its first deliveries; its state row
+ * when no node has held its lease or paused it within that time.
  */
 final class RemovedRoutes {
 
@@ -52,12 +53,18 @@ final class RemovedRoutes {
         int removed = 0;
         for (RouteStateEntity state : em.createNamedQuery("ciamRouteState.all", RouteStateEntity.class).getResultList()) {
             if (!withRows.contains(RouteRegistry.key(state.getRealmId(), state.getRouteName()))
-                    && !defined(session, state.getRealmId(), state.getRouteName())) {
+                    && settled(state, now) && !defined(session, state.getRealmId(), state.getRouteName())) {
                 em.remove(state);
                 removed++;
             }
         }
         return removed;
+    }
+
+    /** Neither leased nor paused within the grace: a state row has no time of its own but these. */
+    private static boolean settled(RouteStateEntity state, long now) {
+        long since = now - GRACE.toMillis();
+        return state.getLeaseUntil() < since && (state.getPausedAt() == null || state.getPausedAt() < since);
     }
 
     private static boolean defined(KeycloakSession session, String realmId, String route) {

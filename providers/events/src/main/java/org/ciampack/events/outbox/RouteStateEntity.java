@@ -84,6 +84,10 @@ public class RouteStateEntity {
         return failingSince;
     }
 
+    public long getLeaseUntil() {
+        return leaseUntil;
+    }
+
     public Long getPausedAt() {
         return pausedAt;
     }
