@@ -1,10 +1,9 @@
 package org.ciampack.risk.signal;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import org.ciampack.common.ParsedOnce;
 import org.ciampack.risk.net.CidrList;
 import org.ciampack.risk.net.CidrListFile;
 import org.keycloak.Config;
@@ -21,10 +20,8 @@ public final class IpReputationSignalFactory implements RiskSignalFactory {
     public static final String ALLOW_LIST = "ip-allow-list";
 
     private static final Logger LOG = Logger.getLogger(IpReputationSignalFactory.class);
-    private static final int CACHED_LISTS = 64;
-
     // Lists are parsed once per distinct configuration text, not on every login.
-    private final Map<String, CidrList> parsed = new ConcurrentHashMap<>();
+    private final ParsedOnce<String, CidrList> parsed = new ParsedOnce<>(IpReputationSignalFactory::parse);
 
     private CidrListFile badAddresses;
 
@@ -41,19 +38,13 @@ public final class IpReputationSignalFactory implements RiskSignalFactory {
     }
 
     CidrList list(String text) {
-        if (text == null || text.isBlank()) {
-            return CidrList.EMPTY;
-        }
-        CidrList list = parsed.get(text);
-        if (list == null) {
-            list = CidrList.parse(text);
-            if (!list.rejected().isEmpty()) {
-                LOG.warnf("Risk assessment: ignoring entries that are not IP networks in an IP list: %s", list.rejected());
-            }
-            if (parsed.size() >= CACHED_LISTS) {
-                parsed.clear();
-            }
-            parsed.put(text, list);
+        return text == null || text.isBlank() ? CidrList.EMPTY : parsed.of(text);
+    }
+
+    private static CidrList parse(String text) {
+        CidrList list = CidrList.parse(text);
+        if (!list.rejected().isEmpty()) {
+            LOG.warnf("Risk assessment: ignoring entries that are not IP networks in an IP list: %s", list.rejected());
         }
         return list;
     }
