@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -100,6 +104,47 @@ public final class PostgresServer implements SqlServer {
     /** The server's log file. */
     public Path log() {
         return data.resolve("postgres.log");
+    }
+
+    /**
+     * Runs {@code work} with every statement of every connection logged, and returns what was logged meanwhile, by
+     * transaction: each statement's text under its virtual transaction id (PostgreSQL's {@code %v}), in order.
+     * A configuration reload turns the logging on and off, so Keycloak's pooled connections are logged too.
+     */
+    public Map<String, List<String>> statementsByTransaction(Runnable work) {
+        psql("postgres", "alter system set log_line_prefix = '[%v] '");
+        psql("postgres", "alter system set log_statement = 'all'");
+        long from;
+        try {
+            psql("postgres", "select pg_reload_conf()");
+            Thread.sleep(500); // the server passes the reload on to each connection's process
+            from = Files.size(log());
+            work.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            psql("postgres", "alter system reset log_statement");
+            psql("postgres", "select pg_reload_conf()");
+        }
+        Map<String, List<String>> statements = new LinkedHashMap<>();
+        Matcher line = Pattern.compile("^\\[(\\d+/\\d+)\\] LOG:  (?:statement|execute [^:]*): (.*)$", Pattern.MULTILINE)
+                .matcher(readFrom(log(), from));
+        while (line.find()) {
+            statements.computeIfAbsent(line.group(1), id -> new ArrayList<>()).add(line.group(2));
+        }
+        return statements;
+    }
+
+    private static String readFrom(Path file, long offset) {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(offset);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs SQL in the {@code keycloak} database; returns the rows, one line each, columns joined by '|'. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.LocalKeycloak;
@@ -81,5 +82,31 @@ class ProductionBuildIT {
                 .as("the profiling state").containsExactly("1");
         assertThat(database.query("select count(*) from ciam_event_outbox where event_type = 'LOGIN' "
                 + "and order_key = '" + userId + "'")).as("the login event in the export outbox").containsExactly("1");
+    }
+
+    @Test
+    void aReturningCustomersLoginWritesThePacksRowsWithoutMakingKeycloaksAsynchronousCommitSynchronous() {
+        // Keycloak 26.7 commits a transaction that only wrote sessions and events without waiting for the disk on
+        // PostgreSQL (SET LOCAL synchronous_commit TO OFF); a login of the pack writes its history, outbox and
+        // delivery rows in that transaction and must leave it so.
+        String email = "async-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        node.admin().createUser("acme", email, PASSWORD, true);
+        OidcCodeFlow browser = new OidcCodeFlow(node.realmUrl("acme"), "acme-web", APP);
+        browser.signIn(Attempt.fresh(), email, PASSWORD); // the first login also creates the profiling state
+        browser.forgetSession(); // a returning customer: the device cookie stays, the session is gone
+
+        Map<String, List<String>> transactions = database.statementsByTransaction(
+                () -> assertThat(browser.signIn(Attempt.fresh(), email, PASSWORD).code()).isNotBlank());
+
+        List<List<String>> login = transactions.values().stream()
+                .filter(statements -> statements.stream().anyMatch(sql -> sql.startsWith("insert into CIAM_LOGIN_HISTORY")))
+                .toList();
+        assertThat(login).as("one transaction wrote the login's history row").hasSize(1);
+        assertThat(login.get(0))
+                .as("the login's transaction: Keycloak's event, the pack's rows, and the asynchronous commit")
+                .anyMatch(sql -> sql.startsWith("insert into EVENT_ENTITY"))
+                .anyMatch(sql -> sql.startsWith("insert into CIAM_EVENT_OUTBOX"))
+                .anyMatch(sql -> sql.startsWith("insert into CIAM_EVENT_DELIVERY"))
+                .anyMatch(sql -> sql.equalsIgnoreCase("SET LOCAL synchronous_commit TO OFF"));
     }
 }

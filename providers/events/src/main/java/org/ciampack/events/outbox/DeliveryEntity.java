@@ -6,8 +6,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
+import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
 
-/** One event on its way to one route (CIAM_EVENT_DELIVERY): pending, delivered or dead, with its attempts. */
+/**
+ * One event on its way to one route (CIAM_EVENT_DELIVERY): pending, delivered or dead, with its attempts. Inserted
+ * beside its event, and like it (see {@link OutboxEntity}) without making a login's commit synchronous; one an admin
+ * queued (a range replay) and every change of state (failed, dead, replayed) are committed synchronously.
+ */
 @Entity
 @Table(name = "CIAM_EVENT_DELIVERY")
 @NamedQueries({
@@ -55,7 +61,7 @@ import jakarta.persistence.Table;
                 + "where d.realmId = :realmId and d.routeName = :route"),
         @NamedQuery(name = "ciamDelivery.deleteRealm", query = "delete from DeliveryEntity d where d.realmId = :realmId")
 })
-public class DeliveryEntity {
+public class DeliveryEntity implements AsynchronousCommitAllowed {
 
     public static final String PENDING = "PENDING";
     public static final String DELIVERED = "DELIVERED";
@@ -98,6 +104,9 @@ public class DeliveryEntity {
     @Column(name = "LAST_ERROR", length = 1000)
     private String lastError;
 
+    @Transient
+    private boolean queuedByAdmin;
+
     protected DeliveryEntity() {
     }
 
@@ -110,6 +119,13 @@ public class DeliveryEntity {
         this.eventTime = event.eventTime();
         this.status = PENDING;
         this.nextAttemptAt = now;
+    }
+
+    /** A delivery an admin queued (a range replay), committed as synchronously as the admin's other changes. */
+    public static DeliveryEntity queuedByAdmin(String id, String realmId, String routeName, OutboxRecord event, long now) {
+        DeliveryEntity delivery = new DeliveryEntity(id, realmId, routeName, event, now);
+        delivery.queuedByAdmin = true;
+        return delivery;
     }
 
     public void delivered(long now) {
@@ -193,5 +209,10 @@ public class DeliveryEntity {
 
     public String getLastError() {
         return lastError;
+    }
+
+    @Override
+    public boolean isAsyncCommitAllowed(EntityOperationType operation) {
+        return operation == EntityOperationType.INSERT && !queuedByAdmin;
     }
 }

@@ -112,7 +112,7 @@ public final class ExportStore {
                         .setParameter("realmId", routeRealmId).setParameter("route", route)
                         .setParameter("eventId", event.id()).getResultList();
                 if (existing.isEmpty()) {
-                    DeliveryEntity delivery = new DeliveryEntity(UUID.randomUUID().toString(), routeRealmId, route, event, now);
+                    DeliveryEntity delivery = DeliveryEntity.queuedByAdmin(UUID.randomUUID().toString(), routeRealmId, route, event, now);
                     em.persist(delivery);
                     done.add(delivery);
                     queued++;

@@ -6,8 +6,13 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
 
-/** One exported event in CIAM_EVENT_OUTBOX: its envelope, and whether it was handed to the routes yet. */
+/**
+ * One exported event in CIAM_EVENT_OUTBOX: its envelope, and whether it was handed to the routes yet. Inserting it
+ * leaves the commit of a login asynchronous on PostgreSQL, as Keycloak's own event row does: a database crash can
+ * lose the last moment's logins, and their events with them, never one without the other.
+ */
 @Entity
 @Table(name = "CIAM_EVENT_OUTBOX")
 @NamedQueries({
@@ -33,7 +38,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamOutbox.payloads", query = "select o.id, o.payload from OutboxEntity o where o.id in :ids"),
         @NamedQuery(name = "ciamOutbox.deleteRealm", query = "delete from OutboxEntity o where o.realmId = :realmId")
 })
-public class OutboxEntity {
+public class OutboxEntity implements AsynchronousCommitAllowed {
 
     @Id
     @Column(name = "ID", length = 36)
@@ -88,5 +93,10 @@ public class OutboxEntity {
 
     public OutboxRecord record() {
         return new OutboxRecord(id, realmId, kind, eventType, clientId, orderKey, eventTime, payload);
+    }
+
+    @Override
+    public boolean isAsyncCommitAllowed(EntityOperationType operation) {
+        return operation == EntityOperationType.INSERT;
     }
 }

@@ -6,8 +6,14 @@ import jakarta.persistence.Id;
 import jakarta.persistence.NamedQueries;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
+import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
 
-/** One row of CIAM_LOGIN_HISTORY (created by META-INF/ciam-risk-changelog.xml). */
+/**
+ * One row of CIAM_LOGIN_HISTORY (created by META-INF/ciam-risk-changelog.xml). Written in the login's transaction,
+ * which Keycloak commits without waiting for the disk on PostgreSQL when it only wrote sessions and events; a history
+ * row is of that kind (a row lost to a database crash is lost with the session it describes), so it keeps the login's
+ * commit asynchronous. Changing or deleting rows (an admin's, a customer's) does not.
+ */
 @Entity
 @Table(name = "CIAM_LOGIN_HISTORY")
 @NamedQueries({
@@ -25,7 +31,7 @@ import jakarta.persistence.Table;
         @NamedQuery(name = "ciamLoginHistory.deleteBefore", query = "delete from LoginHistoryEntity h "
                 + "where h.realmId = :realmId and h.userId = :userId and h.loginTime < :before")
 })
-public class LoginHistoryEntity {
+public class LoginHistoryEntity implements AsynchronousCommitAllowed {
 
     @Id
     @Column(name = "ID", length = 36)
@@ -111,5 +117,10 @@ public class LoginHistoryEntity {
 
     private static String truncate(String value, int length) {
         return value == null || value.length() <= length ? value : value.substring(0, length);
+    }
+
+    @Override
+    public boolean isAsyncCommitAllowed(EntityOperationType operation) {
+        return operation == EntityOperationType.INSERT;
     }
 }
