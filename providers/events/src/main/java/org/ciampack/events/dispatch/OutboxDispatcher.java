@@ -116,7 +116,11 @@ public final class OutboxDispatcher {
         }
     }
 
-    /** Delivery rounds for one route while this node holds its lease and events are due (ten seconds at most). */
+    /**
+     * Delivery rounds for one route while this node holds its lease and full rounds are due (ten seconds at most). A
+     * round that was not full has caught up: what arrives meanwhile waits for the next tick, so a steady trickle of
+     * events is sent in one round per tick, not in many small rounds that each pay for the lease and the queries.
+     */
     private void deliver(OpenRoute open) {
         Instant until = Instant.now().plus(ROUND_BUDGET);
         while (Instant.now().isBefore(until)) {
@@ -125,7 +129,9 @@ public final class OutboxDispatcher {
                 if (!takeLease(session, open)) {
                     return;
                 }
-                round.due = RouteRound.due(session, open, ROUND_LIMIT);
+                RouteRound.DuePage page = RouteRound.due(session, open, ROUND_LIMIT);
+                round.due = page.events();
+                round.full = page.full();
                 if (!round.due.isEmpty()) {
                     round.openError = openSink(session, open);
                 }
@@ -142,11 +148,15 @@ public final class OutboxDispatcher {
                 return;
             }
             open.roundSucceeded();
+            if (!round.full) {
+                return;
+            }
         }
     }
 
     private static final class Round {
         List<RouteRound.Due> due;
+        boolean full;
         String openError;
     }
 

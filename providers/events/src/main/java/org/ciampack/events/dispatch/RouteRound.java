@@ -52,7 +52,11 @@ final class RouteRound {
         this.open = open;
     }
 
-    static List<Due> due(KeycloakSession session, OpenRoute open, int limit) {
+    /** A round's due events, and whether the route had as many rows due as one round takes (more may wait). */
+    record DuePage(List<Due> events, boolean full) {
+    }
+
+    static DuePage due(KeycloakSession session, OpenRoute open, int limit) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         long now = System.currentTimeMillis();
         List<Object[]> rows = em.createNamedQuery("ciamDelivery.due", Object[].class)
@@ -62,7 +66,7 @@ final class RouteRound {
                 .setMaxResults(limit)
                 .getResultList();
         if (rows.isEmpty()) {
-            return new ArrayList<>();
+            return new DuePage(new ArrayList<>(), false);
         }
         // The envelopes in a second query: a join would let the database sort the whole backlog first.
         Map<String, String> payloads = new HashMap<>();
@@ -83,7 +87,7 @@ final class RouteRound {
             }
         }
         due.removeIf(heldBack(em, open, due, now));
-        return due;
+        return new DuePage(due, rows.size() == limit);
     }
 
     /**
