@@ -127,6 +127,7 @@ public final class PostgresServer implements SqlServer {
             throw new IllegalStateException(e);
         } finally {
             psql("postgres", "alter system reset log_statement");
+            psql("postgres", "alter system reset log_line_prefix");
             psql("postgres", "select pg_reload_conf()");
         }
         Map<String, List<String>> statements = new LinkedHashMap<>();

@@ -10,9 +10,10 @@ import jakarta.persistence.Transient;
 import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
 
 /**
- * One event on its way to one route (CIAM_EVENT_DELIVERY): pending, delivered or dead, with its attempts. Inserted
- * beside its event, and like it (see {@link OutboxEntity}) without making a login's commit synchronous; one an admin
- * queued (a range replay) and every change of state (failed, dead, replayed) are committed synchronously.
+ * One event on its way to one route (CIAM_EVENT_DELIVERY): pending, delivered or dead, with its attempts. The row of
+ * a sign-in event, written beside it, keeps the commit asynchronous as its event row does (see {@link OutboxEntity});
+ * one an admin queued (a range replay) and every change of state (failed, dead, replayed) are committed
+ * synchronously.
  */
 @Entity
 @Table(name = "CIAM_EVENT_DELIVERY")
@@ -105,7 +106,7 @@ public class DeliveryEntity implements AsynchronousCommitAllowed {
     private String lastError;
 
     @Transient
-    private boolean queuedByAdmin;
+    private boolean asynchronousCommit;
 
     protected DeliveryEntity() {
     }
@@ -119,12 +120,13 @@ public class DeliveryEntity implements AsynchronousCommitAllowed {
         this.eventTime = event.eventTime();
         this.status = PENDING;
         this.nextAttemptAt = now;
+        this.asynchronousCommit = LoginTraffic.includes(event.kind(), event.eventType());
     }
 
     /** A delivery an admin queued (a range replay), committed as synchronously as the admin's other changes. */
     public static DeliveryEntity queuedByAdmin(String id, String realmId, String routeName, OutboxRecord event, long now) {
         DeliveryEntity delivery = new DeliveryEntity(id, realmId, routeName, event, now);
-        delivery.queuedByAdmin = true;
+        delivery.asynchronousCommit = false;
         return delivery;
     }
 
@@ -213,6 +215,6 @@ public class DeliveryEntity implements AsynchronousCommitAllowed {
 
     @Override
     public boolean isAsyncCommitAllowed(EntityOperationType operation) {
-        return operation == EntityOperationType.INSERT && !queuedByAdmin;
+        return operation == EntityOperationType.INSERT && asynchronousCommit;
     }
 }

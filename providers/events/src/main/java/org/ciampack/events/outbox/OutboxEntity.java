@@ -9,9 +9,9 @@ import jakarta.persistence.Table;
 import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
 
 /**
- * One exported event in CIAM_EVENT_OUTBOX: its envelope, and whether it was handed to the routes yet. Inserting it
- * leaves the commit of a login asynchronous on PostgreSQL, as Keycloak's own event row does: a database crash can
- * lose the last moment's logins, and their events with them, never one without the other.
+ * One exported event in CIAM_EVENT_OUTBOX: its envelope, and whether it was handed to the routes yet. The row of a
+ * sign-in event ({@link LoginTraffic}) leaves its transaction's commit asynchronous on PostgreSQL, as Keycloak's own
+ * event row does: a database crash can lose the last moment's logins, and their events with them.
  */
 @Entity
 @Table(name = "CIAM_EVENT_OUTBOX")
@@ -97,6 +97,6 @@ public class OutboxEntity implements AsynchronousCommitAllowed {
 
     @Override
     public boolean isAsyncCommitAllowed(EntityOperationType operation) {
-        return operation == EntityOperationType.INSERT;
+        return operation == EntityOperationType.INSERT && LoginTraffic.includes(kind, eventType);
     }
 }

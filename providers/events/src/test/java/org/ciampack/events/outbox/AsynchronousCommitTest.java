@@ -12,10 +12,23 @@ class AsynchronousCommitTest {
             "user-1", 1_000, "{}");
 
     @Test
-    void anEventAndItsDeliveriesAreWrittenAsAsynchronouslyAsKeycloaksOwnEventRow() {
+    void aSignInEventAndItsDeliveriesAreWrittenAsAsynchronouslyAsKeycloaksOwnEventRow() {
         assertThat(new OutboxEntity(LOGIN, true).isAsyncCommitAllowed(EntityOperationType.INSERT)).isTrue();
         assertThat(new DeliveryEntity("d-1", "realm", "siem", LOGIN, 1_000).isAsyncCommitAllowed(EntityOperationType.INSERT))
                 .isTrue();
+    }
+
+    @Test
+    void everyOtherEventIsCommittedSynchronouslyWithItsRows() {
+        OutboxRecord registration = new OutboxRecord("event-2", "realm", OutboxRecord.USER, "REGISTER", "app", "user-1",
+                1_000, "{}");
+        OutboxRecord adminChange = new OutboxRecord("event-3", "realm", OutboxRecord.ADMIN, "LOGIN", null, "user-1",
+                1_000, "{}");
+        for (OutboxRecord event : new OutboxRecord[] {registration, adminChange}) {
+            assertThat(new OutboxEntity(event, true).isAsyncCommitAllowed(EntityOperationType.INSERT)).isFalse();
+            assertThat(new DeliveryEntity("d-4", "realm", "crm", event, 1_000).isAsyncCommitAllowed(EntityOperationType.INSERT))
+                    .isFalse();
+        }
     }
 
     @Test
