@@ -37,8 +37,12 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * login, and the pack's cost. Each round prints a line with its wall-clock window, so a flight recording of the
  * server can be cut into pack and stock time.
  *
+ * With Keycloak on PostgreSQL and a connection string for {@code psql} as the last argument, the report also counts
+ * the SQL statements per journey on each side ({@link StatementCounts}).
+ *
  * <pre>java ... LoginPathBenchmark http://localhost:8080 http://localhost:9000 admin admin [threads] [seconds] [rounds]
- *     [mail catcher API] [paths, e.g. "code flow,registration"] [warm-up seconds per path and side]</pre>
+ *     [mail catcher API] [paths, e.g. "code flow,registration"] [warm-up seconds per path and side]
+ *     [psql connection string, e.g. "host=/tmp/pg port=55432 user=postgres dbname=keycloak"]</pre>
  */
 public final class LoginPathBenchmark {
 
@@ -50,6 +54,8 @@ public final class LoginPathBenchmark {
     private static final String REGISTRATION = "registration";
     private static final Pattern REGISTRATION_LINK = Pattern.compile("href=\"([^\"]*/login-actions/registration[^\"]*)\"");
     private static final Map<String, OidcCodeFlow> BROWSERS = new ConcurrentHashMap<>();
+    /** Counted in the measured rounds when the server's database is given; null otherwise. */
+    private static StatementCounts statements;
 
     /** One side of a comparison: a realm and its clients for the two paths. */
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
@@ -73,6 +79,7 @@ public final class LoginPathBenchmark {
         Mailbox mailbox = new Mailbox(URI.create(args.length > 7 ? args[7] : "http://localhost:8025"));
         List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
         Duration warmUp = Duration.ofSeconds(args.length > 9 ? Long.parseLong(args[9]) : 60);
+        statements = args.length > 10 && !args[10].isBlank() ? new StatementCounts(args[10]) : null;
 
         Side pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
         stockRealm(admin);
@@ -101,12 +108,23 @@ public final class LoginPathBenchmark {
         List<Round> stockRounds = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             boolean packFirst = i % 4 == 0 || i % 4 == 3; // ABBA
-            Round first = run(base, metrics, mailbox, path, packFirst ? pack : stock, threads, length);
-            Round second = run(base, metrics, mailbox, path, packFirst ? stock : pack, threads, length);
+            Round first = counted(base, metrics, mailbox, path, packFirst ? pack : stock, threads, length);
+            Round second = counted(base, metrics, mailbox, path, packFirst ? stock : pack, threads, length);
             packRounds.add(packFirst ? first : second);
             stockRounds.add(packFirst ? second : first);
         }
-        return report(label, packRounds, stockRounds);
+        return report(label, packRounds, stockRounds) + (statements == null ? "" : statements.report(path, 12));
+    }
+
+    /** A measured round, its SQL statements counted when the database is given. */
+    private static Round counted(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
+                                 Duration length) throws Exception {
+        Map<String, Long> before = statements == null ? null : statements.snapshot();
+        Round round = run(base, metrics, mailbox, path, side, threads, length);
+        if (statements != null) {
+            statements.add(path, side.name(), before, statements.snapshot(), round.millis().size());
+        }
+        return round;
     }
 
     /** The CPU cost of each pair of neighbouring rounds and their median: how far one pair can be from another. */
