@@ -4,10 +4,10 @@ import java.util.Set;
 
 /**
  * The events of sign-in traffic: logins, tokens, refreshes, logouts, the verification and reset mails a sign-in
- * sends, and their failures. Keycloak commits their
- * transactions, which write only sessions and events, without waiting for the disk on PostgreSQL; the export's rows
- * of these events may keep it so. Every other event (a registration, a profile or consent change, an admin's action)
- * is committed synchronously with its rows, whatever else its transaction writes.
+ * sends, and their failures. Keycloak commits their transactions, which write only sessions and events, without
+ * waiting for the disk on PostgreSQL; the export's rows of these events may keep it so. Every other event (a
+ * registration, a profile or consent change, an admin's action) is committed synchronously with its rows, whatever
+ * else its transaction writes.
  */
 final class LoginTraffic {
 
