@@ -1,8 +1,6 @@
 package org.ciampack.it.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.ciampack.it.harness.LocalProcesses;
 
 /**
  * The SQL statements Keycloak's PostgreSQL ran per login in a side's rounds, from {@code pg_stat_statements}
@@ -95,25 +94,7 @@ final class StatementCounts {
     }
 
     private List<String> psql(String sql) {
-        try {
-            Process process = new ProcessBuilder("psql", connection, "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)
-                    .redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("psql failed (is pg_stat_statements loaded and created?): " + output);
-            }
-            List<String> rows = new ArrayList<>();
-            for (String row : output.split("\n")) {
-                if (!row.isBlank()) {
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run psql: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        String output = LocalProcesses.output(List.of("psql", connection, "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql));
+        return Arrays.stream(output.split("\n")).filter(row -> !row.isBlank()).toList();
     }
 }

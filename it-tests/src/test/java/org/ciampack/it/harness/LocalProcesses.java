@@ -12,14 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** What the harness's database servers share: commands run to their end, free ports, their folders removed. */
-final class LocalProcesses {
+/**
+ * What the harness's database servers and the benchmarks share: commands run to their end, free ports, their folders
+ * removed.
+ */
+public final class LocalProcesses {
 
     private LocalProcesses() {
     }
 
     /** Runs a command without input; returns its output, or fails with it. */
-    static String output(List<String> command) {
+    public static String output(List<String> command) {
         return output(command, null);
     }
 
