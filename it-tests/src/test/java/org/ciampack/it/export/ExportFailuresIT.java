@@ -5,15 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.Pause;
@@ -189,6 +195,76 @@ class ExportFailuresIT {
         assertThat(events.stream().filter(event -> isOf(event, ann, "LOGIN")).count())
                 .as("Ann's login: refused once, then delivered").isEqualTo(2);
         assertThat(firstError).as("Ann's failed login arrives after her retried login, not before").isGreaterThan(lastLogin);
+    }
+
+    /**
+     * One customer's pile of events behind their own retry does not hold up everyone else's. While the route is
+     * paused, Carol signs in, then Ann, then Ann fails to sign in more often than a delivery round reads rows (1,000),
+     * and Bob signs in after all that. The first round takes Carol's login and refuses Ann's, whose retry waits two
+     * minutes: every due row the next round reads first is then one of Ann's, held back behind it. Bob's login still
+     * arrives within half a minute, and none of Ann's later events arrives before her login.
+     */
+    @Test
+    void aPileOfOneCustomersEventsBehindTheirRetryDoesNotHoldUpOtherCustomers() throws Exception {
+        String ann = admin.createUser("acme", "pile-ann-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test",
+                PASSWORD, true);
+        String bob = admin.createUser("acme", "pile-bob-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test",
+                PASSWORD, true);
+        String carol = admin.createUser("acme", "pile-carol-" + UUID.randomUUID().toString().substring(0, 8)
+                + "@acme.test", PASSWORD, true);
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().refusingOnce(ann));
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/in"), secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN").add("LOGIN_ERROR");
+        ObjectNode retry = definition.putObject("retry");
+        retry.put("maxAttempts", 10);
+        retry.put("initialDelaySeconds", 120);
+        retry.put("maxDelaySeconds", 120);
+        String route = "it-pile-" + UUID.randomUUID().toString().substring(0, 6);
+        routes.create(route, definition);
+        created.add(route);
+        String app = "it-pile-app-" + UUID.randomUUID().toString().substring(0, 6);
+        ObjectNode client = Http.JSON.createObjectNode().put("clientId", app).put("publicClient", true)
+                .put("directAccessGrantsEnabled", true).put("standardFlowEnabled", false);
+        assertThat(admin.send("POST", "/realms/acme/clients", client).statusCode()).isEqualTo(201);
+
+        routes.post("routes/" + route + "/pause");
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(carol), PASSWORD);
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(ann), PASSWORD);
+        failedGrants(app, username(ann), 1_020);
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(bob), PASSWORD);
+        assertThat(routes.backlogOf(route).path("pending").asLong()).as("the logins and Ann's failures")
+                .isGreaterThan(1_002);
+        routes.post("routes/" + route + "/resume");
+        receiver.await(event -> isOf(event, carol, "LOGIN"), DEAD_WITHIN, "Carol's login, in the round that refused Ann's");
+
+        receiver.await(event -> isOf(event, bob, "LOGIN"), Duration.ofSeconds(30),
+                "Bob's login, past Ann's thousand events waiting for her retry");
+        List<JsonNode> events = receiver.events();
+        assertThat(events.stream().filter(event -> isOf(event, ann, "LOGIN")).count())
+                .as("Ann's login, refused once and not yet retried").isEqualTo(1);
+        assertThat(events.stream().filter(event -> isOf(event, ann, "LOGIN_ERROR")).count())
+                .as("Ann's failed logins, which wait for her login").isZero();
+    }
+
+    /** Failed password grants of one customer, a few at a time: each one a LOGIN_ERROR event. */
+    private void failedGrants(String app, String username, int count) throws Exception {
+        URI token = URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                answers.add(pool.submit(() -> Http.send(HttpRequest.newBuilder(token)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(Http.form(Map.of("grant_type", "password", "client_id", app, "username", username,
+                                "password", "wrong-password")))
+                        .build()).statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertThat(answer.get()).as("a failed password grant").isGreaterThanOrEqualTo(400);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private String username(String userId) {

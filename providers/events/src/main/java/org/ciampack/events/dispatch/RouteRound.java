@@ -1,9 +1,11 @@
 package org.ciampack.events.dispatch;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,8 @@ final class RouteRound {
     private static final Logger LOG = Logger.getLogger(RouteRound.class);
     /** A round gives up early when this many sends failed and none got through: the receiver is likely down. */
     private static final int GIVE_UP_AFTER = 3;
+    /** Held-back customers past whom a round reads at most: with more, the receiver is refusing nearly everyone. */
+    private static final int MAX_HELD_KEYS = 500;
 
     record Due(String id, String orderKey, int attempts, long eventTime, String payload) {
     }
@@ -59,16 +63,38 @@ final class RouteRound {
     static DuePage due(KeycloakSession session, OpenRoute open, int limit) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         long now = System.currentTimeMillis();
-        List<Object[]> rows = em.createNamedQuery("ciamDelivery.due", Object[].class)
+        List<Object[]> rows = dueRows(em, open, now, limit, List.of());
+        List<Due> due = withPayloads(em, rows);
+        Predicate<Due> heldBack = heldBack(em, open, due, now);
+        List<String> held = due.stream().filter(heldBack).map(Due::orderKey).distinct().toList();
+        due.removeIf(heldBack);
+        boolean full = rows.size() == limit;
+        if (full && !held.isEmpty() && held.size() <= MAX_HELD_KEYS && due.size() < limit / 2) {
+            // The oldest rows are mostly a few customers' events behind their own retry (one customer's thousand
+            // failed logins while the receiver refused their first): read past those customers, or every round would
+            // read the same rows and the route would wait for that one retry.
+            List<Object[]> past = dueRows(em, open, now, limit, held);
+            List<Due> more = withPayloads(em, past);
+            more.removeIf(heldBack(em, open, more, now));
+            due = merged(due, more);
+        }
+        return new DuePage(due, full);
+    }
+
+    private static List<Object[]> dueRows(EntityManager em, OpenRoute open, long now, int limit, List<String> exceptKeys) {
+        TypedQuery<Object[]> query = em.createNamedQuery(exceptKeys.isEmpty() ? "ciamDelivery.due"
+                        : "ciamDelivery.dueExcept", Object[].class)
                 .setParameter("realmId", open.realmId)
                 .setParameter("route", open.route.name())
-                .setParameter("now", now)
-                .setMaxResults(limit)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return new DuePage(new ArrayList<>(), false);
+                .setParameter("now", now);
+        if (!exceptKeys.isEmpty()) {
+            query.setParameter("keys", exceptKeys);
         }
-        // The envelopes in a second query: a join would let the database sort the whole backlog first.
+        return query.setMaxResults(limit).getResultList();
+    }
+
+    /** The due rows with their envelopes, in a second query: a join would let the database sort the whole backlog. */
+    private static List<Due> withPayloads(EntityManager em, List<Object[]> rows) {
         Map<String, String> payloads = new HashMap<>();
         List<String> eventIds = rows.stream().map(row -> (String) row[4]).toList();
         for (int from = 0; from < eventIds.size(); from += 500) {
@@ -86,8 +112,17 @@ final class RouteRound {
                         ((Number) row[3]).longValue(), payload));
             }
         }
-        due.removeIf(heldBack(em, open, due, now));
-        return new DuePage(due, rows.size() == limit);
+        return due;
+    }
+
+    /** Both reads' events once each, oldest first as one read would give them. */
+    private static List<Due> merged(List<Due> first, List<Due> second) {
+        Map<String, Due> byId = new LinkedHashMap<>();
+        first.forEach(event -> byId.put(event.id(), event));
+        second.forEach(event -> byId.putIfAbsent(event.id(), event));
+        List<Due> merged = new ArrayList<>(byId.values());
+        merged.sort(Comparator.comparingLong(Due::eventTime).thenComparing(Due::id));
+        return merged;
     }
 
     /**

@@ -23,6 +23,11 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
         @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, d.eventId "
                 + "from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
                 + "and d.nextAttemptAt <= :now order by d.eventTime, d.id"),
+        // The same past the given order keys: read when the oldest due rows are mostly theirs and held back.
+        @NamedQuery(name = "ciamDelivery.dueExcept", query = "select d.id, d.orderKey, d.attempts, d.eventTime, "
+                + "d.eventId from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route "
+                + "and d.status = 'PENDING' and d.nextAttemptAt <= :now and d.orderKey not in :keys "
+                + "order by d.eventTime, d.id"),
         // Whether a row of the route up to a time waits (pending, not yet due): a range of IDX_CIAM_DELIVERY_QUEUE.
         @NamedQuery(name = "ciamDelivery.anyWaiting", query = "select w.id from DeliveryEntity w "
                 + "where w.realmId = :realmId and w.routeName = :route and w.status = 'PENDING' "
