@@ -2,6 +2,7 @@ package org.ciampack.it.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,9 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleBiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.Mailbox;
@@ -61,8 +65,12 @@ public final class LoginPathBenchmark {
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
     }
 
-    /** One timed round: logins per second, latencies, server CPU and memory allocated per login. */
-    record Round(double perSecond, List<Long> millis, double cpuMsPerLogin, double allocatedMbPerLogin) {
+    /**
+     * One timed round: logins per second, latencies, server CPU and memory allocated per login, and the CPU this
+     * process spent per login (the clients, and the receivers of the demo's export routes, on the same cores).
+     */
+    record Round(double perSecond, List<Long> millis, double cpuMsPerLogin, double allocatedMbPerLogin,
+                 double clientCpuMsPerLogin) {
         long p(int percent) {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
@@ -80,6 +88,10 @@ public final class LoginPathBenchmark {
         List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
         Duration warmUp = Duration.ofSeconds(args.length > 9 ? Long.parseLong(args[9]) : 60);
         statements = args.length > 10 && !args[10].isBlank() ? new StatementCounts(args[10]) : null;
+        // Shares of the stock side's throughput at which to measure with arrivals at a fixed rate, e.g. "0.3,0.6".
+        List<Double> pacedShares = System.getProperty("bench.paced", "").isBlank() ? List.of()
+                : Stream.of(System.getProperty("bench.paced").split(",")).map(Double::parseDouble)
+                .filter(share -> share > 0).toList();
 
         Side pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
         stockRealm(admin);
@@ -93,16 +105,32 @@ public final class LoginPathBenchmark {
                 run(base, metrics, mailbox, path, pack, threads, warmUp);
                 run(base, metrics, mailbox, path, stock, threads, warmUp);
             }
+            Map<String, Double> stockRates = new HashMap<>();
             for (String path : paths) {
-                System.out.print(compare(path, base, metrics, mailbox, path, pack, stock, threads, length, rounds));
+                Comparison comparison = compare(path, base, metrics, mailbox, path, pack, stock, threads, length, rounds);
+                System.out.print(comparison.report());
+                stockRates.put(path, comparison.stockPerSecond());
+            }
+            for (double share : pacedShares) {
+                System.out.printf(Locale.ROOT, "at %.0f %% of the stock side's closed-loop throughput, arrivals at a fixed"
+                        + " rate:%n| path | journeys/s | p50 ms stock / pack | p95 ms stock / pack | p99 ms stock / pack"
+                        + " | CPU ms stock / pack |%n", 100 * share);
+                for (String path : paths) {
+                    System.out.print(comparePaced(base, metrics, mailbox, path, pack, stock,
+                            share * stockRates.get(path), threads, length, rounds));
+                }
             }
             System.out.printf(Locale.ROOT, "the demo's export routes delivered %d webhook requests and %d bytes of syslog%n",
                     receivers.webhookRequests(), receivers.syslogBytes());
         }
     }
 
+    /** A closed-loop comparison's report and the stock side's throughput. */
+    record Comparison(String report, double stockPerSecond) {
+    }
+
     /** ABBA rounds of one path, pack against stock; returns the report, its row named {@code label}. */
-    static String compare(String label, URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock,
+    static Comparison compare(String label, URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock,
                           int threads, Duration length, int rounds) throws Exception {
         List<Round> packRounds = new ArrayList<>();
         List<Round> stockRounds = new ArrayList<>();
@@ -113,7 +141,8 @@ public final class LoginPathBenchmark {
             packRounds.add(packFirst ? first : second);
             stockRounds.add(packFirst ? second : first);
         }
-        return report(label, packRounds, stockRounds) + (statements == null ? "" : statements.report(path, 12));
+        return new Comparison(report(label, packRounds, stockRounds) + (statements == null ? "" : statements.report(path, 12)),
+                stockRounds.stream().mapToDouble(Round::perSecond).average().orElseThrow());
     }
 
     /** A measured round, its SQL statements counted when the database is given. */
@@ -127,18 +156,28 @@ public final class LoginPathBenchmark {
         return round;
     }
 
-    /** The CPU cost of each pair of neighbouring rounds and their median: how far one pair can be from another. */
-    private static String pairCosts(List<Round> pack, List<Round> stock) {
+    /**
+     * The cost of each pair of neighbouring rounds by one measure, their median, and the mean's 95 % interval (Student's
+     * t): how far one pair can be from another, and whether the run decides anything.
+     */
+    static String pairCosts(List<Round> pack, List<Round> stock, ToDoubleBiFunction<Round, Round> cost) {
         List<Double> costs = new ArrayList<>();
         for (int i = 0; i < pack.size(); i++) {
-            costs.add(100 * (pack.get(i).cpuMsPerLogin() / stock.get(i).cpuMsPerLogin() - 1));
+            costs.add(cost.applyAsDouble(pack.get(i), stock.get(i)));
         }
-        List<Double> sorted = costs.stream().sorted().toList();
-        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-                : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-        return costs.stream().map(cost -> String.format(Locale.ROOT, "%.1f %%", cost)).toList() + ", median "
-                + String.format(Locale.ROOT, "%.1f %%", median);
+        String listed = costs.stream().map(c -> String.format(Locale.ROOT, "%.1f", c)).toList() + " %, median "
+                + String.format(Locale.ROOT, "%.1f %%", ServerMetrics.median(costs));
+        if (costs.size() < 2) {
+            return listed;
+        }
+        double mean = costs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double variance = costs.stream().mapToDouble(c -> (c - mean) * (c - mean)).sum() / (costs.size() - 1);
+        double half = T_95[Math.min(T_95.length, costs.size() - 1) - 1] * Math.sqrt(variance / costs.size());
+        return listed + String.format(Locale.ROOT, ", mean %.1f %% (95 %%: %.1f to %.1f %%)", mean, mean - half, mean + half);
     }
+
+    /** Student's t for a two-sided 95 % interval, by degrees of freedom from 1 (the last one for 10 and more). */
+    private static final double[] T_95 = {12.71, 4.30, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23};
 
     /** The comparison's table row and the CPU cost of each pair of rounds. */
     static String report(String path, List<Round> pack, List<Round> stock) {
@@ -152,13 +191,20 @@ public final class LoginPathBenchmark {
         stock.forEach(round -> stockMillis.addAll(round.millis()));
         double packMb = pack.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
         double stockMb = stock.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
-        Round packAll = new Round(packRate, packMillis, packCpu, packMb);
-        Round stockAll = new Round(stockRate, stockMillis, stockCpu, stockMb);
+        double packClient = pack.stream().mapToDouble(Round::clientCpuMsPerLogin).average().orElseThrow();
+        double stockClient = stock.stream().mapToDouble(Round::clientCpuMsPerLogin).average().orElseThrow();
+        Round packAll = new Round(packRate, packMillis, packCpu, packMb, packClient);
+        Round stockAll = new Round(stockRate, stockMillis, stockCpu, stockMb, stockClient);
         return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n"
-                        + "  %s: CPU cost per pair of rounds %s; MB allocated per journey stock %.1f, pack %.1f%n", path,
+                        + "  %s: throughput cost per pair of rounds %s%n"
+                        + "  %s: CPU cost per pair of rounds %s%n"
+                        + "  %s: MB allocated per journey stock %.1f, pack %.1f; this process's CPU per journey (clients"
+                        + " and the export routes' receivers) stock %.1f ms, pack %.1f ms%n", path,
                 stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50), stockAll.p(95),
-                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1), path, pairCosts(pack, stock),
-                stockMb, packMb);
+                packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1),
+                path, pairCosts(pack, stock, (p, s) -> 100 * (1 - p.perSecond() / s.perSecond())),
+                path, pairCosts(pack, stock, (p, s) -> 100 * (p.cpuMsPerLogin() / s.cpuMsPerLogin() - 1)),
+                path, stockMb, packMb, stockClient, packClient);
     }
 
     static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
@@ -177,6 +223,7 @@ public final class LoginPathBenchmark {
         List<Long> millis = Collections.synchronizedList(new ArrayList<>());
         double cpuBefore = sum(metrics, "process_cpu_time_ns_total");
         double allocatedBefore = sum(metrics, "jvm_gc_memory_allocated_bytes_total");
+        long clientCpuBefore = clientCpuNanos();
         Instant start = Instant.now();
         List<Future<Integer>> counts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -186,20 +233,7 @@ public final class LoginPathBenchmark {
                 int done = 0;
                 while (!stop.get()) {
                     String email = side.users().get((thread + done * threads) % side.users().size());
-                    Instant began = Instant.now();
-                    switch (path) {
-                        case CODE_FLOW -> {
-                            OidcCodeFlow browser = BROWSERS.computeIfAbsent(side.name() + " " + email, key ->
-                                    new OidcCodeFlow(realm, side.webClient(), APP).header("X-Forwarded-For", "198.51.100." + (1 + thread)));
-                            browser.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
-                            millis.add(Duration.between(began, Instant.now()).toMillis());
-                        }
-                        case PASSWORD_GRANT -> {
-                            passwordGrant(realm, side.grantClient(), email, thread);
-                            millis.add(Duration.between(began, Instant.now()).toMillis());
-                        }
-                        default -> millis.add(register(realm, side.webClient(), mailbox, thread).toMillis());
-                    }
+                    millis.add(journey(realm, mailbox, path, side, email, thread).toMillis());
                     done++;
                 }
                 return done;
@@ -215,11 +249,111 @@ public final class LoginPathBenchmark {
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
         double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
+        double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6;
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
         System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%n",
                 path, side.name(), total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli(),
                 allocatedMb / total);
-        return new Round(total / seconds, millis, cpuMs / total, allocatedMb / total);
+        return new Round(total / seconds, millis, cpuMs / total, allocatedMb / total, clientCpuMs / total);
+    }
+
+    /**
+     * A round at a fixed arrival rate (an open workload, as Keycloak's own benchmark drives a server): journey
+     * {@code i} is due {@code i / perSecond} seconds after the start, whatever the server's speed, and its latency
+     * counts from when it was due. Unlike a closed loop, whose clients wait for each other so that its latency is
+     * its concurrency over its throughput, this shows what a customer waits at a load the server keeps up with.
+     */
+    static Round paced(URI base, URI metrics, Mailbox mailbox, String path, Side side, double perSecond, int slots,
+                       Duration length) throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+        URI realm = URI.create(base + "/realms/" + side.realm());
+        double cpuBefore = ServerMetrics.value(metrics, "process_cpu_time_ns_total");
+        double allocatedBefore = ServerMetrics.value(metrics, "jvm_gc_memory_allocated_bytes_total");
+        long clientCpuBefore = clientCpuNanos();
+        Instant began = Instant.now();
+        long start = System.nanoTime();
+        long gap = (long) (1e9 / perSecond);
+        int arrivals = (int) (length.toNanos() / gap);
+        List<Future<?>> journeys = new ArrayList<>();
+        for (int i = 0; i < arrivals; i++) {
+            long due = start + i * gap;
+            TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+            int index = i;
+            journeys.add(pool.submit(() -> {
+                long late = System.nanoTime() - due; // waiting for a client thread is the client's, but it is counted
+                String email = side.users().get(index % side.users().size());
+                Duration server = journey(realm, mailbox, path, side, email, index % slots);
+                millis.add(TimeUnit.NANOSECONDS.toMillis(late) + server.toMillis());
+                return null;
+            }));
+        }
+        for (Future<?> journey : journeys) {
+            journey.get();
+        }
+        pool.shutdown();
+        double cpuMs = (ServerMetrics.value(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
+        double allocatedMb = (ServerMetrics.value(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
+        double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6;
+        Round round = new Round(arrivals / (length.toMillis() / 1000.0), millis, cpuMs / arrivals,
+                allocatedMb / arrivals, clientCpuMs / arrivals);
+        System.out.printf(Locale.ROOT, "  %s, %s at %.1f per second: p95 %d ms, %.1f ms CPU each [%d..%d]%n", path,
+                side.name(), perSecond, round.p(95), cpuMs / arrivals, began.toEpochMilli(), Instant.now().toEpochMilli());
+        return round;
+    }
+
+    /** ABBA rounds of one path at a fixed arrival rate, pack against stock: the latency a customer sees, and the CPU. */
+    static String comparePaced(URI base, URI metrics, Mailbox mailbox, String path, Side pack, Side stock,
+                               double perSecond, int slots, Duration length, int rounds) throws Exception {
+        List<Long> packMillis = new ArrayList<>();
+        List<Long> stockMillis = new ArrayList<>();
+        double packCpu = 0;
+        double stockCpu = 0;
+        for (int i = 0; i < rounds; i++) {
+            boolean packFirst = i % 4 == 0 || i % 4 == 3; // ABBA
+            for (Side side : packFirst ? List.of(pack, stock) : List.of(stock, pack)) {
+                Round round = paced(base, metrics, mailbox, path, side, perSecond, slots, length);
+                (side == pack ? packMillis : stockMillis).addAll(round.millis());
+                if (side == pack) {
+                    packCpu += round.cpuMsPerLogin() / rounds;
+                } else {
+                    stockCpu += round.cpuMsPerLogin() / rounds;
+                }
+            }
+        }
+        Round packAll = new Round(perSecond, packMillis, packCpu, 0, 0);
+        Round stockAll = new Round(perSecond, stockMillis, stockCpu, 0, 0);
+        return String.format(Locale.ROOT, "| %s | %.1f | %d / %d | %d / %d (%+d) | %d / %d | %.1f / %.1f (%.1f %%) |%n",
+                path, perSecond, stockAll.p(50), packAll.p(50), stockAll.p(95), packAll.p(95),
+                packAll.p(95) - stockAll.p(95), stockAll.p(99), packAll.p(99), stockCpu, packCpu,
+                100 * (packCpu / stockCpu - 1));
+    }
+
+    /**
+     * One customer's journey on a path; returns the time it spent in requests to the server (for a registration the
+     * wait for the mail is left out). A customer's browser makes one journey at a time, as a person would.
+     */
+    private static Duration journey(URI realm, Mailbox mailbox, String path, Side side, String email, int slot) {
+        Instant began = Instant.now();
+        switch (path) {
+            case CODE_FLOW -> {
+                OidcCodeFlow browser = BROWSERS.computeIfAbsent(side.name() + " " + email, key ->
+                        new OidcCodeFlow(realm, side.webClient(), APP).header("X-Forwarded-For", "198.51.100." + (1 + slot)));
+                synchronized (browser) {
+                    browser.forgetSession().signIn(Attempt.fresh(), email, PASSWORD).code();
+                }
+            }
+            case PASSWORD_GRANT -> passwordGrant(realm, side.grantClient(), email, slot);
+            default -> {
+                return register(realm, side.webClient(), mailbox, slot);
+            }
+        }
+        return Duration.between(began, Instant.now());
+    }
+
+    /** The CPU time this process has used: the benchmark's clients and receivers share the server's cores. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** A counter of every node, added up. */

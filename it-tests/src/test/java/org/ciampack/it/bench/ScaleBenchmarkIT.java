@@ -153,7 +153,7 @@ class ScaleBenchmarkIT {
         for (Map.Entry<String, Side[]> path : paths.entrySet()) {
             print("%s", LoginPathBenchmark.compare(path.getKey() + ", " + String.format(Locale.ROOT, "%,d", customers)
                     + " customers", base, metrics, node.mailbox(), path.getKey(), path.getValue()[0],
-                    path.getValue()[1], THREADS, ROUND, ROUNDS));
+                    path.getValue()[1], THREADS, ROUND, ROUNDS).report());
         }
     }
 
