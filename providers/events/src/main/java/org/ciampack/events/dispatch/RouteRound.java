@@ -64,6 +64,9 @@ final class RouteRound {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         long now = System.currentTimeMillis();
         List<Object[]> rows = dueRows(em, open, now, limit, List.of());
+        if (rows.isEmpty()) {
+            return new DuePage(new ArrayList<>(), false);
+        }
         List<Due> due = withPayloads(em, rows);
         Predicate<Due> heldBack = heldBack(em, open, due, now);
         List<String> held = due.stream().filter(heldBack).map(Due::orderKey).distinct().toList();
