@@ -5,12 +5,13 @@ import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -40,6 +41,8 @@ final class RouteRound {
     private static final int GIVE_UP_AFTER = 3;
     /** Held-back customers past whom a round reads at most: with more, the receiver is refusing nearly everyone. */
     private static final int MAX_HELD_KEYS = 500;
+    /** Pages a round reads at most past held-back customers: a few customers' piles, not a receiver refusing all. */
+    private static final int MAX_PAGES = 4;
 
     record Due(String id, String orderKey, int attempts, long eventTime, String payload) {
     }
@@ -60,46 +63,54 @@ final class RouteRound {
     record DuePage(List<Due> events, boolean full) {
     }
 
+    /** A due row as the queue's index gives it, before its envelope is read. */
+    private record Queued(String id, String orderKey, int attempts, long eventTime, String eventId) {
+    }
+
     static DuePage due(KeycloakSession session, OpenRoute open, int limit) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         long now = System.currentTimeMillis();
-        List<Object[]> rows = dueRows(em, open, now, limit, List.of());
-        if (rows.isEmpty()) {
-            return new DuePage(new ArrayList<>(), false);
+        List<Queued> page = dueRows(em, open, now, limit, null, Set.of());
+        List<Due> due = new ArrayList<>();
+        Set<String> held = new LinkedHashSet<>();
+        for (int pages = 1; !page.isEmpty(); pages++) {
+            Predicate<Queued> heldBack = heldBack(em, open, page, now);
+            page.stream().filter(heldBack).map(Queued::orderKey).forEach(held::add);
+            due.addAll(withPayloads(em, page.stream().filter(heldBack.negate()).toList()));
+            boolean full = page.size() == limit;
+            if (!full || due.size() >= limit / 2 || held.isEmpty() || held.size() > MAX_HELD_KEYS || pages == MAX_PAGES) {
+                return new DuePage(due, full);
+            }
+            // The rows read are mostly a few customers' events behind their own retry (one customer's thousand
+            // failed logins while the receiver refused their first): read on past those customers, or every round
+            // would read the same rows and the route would wait for that one retry.
+            page = dueRows(em, open, now, limit, page.get(page.size() - 1), held);
         }
-        List<Due> due = withPayloads(em, rows);
-        Predicate<Due> heldBack = heldBack(em, open, due, now);
-        List<String> held = due.stream().filter(heldBack).map(Due::orderKey).distinct().toList();
-        due.removeIf(heldBack);
-        boolean full = rows.size() == limit;
-        if (full && !held.isEmpty() && held.size() <= MAX_HELD_KEYS && due.size() < limit / 2) {
-            // The oldest rows are mostly a few customers' events behind their own retry (one customer's thousand
-            // failed logins while the receiver refused their first): read past those customers, or every round would
-            // read the same rows and the route would wait for that one retry.
-            List<Object[]> past = dueRows(em, open, now, limit, held);
-            List<Due> more = withPayloads(em, past);
-            more.removeIf(heldBack(em, open, more, now));
-            due = merged(due, more);
-        }
-        return new DuePage(due, full);
+        return new DuePage(due, false);
     }
 
-    private static List<Object[]> dueRows(EntityManager em, OpenRoute open, long now, int limit, List<String> exceptKeys) {
-        TypedQuery<Object[]> query = em.createNamedQuery(exceptKeys.isEmpty() ? "ciamDelivery.due"
-                        : "ciamDelivery.dueExcept", Object[].class)
+    /** Due rows oldest first; after a row already read and past the given customers, when one is given. */
+    private static List<Queued> dueRows(EntityManager em, OpenRoute open, long now, int limit, Queued after,
+                                        Set<String> exceptKeys) {
+        TypedQuery<Object[]> query = em.createNamedQuery(after == null ? "ciamDelivery.due" : "ciamDelivery.dueAfter",
+                        Object[].class)
                 .setParameter("realmId", open.realmId)
                 .setParameter("route", open.route.name())
                 .setParameter("now", now);
-        if (!exceptKeys.isEmpty()) {
-            query.setParameter("keys", exceptKeys);
+        if (after != null) {
+            query.setParameter("afterTime", after.eventTime()).setParameter("afterId", after.id())
+                    .setParameter("keys", List.copyOf(exceptKeys));
         }
-        return query.setMaxResults(limit).getResultList();
+        return query.setMaxResults(limit).getResultList().stream()
+                .map(row -> new Queued((String) row[0], (String) row[1], ((Number) row[2]).intValue(),
+                        ((Number) row[3]).longValue(), (String) row[4]))
+                .toList();
     }
 
-    /** The due rows with their envelopes, in a second query: a join would let the database sort the whole backlog. */
-    private static List<Due> withPayloads(EntityManager em, List<Object[]> rows) {
+    /** The rows with their envelopes, in a second query: a join would let the database sort the whole backlog. */
+    private static List<Due> withPayloads(EntityManager em, List<Queued> rows) {
         Map<String, String> payloads = new HashMap<>();
-        List<String> eventIds = rows.stream().map(row -> (String) row[4]).toList();
+        List<String> eventIds = rows.stream().map(Queued::eventId).toList();
         for (int from = 0; from < eventIds.size(); from += 500) {
             for (Object[] found : em.createNamedQuery("ciamOutbox.payloads", Object[].class)
                     .setParameter("ids", eventIds.subList(from, Math.min(eventIds.size(), from + 500)))
@@ -108,24 +119,13 @@ final class RouteRound {
             }
         }
         List<Due> due = new ArrayList<>();
-        for (Object[] row : rows) {
-            String payload = payloads.get((String) row[4]);
+        for (Queued row : rows) {
+            String payload = payloads.get(row.eventId());
             if (payload != null) {
-                due.add(new Due((String) row[0], (String) row[1], ((Number) row[2]).intValue(),
-                        ((Number) row[3]).longValue(), payload));
+                due.add(new Due(row.id(), row.orderKey(), row.attempts(), row.eventTime(), payload));
             }
         }
         return due;
-    }
-
-    /** Both reads' events once each, oldest first as one read would give them. */
-    private static List<Due> merged(List<Due> first, List<Due> second) {
-        Map<String, Due> byId = new LinkedHashMap<>();
-        first.forEach(event -> byId.put(event.id(), event));
-        second.forEach(event -> byId.putIfAbsent(event.id(), event));
-        List<Due> merged = new ArrayList<>(byId.values());
-        merged.sort(Comparator.comparingLong(Due::eventTime).thenComparing(Due::id));
-        return merged;
     }
 
     /**
@@ -135,8 +135,8 @@ final class RouteRound {
      * all before the latest due event (an index range, usually empty): per customer the database reads every row
      * the route has of them (delivered ones too, where the operator keeps them).
      */
-    private static Predicate<Due> heldBack(EntityManager em, OpenRoute open, List<Due> due, long now) {
-        long latest = due.stream().mapToLong(Due::eventTime).max().orElse(0);
+    private static Predicate<Queued> heldBack(EntityManager em, OpenRoute open, List<Queued> due, long now) {
+        long latest = due.stream().mapToLong(Queued::eventTime).max().orElse(0);
         boolean retrying = !em.createNamedQuery("ciamDelivery.anyWaiting", String.class)
                 .setParameter("realmId", open.realmId)
                 .setParameter("route", open.route.name())
@@ -149,7 +149,7 @@ final class RouteRound {
                 .setMaxResults(1)
                 .getResultList().isEmpty();
         Map<String, Long> waitingSince = new HashMap<>();
-        List<String> keys = retrying || unrouted ? due.stream().map(Due::orderKey).distinct().toList() : List.of();
+        List<String> keys = retrying || unrouted ? due.stream().map(Queued::orderKey).distinct().toList() : List.of();
         for (int from = 0; from < keys.size(); from += 500) {
             List<String> page = keys.subList(from, Math.min(keys.size(), from + 500));
             List<Object[]> earliest = new ArrayList<>();

@@ -23,10 +23,12 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
         @NamedQuery(name = "ciamDelivery.due", query = "select d.id, d.orderKey, d.attempts, d.eventTime, d.eventId "
                 + "from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
                 + "and d.nextAttemptAt <= :now order by d.eventTime, d.id"),
-        // The same past the given order keys: read when the oldest due rows are mostly theirs and held back.
-        @NamedQuery(name = "ciamDelivery.dueExcept", query = "select d.id, d.orderKey, d.attempts, d.eventTime, "
+        // The same after a row already read and past the given order keys: read on when the rows read were mostly
+        // theirs and held back (the same index range, from that row on).
+        @NamedQuery(name = "ciamDelivery.dueAfter", query = "select d.id, d.orderKey, d.attempts, d.eventTime, "
                 + "d.eventId from DeliveryEntity d where d.realmId = :realmId and d.routeName = :route "
                 + "and d.status = 'PENDING' and d.nextAttemptAt <= :now and d.orderKey not in :keys "
+                + "and (d.eventTime > :afterTime or (d.eventTime = :afterTime and d.id > :afterId)) "
                 + "order by d.eventTime, d.id"),
         // Whether a row of the route up to a time waits (pending, not yet due): a range of IDX_CIAM_DELIVERY_QUEUE.
         @NamedQuery(name = "ciamDelivery.anyWaiting", query = "select w.id from DeliveryEntity w "
