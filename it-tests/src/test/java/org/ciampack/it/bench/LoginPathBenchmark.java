@@ -38,7 +38,8 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * with the same number of customers. Paths: (a) browser authorization-code flow of returning customers who keep their
  * cookies but sign in again, (b) password grant, (c) registration of a new customer from the app with e-mail
  * verification through the demo's mail catcher. ABBA rounds per path; throughput, p50/p95 latency and server CPU per
- * login, and the pack's cost. Each round prints a line with its wall-clock window, so a flight recording of the
+ * login, and the pack's cost. Then rounds with both sides at once ({@code -Dbench.together}, on by default), whose
+ * differences the host's swings do not reach, and rounds at a fixed arrival rate ({@code -Dbench.paced}). Each round prints a line with its wall-clock window, so a flight recording of the
  * server can be cut into pack and stock time.
  *
  * With Keycloak on PostgreSQL and a connection string for {@code psql} as the last argument, the report also counts
@@ -75,6 +76,10 @@ public final class LoginPathBenchmark {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
         }
+
+        double mean() {
+            return millis.stream().mapToLong(Long::longValue).average().orElse(0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -92,6 +97,7 @@ public final class LoginPathBenchmark {
         List<Double> pacedShares = System.getProperty("bench.paced", "").isBlank() ? List.of()
                 : Stream.of(System.getProperty("bench.paced").split(",")).map(Double::parseDouble)
                 .filter(share -> share > 0).toList();
+        boolean together = Boolean.parseBoolean(System.getProperty("bench.together", "true"));
 
         Side pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
         stockRealm(admin);
@@ -110,6 +116,14 @@ public final class LoginPathBenchmark {
                 Comparison comparison = compare(path, base, metrics, mailbox, path, pack, stock, threads, length, rounds);
                 System.out.print(comparison.report());
                 stockRates.put(path, comparison.stockPerSecond());
+            }
+            if (together) {
+                System.out.printf(Locale.ROOT, "both sides at once, %d clients each:%n| path | stock /s | pack /s | cost"
+                        + " | p50 ms stock / pack | p95 ms stock / pack | mean ms stock / pack | time cost |%n",
+                        Math.max(1, threads / 2));
+                for (String path : paths) {
+                    System.out.print(compareTogether(path, base, metrics, mailbox, pack, stock, threads, length, rounds));
+                }
             }
             for (double share : pacedShares) {
                 System.out.printf(Locale.ROOT, "at %.0f %% of the stock side's closed-loop throughput, arrivals at a fixed"
@@ -143,6 +157,46 @@ public final class LoginPathBenchmark {
         }
         return new Comparison(report(label, packRounds, stockRounds) + (statements == null ? "" : statements.report(path, 12)),
                 stockRounds.stream().mapToDouble(Round::perSecond).average().orElseThrow());
+    }
+
+    /**
+     * Rounds with both sides at once, half the clients each, so that the server's load matches the ABBA rounds'.
+     * Whatever the host does meanwhile (another tenant, a slower hour, the JIT, a collection) each side pays alike, so
+     * a round's difference is the pack's alone, not the hour's. The server shares its cores between the two sides' requests, so a
+     * side's time in requests is in proportion to the work each journey asks of it, and so are the two throughputs
+     * when the clients do nothing else (a registration's clients also wait for the mail: its time cost is the one to
+     * read). The server's CPU cannot be split by side here; the ABBA rounds measure it.
+     */
+    static String compareTogether(String path, URI base, URI metrics, Mailbox mailbox, Side pack, Side stock,
+                                  int threads, Duration length, int rounds) throws Exception {
+        List<Round> packRounds = new ArrayList<>();
+        List<Round> stockRounds = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            boolean packFirst = i % 2 == 0; // which side's clients start first
+            List<Round> both = together(List.of(base), List.of(metrics), mailbox, path,
+                    packFirst ? List.of(pack, stock) : List.of(stock, pack), Math.max(1, threads / 2), length);
+            packRounds.add(both.get(packFirst ? 0 : 1));
+            stockRounds.add(both.get(packFirst ? 1 : 0));
+        }
+        double packRate = packRounds.stream().mapToDouble(Round::perSecond).average().orElseThrow();
+        double stockRate = stockRounds.stream().mapToDouble(Round::perSecond).average().orElseThrow();
+        Round packAll = pooled(packRate, packRounds);
+        Round stockAll = pooled(stockRate, stockRounds);
+        return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d (%+d) | %.1f / %.1f | %.1f %% |%n"
+                        + "  %s: throughput cost per round %s%n"
+                        + "  %s: time cost per round (the pack's mean time in requests over the stock side's) %s%n",
+                path, stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50),
+                stockAll.p(95), packAll.p(95), packAll.p(95) - stockAll.p(95), stockAll.mean(), packAll.mean(),
+                100 * (packAll.mean() / stockAll.mean() - 1),
+                path, pairCosts(packRounds, stockRounds, (p, s) -> 100 * (1 - p.perSecond() / s.perSecond())),
+                path, pairCosts(packRounds, stockRounds, (p, s) -> 100 * (p.mean() / s.mean() - 1)));
+    }
+
+    /** The rounds' latencies together, at the given rate. */
+    private static Round pooled(double perSecond, List<Round> rounds) {
+        List<Long> millis = new ArrayList<>();
+        rounds.forEach(round -> millis.addAll(round.millis()));
+        return new Round(perSecond, millis, 0, 0, 0);
     }
 
     /** A measured round, its SQL statements counted when the database is given. */
@@ -218,43 +272,71 @@ public final class LoginPathBenchmark {
      */
     static Round run(List<URI> bases, List<URI> metrics, Mailbox mailbox, String path, Side side, int threads,
                      Duration length) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        return together(bases, metrics, mailbox, path, List.of(side), threads, length).get(0);
+    }
+
+    /**
+     * A closed-loop round of several sides at once, {@code threads} clients each, one round per side in the order
+     * given. The server's CPU and memory cannot be told apart by side here: each side's round carries those of all
+     * journeys together.
+     */
+    static List<Round> together(List<URI> bases, List<URI> metrics, Mailbox mailbox, String path, List<Side> sides,
+                                int threads, Duration length) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads * sides.size());
         AtomicBoolean stop = new AtomicBoolean();
-        List<Long> millis = Collections.synchronizedList(new ArrayList<>());
+        List<List<Long>> millis = new ArrayList<>();
         double cpuBefore = sum(metrics, "process_cpu_time_ns_total");
         double allocatedBefore = sum(metrics, "jvm_gc_memory_allocated_bytes_total");
         long clientCpuBefore = clientCpuNanos();
         Instant start = Instant.now();
-        List<Future<Integer>> counts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            URI realm = URI.create(bases.get(t % bases.size()) + "/realms/" + side.realm());
-            counts.add(pool.submit(() -> {
-                int done = 0;
-                while (!stop.get()) {
-                    String email = side.users().get((thread + done * threads) % side.users().size());
-                    millis.add(journey(realm, mailbox, path, side, email, thread).toMillis());
-                    done++;
-                }
-                return done;
-            }));
+        List<List<Future<Integer>>> counts = new ArrayList<>();
+        for (Side side : sides) {
+            List<Long> sideMillis = Collections.synchronizedList(new ArrayList<>());
+            List<Future<Integer>> sideCounts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                URI realm = URI.create(bases.get(t % bases.size()) + "/realms/" + side.realm());
+                sideCounts.add(pool.submit(() -> {
+                    int done = 0;
+                    while (!stop.get()) {
+                        String email = side.users().get((thread + done * threads) % side.users().size());
+                        sideMillis.add(journey(realm, mailbox, path, side, email, thread).toMillis());
+                        done++;
+                    }
+                    return done;
+                }));
+            }
+            millis.add(sideMillis);
+            counts.add(sideCounts);
         }
         Thread.sleep(length.toMillis());
         stop.set(true);
-        int total = 0;
-        for (Future<Integer> count : counts) {
-            total += count.get();
+        List<Integer> totals = new ArrayList<>();
+        for (List<Future<Integer>> sideCounts : counts) {
+            int total = 0;
+            for (Future<Integer> count : sideCounts) {
+                total += count.get();
+            }
+            totals.add(total);
         }
         pool.shutdown();
         double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-        double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6;
-        double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
-        double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6;
+        int all = totals.stream().mapToInt(Integer::intValue).sum();
+        double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6 / all;
+        double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6 / all;
+        double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6 / all;
+        List<Round> rounds = new ArrayList<>();
+        for (int i = 0; i < sides.size(); i++) {
+            rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs));
+        }
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
-        System.out.printf(Locale.ROOT, "  %s, %s: %.1f per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%n",
-                path, side.name(), total / seconds, cpuMs / total, start.toEpochMilli(), Instant.now().toEpochMilli(),
-                allocatedMb / total);
-        return new Round(total / seconds, millis, cpuMs / total, allocatedMb / total, clientCpuMs / total);
+        List<String> rates = new ArrayList<>();
+        for (int i = 0; i < sides.size(); i++) {
+            rates.add(String.format(Locale.ROOT, "%s: %.1f", sides.get(i).name(), rounds.get(i).perSecond()));
+        }
+        System.out.printf(Locale.ROOT, "  %s, %s per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%n",
+                path, String.join(" and ", rates), cpuMs, start.toEpochMilli(), Instant.now().toEpochMilli(), allocatedMb);
+        return rounds;
     }
 
     /**
