@@ -184,12 +184,14 @@ public final class LoginPathBenchmark {
         Round stockAll = pooled(stockRate, stockRounds);
         return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d (%+d) | %.1f / %.1f | %.1f %% |%n"
                         + "  %s: throughput cost per round %s%n"
-                        + "  %s: time cost per round (the pack's mean time in requests over the stock side's) %s%n",
+                        + "  %s: time cost per round (the pack's mean time in requests over the stock side's) %s%n"
+                        + "  %s: p95 difference per round %s%n",
                 path, stockRate, packRate, 100 * (1 - packRate / stockRate), stockAll.p(50), packAll.p(50),
                 stockAll.p(95), packAll.p(95), packAll.p(95) - stockAll.p(95), stockAll.mean(), packAll.mean(),
                 100 * (packAll.mean() / stockAll.mean() - 1),
                 path, pairCosts(packRounds, stockRounds, (p, s) -> 100 * (1 - p.perSecond() / s.perSecond())),
-                path, pairCosts(packRounds, stockRounds, (p, s) -> 100 * (p.mean() / s.mean() - 1)));
+                path, pairCosts(packRounds, stockRounds, (p, s) -> 100 * (p.mean() / s.mean() - 1)),
+                path, pairCosts(packRounds, stockRounds, (p, s) -> p.p(95) - s.p(95), "ms"));
     }
 
     /** The rounds' latencies together, at the given rate. */
@@ -215,19 +217,25 @@ public final class LoginPathBenchmark {
      * t): how far one pair can be from another, and whether the run decides anything.
      */
     static String pairCosts(List<Round> pack, List<Round> stock, ToDoubleBiFunction<Round, Round> cost) {
+        return pairCosts(pack, stock, cost, "%");
+    }
+
+    /** The same, in the given unit (e.g. "ms"). */
+    static String pairCosts(List<Round> pack, List<Round> stock, ToDoubleBiFunction<Round, Round> cost, String unit) {
         List<Double> costs = new ArrayList<>();
         for (int i = 0; i < pack.size(); i++) {
             costs.add(cost.applyAsDouble(pack.get(i), stock.get(i)));
         }
-        String listed = costs.stream().map(c -> String.format(Locale.ROOT, "%.1f", c)).toList() + " %, median "
-                + String.format(Locale.ROOT, "%.1f %%", ServerMetrics.median(costs));
+        String listed = costs.stream().map(c -> String.format(Locale.ROOT, "%.1f", c)).toList() + " " + unit + ", median "
+                + String.format(Locale.ROOT, "%.1f %s", ServerMetrics.median(costs), unit);
         if (costs.size() < 2) {
             return listed;
         }
         double mean = costs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
         double variance = costs.stream().mapToDouble(c -> (c - mean) * (c - mean)).sum() / (costs.size() - 1);
         double half = T_95[Math.min(T_95.length, costs.size() - 1) - 1] * Math.sqrt(variance / costs.size());
-        return listed + String.format(Locale.ROOT, ", mean %.1f %% (95 %%: %.1f to %.1f %%)", mean, mean - half, mean + half);
+        return listed + String.format(Locale.ROOT, ", mean %.1f %s (95 %%: %.1f to %.1f %s)", mean, unit, mean - half,
+                mean + half, unit);
     }
 
     /** Student's t for a two-sided 95 % interval, by degrees of freedom from 1 (the last one for 10 and more). */
