@@ -160,12 +160,15 @@ public final class LoginPathBenchmark {
     }
 
     /**
-     * Rounds with both sides at once, half the clients each, so that the server's load matches the ABBA rounds'.
-     * Whatever the host does meanwhile (another tenant, a slower hour, the JIT, a collection) each side pays alike, so
-     * a round's difference is the pack's alone, not the hour's. The server shares its cores between the two sides' requests, so a
-     * side's time in requests is in proportion to the work each journey asks of it, and so are the two throughputs
-     * when the clients do nothing else (a registration's clients also wait for the mail: its time cost is the one to
-     * read). The server's CPU cannot be split by side here; the ABBA rounds measure it.
+     * Rounds with both sides at once, {@code threads / 2} clients each (the ABBA rounds' number of clients when it is
+     * even). Whatever the host does meanwhile (another tenant, a slower hour, the JIT) each side pays alike, so a
+     * round's difference is not the hour's. What it measures is the work inside each side's requests: the server
+     * shares its cores between them, so a side's time in requests is in proportion to the work its journeys ask of
+     * it, and so is its throughput when the clients do nothing else (a registration's clients also wait for the mail:
+     * its time cost is the one to read). Work the pack causes outside its requests (the export's dispatcher, the
+     * collection of its extra garbage, what its rows cost H2 and the cores' caches) slows both sides alike and does
+     * not show here: the figure is a lower bound. The ABBA rounds' CPU per journey includes it, and measures the
+     * server's CPU per side, which these rounds cannot split.
      */
     static String compareTogether(String path, URI base, URI metrics, Mailbox mailbox, Side pack, Side stock,
                                   int threads, Duration length, int rounds) throws Exception {
