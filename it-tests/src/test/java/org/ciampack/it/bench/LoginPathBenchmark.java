@@ -39,8 +39,8 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * cookies but sign in again, (b) password grant, (c) registration of a new customer from the app with e-mail
  * verification through the demo's mail catcher. ABBA rounds per path; throughput, p50/p95 latency and server CPU per
  * login, and the pack's cost. Then rounds with both sides at once ({@code -Dbench.together}, on by default), whose
- * differences the host's swings do not reach, and rounds at a fixed arrival rate ({@code -Dbench.paced}). Each round prints a line with its wall-clock window, so a flight recording of the
- * server can be cut into pack and stock time.
+ * differences the host's swings do not reach, and rounds at a fixed arrival rate ({@code -Dbench.paced}). Each round
+ * prints a line with its wall-clock window, so a flight recording of the server can be cut into pack and stock time.
  *
  * With Keycloak on PostgreSQL and a connection string for {@code psql} as the last argument, the report also counts
  * the SQL statements per journey on each side ({@link StatementCounts}).
@@ -250,16 +250,12 @@ public final class LoginPathBenchmark {
         double stockRate = stock.stream().mapToDouble(Round::perSecond).average().orElseThrow();
         double packCpu = pack.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow();
         double stockCpu = stock.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow();
-        List<Long> packMillis = new ArrayList<>();
-        List<Long> stockMillis = new ArrayList<>();
-        pack.forEach(round -> packMillis.addAll(round.millis()));
-        stock.forEach(round -> stockMillis.addAll(round.millis()));
         double packMb = pack.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
         double stockMb = stock.stream().mapToDouble(Round::allocatedMbPerLogin).average().orElseThrow();
         double packClient = pack.stream().mapToDouble(Round::clientCpuMsPerLogin).average().orElseThrow();
         double stockClient = stock.stream().mapToDouble(Round::clientCpuMsPerLogin).average().orElseThrow();
-        Round packAll = new Round(packRate, packMillis, packCpu, packMb, packClient);
-        Round stockAll = new Round(stockRate, stockMillis, stockCpu, stockMb, stockClient);
+        Round packAll = pooled(packRate, pack);
+        Round stockAll = pooled(stockRate, stock);
         return String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f %% | %d / %d | %d / %d | %.1f | %.1f | %.1f %% |%n"
                         + "  %s: throughput cost per pair of rounds %s%n"
                         + "  %s: CPU cost per pair of rounds %s%n"
