@@ -39,6 +39,8 @@ public final class LoginPathProfile {
         double allocatedMb;
         final Map<String, Double> inclusive = new HashMap<>();
         final Map<String, Double> allocatingMb = new HashMap<>();
+        final Map<String, Double> samplesByThreads = new HashMap<>();
+        final Map<String, Double> megabytesByThreads = new HashMap<>();
 
         boolean covers(long millis) {
             return windows.stream().anyMatch(window -> millis >= window[0] && millis <= window[1]);
@@ -74,6 +76,10 @@ public final class LoginPathProfile {
                 pack.gcMillis / pack.journeys, stock.gcMillis / stock.journeys);
         System.out.printf(Locale.ROOT, "MB allocated per journey (sampled): pack %.2f, stock %.2f%n",
                 pack.allocatedMb / pack.journeys, stock.allocatedMb / stock.journeys);
+        System.out.println("execution samples per journey, by threads:");
+        differences(pack.samplesByThreads, pack.journeys, stock.samplesByThreads, stock.journeys, top, false);
+        System.out.println("MB allocated per journey, by threads:");
+        differences(pack.megabytesByThreads, pack.journeys, stock.megabytesByThreads, stock.journeys, top, false);
         System.out.println("pack methods, samples per journey:");
         differences(pack.inclusive, pack.journeys, stock.inclusive, stock.journeys, top, true);
         System.out.println("all methods, pack minus stock, samples per journey:");
@@ -95,6 +101,7 @@ public final class LoginPathProfile {
                 case "jdk.ObjectAllocationSample" -> {
                     double megabytes = event.getLong("weight") / 1e6;
                     side.allocatedMb += megabytes;
+                    side.megabytesByThreads.merge(threads(event), megabytes, Double::sum);
                     if (event.getStackTrace() != null) {
                         countFrames(event, side.allocatingMb, megabytes);
                     }
@@ -102,12 +109,36 @@ public final class LoginPathProfile {
                 case "jdk.ExecutionSample" -> {
                     if (event.getStackTrace() != null) {
                         side.samples++;
+                        side.samplesByThreads.merge(threads(event), 1.0, Double::sum);
                         countFrames(event, side.inclusive, 1.0);
                     }
                 }
                 default -> { }
             }
         }
+    }
+
+    /**
+     * The kind of thread an event ran in: Keycloak's request workers, the pack's export threads, H2's own, or the
+     * thread's name without its number. Work outside the requests slows both sides of a together round alike.
+     */
+    private static String threads(RecordedEvent event) {
+        jdk.jfr.consumer.RecordedThread thread = event.hasField("sampledThread") ? event.getThread("sampledThread")
+                : event.getThread();
+        String name = thread == null || thread.getJavaName() == null ? "(unnamed)" : thread.getJavaName();
+        if (name.startsWith("executor-thread")) {
+            return "requests (executor-thread)";
+        }
+        if (name.startsWith("vert.x-eventloop")) {
+            return "requests (vert.x event loop)";
+        }
+        if (name.startsWith("ciam-export")) {
+            return "export dispatcher (" + name.replaceAll("-\\d+$", "") + ")";
+        }
+        if (name.contains("MVStore") || name.startsWith("H2")) {
+            return "H2 (" + name + ")";
+        }
+        return name.replaceAll("[-# ]?\\d+$", "");
     }
 
     /** Adds the amount to every method on the event's stack, once per method (inclusive). */
