@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -33,6 +34,8 @@ public final class LoginPathProfile {
     /** The measured rounds of one side: their windows and how many journeys they made. */
     private static final class Side {
         final List<long[]> windows = new ArrayList<>();
+        /** Per window: journeys, garbage-collection milliseconds, collections. */
+        final List<double[]> perRound = new ArrayList<>();
         double journeys;
         double samples;
         double gcMillis;
@@ -43,7 +46,16 @@ public final class LoginPathProfile {
         final Map<String, Double> megabytesByThreads = new HashMap<>();
 
         boolean covers(long millis) {
-            return windows.stream().anyMatch(window -> millis >= window[0] && millis <= window[1]);
+            return round(millis) != null;
+        }
+
+        double[] round(long millis) {
+            for (int i = 0; i < windows.size(); i++) {
+                if (millis >= windows.get(i)[0] && millis <= windows.get(i)[1]) {
+                    return perRound.get(i);
+                }
+            }
+            return null;
         }
     }
 
@@ -58,8 +70,10 @@ public final class LoginPathProfile {
                 Side side = sides.get(round.group(2));
                 long from = Long.parseLong(round.group(4));
                 long to = Long.parseLong(round.group(5));
+                double journeys = Double.parseDouble(round.group(3)) * (to - from) / 1000.0;
                 side.windows.add(new long[] {from, to});
-                side.journeys += Double.parseDouble(round.group(3)) * (to - from) / 1000.0;
+                side.perRound.add(new double[] {journeys, 0, 0});
+                side.journeys += journeys;
             }
         }
         try (RecordingFile recording = new RecordingFile(Path.of(args[0]))) {
@@ -76,6 +90,13 @@ public final class LoginPathProfile {
                 pack.gcMillis / pack.journeys, stock.gcMillis / stock.journeys);
         System.out.printf(Locale.ROOT, "MB allocated per journey (sampled): pack %.2f, stock %.2f%n",
                 pack.allocatedMb / pack.journeys, stock.allocatedMb / stock.journeys);
+        // A few long collections in some rounds are an episode, not a cost every journey pays: show each round.
+        for (String name : List.of("pack", "stock")) {
+            System.out.printf(Locale.ROOT, "GC per round, %s: %s%n", name, sides.get(name).perRound.stream()
+                    .map(round -> String.format(Locale.ROOT, "%.0f collections %.2f ms/journey", round[2],
+                            round[1] / round[0]))
+                    .toList());
+        }
         System.out.println("execution samples per journey, by threads:");
         differences(pack.samplesByThreads, pack.journeys, stock.samplesByThreads, stock.journeys, top, false);
         System.out.println("MB allocated per journey, by threads:");
@@ -97,11 +118,18 @@ public final class LoginPathProfile {
                 continue;
             }
             switch (event.getEventType().getName()) {
-                case "jdk.GarbageCollection" -> side.gcMillis += event.getDuration().toNanos() / 1e6;
+                case "jdk.GarbageCollection" -> {
+                    // The pauses only: an old-generation cycle's duration is mostly concurrent marking.
+                    double millis = event.getDuration("sumOfPauses").toNanos() / 1e6;
+                    side.gcMillis += millis;
+                    double[] round = side.round(at);
+                    round[1] += millis;
+                    round[2]++;
+                }
                 case "jdk.ObjectAllocationSample" -> {
                     double megabytes = event.getLong("weight") / 1e6;
                     side.allocatedMb += megabytes;
-                    side.megabytesByThreads.merge(threads(event), megabytes, Double::sum);
+                    side.megabytesByThreads.merge(threadKind(event), megabytes, Double::sum);
                     if (event.getStackTrace() != null) {
                         countFrames(event, side.allocatingMb, megabytes);
                     }
@@ -109,7 +137,7 @@ public final class LoginPathProfile {
                 case "jdk.ExecutionSample" -> {
                     if (event.getStackTrace() != null) {
                         side.samples++;
-                        side.samplesByThreads.merge(threads(event), 1.0, Double::sum);
+                        side.samplesByThreads.merge(threadKind(event), 1.0, Double::sum);
                         countFrames(event, side.inclusive, 1.0);
                     }
                 }
@@ -122,8 +150,8 @@ public final class LoginPathProfile {
      * The kind of thread an event ran in: Keycloak's request workers, the pack's export threads, H2's own, or the
      * thread's name without its number. Work outside the requests slows both sides of a together round alike.
      */
-    private static String threads(RecordedEvent event) {
-        jdk.jfr.consumer.RecordedThread thread = event.hasField("sampledThread") ? event.getThread("sampledThread")
+    private static String threadKind(RecordedEvent event) {
+        RecordedThread thread = event.hasField("sampledThread") ? event.getThread("sampledThread")
                 : event.getThread();
         String name = thread == null || thread.getJavaName() == null ? "(unnamed)" : thread.getJavaName();
         if (name.startsWith("executor-thread")) {
