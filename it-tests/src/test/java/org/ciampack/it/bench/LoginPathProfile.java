@@ -18,11 +18,13 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Where a path's pack rounds spend more than its stock rounds, per journey, from a flight recording of the server
- * taken while {@link LoginPathBenchmark} ran and the benchmark's output (each measured round prints its window;
- * the first round of each path and side is the warm-up and is left out): execution samples, GC pause time and
- * allocation per journey on each side, and the methods (inclusive) with the largest difference, first the pack's
- * own, then all. Differences of a few hundredths of a sample per journey are noise.
+ * Where a path's pack rounds spend more than its stock rounds, per journey, from a recording of the server taken
+ * while {@link LoginPathBenchmark} ran and the benchmark's output (each measured round prints its window; the first
+ * round of each path and side is the warm-up and is left out): execution samples by thread and by component, GC
+ * pause time and allocation per journey on each side, and the methods (inclusive) with the largest difference, first
+ * the pack's own, then all. Differences of a few hundredths of a sample per journey are noise. For CPU, record with
+ * async-profiler's {@code itimer} event written as JFR (docs/benchmarks.md, run W): its samples are CPU time, the
+ * JVM's own threads included; JFR's sampler gives allocation and GC pauses but undercounts CPU.
  *
  * <pre>java ... LoginPathProfile server.jfr benchmark.log "code flow" [methods to list]</pre>
  */
@@ -30,6 +32,18 @@ public final class LoginPathProfile {
 
     private static final Pattern ROUND = Pattern.compile(
             "\\s+(.+), (pack|stock): ([\\d.]+) per second, [\\d.]+ ms CPU each \\[(\\d+)\\.\\.(\\d+)].*");
+
+    /** Package prefixes and the component they belong to, for {@link #component}. */
+    private static final String[][] COMPONENTS = {
+        {"org.h2.", "H2 database"}, {"org.hibernate.", "Hibernate"},
+        {"org.bouncycastle.", "password hash (BouncyCastle)"},
+        {"com.fasterxml.jackson.", "JSON (Jackson)"}, {"freemarker.", "templates (FreeMarker)"},
+        {"org.infinispan.", "Infinispan"}, {"org.ciampack.", "the pack"}, {"org.keycloak.", "Keycloak"},
+        {"org.apache.http.", "HTTP client"}, {"sun.security.", "TLS and crypto"}, {"javax.net.ssl.", "TLS and crypto"},
+        {"io.netty.", "HTTP server (Netty, Vert.x)"}, {"io.vertx.", "HTTP server (Netty, Vert.x)"},
+        {"org.jboss.resteasy.", "REST layer (RESTEasy, Quarkus)"}, {"io.quarkus.", "REST layer (RESTEasy, Quarkus)"},
+        {"io.agroal.", "connection pool (Agroal)"}, {"com.arjuna.", "transactions (Narayana)"},
+    };
 
     /** The measured rounds of one side: their windows and how many journeys they made. */
     private static final class Side {
@@ -44,6 +58,7 @@ public final class LoginPathProfile {
         final Map<String, Double> allocatingMb = new HashMap<>();
         final Map<String, Double> samplesByThreads = new HashMap<>();
         final Map<String, Double> megabytesByThreads = new HashMap<>();
+        final Map<String, Double> samplesByComponent = new HashMap<>();
 
         boolean covers(long millis) {
             return round(millis) != null;
@@ -99,6 +114,8 @@ public final class LoginPathProfile {
         }
         System.out.println("execution samples per journey, by threads:");
         differences(pack.samplesByThreads, pack.journeys, stock.samplesByThreads, stock.journeys, top, false);
+        System.out.println("execution samples per journey, by threads and the component the sample ran in:");
+        differences(pack.samplesByComponent, pack.journeys, stock.samplesByComponent, stock.journeys, top, false);
         System.out.println("MB allocated per journey, by threads:");
         differences(pack.megabytesByThreads, pack.journeys, stock.megabytesByThreads, stock.journeys, top, false);
         System.out.println("pack methods, samples per journey:");
@@ -138,6 +155,7 @@ public final class LoginPathProfile {
                     if (event.getStackTrace() != null) {
                         side.samples++;
                         side.samplesByThreads.merge(threadKind(event), 1.0, Double::sum);
+                        side.samplesByComponent.merge(threadKind(event) + ": " + component(event), 1.0, Double::sum);
                         countFrames(event, side.inclusive, 1.0);
                     }
                 }
@@ -167,6 +185,34 @@ public final class LoginPathProfile {
             return "H2 (" + name + ")";
         }
         return name.replaceAll("[-# ]?\\d+$", "");
+    }
+
+    /**
+     * The part of the server a sample ran in: the innermost frame that belongs to a known component (so a JDK map
+     * inside H2 counts as H2), else the JVM's own work named by its native frames (garbage collection, the JIT
+     * compiler, as async-profiler records them), else the leaf's package.
+     */
+    private static String component(RecordedEvent event) {
+        List<RecordedFrame> frames = event.getStackTrace().getFrames();
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            for (String[] component : COMPONENTS) {
+                if (type.startsWith(component[0])) {
+                    return component[1];
+                }
+            }
+        }
+        for (RecordedFrame frame : frames) {
+            String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+            if (method.contains("CompileBroker")) {
+                return "JIT compiler";
+            }
+            if (method.contains("G1") || method.contains("GangWorker") || method.contains("ConcurrentGCThread")) {
+                return "garbage collection";
+            }
+        }
+        return frames.isEmpty() ? "(no frames)" : "other: " + frames.get(0).getMethod().getType().getName()
+                .replaceAll("\\.[^.]*$", "");
     }
 
     /** Adds the amount to every method on the event's stack, once per method (inclusive). */
