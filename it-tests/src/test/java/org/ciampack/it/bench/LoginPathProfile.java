@@ -184,7 +184,7 @@ public final class LoginPathProfile {
         if (name.contains("MVStore") || name.startsWith("H2")) {
             return "H2 (" + name + ")";
         }
-        return name.replaceAll("[-# ]?\\d+$", "");
+        return name.replaceAll("[-# ]?\\d+$", "").replaceAll("-\\d+-", "-N-"); // pool-12-thread: pool-N-thread
     }
 
     /**
@@ -202,11 +202,12 @@ public final class LoginPathProfile {
                 }
             }
         }
+        // The compiler's own frames first: its code generation names G1 too (its write barriers).
+        if (frames.stream().anyMatch(frame -> frame.getMethod().getName().contains("CompileBroker"))) {
+            return "JIT compiler";
+        }
         for (RecordedFrame frame : frames) {
             String method = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-            if (method.contains("CompileBroker")) {
-                return "JIT compiler";
-            }
             if (method.contains("G1") || method.contains("GangWorker") || method.contains("ConcurrentGCThread")) {
                 return "garbage collection";
             }
