@@ -61,17 +61,20 @@ public final class LoginPathBenchmark {
     private static final Map<String, OidcCodeFlow> BROWSERS = new ConcurrentHashMap<>();
     /** Counted in the measured rounds when the server's database is given; null otherwise. */
     private static StatementCounts statements;
+    /** The server's JIT compiler's CPU when the server runs on this machine; null otherwise. */
+    private static CompilerCpu compiler;
 
     /** One side of a comparison: a realm and its clients for the two paths. */
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
     }
 
     /**
-     * One timed round: logins per second, latencies, server CPU and memory allocated per login, and the CPU this
-     * process spent per login (the clients, and the receivers of the demo's export routes, on the same cores).
+     * One timed round: logins per second, latencies, server CPU and memory allocated per login, the CPU this
+     * process spent per login (the clients, and the receivers of the demo's export routes, on the same cores), and
+     * the part of the server's CPU its JIT compiler took (NaN where it cannot be read).
      */
     record Round(double perSecond, List<Long> millis, double cpuMsPerLogin, double allocatedMbPerLogin,
-                 double clientCpuMsPerLogin) {
+                 double clientCpuMsPerLogin, double jitMsPerLogin) {
         long p(int percent) {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
@@ -93,6 +96,9 @@ public final class LoginPathBenchmark {
         List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
         Duration warmUp = Duration.ofSeconds(args.length > 9 ? Long.parseLong(args[9]) : 60);
         statements = args.length > 10 && !args[10].isBlank() ? new StatementCounts(args[10]) : null;
+        compiler = CompilerCpu.of(base, URI.create(args[1]));
+        System.out.println(compiler == null ? "the server's JIT compiler: not readable here (not a local Linux process)"
+                : "the server's JIT compiler: its threads' CPU read from /proc each round");
         // Shares of the stock side's throughput at which to measure with arrivals at a fixed rate, e.g. "0.3,0.6".
         List<Double> pacedShares = System.getProperty("bench.paced", "").isBlank() ? List.of()
                 : Stream.of(System.getProperty("bench.paced").split(",")).map(Double::parseDouble)
@@ -201,7 +207,7 @@ public final class LoginPathBenchmark {
     private static Round pooled(double perSecond, List<Round> rounds) {
         List<Long> millis = new ArrayList<>();
         rounds.forEach(round -> millis.addAll(round.millis()));
-        return new Round(perSecond, millis, 0, 0, 0);
+        return new Round(perSecond, millis, 0, 0, 0, Double.NaN);
     }
 
     /** A measured round, its SQL statements counted when the database is given. */
@@ -265,7 +271,23 @@ public final class LoginPathBenchmark {
                 packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1),
                 path, pairCosts(pack, stock, (p, s) -> 100 * (1 - p.perSecond() / s.perSecond())),
                 path, pairCosts(pack, stock, (p, s) -> 100 * (p.cpuMsPerLogin() / s.cpuMsPerLogin() - 1)),
-                path, stockMb, packMb, stockClient, packClient);
+                path, stockMb, packMb, stockClient, packClient) + withoutCompiler(path, pack, stock);
+    }
+
+    /**
+     * The JIT compiler's CPU per journey on each side and the CPU cost without it, per pair of rounds: a server keeps
+     * compiling for minutes, more in pack rounds, and a round's CPU carries it (docs/benchmarks.md, run W).
+     */
+    private static String withoutCompiler(String path, List<Round> pack, List<Round> stock) {
+        if (pack.stream().anyMatch(round -> Double.isNaN(round.jitMsPerLogin()))) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "  %s: the JIT compiler's CPU per journey stock %.1f ms, pack %.1f ms; CPU cost"
+                        + " without it per pair of rounds %s%n", path,
+                stock.stream().mapToDouble(Round::jitMsPerLogin).average().orElseThrow(),
+                pack.stream().mapToDouble(Round::jitMsPerLogin).average().orElseThrow(),
+                pairCosts(pack, stock, (p, s) -> 100 * ((p.cpuMsPerLogin() - p.jitMsPerLogin())
+                        / (s.cpuMsPerLogin() - s.jitMsPerLogin()) - 1)));
     }
 
     static Round run(URI base, URI metrics, Mailbox mailbox, String path, Side side, int threads,
@@ -295,6 +317,7 @@ public final class LoginPathBenchmark {
         double cpuBefore = sum(metrics, "process_cpu_time_ns_total");
         double allocatedBefore = sum(metrics, "jvm_gc_memory_allocated_bytes_total");
         long clientCpuBefore = clientCpuNanos();
+        double jitBefore = compiler == null ? Double.NaN : compiler.nanos();
         Instant start = Instant.now();
         List<List<Future<Integer>>> counts = new ArrayList<>();
         for (Side side : sides) {
@@ -332,17 +355,19 @@ public final class LoginPathBenchmark {
         double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6 / all;
         double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6 / all;
         double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6 / all;
+        double jitMs = compiler == null ? Double.NaN : (compiler.nanos() - jitBefore) / 1e6 / all;
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) {
-            rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs));
+            rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs, jitMs));
         }
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
         List<String> rates = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) {
             rates.add(String.format(Locale.ROOT, "%s: %.1f", sides.get(i).name(), rounds.get(i).perSecond()));
         }
-        System.out.printf(Locale.ROOT, "  %s, %s per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%n",
-                path, String.join(" and ", rates), cpuMs, start.toEpochMilli(), Instant.now().toEpochMilli(), allocatedMb);
+        System.out.printf(Locale.ROOT, "  %s, %s per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%s%n",
+                path, String.join(" and ", rates), cpuMs, start.toEpochMilli(), Instant.now().toEpochMilli(), allocatedMb,
+                Double.isNaN(jitMs) ? "" : String.format(Locale.ROOT, ", the JIT compiler %.1f ms of that CPU each", jitMs));
         return rounds;
     }
 
@@ -385,7 +410,7 @@ public final class LoginPathBenchmark {
         double allocatedMb = (ServerMetrics.value(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
         double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6;
         Round round = new Round(arrivals / (length.toMillis() / 1000.0), millis, cpuMs / arrivals,
-                allocatedMb / arrivals, clientCpuMs / arrivals);
+                allocatedMb / arrivals, clientCpuMs / arrivals, Double.NaN);
         System.out.printf(Locale.ROOT, "  %s, %s at %.1f per second: p95 %d ms, %.1f ms CPU each [%d..%d]%n", path,
                 side.name(), perSecond, round.p(95), cpuMs / arrivals, began.toEpochMilli(), Instant.now().toEpochMilli());
         return round;
@@ -410,8 +435,8 @@ public final class LoginPathBenchmark {
                 }
             }
         }
-        Round packAll = new Round(perSecond, packMillis, packCpu, 0, 0);
-        Round stockAll = new Round(perSecond, stockMillis, stockCpu, 0, 0);
+        Round packAll = new Round(perSecond, packMillis, packCpu, 0, 0, Double.NaN);
+        Round stockAll = new Round(perSecond, stockMillis, stockCpu, 0, 0, Double.NaN);
         return String.format(Locale.ROOT, "| %s | %.1f | %d / %d | %d / %d (%+d) | %d / %d | %.1f / %.1f (%.1f %%) |%n",
                 path, perSecond, stockAll.p(50), packAll.p(50), stockAll.p(95), packAll.p(95),
                 packAll.p(95) - stockAll.p(95), stockAll.p(99), packAll.p(99), stockCpu, packCpu,

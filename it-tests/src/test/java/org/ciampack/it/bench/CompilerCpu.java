@@ -1,0 +1,110 @@
+package org.ciampack.it.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time of a Keycloak server's JIT compiler threads, when the server runs on this machine (Linux's
+ * {@code /proc}). A server keeps compiling for minutes under load, more while the pack's rounds run (more code, and
+ * switching sides can undo compiled code), so a round's CPU per journey includes compiling that a server running
+ * one kind of traffic for hours does not pay (docs/benchmarks.md, run W). Not {@code CompilationMXBean}'s total:
+ * that is elapsed time, many times the CPU on a loaded machine. The JVM stops compiler threads it does not need and
+ * their time leaves {@code /proc} with them, so a reader adds up each thread's growth twice a second.
+ */
+final class CompilerCpu implements AutoCloseable {
+
+    /** Linux's clock ticks per second for {@code /proc/<pid>/task/<tid>/stat} (USER_HZ, 100 on x86 and ARM). */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private final Path tasks;
+    private final Map<String, Long> lastTicks = new HashMap<>();
+    private final ScheduledExecutorService reader;
+    private long ticks;
+
+    private CompilerCpu(Path tasks) {
+        this.tasks = tasks;
+        this.reader = Executors.newSingleThreadScheduledExecutor(work -> {
+            Thread thread = new Thread(work, "compiler-cpu");
+            thread.setDaemon(true);
+            return thread;
+        });
+        read();
+        reader.scheduleAtFixedRate(this::read, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The compiler threads of the local Keycloak process started with this management or HTTP port (the demo's run
+     * command passes both), or null: another machine, another system, or no such process.
+     */
+    static CompilerCpu of(URI http, URI management) {
+        List<String> ports = List.of("--http-management-port=" + management.getPort(), "--http-port=" + http.getPort());
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(process -> process.getFileName().toString().matches("\\d+"))
+                    .filter(process -> {
+                        String command = commandLine(process);
+                        return command.contains("QuarkusEntryPoint") && ports.stream().anyMatch(command::contains);
+                    })
+                    .findFirst()
+                    .map(process -> new CompilerCpu(process.resolve("task")))
+                    .orElse(null);
+        } catch (IOException | RuntimeException notLinux) {
+            return null;
+        }
+    }
+
+    private static String commandLine(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    /** The compiler threads' CPU so far, in nanoseconds. */
+    synchronized long nanos() {
+        read();
+        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+    }
+
+    private synchronized void read() {
+        try (Stream<Path> threads = Files.list(tasks)) {
+            threads.forEach(thread -> {
+                String stat = stat(thread);
+                int nameEnd = stat.lastIndexOf(')');
+                if (nameEnd < 0 || !stat.substring(stat.indexOf('(') + 1, nameEnd).matches("C[12] CompilerThre.*")) {
+                    return;
+                }
+                // After the name: state, then 10 fields, then utime and stime (fields 14 and 15 of proc(5)).
+                String[] fields = stat.substring(nameEnd + 2).split(" ");
+                long now = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                Long before = lastTicks.put(thread.getFileName().toString(), now);
+                ticks += now - (before == null ? 0 : before);
+            });
+        } catch (IOException | RuntimeException serverGone) {
+            // the server stopped: the total stays where it was
+        }
+    }
+
+    private static String stat(Path thread) {
+        try {
+            return Files.readString(thread.resolve("stat"));
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        reader.shutdownNow();
+    }
+}
