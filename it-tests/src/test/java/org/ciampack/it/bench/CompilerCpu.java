@@ -1,13 +1,20 @@
 package org.ciampack.it.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +37,7 @@ final class CompilerCpu implements AutoCloseable {
     private final Map<String, Long> lastTicks = new HashMap<>();
     private final ScheduledExecutorService reader;
     private long ticks;
+    private boolean gone;
 
     private CompilerCpu(Path tasks) {
         this.tasks = tasks;
@@ -43,40 +51,54 @@ final class CompilerCpu implements AutoCloseable {
     }
 
     /**
-     * The compiler threads of the local Keycloak process started with this management or HTTP port (the demo's run
-     * command passes both), or null: another machine, another system, or no such process.
+     * The compiler threads of the one local Keycloak process started with this HTTP and management port (the demo's
+     * run command passes both), or null: a server on another machine, another system, no such process or several.
      */
     static CompilerCpu of(URI http, URI management) {
-        List<String> ports = List.of("--http-management-port=" + management.getPort(), "--http-port=" + http.getPort());
+        if (!local(http.getHost())) {
+            return null;
+        }
+        List<String> ports = List.of("--http-port=" + http.getPort(), "--http-management-port=" + management.getPort());
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            return processes.filter(process -> process.getFileName().toString().matches("\\d+"))
+            List<Path> servers = processes.filter(process -> process.getFileName().toString().matches("\\d+"))
                     .filter(process -> {
-                        String command = commandLine(process);
-                        return command.contains("QuarkusEntryPoint") && ports.stream().anyMatch(command::contains);
+                        List<String> arguments = arguments(process);
+                        return arguments.stream().anyMatch(argument -> argument.endsWith("QuarkusEntryPoint"))
+                                && arguments.containsAll(ports);
                     })
-                    .findFirst()
-                    .map(process -> new CompilerCpu(process.resolve("task")))
-                    .orElse(null);
+                    .toList();
+            return servers.size() == 1 ? new CompilerCpu(servers.get(0).resolve("task")) : null;
         } catch (IOException | RuntimeException notLinux) {
             return null;
         }
     }
 
-    private static String commandLine(Path process) {
+    private static boolean local(String host) {
         try {
-            return new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException gone) {
-            return "";
+            InetAddress address = InetAddress.getByName(host);
+            return address.isLoopbackAddress() || NetworkInterface.getByInetAddress(address) != null;
+        } catch (UnknownHostException | SocketException unknown) {
+            return false;
         }
     }
 
-    /** The compiler threads' CPU so far, in nanoseconds. */
-    synchronized long nanos() {
+    private static List<String> arguments(Path process) {
+        try {
+            return Arrays.asList(new String(Files.readAllBytes(process.resolve("cmdline")), StandardCharsets.UTF_8)
+                    .split("\0"));
+        } catch (IOException gone) {
+            return List.of();
+        }
+    }
+
+    /** The compiler threads' CPU so far, in nanoseconds; NaN once the server is gone. */
+    synchronized double nanos() {
         read();
-        return ticks * (1_000_000_000L / TICKS_PER_SECOND);
+        return gone ? Double.NaN : ticks * (1_000_000_000.0 / TICKS_PER_SECOND);
     }
 
     private synchronized void read() {
+        Set<String> seen = new HashSet<>();
         try (Stream<Path> threads = Files.list(tasks)) {
             threads.forEach(thread -> {
                 String stat = stat(thread);
@@ -87,11 +109,15 @@ final class CompilerCpu implements AutoCloseable {
                 // After the name: state, then 10 fields, then utime and stime (fields 14 and 15 of proc(5)).
                 String[] fields = stat.substring(nameEnd + 2).split(" ");
                 long now = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                Long before = lastTicks.put(thread.getFileName().toString(), now);
-                ticks += now - (before == null ? 0 : before);
+                String id = thread.getFileName().toString();
+                seen.add(id);
+                Long before = lastTicks.put(id, now);
+                // A new thread, or a new one under an exited one's id: all its time is new.
+                ticks += before == null || now < before ? now : now - before;
             });
+            lastTicks.keySet().retainAll(seen);
         } catch (IOException | RuntimeException serverGone) {
-            // the server stopped: the total stays where it was
+            gone = true;
         }
     }
 

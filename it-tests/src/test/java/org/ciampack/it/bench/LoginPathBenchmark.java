@@ -355,7 +355,7 @@ public final class LoginPathBenchmark {
         double cpuMs = (sum(metrics, "process_cpu_time_ns_total") - cpuBefore) / 1e6 / all;
         double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6 / all;
         double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6 / all;
-        double jitMs = compiler == null ? Double.NaN : (compiler.nanos() - jitBefore) / 1e6 / all;
+        double jitMs = compiler == null ? Double.NaN : (compiler.nanos() - jitBefore) / 1e6 / all; // NaN: server gone
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) {
             rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs, jitMs));
