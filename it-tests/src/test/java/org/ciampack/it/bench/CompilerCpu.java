@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 /**
  * The CPU time of a Keycloak server's JIT compiler threads, when the server runs on this machine (Linux's
  * {@code /proc}). A server keeps compiling for minutes under load, more while the pack's rounds run (more code, and
- * switching sides can undo compiled code), so a round's CPU per journey includes compiling that a server running
- * one kind of traffic for hours does not pay (docs/benchmarks.md, run W). Not {@code CompilationMXBean}'s total:
+ * switching sides can undo compiled code), so a round's CPU per journey includes compiling, which a server running
+ * one kind of traffic for hours likely pays less of (docs/benchmarks.md, run W). Not {@code CompilationMXBean}'s total:
  * that is elapsed time, many times the CPU on a loaded machine. The JVM stops compiler threads it does not need and
  * their time leaves {@code /proc} with them, so a reader adds up each thread's growth twice a second.
  */
