@@ -228,6 +228,59 @@ class ExportFailuresIT {
                 .as("failed logins, all Ann's, which wait for her login").isZero();
     }
 
+    /**
+     * One customer's refused event does not make the route wait. The route is idle; the receiver refuses Ann's login
+     * once, and her retry is two minutes away. Bob signs in right after, and his login still arrives within seconds:
+     * one customer's refusal may be about that event, not about the receiver.
+     */
+    @Test
+    void oneCustomersRefusedEventDoesNotMakeTheRouteWait() {
+        String ann = customer("refused-ann");
+        String bob = customer("refused-bob");
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().refusingOnce(ann));
+        loginRoute("it-refused", receiver, 120);
+
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(ann), PASSWORD);
+        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, refused once");
+        Pause.millis(1_500); // the round that sent it has recorded its outcome
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(bob), PASSWORD);
+
+        receiver.await(event -> isOf(event, bob, "LOGIN"), Duration.ofSeconds(20),
+                "Bob's login, while Ann's waits two minutes for its retry");
+        assertThat(receiver.events().stream().filter(event -> isOf(event, ann, "LOGIN")).count())
+                .as("Ann's login, refused once and not yet retried").isEqualTo(1);
+    }
+
+    /**
+     * A receiver that fails two customers' events in one round, with none through, is taken for down: the route waits
+     * its first retry delay (20 s) before it sends again, even once the receiver is back and a new login is due.
+     */
+    @Test
+    void aRoundThatFailsTwoCustomersMakesTheRouteWait() {
+        String ann = customer("down-ann");
+        String bob = customer("down-bob");
+        String carol = customer("down-carol");
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(503));
+        String route = loginRoute("it-down", receiver, 20);
+
+        routes.post("routes/" + route + "/pause");
+        for (String userId : List.of(ann, bob)) {
+            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
+        }
+        routes.post("routes/" + route + "/resume");
+        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, answered 503");
+        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, answered 503");
+        Instant failedRound = receiver.received().get(receiver.received().size() - 1).at();
+        receiver.answering(200);
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(carol), PASSWORD);
+
+        receiver.await(event -> isOf(event, carol, "LOGIN"), DEAD_WITHIN, "Carol's login, once the route's wait is over");
+        Instant carolArrived = receiver.received().stream().filter(request -> isOf(request.json(), carol, "LOGIN"))
+                .findFirst().orElseThrow().at();
+        assertThat(Duration.between(failedRound, carolArrived))
+                .as("the route's wait after a round that failed two customers").isGreaterThan(Duration.ofSeconds(10));
+    }
+
     /** A new customer of acme; returns their id. */
     private String customer(String prefix) {
         return admin.createUser("acme", prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test",

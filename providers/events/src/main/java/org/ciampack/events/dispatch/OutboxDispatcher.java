@@ -145,8 +145,10 @@ public final class OutboxDispatcher {
             KeycloakModelUtils.runJobInTransaction(factory, session -> sending.record(session, round.due,
                     !settings.keepDelivered().isZero()));
             if (sending.delivered() == 0 && sending.failed() > 0) {
-                open.roundFailed(Instant.now());
-                return;
+                if (sending.receiverDown()) {
+                    open.roundFailed(Instant.now());
+                }
+                return; // else one customer's event was refused: it waits for its own retry, the route does not
             }
             open.roundSucceeded();
             if (!round.full) {

@@ -37,8 +37,16 @@ import org.keycloak.models.KeycloakSession;
 final class RouteRound {
 
     private static final Logger LOG = Logger.getLogger(RouteRound.class);
-    /** A round gives up early when this many sends failed and none got through: the receiver is likely down. */
+    /**
+     * A round gives up early when this many customers' sends failed for a reason worth retrying and none got through:
+     * the receiver is likely down.
+     */
     private static final int GIVE_UP_AFTER = 3;
+    /**
+     * Customers whose sends must have failed, with none through, before the round says the receiver is down (the route
+     * then waits): one customer's refused event says nothing about the receiver, and waits for its own retry alone.
+     */
+    private static final int DOWN_AFTER = 2;
     /** Held-back customers past whom a round reads at most: with more, the receiver is refusing nearly everyone. */
     private static final int MAX_HELD_KEYS = 500;
     /** Pages a round reads at most past held-back customers: a few customers' piles, not a receiver refusing all. */
@@ -54,6 +62,9 @@ final class RouteRound {
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
+    /** The customers (order keys) whose sends failed this round for a reason worth retrying. */
+    private final Set<String> retryingKeys = ConcurrentHashMap.newKeySet();
+    private volatile boolean unreachable;
 
     RouteRound(OpenRoute open) {
         this.open = open;
@@ -178,6 +189,7 @@ final class RouteRound {
         if (openError != null) {
             due.forEach(event -> results.put(event.id(), new Result(RetryPolicy.Outcome.RETRY, openError, Optional.empty())));
             failed.addAndGet(due.size());
+            unreachable = true;
             return;
         }
         if (open.route.batchSize() > 1) {
@@ -269,6 +281,7 @@ final class RouteRound {
         if (sink == null) {
             events.forEach(event -> results.put(event.id(), new Result(RetryPolicy.Outcome.RETRY, "sink closed",
                     Optional.empty())));
+            unreachable = true;
             return false;
         }
         long started = System.nanoTime();
@@ -288,11 +301,23 @@ final class RouteRound {
             return true;
         }
         failed.addAndGet(events.size());
+        if (answer.outcome() == RetryPolicy.Outcome.RETRY) {
+            events.forEach(event -> retryingKeys.add(event.orderKey()));
+        }
         return false;
     }
 
     private boolean receiverLooksDown() {
-        return delivered.get() == 0 && failed.get() >= GIVE_UP_AFTER;
+        return delivered.get() == 0 && (unreachable || retryingKeys.size() >= GIVE_UP_AFTER);
+    }
+
+    /**
+     * Whether the round says the receiver is down: nothing got through, and the sink could not be opened or the
+     * sends of at least two customers failed for a reason worth retrying. A refusal for good (a 4xx) is an answer,
+     * and one customer's failed event alone may be about that event.
+     */
+    boolean receiverDown() {
+        return delivered.get() == 0 && (unreachable || retryingKeys.size() >= DOWN_AFTER);
     }
 
     int delivered() {
