@@ -12,6 +12,7 @@ import org.ciampack.events.outbox.OutboxEntity;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.ciampack.events.route.Route;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -46,7 +47,7 @@ final class FanOut {
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
             fannedOut.add(event.id());
-            deliver(em, event, targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry)), now);
+            deliver(session, event, targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry)), now);
         }
         em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
         return rows.size();
@@ -62,22 +63,42 @@ final class FanOut {
         if (realm == null || !registry.current(session, realm)) {
             return false;
         }
-        deliver(session.getProvider(JpaConnectionProvider.class).getEntityManager(), event, registry.targets(realm),
-                System.currentTimeMillis());
+        deliver(session, event, registry.targets(realm), System.currentTimeMillis());
         return true;
     }
 
-    /** One delivery row per route that takes the event, within the route's rate. */
-    private static void deliver(EntityManager em, OutboxRecord event, List<OpenRoute> targets, long now) {
+    /**
+     * One delivery row per route that takes the event, within the route's rate. A transaction that rolls back wrote
+     * no event: the routes get their tokens back.
+     */
+    private static void deliver(KeycloakSession session, OutboxRecord event, List<OpenRoute> targets, long now) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        List<Throttle> admitted = new ArrayList<>();
         for (OpenRoute target : targets) {
             Route route = target.route;
             if (route.enabled() && route.events().accepts(event)) {
                 if (target.throttle.admit(event.eventType(), now)) {
                     em.persist(new DeliveryEntity(UUID.randomUUID().toString(), target.realmId, route.name(), event, now));
+                    if (target.throttle.limits()) {
+                        admitted.add(target.throttle);
+                    }
                 } else {
                     ExportMetrics.throttled(target.realmName, route.name());
                 }
             }
+        }
+        if (!admitted.isEmpty()) {
+            session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+                @Override
+                protected void commitImpl() {
+                    // written: the tokens are spent
+                }
+
+                @Override
+                protected void rollbackImpl() {
+                    admitted.forEach(throttle -> throttle.giveBack(event.eventType()));
+                }
+            });
         }
     }
 

@@ -35,4 +35,19 @@ final class Throttle {
             return false;
         }
     }
+
+    /** Whether it limits anything (a route without {@code maxPerMinute} has no limit). */
+    boolean limits() {
+        return perMinute > 0;
+    }
+
+    /** Gives back the token of an event that was not written after all (its transaction rolled back). */
+    void giveBack(String type) {
+        double[] bucket = perMinute <= 0 ? null : buckets.get(type);
+        if (bucket != null) {
+            synchronized (bucket) {
+                bucket[0] = Math.min(perMinute, bucket[0] + 1);
+            }
+        }
+    }
 }

@@ -21,6 +21,26 @@ class ThrottleTest {
     }
 
     @Test
+    void aTokenGivenBackLetsOneMoreEventGoButNeverMoreThanTheLimit() {
+        Throttle throttle = new Throttle(2);
+        assertThat(throttle.admit("LOGIN", 0)).isTrue();
+        assertThat(throttle.admit("LOGIN", 0)).isTrue();
+        assertThat(throttle.admit("LOGIN", 0)).isFalse();
+        throttle.giveBack("LOGIN"); // the transaction that wrote the second one rolled back
+        assertThat(throttle.admit("LOGIN", 0)).isTrue();
+        assertThat(throttle.admit("LOGIN", 0)).isFalse();
+        throttle.giveBack("LOGIN");
+        throttle.giveBack("LOGIN");
+        throttle.giveBack("LOGIN");
+        assertThat(throttle.admit("LOGIN", 0)).isTrue();
+        assertThat(throttle.admit("LOGIN", 0)).isTrue();
+        assertThat(throttle.admit("LOGIN", 0)).as("given back past the limit").isFalse();
+        throttle.giveBack("REGISTER"); // never admitted: nothing to give back
+        assertThat(throttle.limits()).isTrue();
+        assertThat(new Throttle(0).limits()).isFalse();
+    }
+
+    @Test
     void zeroMeansNoLimit() {
         Throttle throttle = new Throttle(0);
         for (int i = 0; i < 10_000; i++) {
