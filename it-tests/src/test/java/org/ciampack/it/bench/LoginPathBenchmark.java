@@ -63,6 +63,8 @@ public final class LoginPathBenchmark {
     private static StatementCounts statements;
     /** The server's JIT compiler's CPU when the server runs on this machine; null otherwise. */
     private static CompilerCpu compiler;
+    /** The database server's CPU when it is a PostgreSQL on this machine ({@code -Dbench.database}); null otherwise. */
+    private static DatabaseCpu database;
 
     /** One side of a comparison: a realm and its clients for the two paths. */
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
@@ -71,10 +73,11 @@ public final class LoginPathBenchmark {
     /**
      * One timed round: logins per second, latencies, server CPU and memory allocated per login, the CPU this
      * process spent per login (the clients, and the receivers of the demo's export routes, on the same cores), and
-     * the part of the server's CPU its JIT compiler took (NaN where it cannot be read).
+     * the part of the server's CPU its JIT compiler took, and the database server's CPU per login when it runs
+     * apart (NaN where either cannot be read).
      */
     record Round(double perSecond, List<Long> millis, double cpuMsPerLogin, double allocatedMbPerLogin,
-                 double clientCpuMsPerLogin, double jitMsPerLogin) {
+                 double clientCpuMsPerLogin, double jitMsPerLogin, double databaseMsPerLogin) {
         long p(int percent) {
             List<Long> sorted = millis.stream().sorted().toList();
             return sorted.isEmpty() ? 0 : sorted.get(Math.min(sorted.size() - 1, sorted.size() * percent / 100));
@@ -99,6 +102,10 @@ public final class LoginPathBenchmark {
         compiler = CompilerCpu.of(base, URI.create(args[1]));
         System.out.println(compiler == null ? "the server's JIT compiler: not readable here (not a local Linux process)"
                 : "the server's JIT compiler: its threads' CPU read from /proc each round");
+        database = DatabaseCpu.of(System.getProperty("bench.database"));
+        if (database != null) {
+            System.out.println("the database server: its processes' CPU read from /proc each round");
+        }
         // Shares of the stock side's throughput at which to measure with arrivals at a fixed rate, e.g. "0.3,0.6".
         List<Double> pacedShares = System.getProperty("bench.paced", "").isBlank() ? List.of()
                 : Stream.of(System.getProperty("bench.paced").split(",")).map(Double::parseDouble)
@@ -207,7 +214,7 @@ public final class LoginPathBenchmark {
     private static Round pooled(double perSecond, List<Round> rounds) {
         List<Long> millis = new ArrayList<>();
         rounds.forEach(round -> millis.addAll(round.millis()));
-        return new Round(perSecond, millis, 0, 0, 0, Double.NaN);
+        return new Round(perSecond, millis, 0, 0, 0, Double.NaN, Double.NaN);
     }
 
     /** A measured round, its SQL statements counted when the database is given. */
@@ -271,7 +278,27 @@ public final class LoginPathBenchmark {
                 packAll.p(95), stockCpu, packCpu, 100 * (packCpu / stockCpu - 1),
                 path, pairCosts(pack, stock, (p, s) -> 100 * (1 - p.perSecond() / s.perSecond())),
                 path, pairCosts(pack, stock, (p, s) -> 100 * (p.cpuMsPerLogin() / s.cpuMsPerLogin() - 1)),
-                path, stockMb, packMb, stockClient, packClient) + withoutCompiler(path, pack, stock);
+                path, stockMb, packMb, stockClient, packClient) + withoutCompiler(path, pack, stock)
+                + withDatabase(path, pack, stock);
+    }
+
+    /**
+     * The database server's CPU per journey on each side, and the CPU cost of the server and the database together,
+     * pooled and per pair of rounds: on PostgreSQL the rows a journey writes cost CPU outside Keycloak's process.
+     */
+    private static String withDatabase(String path, List<Round> pack, List<Round> stock) {
+        if (pack.stream().anyMatch(round -> Double.isNaN(round.databaseMsPerLogin()))) {
+            return "";
+        }
+        double packDatabase = pack.stream().mapToDouble(Round::databaseMsPerLogin).average().orElseThrow();
+        double stockDatabase = stock.stream().mapToDouble(Round::databaseMsPerLogin).average().orElseThrow();
+        double packBoth = pack.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow() + packDatabase;
+        double stockBoth = stock.stream().mapToDouble(Round::cpuMsPerLogin).average().orElseThrow() + stockDatabase;
+        return String.format(Locale.ROOT, "  %s: the database's CPU per journey stock %.1f ms, pack %.1f ms; server and"
+                        + " database together stock %.1f ms, pack %.1f ms, cost %.1f %%; per pair of rounds %s%n", path,
+                stockDatabase, packDatabase, stockBoth, packBoth, 100 * (packBoth / stockBoth - 1),
+                pairCosts(pack, stock, (p, s) -> 100 * ((p.cpuMsPerLogin() + p.databaseMsPerLogin())
+                        / (s.cpuMsPerLogin() + s.databaseMsPerLogin()) - 1)));
     }
 
     /**
@@ -318,6 +345,7 @@ public final class LoginPathBenchmark {
         double allocatedBefore = sum(metrics, "jvm_gc_memory_allocated_bytes_total");
         long clientCpuBefore = clientCpuNanos();
         double jitBefore = compiler == null ? Double.NaN : compiler.nanos();
+        double databaseBefore = database == null ? Double.NaN : database.nanos();
         Instant start = Instant.now();
         List<List<Future<Integer>>> counts = new ArrayList<>();
         for (Side side : sides) {
@@ -356,9 +384,11 @@ public final class LoginPathBenchmark {
         double allocatedMb = (sum(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6 / all;
         double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6 / all;
         double jitMs = compiler == null ? Double.NaN : (compiler.nanos() - jitBefore) / 1e6 / all; // NaN: server gone
+        double databaseMs = database == null ? Double.NaN : (database.nanos() - databaseBefore) / 1e6 / all;
         List<Round> rounds = new ArrayList<>();
         for (int i = 0; i < sides.size(); i++) {
-            rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs, jitMs));
+            rounds.add(new Round(totals.get(i) / seconds, millis.get(i), cpuMs, allocatedMb, clientCpuMs, jitMs,
+                    databaseMs));
         }
         // One line per round, with its wall-clock window, so a flight recording of the server can be cut by side.
         List<String> rates = new ArrayList<>();
@@ -367,7 +397,8 @@ public final class LoginPathBenchmark {
         }
         System.out.printf(Locale.ROOT, "  %s, %s per second, %.1f ms CPU each [%d..%d], %.1f MB allocated each%s%n",
                 path, String.join(" and ", rates), cpuMs, start.toEpochMilli(), Instant.now().toEpochMilli(), allocatedMb,
-                Double.isNaN(jitMs) ? "" : String.format(Locale.ROOT, ", the JIT compiler %.1f ms of that CPU each", jitMs));
+                (Double.isNaN(jitMs) ? "" : String.format(Locale.ROOT, ", the JIT compiler %.1f ms of that CPU each", jitMs))
+                        + (Double.isNaN(databaseMs) ? "" : String.format(Locale.ROOT, ", the database %.1f ms each", databaseMs)));
         return rounds;
     }
 
@@ -410,7 +441,7 @@ public final class LoginPathBenchmark {
         double allocatedMb = (ServerMetrics.value(metrics, "jvm_gc_memory_allocated_bytes_total") - allocatedBefore) / 1e6;
         double clientCpuMs = (clientCpuNanos() - clientCpuBefore) / 1e6;
         Round round = new Round(arrivals / (length.toMillis() / 1000.0), millis, cpuMs / arrivals,
-                allocatedMb / arrivals, clientCpuMs / arrivals, Double.NaN);
+                allocatedMb / arrivals, clientCpuMs / arrivals, Double.NaN, Double.NaN);
         System.out.printf(Locale.ROOT, "  %s, %s at %.1f per second: p95 %d ms, %.1f ms CPU each [%d..%d]%n", path,
                 side.name(), perSecond, round.p(95), cpuMs / arrivals, began.toEpochMilli(), Instant.now().toEpochMilli());
         return round;
@@ -435,8 +466,8 @@ public final class LoginPathBenchmark {
                 }
             }
         }
-        Round packAll = new Round(perSecond, packMillis, packCpu, 0, 0, Double.NaN);
-        Round stockAll = new Round(perSecond, stockMillis, stockCpu, 0, 0, Double.NaN);
+        Round packAll = new Round(perSecond, packMillis, packCpu, 0, 0, Double.NaN, Double.NaN);
+        Round stockAll = new Round(perSecond, stockMillis, stockCpu, 0, 0, Double.NaN, Double.NaN);
         return String.format(Locale.ROOT, "| %s | %.1f | %d / %d | %d / %d (%+d) | %d / %d | %.1f / %.1f (%.1f %%) |%n",
                 path, perSecond, stockAll.p(50), packAll.p(50), stockAll.p(95), packAll.p(95),
                 packAll.p(95) - stockAll.p(95), stockAll.p(99), packAll.p(99), stockCpu, packCpu,
