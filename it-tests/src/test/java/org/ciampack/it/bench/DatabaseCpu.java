@@ -21,15 +21,17 @@ final class DatabaseCpu {
         this.postmaster = postmaster;
     }
 
-    /** The server whose data directory is given (its {@code postmaster.pid} names the postmaster), or null. */
+    /**
+     * The server whose data directory is given (its {@code postmaster.pid} names the postmaster), or null: no such
+     * file readable here, or its process is not a running {@code postgres} of this machine (a stale file, a server in
+     * a container).
+     */
     static DatabaseCpu of(String dataDirectory) {
-        if (dataDirectory == null || dataDirectory.isBlank()) {
-            return null;
-        }
         try {
             long pid = Long.parseLong(Files.readAllLines(Path.of(dataDirectory, "postmaster.pid")).get(0).trim());
+            String name = Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim();
             DatabaseCpu database = new DatabaseCpu(pid);
-            return Double.isNaN(database.nanos()) ? null : database;
+            return name.equals("postgres") && !Double.isNaN(database.nanos()) ? database : null;
         } catch (IOException | RuntimeException noServer) {
             return null;
         }
@@ -40,21 +42,33 @@ final class DatabaseCpu {
      * (the kernel adds a child's time to its parent's when the parent reaps it), and its live children's.
      */
     double nanos() {
-        long[] postmasterTicks = ticks(Path.of("/proc", Long.toString(postmaster), "stat"));
-        if (postmasterTicks == null) {
-            return Double.NaN;
+        Path stat = Path.of("/proc", Long.toString(postmaster), "stat");
+        for (int attempt = 0; attempt < 10; attempt++) {
+            long[] before = ticks(stat);
+            long children = liveChildrenTicks();
+            long[] after = ticks(stat);
+            if (before == null || after == null || children < 0) {
+                return Double.NaN;
+            }
+            // A child reaped during the scan moved its time into the postmaster's: read again.
+            if (before[2] == after[2]) {
+                return (after[1] + after[2] + children) * (1_000_000_000.0 / TICKS_PER_SECOND);
+            }
         }
-        long ticks = postmasterTicks[1] + postmasterTicks[2];
+        return Double.NaN;
+    }
+
+    /** The CPU ticks of the postmaster's live children and of their own ended children; -1 where unreadable. */
+    private long liveChildrenTicks() {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
-            ticks += processes.filter(process -> process.getFileName().toString().matches("\\d+"))
+            return processes.filter(process -> process.getFileName().toString().matches("\\d+"))
                     .map(process -> ticks(process.resolve("stat")))
                     .filter(child -> child != null && child[0] == postmaster)
                     .mapToLong(child -> child[1] + child[2])
                     .sum();
         } catch (IOException | RuntimeException notLinux) {
-            return Double.NaN;
+            return -1;
         }
-        return ticks * (1_000_000_000.0 / TICKS_PER_SECOND);
     }
 
     /** A process's parent, its own CPU ticks and its reaped children's (fields 4, 14 + 15 and 16 + 17 of proc(5)). */

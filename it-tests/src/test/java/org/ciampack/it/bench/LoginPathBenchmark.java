@@ -102,9 +102,12 @@ public final class LoginPathBenchmark {
         compiler = CompilerCpu.of(base, URI.create(args[1]));
         System.out.println(compiler == null ? "the server's JIT compiler: not readable here (not a local Linux process)"
                 : "the server's JIT compiler: its threads' CPU read from /proc each round");
-        database = DatabaseCpu.of(System.getProperty("bench.database"));
-        if (database != null) {
-            System.out.println("the database server: its processes' CPU read from /proc each round");
+        String databaseDirectory = System.getProperty("bench.database", "");
+        database = databaseDirectory.isBlank() ? null : DatabaseCpu.of(databaseDirectory);
+        if (!databaseDirectory.isBlank()) {
+            System.out.println(database != null ? "the database server: its processes' CPU read from /proc each round"
+                    : "the database server: not readable here (no readable postmaster.pid in " + databaseDirectory
+                    + ", or its process is not a postgres of this machine)");
         }
         // Shares of the stock side's throughput at which to measure with arrivals at a fixed rate, e.g. "0.3,0.6".
         List<Double> pacedShares = System.getProperty("bench.paced", "").isBlank() ? List.of()

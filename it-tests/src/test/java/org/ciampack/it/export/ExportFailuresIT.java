@@ -230,8 +230,8 @@ class ExportFailuresIT {
 
     /**
      * One customer's refused event does not make the route wait. The route is idle; the receiver refuses Ann's login
-     * once, and her retry is two minutes away. Bob signs in right after, and his login still arrives within seconds:
-     * one customer's refusal may be about that event, not about the receiver.
+     * once, and her retry is one to two minutes away. Bob signs in right after, and his login still arrives within
+     * seconds: one customer's refusal may be about that event, not about the receiver.
      */
     @Test
     void oneCustomersRefusedEventDoesNotMakeTheRouteWait() {
@@ -246,7 +246,7 @@ class ExportFailuresIT {
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(bob), PASSWORD);
 
         receiver.await(event -> isOf(event, bob, "LOGIN"), Duration.ofSeconds(20),
-                "Bob's login, while Ann's waits two minutes for its retry");
+                "Bob's login, while Ann's waits a minute or more for its retry");
         assertThat(receiver.events().stream().filter(event -> isOf(event, ann, "LOGIN")).count())
                 .as("Ann's login, refused once and not yet retried").isEqualTo(1);
     }
@@ -279,6 +279,40 @@ class ExportFailuresIT {
                 .findFirst().orElseThrow().at();
         assertThat(Duration.between(failedRound, carolArrived))
                 .as("the route's wait after a round that failed two customers").isGreaterThan(Duration.ofSeconds(10));
+    }
+
+    /**
+     * A receiver that refuses everyone for good (401: a wrong secret) does not turn the backlog into dead events. Eight
+     * customers' logins are due at once on a route that sends one at a time: the round stops after three customers'
+     * refusals and the route waits a minute, so five logins are still pending, not dead.
+     */
+    @Test
+    void aReceiverThatRefusesEveryoneDoesNotTurnTheBacklogIntoDeadEvents() {
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            customers.add(customer("refusing-" + i));
+        }
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(401));
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/in"), secretKey);
+        definition.putObject("events").putArray("user").add("LOGIN");
+        definition.put("concurrency", 1);
+        definition.putObject("retry").put("initialDelaySeconds", 60).put("maxDelaySeconds", 60);
+        String route = "it-refusing-" + UUID.randomUUID().toString().substring(0, 6);
+        routes.create(route, definition);
+        created.add(route);
+
+        routes.post("routes/" + route + "/pause");
+        for (String userId : customers) {
+            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
+        }
+        routes.post("routes/" + route + "/resume");
+        receiver.await(event -> event.path("type").asText().endsWith(".user.LOGIN"), DEAD_WITHIN, "a login, refused");
+        Pause.millis(5_000); // several ticks: a route that did not wait would have sent the rest by now
+
+        assertThat(receiver.events()).as("logins sent before the round gave up and the route waited").hasSize(3);
+        JsonNode backlog = routes.backlogOf(route);
+        assertThat(backlog.path("dead").asLong()).as("logins refused for good").isEqualTo(3);
+        assertThat(backlog.path("pending").asLong()).as("logins still waiting for the route").isEqualTo(5);
     }
 
     /** A new customer of acme; returns their id. */

@@ -148,7 +148,7 @@ public final class OutboxDispatcher {
                 if (sending.receiverDown()) {
                     open.roundFailed(Instant.now());
                 }
-                return; // else one customer's event was refused: it waits for its own retry, the route does not
+                return; // else only one customer's event failed: it waits for its own retry, the route does not
             }
             open.roundSucceeded();
             if (!round.full) {

@@ -38,13 +38,14 @@ final class RouteRound {
 
     private static final Logger LOG = Logger.getLogger(RouteRound.class);
     /**
-     * A round gives up early when this many customers' sends failed for a reason worth retrying and none got through:
-     * the receiver is likely down.
+     * A round gives up early when this many customers' sends failed and none got through: the receiver is likely down,
+     * or refuses everything (a wrong secret or path), and the rest of the backlog would fail or park the same way.
      */
     private static final int GIVE_UP_AFTER = 3;
     /**
-     * Customers whose sends must have failed, with none through, before the round says the receiver is down (the route
-     * then waits): one customer's refused event says nothing about the receiver, and waits for its own retry alone.
+     * Customers whose sends must have failed, with none through, before the round says the receiver is down or refusing
+     * everyone (the route then waits): one customer's refused event may be about that event, and waits for its own
+     * retry alone.
      */
     private static final int DOWN_AFTER = 2;
     /** Held-back customers past whom a round reads at most: with more, the receiver is refusing nearly everyone. */
@@ -62,8 +63,8 @@ final class RouteRound {
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
-    /** The customers (order keys) whose sends failed this round for a reason worth retrying. */
-    private final Set<String> retryingKeys = ConcurrentHashMap.newKeySet();
+    /** The customers (order keys) whose sends the sink failed this round (to retry, or refused for good). */
+    private final Set<String> failingKeys = ConcurrentHashMap.newKeySet();
     private volatile boolean unreachable;
 
     RouteRound(OpenRoute open) {
@@ -301,23 +302,20 @@ final class RouteRound {
             return true;
         }
         failed.addAndGet(events.size());
-        if (answer.outcome() == RetryPolicy.Outcome.RETRY) {
-            events.forEach(event -> retryingKeys.add(event.orderKey()));
-        }
+        events.forEach(event -> failingKeys.add(event.orderKey()));
         return false;
     }
 
     private boolean receiverLooksDown() {
-        return delivered.get() == 0 && (unreachable || retryingKeys.size() >= GIVE_UP_AFTER);
+        return delivered.get() == 0 && (unreachable || failingKeys.size() >= GIVE_UP_AFTER);
     }
 
     /**
-     * Whether the round says the receiver is down: nothing got through, and the sink could not be opened or the
-     * sends of at least two customers failed for a reason worth retrying. A refusal for good (a 4xx) is an answer,
-     * and one customer's failed event alone may be about that event.
+     * Whether the round says the receiver is down or refusing everyone: nothing got through, and the sink could not be
+     * opened or the sends of at least two customers failed. One customer's failed event alone may be about that event.
      */
     boolean receiverDown() {
-        return delivered.get() == 0 && (unreachable || retryingKeys.size() >= DOWN_AFTER);
+        return delivered.get() == 0 && (unreachable || failingKeys.size() >= DOWN_AFTER);
     }
 
     int delivered() {
