@@ -158,11 +158,7 @@ class ExportFailuresIT {
         WebhookReceiver receiver = receiver(WebhookReceiver.start().refusingOnce(ann));
         String route = loginRoute("it-order", receiver, 5);
 
-        routes.post("routes/" + route + "/pause");
-        for (String userId : List.of(ann, bob)) {
-            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
-        }
-        routes.post("routes/" + route + "/resume");
+        signInWhilePaused(route, List.of(ann, bob));
         receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, in the round that refused Ann's");
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).submitLogin(Attempt.fresh(), username(ann), "wrong-password");
 
@@ -263,11 +259,7 @@ class ExportFailuresIT {
         WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(503));
         String route = loginRoute("it-down", receiver, 20);
 
-        routes.post("routes/" + route + "/pause");
-        for (String userId : List.of(ann, bob)) {
-            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
-        }
-        routes.post("routes/" + route + "/resume");
+        signInWhilePaused(route, List.of(ann, bob));
         receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, answered 503");
         receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, answered 503");
         Instant failedRound = receiver.received().get(receiver.received().size() - 1).at();
@@ -301,11 +293,7 @@ class ExportFailuresIT {
         routes.create(route, definition);
         created.add(route);
 
-        routes.post("routes/" + route + "/pause");
-        for (String userId : customers) {
-            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
-        }
-        routes.post("routes/" + route + "/resume");
+        signInWhilePaused(route, customers);
         receiver.await(event -> event.path("type").asText().endsWith(".user.LOGIN"), DEAD_WITHIN, "a login, refused");
         Pause.millis(5_000); // several ticks: a route that did not wait would have sent the rest by now
 
@@ -313,6 +301,15 @@ class ExportFailuresIT {
         JsonNode backlog = routes.backlogOf(route);
         assertThat(backlog.path("dead").asLong()).as("logins refused for good").isEqualTo(3);
         assertThat(backlog.path("pending").asLong()).as("logins still waiting for the route").isEqualTo(5);
+    }
+
+    /** The customers sign in while the route is paused, so their events are due together once it resumes. */
+    private void signInWhilePaused(String route, List<String> userIds) {
+        routes.post("routes/" + route + "/pause");
+        for (String userId : userIds) {
+            new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(userId), PASSWORD);
+        }
+        routes.post("routes/" + route + "/resume");
     }
 
     /** A new customer of acme; returns their id. */
