@@ -30,9 +30,6 @@ import java.util.stream.Stream;
  */
 final class CompilerCpu implements AutoCloseable {
 
-    /** Linux's clock ticks per second for {@code /proc/<pid>/task/<tid>/stat} (USER_HZ, 100 on x86 and ARM). */
-    private static final long TICKS_PER_SECOND = 100;
-
     private final Path tasks;
     private final Map<String, Long> lastTicks = new HashMap<>();
     private final ScheduledExecutorService reader;
@@ -94,21 +91,18 @@ final class CompilerCpu implements AutoCloseable {
     /** The compiler threads' CPU so far, in nanoseconds; NaN once the server is gone. */
     synchronized double nanos() {
         read();
-        return gone ? Double.NaN : ticks * (1_000_000_000.0 / TICKS_PER_SECOND);
+        return gone ? Double.NaN : ticks * ProcStat.NANOS_PER_TICK;
     }
 
     private synchronized void read() {
         Set<String> seen = new HashSet<>();
         try (Stream<Path> threads = Files.list(tasks)) {
             threads.forEach(thread -> {
-                String stat = stat(thread);
-                int nameEnd = stat.lastIndexOf(')');
-                if (nameEnd < 0 || !stat.substring(stat.indexOf('(') + 1, nameEnd).matches("C[12] CompilerThre.*")) {
+                ProcStat stat = ProcStat.read(thread.resolve("stat"));
+                if (stat == null || !stat.name().matches("C[12] CompilerThre.*")) {
                     return;
                 }
-                // After the name: state, then 10 fields, then utime and stime (fields 14 and 15 of proc(5)).
-                String[] fields = stat.substring(nameEnd + 2).split(" ");
-                long now = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                long now = stat.ticks();
                 String id = thread.getFileName().toString();
                 seen.add(id);
                 Long before = lastTicks.put(id, now);
@@ -118,14 +112,6 @@ final class CompilerCpu implements AutoCloseable {
             lastTicks.keySet().retainAll(seen);
         } catch (IOException | RuntimeException serverGone) {
             gone = true;
-        }
-    }
-
-    private static String stat(Path thread) {
-        try {
-            return Files.readString(thread.resolve("stat"));
-        } catch (IOException gone) {
-            return "";
         }
     }
 

@@ -12,9 +12,6 @@ import java.util.stream.Stream;
  */
 final class DatabaseCpu {
 
-    /** Linux's clock ticks per second for {@code /proc/<pid>/stat} (USER_HZ, 100 on x86 and ARM). */
-    private static final long TICKS_PER_SECOND = 100;
-
     private final long postmaster;
 
     private DatabaseCpu(long postmaster) {
@@ -44,15 +41,15 @@ final class DatabaseCpu {
     double nanos() {
         Path stat = Path.of("/proc", Long.toString(postmaster), "stat");
         for (int attempt = 0; attempt < 10; attempt++) {
-            long[] before = ticks(stat);
+            ProcStat before = ProcStat.read(stat);
             long children = liveChildrenTicks();
-            long[] after = ticks(stat);
+            ProcStat after = ProcStat.read(stat);
             if (before == null || after == null || children < 0) {
                 return Double.NaN;
             }
             // A child reaped during the scan moved its time into the postmaster's: read again.
-            if (before[2] == after[2]) {
-                return (after[1] + after[2] + children) * (1_000_000_000.0 / TICKS_PER_SECOND);
+            if (before.childrenTicks() == after.childrenTicks()) {
+                return (after.ticks() + after.childrenTicks() + children) * ProcStat.NANOS_PER_TICK;
             }
         }
         return Double.NaN;
@@ -62,24 +59,12 @@ final class DatabaseCpu {
     private long liveChildrenTicks() {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             return processes.filter(process -> process.getFileName().toString().matches("\\d+"))
-                    .map(process -> ticks(process.resolve("stat")))
-                    .filter(child -> child != null && child[0] == postmaster)
-                    .mapToLong(child -> child[1] + child[2])
+                    .map(process -> ProcStat.read(process.resolve("stat")))
+                    .filter(child -> child != null && child.parent() == postmaster)
+                    .mapToLong(child -> child.ticks() + child.childrenTicks())
                     .sum();
         } catch (IOException | RuntimeException notLinux) {
             return -1;
-        }
-    }
-
-    /** A process's parent, its own CPU ticks and its reaped children's (fields 4, 14 + 15 and 16 + 17 of proc(5)). */
-    private static long[] ticks(Path stat) {
-        try {
-            String line = Files.readString(stat);
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
-            return new long[] {Long.parseLong(fields[1]), Long.parseLong(fields[11]) + Long.parseLong(fields[12]),
-                    Long.parseLong(fields[13]) + Long.parseLong(fields[14])};
-        } catch (IOException | RuntimeException gone) {
-            return null;
         }
     }
 }
