@@ -274,6 +274,40 @@ class ExportFailuresIT {
     }
 
     /**
+     * An admin's resume ends a waiting route's wait: the receiver fails Ann's and Bob's logins in one round, so the
+     * route and their logins wait two minutes; the receiver is back, Carol signs in and an admin resumes the route:
+     * all three logins arrive within seconds, Ann's and Bob's retried.
+     */
+    @Test
+    void anAdminsResumeEndsTheWaitOfARouteWhoseReceiverIsBack() {
+        String ann = customer("wake-ann");
+        String bob = customer("wake-bob");
+        String carol = customer("wake-carol");
+        WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(503));
+        String route = loginRoute("it-wake", receiver, 120);
+
+        signInWhilePaused(route, List.of(ann, bob));
+        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, answered 503");
+        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, answered 503");
+        Pause.millis(1_500); // the round that failed them has recorded it: the route waits
+        assertThat(routes.backlogOf(route).path("state").path("failingSince").isTextual())
+                .as("the route is marked failing").isTrue();
+        receiver.answering(200);
+        new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(carol), PASSWORD);
+        Instant resumed = Instant.now();
+        routes.post("routes/" + route + "/resume");
+
+        routes.awaitBacklog(route, entry -> entry.path("pending").asLong() == 0, Duration.ofSeconds(20),
+                "every login delivered right after the resume, not two minutes later");
+        assertThat(Duration.between(resumed, Instant.now())).isLessThan(Duration.ofSeconds(60));
+        receiver.await(event -> isOf(event, carol, "LOGIN"), DEAD_WITHIN, "Carol's login");
+        assertThat(receiver.events().stream().filter(event -> isOf(event, ann, "LOGIN")).count())
+                .as("Ann's login: answered 503, then delivered").isEqualTo(2);
+        assertThat(receiver.events().stream().filter(event -> isOf(event, bob, "LOGIN")).count())
+                .as("Bob's login: answered 503, then delivered").isEqualTo(2);
+    }
+
+    /**
      * A receiver that refuses everyone for good (401: a wrong secret) does not turn the backlog into dead events. Eight
      * customers' logins are due at once on a route that sends one at a time: the round stops after three customers'
      * refusals and the route waits a minute, so five logins are still pending, not dead.

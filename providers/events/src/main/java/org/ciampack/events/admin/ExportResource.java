@@ -182,7 +182,12 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/resume")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> resume(@PathParam("name") String name) {
-        return changeState(name, "resume", (state, admin) -> state.resume());
+        // Also "the receiver is back": a failing route's wait ends and its waiting events are due at once, on
+        // whichever node delivers the route (it sees the route no longer marked failing at its next tick).
+        return changeState(name, "resume", (state, admin) -> {
+            state.resume();
+            new ExportStore(session).retryNow(state.getRealmId(), name);
+        });
     }
 
     private Map<String, Object> changeState(String name, String action,

@@ -138,6 +138,11 @@ final class OpenRoute implements AutoCloseable {
         closeSink();
     }
 
+    /** An admin resumed the route: no more waiting, the next tick starts a round. */
+    synchronized void wake() {
+        roundSucceeded();
+    }
+
     synchronized void roundSucceeded() {
         failedRounds = 0;
         waitUntil = Instant.EPOCH;

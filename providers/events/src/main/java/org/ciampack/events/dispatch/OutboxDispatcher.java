@@ -73,6 +73,7 @@ public final class OutboxDispatcher {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, registry::refresh);
             fanOut();
+            wakeResumed();
             for (OpenRoute open : registry.all()) {
                 String key = RouteRegistry.key(open.realmId, open.route.name());
                 if (open.route.enabled() && !open.waiting(Instant.now()) && running.add(key)) {
@@ -106,6 +107,29 @@ public final class OutboxDispatcher {
      */
     public boolean fanOutInWritingTransaction(KeycloakSession session, RealmModel realm, OutboxRecord event) {
         return FanOut.inWritingTransaction(session, realm, event, registry);
+    }
+
+    /**
+     * Ends the wait of a route an admin resumed. A route waits after a round where its receiver looked down, and
+     * such a round marks the route failing; a resume clears the mark (on any node), so a waiting route whose mark
+     * is gone goes on at once instead of after its wait (up to the route's longest retry delay).
+     */
+    private void wakeResumed() {
+        Instant now = Instant.now();
+        List<OpenRoute> waiting = registry.all().stream().filter(open -> open.waiting(now)).toList();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+            EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+            for (OpenRoute open : waiting) {
+                RouteStateEntity state = em.find(RouteStateEntity.class,
+                        new RouteStateEntity.Key(open.realmId, open.route.name()));
+                if (state != null && state.getFailingSince() == null) {
+                    open.wake();
+                }
+            }
+        });
     }
 
     /** Fans out until no new rows are left, or for two seconds at most so deliveries get their turn. */

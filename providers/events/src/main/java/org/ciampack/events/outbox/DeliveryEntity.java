@@ -49,6 +49,10 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
                 + "and d.routeName = :route and d.eventId = :eventId"),
         @NamedQuery(name = "ciamDelivery.dead", query = "select d from DeliveryEntity d where d.realmId = :realmId "
                 + "and d.routeName = :route and d.status = 'DEAD' order by d.eventTime, d.id"),
+        // An admin's resume: the route's events waiting for a retry are due at once (the receiver is back).
+        @NamedQuery(name = "ciamDelivery.retryNow", query = "update DeliveryEntity d set d.nextAttemptAt = :now "
+                + "where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
+                + "and d.nextAttemptAt > :now"),
         @NamedQuery(name = "ciamDelivery.replayDead", query = "update DeliveryEntity d set d.status = 'PENDING', "
                 + "d.attempts = 0, d.nextAttemptAt = :now, d.doneAt = null where d.realmId = :realmId "
                 + "and d.routeName = :route and d.status = 'DEAD'"),
