@@ -182,12 +182,9 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/resume")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> resume(@PathParam("name") String name) {
-        // Also "the receiver is back": a failing route's wait ends and its waiting events are due at once, on
-        // whichever node delivers the route (it sees the route no longer marked failing at its next tick).
-        return changeState(name, "resume", (state, admin) -> {
-            state.resume();
-            new ExportStore(session).retryNow(state.getRealmId(), name);
-        });
+        // Also "the receiver is back": the node that delivers the route sees it no longer marked failing at its
+        // next tick, ends the route's wait and makes the events it held for a retry due (OutboxDispatcher).
+        return changeState(name, "resume", (state, admin) -> state.resume());
     }
 
     private Map<String, Object> changeState(String name, String action,

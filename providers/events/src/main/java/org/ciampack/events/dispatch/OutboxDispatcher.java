@@ -4,6 +4,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -111,8 +112,9 @@ public final class OutboxDispatcher {
 
     /**
      * Ends the wait of a route an admin resumed. A route waits after a round where its receiver looked down, and
-     * such a round marks the route failing; a resume clears the mark (on any node), so a waiting route whose mark
-     * is gone goes on at once instead of after its wait (up to the route's longest retry delay).
+     * such a round marks the route failing; a resume clears the mark (on any node; so does another node's round
+     * that got through after taking the route over), so a waiting route whose mark is gone goes on at once, with the
+     * events it held for a retry due now, instead of after the rest of its wait.
      */
     private void wakeResumed() {
         Instant now = Instant.now();
@@ -120,16 +122,40 @@ public final class OutboxDispatcher {
         if (waiting.isEmpty()) {
             return;
         }
+        List<OpenRoute> resumed = new ArrayList<>();
         KeycloakModelUtils.runJobInTransaction(factory, session -> {
             EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
             for (OpenRoute open : waiting) {
                 RouteStateEntity state = em.find(RouteStateEntity.class,
                         new RouteStateEntity.Key(open.realmId, open.route.name()));
                 if (state != null && state.getFailingSince() == null) {
-                    open.wake();
+                    resumed.add(open);
                 }
             }
         });
+        for (OpenRoute open : resumed) {
+            retryNow(open);
+            open.wake();
+        }
+    }
+
+    /** The route's events waiting for a retry are due now: by id, a batch per short transaction. */
+    private void retryNow(OpenRoute open) {
+        AtomicInteger batch = new AtomicInteger(PURGE_BATCH);
+        while (batch.get() == PURGE_BATCH) {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> {
+                EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+                long now = System.currentTimeMillis();
+                List<String> ids = em.createNamedQuery("ciamDelivery.waitingIds", String.class)
+                        .setParameter("realmId", open.realmId).setParameter("route", open.route.name())
+                        .setParameter("now", now).setMaxResults(PURGE_BATCH).getResultList();
+                if (!ids.isEmpty()) {
+                    em.createNamedQuery("ciamDelivery.dueNow").setParameter("ids", ids).setParameter("now", now)
+                            .executeUpdate();
+                }
+                batch.set(ids.size());
+            });
+        }
     }
 
     /** Fans out until no new rows are left, or for two seconds at most so deliveries get their turn. */

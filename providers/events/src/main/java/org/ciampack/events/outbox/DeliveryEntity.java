@@ -49,10 +49,13 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
                 + "and d.routeName = :route and d.eventId = :eventId"),
         @NamedQuery(name = "ciamDelivery.dead", query = "select d from DeliveryEntity d where d.realmId = :realmId "
                 + "and d.routeName = :route and d.status = 'DEAD' order by d.eventTime, d.id"),
-        // An admin's resume: the route's events waiting for a retry are due at once (the receiver is back).
-        @NamedQuery(name = "ciamDelivery.retryNow", query = "update DeliveryEntity d set d.nextAttemptAt = :now "
+        // A route an admin resumed: a batch of its events waiting for a retry (the oldest of its queue, the first
+        // tried), then due at once by id. Read without locks, so sign-ins writing the route's new rows never wait.
+        @NamedQuery(name = "ciamDelivery.waitingIds", query = "select d.id from DeliveryEntity d "
                 + "where d.realmId = :realmId and d.routeName = :route and d.status = 'PENDING' "
                 + "and d.nextAttemptAt > :now"),
+        @NamedQuery(name = "ciamDelivery.dueNow", query = "update DeliveryEntity d set d.nextAttemptAt = :now "
+                + "where d.id in :ids and d.status = 'PENDING'"),
         @NamedQuery(name = "ciamDelivery.replayDead", query = "update DeliveryEntity d set d.status = 'PENDING', "
                 + "d.attempts = 0, d.nextAttemptAt = :now, d.doneAt = null where d.realmId = :realmId "
                 + "and d.routeName = :route and d.status = 'DEAD'"),

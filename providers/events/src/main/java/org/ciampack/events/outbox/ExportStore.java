@@ -76,12 +76,6 @@ public final class ExportStore {
         return true;
     }
 
-    /** The route's events waiting for a retry are due now; returns how many. */
-    public int retryNow(String realmId, String route) {
-        return em.createNamedQuery("ciamDelivery.retryNow").setParameter("realmId", realmId)
-                .setParameter("route", route).setParameter("now", System.currentTimeMillis()).executeUpdate();
-    }
-
     public int replayAllDead(String realmId, String route) {
         return em.createNamedQuery("ciamDelivery.replayDead").setParameter("realmId", realmId)
                 .setParameter("route", route).setParameter("now", System.currentTimeMillis()).executeUpdate();
