@@ -257,11 +257,7 @@ class ExportFailuresIT {
         String bob = customer("down-bob");
         String carol = customer("down-carol");
         WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(503));
-        String route = loginRoute("it-down", receiver, 20);
-
-        signInWhilePaused(route, List.of(ann, bob));
-        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, answered 503");
-        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, answered 503");
+        failTwoCustomersInOneRound("it-down", receiver, 20, ann, bob);
         Instant failedRound = receiver.received().get(receiver.received().size() - 1).at();
         receiver.answering(200);
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(carol), PASSWORD);
@@ -284,11 +280,7 @@ class ExportFailuresIT {
         String bob = customer("wake-bob");
         String carol = customer("wake-carol");
         WebhookReceiver receiver = receiver(WebhookReceiver.start().answering(503));
-        String route = loginRoute("it-wake", receiver, 120);
-
-        signInWhilePaused(route, List.of(ann, bob));
-        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "Ann's login, answered 503");
-        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "Bob's login, answered 503");
+        String route = failTwoCustomersInOneRound("it-wake", receiver, 120, ann, bob);
         routes.awaitBacklog(route, entry -> entry.path("state").path("failingSince").isTextual(), DEAD_WITHIN,
                 "the route marked failing by the round that failed them");
         receiver.answering(200);
@@ -335,6 +327,19 @@ class ExportFailuresIT {
         JsonNode backlog = routes.backlogOf(route);
         assertThat(backlog.path("dead").asLong()).as("logins refused for good").isEqualTo(3);
         assertThat(backlog.path("pending").asLong()).as("logins still waiting for the route").isEqualTo(5);
+    }
+
+    /**
+     * A login route to a receiver that answers 503, and the logins of two customers that it fails in one round (they
+     * sign in while the route is paused); returns the route's name.
+     */
+    private String failTwoCustomersInOneRound(String prefix, WebhookReceiver receiver, int retrySeconds, String ann,
+                                              String bob) {
+        String route = loginRoute(prefix, receiver, retrySeconds);
+        signInWhilePaused(route, List.of(ann, bob));
+        receiver.await(event -> isOf(event, ann, "LOGIN"), DEAD_WITHIN, "the first customer's login, answered 503");
+        receiver.await(event -> isOf(event, bob, "LOGIN"), DEAD_WITHIN, "the second customer's login, answered 503");
+        return route;
     }
 
     /** The customers sign in while the route is paused, so their events are due together once it resumes. */
