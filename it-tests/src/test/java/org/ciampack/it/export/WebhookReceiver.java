@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -51,6 +52,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private final int port;
     private final boolean tls;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger arrivals = new AtomicInteger();
     private volatile int status = 200;
     private volatile String answerBody;
     private volatile URI redirect;
@@ -150,6 +152,7 @@ public final class WebhookReceiver implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(), values.get(0)));
+            arrivals.incrementAndGet();
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis());
             }
@@ -174,6 +177,11 @@ public final class WebhookReceiver implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Requests that came in so far, answered or not yet (one {@link #hanging} may be holding). */
+    public int arrivals() {
+        return arrivals.get();
     }
 
     public List<Received> received() {

@@ -1,9 +1,13 @@
 package org.ciampack.it.harness;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -151,6 +156,49 @@ public final class PostgresServer implements SqlServer {
     /** Runs SQL in the {@code keycloak} database; returns the rows, one line each, columns joined by '|'. */
     public List<String> query(String sql) {
         return psql("keycloak", sql);
+    }
+
+    /**
+     * Locks the rows {@code selectForUpdate} returns, in an open transaction of a psql session of its own, until the
+     * returned handle is closed (the transaction then rolls back): Keycloak's transactions that want those rows wait
+     * for it meanwhile. Returns once the rows are locked.
+     */
+    public AutoCloseable lockRows(String selectForUpdate) {
+        List<String> command = new ArrayList<>();
+        if (LocalProcesses.isRoot()) {
+            command.addAll(List.of("runuser", "-u", USER, "--"));
+        }
+        command.addAll(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U",
+                USER, "-d", "keycloak", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-q"));
+        try {
+            Process psql = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Writer in = new OutputStreamWriter(psql.getOutputStream(), StandardCharsets.UTF_8);
+            in.write("begin;\n" + selectForUpdate + ";\nselect 'rows-locked';\n");
+            in.flush();
+            BufferedReader out = new BufferedReader(new InputStreamReader(psql.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder seen = new StringBuilder();
+            for (String line = out.readLine(); !"rows-locked".equals(line); line = out.readLine()) {
+                if (line == null) {
+                    throw new IllegalStateException("psql ended before the rows were locked: " + seen);
+                }
+                seen.append(line).append('\n');
+            }
+            return () -> {
+                in.write("rollback;\n\\q\n");
+                in.flush();
+                if (!psql.waitFor(30, TimeUnit.SECONDS)) {
+                    psql.destroyForcibly();
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many of the {@code keycloak} database's sessions are waiting for a lock now. */
+    public int waitingForLocks() {
+        return Integer.parseInt(query("select count(*) from pg_stat_activity where datname = 'keycloak' "
+                + "and wait_event_type = 'Lock'").get(0));
     }
 
     /** Writes the {@code keycloak} database as gzipped SQL (no owners, no privileges), for a later restore. */

@@ -1,6 +1,7 @@
 package org.ciampack.events.dispatch;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
@@ -335,6 +336,11 @@ final class RouteRound {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         Route route = open.route;
         long now = System.currentTimeMillis();
+        // Locked from here to the commit: the entity is written back whole, so an admin's pause or resume, or another
+        // node taking the lease, in between would be overwritten with what this read saw. Locked before the delivery
+        // rows, as an admin's change locks it before its admin event writes deliveries: one order, no deadlock.
+        RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()),
+                LockModeType.PESSIMISTIC_WRITE);
         List<String> deliveredIds = new ArrayList<>();
         int dead = 0;
         int retried = 0;
@@ -391,7 +397,6 @@ final class RouteRound {
                     .setParameter("now", now).setParameter("realmId", open.realmId).setParameter("route", route.name())
                     .executeUpdate();
         }
-        RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()));
         if (state == null) {
             return;
         }

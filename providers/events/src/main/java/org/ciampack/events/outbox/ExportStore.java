@@ -46,12 +46,15 @@ public final class ExportStore {
     }
 
     /**
-     * The route's state row, made if missing. The dispatcher makes it too (on its first round of a new route), so it
-     * is made in a transaction of its own: losing that race must not fail the admin's request.
+     * The route's state row, made if missing, and locked until the admin's change commits: the entity is written back
+     * whole, so a delivery round recording the route's health, or a node taking its lease, must not change it in
+     * between (the round locks it too). The dispatcher makes the row as well (on its first round of a new route), so
+     * it is made in a transaction of its own: losing that race must not fail the admin's request.
      */
     public RouteStateEntity stateForChange(String realmId, String route) {
         RouteStateEntity state = state(realmId, route);
         if (state != null) {
+            em.refresh(state, LockModeType.PESSIMISTIC_WRITE);
             return state;
         }
         return FirstUseRows.ensureAndLock(session, RouteStateEntity.class, new RouteStateEntity.Key(realmId, route),
