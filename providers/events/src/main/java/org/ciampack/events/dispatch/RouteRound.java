@@ -328,6 +328,19 @@ final class RouteRound {
     }
 
     /**
+     * The route's state row, locked until the round's outcome commits: the entity is written back whole, so an
+     * admin's pause or resume, or another node taking the lease, in between would be overwritten with what an earlier
+     * read saw. Locked before any of the route's delivery rows is written, as an admin's pause locks it before its
+     * admin event writes deliveries and a route's or realm's removal before it deletes them: one lock order, no
+     * deadlock. Null when the route was removed meanwhile (the locking read then finds no row; on InnoDB it locks
+     * the gap until this short transaction ends).
+     */
+    private RouteStateEntity lockedState(EntityManager em) {
+        return em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, open.route.name()),
+                LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
      * Records every outcome of the round, and the route's health (auto-pause after failing long enough). A delivered
      * event's row is marked and kept when {@code keepDelivered} (the operator keeps them some days), else deleted:
      * the route's state counts it, and a row less is a smaller queue for every later round.
@@ -336,11 +349,10 @@ final class RouteRound {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         Route route = open.route;
         long now = System.currentTimeMillis();
-        // Locked from here to the commit: the entity is written back whole, so an admin's pause or resume, or another
-        // node taking the lease, in between would be overwritten with what this read saw. Locked before the delivery
-        // rows, as an admin's change locks it before its admin event writes deliveries: one order, no deadlock.
-        RouteStateEntity state = em.find(RouteStateEntity.class, new RouteStateEntity.Key(open.realmId, route.name()),
-                LockModeType.PESSIMISTIC_WRITE);
+        RouteStateEntity state = lockedState(em);
+        if (state == null) {
+            return; // the route was removed meanwhile, its deliveries with it: nothing left to record
+        }
         List<String> deliveredIds = new ArrayList<>();
         int dead = 0;
         int retried = 0;
@@ -397,14 +409,11 @@ final class RouteRound {
                     .setParameter("now", now).setParameter("realmId", open.realmId).setParameter("route", route.name())
                     .executeUpdate();
         }
-        if (state == null) {
-            return;
-        }
         if (delivered.get() > 0) {
             state.healthy();
         } else if (failed.get() > 0) {
             state.failing(now);
-            if (now - state.getFailingSince() >= route.autoPauseAfter().toMillis()) {
+            if (!state.isPaused() && now - state.getFailingSince() >= route.autoPauseAfter().toMillis()) {
                 state.pause(now, "paused automatically: failing since " + Instant.ofEpochMilli(state.getFailingSince())
                         + "; last error: " + lastError);
                 LOG.warnf("Realm %s, export route %s paused automatically after failing for %s; last error: %s",

@@ -135,13 +135,14 @@ public final class ExportStore {
         }
     }
 
-    /** A removed route takes its deliveries and state with it. */
+    /**
+     * A removed route takes its deliveries and state with it; the state row first, as a delivery round locks it before
+     * the route's delivery rows (one lock order, no deadlock with a round under way).
+     */
     public void forgetRoute(String realmId, String route) {
+        em.createNamedQuery("ciamRouteState.deleteRoute").setParameter("realmId", realmId).setParameter("route", route)
+                .executeUpdate();
         em.createNamedQuery("ciamDelivery.deleteRoute").setParameter("realmId", realmId).setParameter("route", route)
                 .executeUpdate();
-        RouteStateEntity state = state(realmId, route);
-        if (state != null) {
-            em.remove(state);
-        }
     }
 }

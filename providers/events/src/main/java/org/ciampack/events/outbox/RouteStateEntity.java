@@ -29,6 +29,8 @@ import java.util.Objects;
                 + "set s.deliveredCount = s.deliveredCount + :count, s.lastDeliveredAt = :now "
                 + "where s.realmId = :realmId and s.routeName = :route"),
         @NamedQuery(name = "ciamRouteState.all", query = "select s from RouteStateEntity s"),
+        @NamedQuery(name = "ciamRouteState.deleteRoute", query = "delete from RouteStateEntity s "
+                + "where s.realmId = :realmId and s.routeName = :route"),
         @NamedQuery(name = "ciamRouteState.deleteRealm", query = "delete from RouteStateEntity s where s.realmId = :realmId")
 })
 public class RouteStateEntity {
