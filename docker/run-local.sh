@@ -127,6 +127,22 @@ if [ ! -f "$legacy_dir/old-shop-v2.mv.db" ]; then
     org.ciampack.federation.DemoLegacyShop "$legacy_dir" || fail "could not write the demo legacy shop database."
 fi
 
+# --- The legacy shop is an H2 file. A server started for another database (--db=postgres etc., passed on to
+# kc.sh) is built without H2's driver, so it gets the distribution's own copy as a provider; one on H2 has the
+# driver already and must not load it twice. ---
+db_kind=${KC_DB:-dev-file}
+previous_arg=""
+for arg in "$@"; do
+  case "$arg" in --db=*) db_kind=${arg#--db=} ;; esac
+  if [ "$previous_arg" = "--db" ]; then db_kind=$arg; fi
+  previous_arg=$arg
+done
+h2_for_legacy_shop="$keycloak_home/providers/h2-driver-for-the-demo-legacy-shop.jar"
+case "$db_kind" in
+  dev-file | dev-mem) rm -f "$h2_for_legacy_shop" ;;
+  *) cp "$(ls "$keycloak_home"/lib/lib/main/com.h2database.h2-*.jar | head -n 1)" "$h2_for_legacy_shop" ;;
+esac
+
 # --- Vault (Keycloak's files vault): the demo export routes' webhook secret and PII hash key, made once. ---
 vault_dir="$local_dir/vault"
 mkdir -p "$vault_dir"
@@ -165,7 +181,8 @@ federate_legacy_shop() {
   if "$kcadm" get components --config "$config" -r acme -q name=old-shop --fields id 2>/dev/null | grep -q '"id"'; then
     return 0
   fi
-  if "$kcadm" create components --config "$config" -r acme -f - >/dev/null 2>&1 <<JSON
+  local refused
+  if refused=$("$kcadm" create components --config "$config" -r acme -f - 2>&1 <<JSON
 {
   "name": "old-shop", "providerId": "ciam-legacy-jdbc", "providerType": "org.keycloak.storage.UserStorageProvider",
   "config": {
@@ -181,10 +198,10 @@ federate_legacy_shop() {
   }
 }
 JSON
-  then
+  ); then
     say "the legacy shop is in acme's user federation as 'old-shop' (lazy migration)."
   else
-    say "the legacy shop could not be federated; see Keycloak's log."
+    say "the legacy shop could not be federated: ${refused:-no answer from the admin CLI}"
   fi
 }
 
@@ -195,6 +212,11 @@ http_status() {
   head -n 1 <&3 | cut -d ' ' -f 2
   exec 3<&-
 }
+case "$db_kind" in
+  dev-file) database_line="H2 in $keycloak_home/data" ;;
+  dev-mem) database_line="H2 in memory (gone at the next start)" ;;
+  *) database_line="$db_kind, as your --db options say" ;;
+esac
 announce_when_ready() {
   local started=$SECONDS
   while [ $((SECONDS - started)) -lt 600 ]; do
@@ -207,7 +229,7 @@ announce_when_ready() {
     Demo realm        http://localhost:$http_port/realms/acme/account/
     OIDC discovery    http://localhost:$http_port/realms/acme/.well-known/openid-configuration
     Mail catcher      http://localhost:$mail_api_port/api/user/<email>/messages/INBOX   (SMTP on localhost:$smtp_port)
-    Data (H2)         $keycloak_home/data
+    Database          $database_line
     Legacy shop (H2)  $legacy_dir: 1,000 customers of an old web shop, moved into Keycloak at
                       their first sign-in (User federation > old-shop), e.g.
                       shopper1@old-shop.example / OldShop-1-Pass!  (bcrypt)

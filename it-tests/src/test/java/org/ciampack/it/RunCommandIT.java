@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.stream.Stream;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.PostgresServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,8 @@ class RunCommandIT {
 
         Run first = Run.start(root, env, output.resolve("run-local-first.log"));
         Duration firstStart = first.awaitDiscovery(base, FIRST_START_LIMIT);
-        assertThat(first.output()).contains("Admin console", "/realms/acme/account/", "Mail catcher");
+        assertThat(first.output()).contains("Admin console", "/realms/acme/account/", "Mail catcher",
+                "Database          H2 in " + localDir);
         assertThat(Http.get(URI.create("http://127.0.0.1:" + env.get("CIAM_MAIL_API_PORT") + "/api/service/readiness"))
                 .statusCode()).as("the mail catcher runs beside Keycloak").isEqualTo(200);
         AdminApi admin = new AdminApi(base, "admin", "admin");
@@ -78,6 +81,33 @@ class RunCommandIT {
                 firstStart.toSeconds(), secondStart.toSeconds());
         Files.writeString(output.resolve("run-command-times.txt"), figures);
         System.out.print("[ciam-it] " + figures);
+    }
+
+    /**
+     * The run command with Keycloak's database on PostgreSQL, as the benchmarks start it: options after the command
+     * reach kc.sh. The legacy shop stays an H2 file, which a server built for PostgreSQL reads only with the H2 driver
+     * the command gives it. Tagged production: it needs a PostgreSQL (Debian's, as the production suite's).
+     */
+    @Test
+    @Tag("production")
+    void onPostgresTheDemoKeepsItsLegacyShop() throws Exception {
+        Path localDir = output.resolve("run-local-postgres");
+        deleteRecursively(localDir);
+        Map<String, String> env = freePorts(Map.of("CIAM_LOCAL_DIR", localDir.toString()));
+        URI base = URI.create("http://localhost:" + env.get("CIAM_HTTP_PORT"));
+        try (PostgresServer postgres = PostgresServer.start()) {
+            Run run = Run.start(root, env, output.resolve("run-local-postgres.log"), "--db=postgres",
+                    "--db-url=" + postgres.jdbcUrl(), "--db-username=" + postgres.user(),
+                    "--db-password=" + postgres.password());
+            run.awaitDiscovery(base, FIRST_START_LIMIT);
+
+            assertThat(run.output()).contains("the legacy shop is in acme's user federation as 'old-shop'",
+                    "Database          postgres, as your --db options say").doesNotContain("H2 in");
+            assertThat(postgres.query("select count(*) from realm where name = 'acme'"))
+                    .as("the demo realm is in PostgreSQL").containsExactly("1");
+            aLegacyShopCustomerSignsInAndMovesIntoKeycloak(base, new AdminApi(base, "admin", "admin"));
+            assertThat(run.interrupt()).isZero();
+        }
     }
 
     /** The demo's legacy shop as the README tells it: sign in as shopper2 and see the account migrate. */
@@ -133,12 +163,15 @@ class RunCommandIT {
     /** One run of the script in its own process group, as a terminal runs a foreground command. */
     private record Run(Process process, Path log, Instant started) {
 
-        static Run start(Path root, Map<String, String> env, Path log) throws IOException {
+        /** {@code options}: passed on to kc.sh, as a developer's would be. */
+        static Run start(Path root, Map<String, String> env, Path log, String... options) throws IOException {
             // setsid: its own process group, so "Ctrl-C" (SIGINT to the group) reaches exactly this run.
             // perl: undo an inherited "ignore SIGINT" (CI shells may start us that way) before exec'ing the script.
-            ProcessBuilder builder = new ProcessBuilder("setsid", "perl", "-e",
+            List<String> command = new ArrayList<>(List.of("setsid", "perl", "-e",
                     "$SIG{INT} = 'DEFAULT'; $SIG{TERM} = 'DEFAULT'; exec @ARGV or die $!",
-                    root.resolve("docker/run-local.sh").toString())
+                    root.resolve("docker/run-local.sh").toString()));
+            command.addAll(List.of(options));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(root.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
