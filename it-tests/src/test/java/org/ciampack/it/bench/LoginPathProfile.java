@@ -33,10 +33,12 @@ public final class LoginPathProfile {
     private static final Pattern ROUND = Pattern.compile(
             "\\s+(.+), (pack|stock): ([\\d.]+) per second, [\\d.]+ ms CPU each \\[(\\d+)\\.\\.(\\d+)].*");
 
+    private static final String PASSWORD_HASH = "password hash (BouncyCastle)";
+
     /** Package prefixes and the component they belong to, for {@link #component}. */
     private static final String[][] COMPONENTS = {
         {"org.h2.", "H2 database"}, {"org.hibernate.", "Hibernate"},
-        {"org.bouncycastle.", "password hash (BouncyCastle)"},
+        {"org.bouncycastle.", PASSWORD_HASH},
         {"com.fasterxml.jackson.", "JSON (Jackson)"}, {"freemarker.", "templates (FreeMarker)"},
         {"org.infinispan.", "Infinispan"}, {"org.ciampack.", "the pack"}, {"org.keycloak.", "Keycloak"},
         {"org.apache.http.", "HTTP client"}, {"sun.security.", "TLS and crypto"}, {"javax.net.ssl.", "TLS and crypto"},
@@ -48,7 +50,7 @@ public final class LoginPathProfile {
     /** The measured rounds of one side: their windows and how many journeys they made. */
     private static final class Side {
         final List<long[]> windows = new ArrayList<>();
-        /** Per window: journeys, garbage-collection milliseconds, collections. */
+        /** Per window: journeys, garbage-collection milliseconds, collections, password-hash samples. */
         final List<double[]> perRound = new ArrayList<>();
         double journeys;
         double samples;
@@ -87,7 +89,7 @@ public final class LoginPathProfile {
                 long to = Long.parseLong(round.group(5));
                 double journeys = Double.parseDouble(round.group(3)) * (to - from) / 1000.0;
                 side.windows.add(new long[] {from, to});
-                side.perRound.add(new double[] {journeys, 0, 0});
+                side.perRound.add(new double[] {journeys, 0, 0, 0});
                 side.journeys += journeys;
             }
         }
@@ -111,6 +113,12 @@ public final class LoginPathProfile {
                     .map(round -> String.format(Locale.ROOT, "%.0f collections %.2f ms/journey", round[2],
                             round[1] / round[0]))
                     .toList());
+        }
+        // The same hash on both sides: a difference here is the hash running slower beside other work, not more work.
+        for (String name : List.of("pack", "stock")) {
+            System.out.printf(Locale.ROOT, "password-hash samples per journey per round, %s: %s%n", name,
+                    sides.get(name).perRound.stream()
+                            .map(round -> String.format(Locale.ROOT, "%.2f", round[3] / round[0])).toList());
         }
         System.out.println("execution samples per journey, by threads:");
         differences(pack.samplesByThreads, pack.journeys, stock.samplesByThreads, stock.journeys, top, false);
@@ -155,7 +163,11 @@ public final class LoginPathProfile {
                     if (event.getStackTrace() != null) {
                         side.samples++;
                         side.samplesByThreads.merge(threadKind(event), 1.0, Double::sum);
-                        side.samplesByComponent.merge(threadKind(event) + ": " + component(event), 1.0, Double::sum);
+                        String component = component(event);
+                        side.samplesByComponent.merge(threadKind(event) + ": " + component, 1.0, Double::sum);
+                        if (component.equals(PASSWORD_HASH)) {
+                            side.round(at)[3]++;
+                        }
                         countFrames(event, side.inclusive, 1.0);
                     }
                 }

@@ -78,7 +78,7 @@ class ScaleBenchmarkIT {
             LocalKeycloak b = null;
             try {
                 AdminApi admin = a.admin();
-                LoginPathBenchmark.stockRealm(admin);
+                LoginPathBenchmark.stockRealm(admin, STOCK);
                 String packGrant = LoginPathBenchmark.grantClient(admin, "acme");
                 String stockGrant = LoginPathBenchmark.grantClient(admin, STOCK);
                 String packTemplate = template(a, "acme", packGrant, "acme-web");
