@@ -140,7 +140,12 @@ done
 h2_for_legacy_shop="$keycloak_home/providers/h2-driver-for-the-demo-legacy-shop.jar"
 case "$db_kind" in
   dev-file | dev-mem) rm -f "$h2_for_legacy_shop" ;;
-  *) cp "$(ls "$keycloak_home"/lib/lib/main/com.h2database.h2-*.jar | head -n 1)" "$h2_for_legacy_shop" ;;
+  *)
+    h2_driver=$(ls "$keycloak_home"/lib/lib/main/com.h2database.h2-*.jar 2>/dev/null | head -n 1) || true
+    [ -n "$h2_driver" ] || fail "no H2 driver in $keycloak_home/lib/lib/main for the demo's legacy shop."
+    # Copied once, with its own date: Keycloak rebuilds itself at every start whose providers look changed.
+    cmp -s "$h2_driver" "$h2_for_legacy_shop" || cp -p "$h2_driver" "$h2_for_legacy_shop"
+    ;;
 esac
 
 # --- Vault (Keycloak's files vault): the demo export routes' webhook secret and PII hash key, made once. ---
@@ -215,7 +220,7 @@ http_status() {
 case "$db_kind" in
   dev-file) database_line="H2 in $keycloak_home/data" ;;
   dev-mem) database_line="H2 in memory (gone at the next start)" ;;
-  *) database_line="$db_kind, as your --db options say" ;;
+  *) database_line="$db_kind (Keycloak's db option)" ;;
 esac
 announce_when_ready() {
   local started=$SECONDS

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class RunCommandIT {
 
     private static final Duration FIRST_START_LIMIT = Duration.ofMinutes(3);
+    /** What kc.sh prints when it builds the server again (a changed option or provider) before it starts. */
+    private static final String REBUILDING = "Updating the configuration and installing your custom providers";
 
     private final Path root = Path.of(System.getProperty("ciam.it.project.root")).toAbsolutePath().normalize();
     private final Path output = Path.of(System.getProperty("ciam.it.output")).toAbsolutePath();
@@ -96,17 +98,39 @@ class RunCommandIT {
         Map<String, String> env = freePorts(Map.of("CIAM_LOCAL_DIR", localDir.toString()));
         URI base = URI.create("http://localhost:" + env.get("CIAM_HTTP_PORT"));
         try (PostgresServer postgres = PostgresServer.start()) {
-            Run run = Run.start(root, env, output.resolve("run-local-postgres.log"), "--db=postgres",
-                    "--db-url=" + postgres.jdbcUrl(), "--db-username=" + postgres.user(),
-                    "--db-password=" + postgres.password());
-            run.awaitDiscovery(base, FIRST_START_LIMIT);
+            String[] options = {"--db=postgres", "--db-url=" + postgres.jdbcUrl(), "--db-username=" + postgres.user(),
+                "--db-password=" + postgres.password()};
+            Run first = Run.start(root, env, output.resolve("run-local-postgres.log"), options);
+            try {
+                first.awaitDiscovery(base, FIRST_START_LIMIT);
+                assertThat(first.output()).contains("the legacy shop is in acme's user federation as 'old-shop'",
+                        "Database          postgres (Keycloak's db option)").doesNotContain("H2 in");
+                assertThat(postgres.query("select count(*) from realm where name = 'acme'"))
+                        .as("the demo realm is in PostgreSQL").containsExactly("1");
+                aLegacyShopCustomerSignsInAndMovesIntoKeycloak(base, new AdminApi(base, "admin", "admin"));
+            } finally {
+                assertThat(first.interrupt()).isZero();
+            }
 
-            assertThat(run.output()).contains("the legacy shop is in acme's user federation as 'old-shop'",
-                    "Database          postgres, as your --db options say").doesNotContain("H2 in");
-            assertThat(postgres.query("select count(*) from realm where name = 'acme'"))
-                    .as("the demo realm is in PostgreSQL").containsExactly("1");
-            aLegacyShopCustomerSignsInAndMovesIntoKeycloak(base, new AdminApi(base, "admin", "admin"));
-            assertThat(run.interrupt()).isZero();
+            Run second = Run.start(root, env, output.resolve("run-local-postgres-second.log"), options);
+            try {
+                second.awaitDiscovery(base, FIRST_START_LIMIT);
+                assertThat(second.output()).as("the driver given once: the server is not rebuilt at every start")
+                        .doesNotContain(REBUILDING);
+            } finally {
+                assertThat(second.interrupt()).isZero();
+            }
+        }
+        Run onH2 = Run.start(root, env, output.resolve("run-local-postgres-then-h2.log"));
+        try {
+            onH2.awaitDiscovery(base, FIRST_START_LIMIT);
+            // the run command's Keycloak is the version the suite's own server is (ciam.it.keycloak.home's folder)
+            Path keycloakHome = localDir.resolve(Path.of(System.getProperty("ciam.it.keycloak.home")).getFileName());
+            assertThat(keycloakHome.resolve("providers/h2-driver-for-the-demo-legacy-shop.jar"))
+                    .as("back on H2, whose driver the server has: no second copy").doesNotExist();
+            assertThat(onH2.output()).contains("Database          H2 in ");
+        } finally {
+            assertThat(onH2.interrupt()).isZero();
         }
     }
 
