@@ -1,6 +1,7 @@
 package org.ciampack.events.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
 
     public static final String ID = "syslog";
     private static final Logger LOG = Logger.getLogger(SyslogSinkFactory.class);
+    private static final int BATCH_BYTES = 16 * 1024;
 
     @Override
     public String getId() {
@@ -125,7 +127,8 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                     plain.close();
                     throw e;
                 }
-                out = socket.getOutputStream();
+                // A round's messages leave in one write (and one TLS record) rather than one per message.
+                out = new BufferedOutputStream(socket.getOutputStream(), BATCH_BYTES);
             }
             return out;
         }
