@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Http;
@@ -63,17 +64,19 @@ public final class ConsentCheckBenchmark {
             receipts += purposes.size(); // the ones the user was created with
             URI metrics = ServerMetrics.of(base);
             double countBefore = ServerMetrics.value(metrics, "ciam_consent_check_seconds_count");
+            TreeMap<Double, Double> bucketsBefore = ServerMetrics.buckets(metrics, "ciam_consent_check_seconds");
             URI realm = URI.create(base + "/realms/acme");
             for (int i = 0; i < logins; i++) {
                 OidcCodeFlow browser = new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.9");
                 browser.signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no consent page came between
             }
             double checks = ServerMetrics.value(metrics, "ciam_consent_check_seconds_count") - countBefore;
+            TreeMap<Double, Double> bucketsAfter = ServerMetrics.buckets(metrics, "ciam_consent_check_seconds");
             System.out.printf(Locale.ROOT, "%d purposes, %d receipts for the user, %d logins (%.0f checks): consent "
                     + "check p50 %.3f ms, p95 %.3f ms, p99 %.3f ms, max %.3f ms%n", purposes.size(), receipts, logins,
-                    checks, 1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.5\"}"),
-                    1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.95\"}"),
-                    1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds{quantile=\"0.99\"}"),
+                    checks, 1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.5),
+                    1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.95),
+                    1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.99),
                     1000 * ServerMetrics.value(metrics, "ciam_consent_check_seconds_max"));
         } finally {
             for (String id : added) {

@@ -2,6 +2,7 @@ package org.ciampack.it.bench;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.OidcCodeFlow;
@@ -30,15 +31,17 @@ public final class ProfilingCheckBenchmark {
         URI realm = URI.create(base + "/realms/acme");
         signIn(realm, email); // the step's timer exists from the first login on
         double countBefore = ServerMetrics.value(metrics, "ciam_profiling_check_seconds_count");
+        TreeMap<Double, Double> bucketsBefore = ServerMetrics.buckets(metrics, "ciam_profiling_check_seconds");
         for (int i = 0; i < logins; i++) {
             signIn(realm, email);
         }
         double checks = ServerMetrics.value(metrics, "ciam_profiling_check_seconds_count") - countBefore;
+        TreeMap<Double, Double> bucketsAfter = ServerMetrics.buckets(metrics, "ciam_profiling_check_seconds");
         System.out.printf(Locale.ROOT, "%d logins (%.0f checks), nothing due: profiling step p50 %.3f ms, p95 %.3f ms, "
                         + "p99 %.3f ms, max %.3f ms%n", logins, checks,
-                1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds{quantile=\"0.5\"}"),
-                1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds{quantile=\"0.95\"}"),
-                1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds{quantile=\"0.99\"}"),
+                1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.5),
+                1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.95),
+                1000 * ServerMetrics.quantile(bucketsBefore, bucketsAfter, 0.99),
                 1000 * ServerMetrics.value(metrics, "ciam_profiling_check_seconds_max"));
     }
 

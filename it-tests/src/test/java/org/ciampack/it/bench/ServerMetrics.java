@@ -5,6 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Figures read from a running server's Prometheus endpoint (management port 9000), and simple statistics. */
 final class ServerMetrics {
@@ -25,6 +29,45 @@ final class ServerMetrics {
                 .findFirst().map(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .orElseThrow(() -> new IllegalStateException("no " + name + " at " + metrics
                         + "; start the server with --metrics-enabled=true"));
+    }
+
+    /** A histogram's cumulative bucket counts: upper bound in seconds ({@code +Inf} last) to count. */
+    static TreeMap<Double, Double> buckets(URI metrics, String name) throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher line = Pattern.compile("^" + name + "_bucket\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE)
+                .matcher(body);
+        TreeMap<Double, Double> buckets = new TreeMap<>();
+        while (line.find()) {
+            double le = line.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(1));
+            buckets.merge(le, Double.parseDouble(line.group(2)), Double::sum);
+        }
+        if (buckets.isEmpty()) {
+            throw new IllegalStateException("no " + name + "_bucket at " + metrics);
+        }
+        return buckets;
+    }
+
+    /**
+     * The q-quantile of what a histogram counted between two readings, interpolated within its bucket as
+     * Prometheus' {@code histogram_quantile} does (so as precise as the buckets are narrow).
+     */
+    static double quantile(TreeMap<Double, Double> before, TreeMap<Double, Double> after, double q) {
+        double total = after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+        double rank = q * total;
+        double lower = 0;
+        double below = 0;
+        for (Map.Entry<Double, Double> bucket : after.entrySet()) {
+            double count = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0);
+            if (count >= rank) {
+                if (bucket.getKey().isInfinite()) {
+                    return lower; // beyond the largest bucket: its bound is all a histogram knows
+                }
+                return lower + (bucket.getKey() - lower) * (count == below ? 1 : (rank - below) / (count - below));
+            }
+            lower = bucket.getKey();
+            below = count;
+        }
+        return lower;
     }
 
     static double median(List<Double> values) {

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import org.ciampack.common.StepTimer;
 
 /**
  * Progressive profiling on Keycloak's metrics endpoint: how long the step takes to find what is due, and each
@@ -13,10 +14,8 @@ import java.time.Duration;
  */
 final class ProfilingMetrics {
 
-    private static final Timer CHECK = Timer.builder("ciam.profiling.check")
-            .description("Time the progressive profiling step takes at login to find what is due")
-            .publishPercentiles(0.5, 0.95, 0.99)
-            .register(Metrics.globalRegistry);
+    private static final Timer CHECK = StepTimer.register("ciam.profiling.check",
+            "Time the progressive profiling step takes at login to find what is due");
     private static final Meter.MeterProvider<Counter> QUESTIONS = Counter.builder("ciam.profiling.questions")
             .description("Progressive profiling questions by outcome").withRegistry(Metrics.globalRegistry);
 

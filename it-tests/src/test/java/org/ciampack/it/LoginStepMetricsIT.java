@@ -1,0 +1,90 @@
+package org.ciampack.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The consent and profiling steps' timers on the management port's {@code /metrics}: histogram buckets, which add
+ * up across nodes (a cluster's p95 is one {@code histogram_quantile} over their sum), not percentiles one node works
+ * out over its own window, which add up with nothing.
+ */
+@CiamIntegrationTest
+@Tag("local-distribution")
+class LoginStepMetricsIT {
+
+    private static final String PASSWORD = "Metrics-Password-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final List<String> TIMERS = List.of("ciam_consent_check_seconds", "ciam_profiling_check_seconds");
+    private static final int LOGINS = 3;
+
+    @Test
+    void theConsentAndProfilingStepsCountEachLoginIntoHistogramBuckets(ServerUnderTest server, AdminApi admin) {
+        String email = "metrics-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        admin.createUser("acme", email, PASSWORD, true); // consents decided, profile complete: no page on acme-web
+        URI realm = server.realmUrl("acme");
+        signIn(realm, email); // the timers exist from a first login on
+        Map<String, TreeMap<Double, Double>> before = buckets(server.metrics());
+
+        for (int i = 0; i < LOGINS; i++) {
+            signIn(realm, email);
+        }
+
+        String metrics = server.metrics();
+        Map<String, TreeMap<Double, Double>> after = buckets(metrics);
+        for (String timer : TIMERS) {
+            TreeMap<Double, Double> counts = after.get(timer);
+            assertThat(counts).as(timer + " buckets").isNotNull();
+            assertThat(counts.firstKey()).as(timer + ": its smallest bucket sees a sub-millisecond step")
+                    .isLessThanOrEqualTo(0.0001);
+            assertThat(counts.lastKey()).as(timer + ": the last bucket, +Inf").isInfinite();
+            assertThat(counts.lowerKey(Double.POSITIVE_INFINITY)).as(timer + ": buckets up to seconds")
+                    .isGreaterThanOrEqualTo(1.0);
+            assertThat(new ArrayList<>(counts.values())).as(timer + ": cumulative counts").isSorted();
+            assertThat(counts.lastEntry().getValue() - before.get(timer).lastEntry().getValue())
+                    .as(timer + ": each login counted").isGreaterThanOrEqualTo(LOGINS);
+            assertThat(counts.lastEntry().getValue()).as(timer + ": +Inf is the timer's count")
+                    .isEqualTo(sample(metrics, timer + "_count"));
+            assertThat(metrics).as(timer + ": no per-node percentiles").doesNotContain(timer + "{quantile=");
+        }
+    }
+
+    private static void signIn(URI realm, String email) {
+        new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.70")
+                .signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no consent or profiling page came between
+    }
+
+    /** Every {@code <name>_bucket{le="..."}} line: timer name, then upper bound in seconds to cumulative count. */
+    private static Map<String, TreeMap<Double, Double>> buckets(String metrics) {
+        Pattern bucket = Pattern.compile("^(\\w+)_bucket\\{.*le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE);
+        Map<String, TreeMap<Double, Double>> all = new HashMap<>();
+        Matcher line = bucket.matcher(metrics);
+        while (line.find()) {
+            double le = line.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(2));
+            all.computeIfAbsent(line.group(1), name -> new TreeMap<>()).merge(le, Double.parseDouble(line.group(3)),
+                    Double::sum);
+        }
+        return all;
+    }
+
+    private static double sample(String metrics, String name) {
+        Matcher line = Pattern.compile("^" + name + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        assertThat(line.find()).as(name + " on /metrics").isTrue();
+        return Double.parseDouble(line.group(2));
+    }
+}
