@@ -50,16 +50,15 @@ class LoginStepMetricsIT {
         for (String timer : TIMERS) {
             TreeMap<Double, Double> counts = after.get(timer);
             assertThat(counts).as(timer + " buckets").isNotNull();
-            assertThat(counts.firstKey()).as(timer + ": its smallest bucket sees a sub-millisecond step")
+            assertThat(counts.firstKey()).as(timer + ": buckets from below 100 µs (a step with nothing due)")
                     .isLessThanOrEqualTo(0.0001);
             assertThat(counts.lastKey()).as(timer + ": the last bucket, +Inf").isInfinite();
             assertThat(counts.lowerKey(Double.POSITIVE_INFINITY)).as(timer + ": buckets up to seconds")
                     .isGreaterThanOrEqualTo(1.0);
             assertThat(new ArrayList<>(counts.values())).as(timer + ": cumulative counts").isSorted();
+            assertThat(before.get(timer)).as(timer + " buckets before the logins").isNotNull();
             assertThat(counts.lastEntry().getValue() - before.get(timer).lastEntry().getValue())
                     .as(timer + ": each login counted").isGreaterThanOrEqualTo(LOGINS);
-            assertThat(counts.lastEntry().getValue()).as(timer + ": +Inf is the timer's count")
-                    .isEqualTo(sample(metrics, timer + "_count"));
             assertThat(metrics).as(timer + ": no per-node percentiles").doesNotContain(timer + "{quantile=");
         }
     }
@@ -71,7 +70,7 @@ class LoginStepMetricsIT {
 
     /** Every {@code <name>_bucket{le="..."}} line: timer name, then upper bound in seconds to cumulative count. */
     private static Map<String, TreeMap<Double, Double>> buckets(String metrics) {
-        Pattern bucket = Pattern.compile("^(\\w+)_bucket\\{.*le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE);
+        Pattern bucket = Pattern.compile("^(\\w+)_bucket\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE);
         Map<String, TreeMap<Double, Double>> all = new HashMap<>();
         Matcher line = bucket.matcher(metrics);
         while (line.find()) {
@@ -80,11 +79,5 @@ class LoginStepMetricsIT {
                     Double::sum);
         }
         return all;
-    }
-
-    private static double sample(String metrics, String name) {
-        Matcher line = Pattern.compile("^" + name + "(\\{[^}]*})? (\\S+)$", Pattern.MULTILINE).matcher(metrics);
-        assertThat(line.find()).as(name + " on /metrics").isTrue();
-        return Double.parseDouble(line.group(2));
     }
 }

@@ -53,6 +53,9 @@ final class ServerMetrics {
      */
     static double quantile(TreeMap<Double, Double> before, TreeMap<Double, Double> after, double q) {
         double total = after.lastEntry().getValue() - before.getOrDefault(after.lastKey(), 0.0);
+        if (total <= 0) {
+            return Double.NaN; // nothing counted in between: no quantile, as Prometheus says
+        }
         double rank = q * total;
         double lower = 0;
         double below = 0;
@@ -62,7 +65,7 @@ final class ServerMetrics {
                 if (bucket.getKey().isInfinite()) {
                     return lower; // beyond the largest bucket: its bound is all a histogram knows
                 }
-                return lower + (bucket.getKey() - lower) * (count == below ? 1 : (rank - below) / (count - below));
+                return lower + (bucket.getKey() - lower) * (rank - below) / (count - below);
             }
             lower = bucket.getKey();
             below = count;

@@ -1,7 +1,7 @@
 package org.ciampack.events.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,13 +25,14 @@ import org.jboss.logging.Logger;
  * with TLS), {@code tls}, {@code appName} (default {@code keycloak}), {@code facility} (default 10, authpriv).
  * One connection per route, kept open and re-opened after an error, always to an address the address policy has
  * just checked (the host is resolved once and the socket connects to that very address). Syslog has no
- * acknowledgement: an event counts as delivered once it is written to a connection that the peer has not closed.
+ * acknowledgement: a round's events count as delivered once they are written to a connection that the peer had not
+ * closed just before (checked at each round); what a peer closing in those microseconds never reads is lost, as
+ * with any plain syslog sender.
  */
 public final class SyslogSinkFactory implements ExportSinkFactory {
 
     public static final String ID = "syslog";
     private static final Logger LOG = Logger.getLogger(SyslogSinkFactory.class);
-    private static final int BATCH_BYTES = 16 * 1024;
 
     @Override
     public String getId() {
@@ -81,13 +82,16 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
 
         @Override
         public synchronized SinkAnswer send(List<OutgoingEvent> events) {
+            // The round's frames are made first and written at once: one write (over TLS, records of up to 16 KB)
+            // rather than one per message, and a frame that cannot be made leaves nothing half-sent on the connection.
+            ByteArrayOutputStream round = new ByteArrayOutputStream();
+            for (OutgoingEvent event : events) {
+                round.writeBytes(SyslogFrame.frame(SyslogFrame.message(facility, event.severity(), event.time(),
+                        context.hostname(), appName, event.type(), event.body())));
+            }
             try {
                 OutputStream stream = connection();
-                for (OutgoingEvent event : events) {
-                    String message = SyslogFrame.message(facility, event.severity(), event.time(), context.hostname(),
-                            appName, event.type(), event.body());
-                    stream.write(SyslogFrame.frame(message));
-                }
+                round.writeTo(stream);
                 stream.flush();
                 return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
             } catch (DestinationRefusedException e) {
@@ -127,8 +131,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                     plain.close();
                     throw e;
                 }
-                // A round's messages leave in one write (and one TLS record) rather than one per message.
-                out = new BufferedOutputStream(socket.getOutputStream(), BATCH_BYTES);
+                out = socket.getOutputStream();
             }
             return out;
         }

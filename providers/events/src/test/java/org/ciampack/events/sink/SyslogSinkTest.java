@@ -1,0 +1,96 @@
+package org.ciampack.events.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.ciampack.common.AddressPolicy;
+import org.junit.jupiter.api.Test;
+
+/** The syslog sink against a plain TCP listener on this machine: whole rounds, in order, and a new connection. */
+class SyslogSinkTest {
+
+    @Test
+    void aRoundLargerThanATlsRecordArrivesWholeAndInOrderAndAClosedPeerGetsANewConnection() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ExportSink sink = new SyslogSinkFactory().open(context(listener.getLocalPort()))) {
+            List<OutgoingEvent> round = events("first", 200); // about 60 KB of frames
+            SinkAnswer answer = sink.send(round);
+            assertThat(answer.isDelivered()).as(answer.detail()).isTrue();
+            try (Socket first = listener.accept()) {
+                assertThat(messages(first.getInputStream(), 200)).containsExactlyElementsOf(bodies(round));
+            } // the receiver restarts: it closes this connection
+
+            List<OutgoingEvent> next = events("second", 3);
+            answer = sink.send(next);
+            assertThat(answer.isDelivered()).as(answer.detail()).isTrue();
+            try (Socket second = listener.accept()) {
+                assertThat(messages(second.getInputStream(), 3)).containsExactlyElementsOf(bodies(next));
+            }
+        }
+    }
+
+    @Test
+    void aRoundThatCannotBeRenderedSendsNothingOfIt() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ExportSink sink = new SyslogSinkFactory().open(context(listener.getLocalPort()))) {
+            List<OutgoingEvent> broken = new ArrayList<>(events("broken", 2));
+            broken.add(new OutgoingEvent("bad", Instant.now(), 9, "LOGIN", "event bad", false)); // no such severity
+            assertThatThrownBy(() -> sink.send(broken)).isInstanceOf(IllegalArgumentException.class);
+
+            List<OutgoingEvent> next = events("next", 2);
+            SinkAnswer answer = sink.send(next);
+            assertThat(answer.isDelivered()).as(answer.detail()).isTrue();
+            try (Socket connection = listener.accept()) {
+                assertThat(messages(connection.getInputStream(), 2)).as("the broken round's first frames not among them")
+                        .containsExactlyElementsOf(bodies(next));
+            }
+        }
+    }
+
+    private static SinkContext context(int port) {
+        ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1").put("port", port);
+        return new SinkContext("acme", "siem", settings, secret -> secret, null, "kc-test",
+                AddressPolicy.allowing(List.of("127.0.0.1/32")));
+    }
+
+    private static List<OutgoingEvent> events(String round, int count) {
+        String padding = "x".repeat(250);
+        return IntStream.range(0, count).mapToObj(i -> new OutgoingEvent(round + "-" + i, Instant.now(), 6, "LOGIN",
+                "event " + round + "-" + i + " " + padding, false)).toList();
+    }
+
+    private static List<String> bodies(List<OutgoingEvent> events) {
+        return events.stream().map(OutgoingEvent::body).toList();
+    }
+
+    /** Reads {@code count} RFC 6587 octet-counted frames and returns each message's text after its header. */
+    private static List<String> messages(InputStream in, int count) throws IOException {
+        List<String> messages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ByteArrayOutputStream length = new ByteArrayOutputStream();
+            for (int b = in.read(); b != ' '; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection ended after " + i + " frames");
+                }
+                length.write(b);
+            }
+            byte[] frame = in.readNBytes(Integer.parseInt(length.toString(StandardCharsets.US_ASCII)));
+            String message = new String(frame, StandardCharsets.UTF_8);
+            messages.add(message.substring(message.indexOf("event ")));
+        }
+        return messages;
+    }
+}
