@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.PrometheusText;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -39,25 +36,25 @@ class LoginStepMetricsIT {
         admin.createUser("acme", email, PASSWORD, true); // consents decided, profile complete: no page on acme-web
         URI realm = server.realmUrl("acme");
         signIn(realm, email); // the timers exist from a first login on
-        Map<String, TreeMap<Double, Double>> before = buckets(server.metrics());
+        String beforeText = server.metrics();
 
         for (int i = 0; i < LOGINS; i++) {
             signIn(realm, email);
         }
 
         String metrics = server.metrics();
-        Map<String, TreeMap<Double, Double>> after = buckets(metrics);
         for (String timer : TIMERS) {
-            TreeMap<Double, Double> counts = after.get(timer);
-            assertThat(counts).as(timer + " buckets").isNotNull();
+            TreeMap<Double, Double> before = PrometheusText.buckets(beforeText, timer);
+            TreeMap<Double, Double> counts = PrometheusText.buckets(metrics, timer);
+            assertThat(counts).as(timer + " buckets").isNotEmpty();
             assertThat(counts.firstKey()).as(timer + ": buckets from below 100 µs (a step with nothing due)")
                     .isLessThanOrEqualTo(0.0001);
             assertThat(counts.lastKey()).as(timer + ": the last bucket, +Inf").isInfinite();
             assertThat(counts.lowerKey(Double.POSITIVE_INFINITY)).as(timer + ": buckets up to seconds")
                     .isGreaterThanOrEqualTo(1.0);
             assertThat(new ArrayList<>(counts.values())).as(timer + ": cumulative counts").isSorted();
-            assertThat(before.get(timer)).as(timer + " buckets before the logins").isNotNull();
-            assertThat(counts.lastEntry().getValue() - before.get(timer).lastEntry().getValue())
+            assertThat(before).as(timer + " buckets before the logins").isNotEmpty();
+            assertThat(counts.lastEntry().getValue() - before.lastEntry().getValue())
                     .as(timer + ": each login counted").isGreaterThanOrEqualTo(LOGINS);
             assertThat(metrics).as(timer + ": no per-node percentiles").doesNotContain(timer + "{quantile=");
         }
@@ -66,18 +63,5 @@ class LoginStepMetricsIT {
     private static void signIn(URI realm, String email) {
         new OidcCodeFlow(realm, "acme-web", APP).header("X-Forwarded-For", "198.51.100.70")
                 .signIn(Attempt.fresh(), email, PASSWORD).code(); // a code: no consent or profiling page came between
-    }
-
-    /** Every {@code <name>_bucket{le="..."}} line: timer name, then upper bound in seconds to cumulative count. */
-    private static Map<String, TreeMap<Double, Double>> buckets(String metrics) {
-        Pattern bucket = Pattern.compile("^(\\w+)_bucket\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE);
-        Map<String, TreeMap<Double, Double>> all = new HashMap<>();
-        Matcher line = bucket.matcher(metrics);
-        while (line.find()) {
-            double le = line.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(2));
-            all.computeIfAbsent(line.group(1), name -> new TreeMap<>()).merge(le, Double.parseDouble(line.group(3)),
-                    Double::sum);
-        }
-        return all;
     }
 }

@@ -72,6 +72,11 @@ public final class LoginPathBenchmark {
     record Side(String name, String realm, String webClient, String grantClient, List<String> users) {
     }
 
+    /** A side's realm and web client, with its password-grant client and customers made or found there. */
+    private static Side side(AdminApi admin, String name, String realm, String webClient, int customers) {
+        return new Side(name, realm, webClient, grantClient(admin, realm), users(admin, realm, customers));
+    }
+
     /**
      * One timed round: logins per second, latencies, server CPU and memory allocated per login, the CPU this
      * process spent per login (the clients, and the receivers of the demo's export routes, on the same cores), and
@@ -123,14 +128,13 @@ public final class LoginPathBenchmark {
         Side pack;
         if (calibrate) {
             stockRealm(admin, STOCK_TWIN);
-            pack = new Side("pack", STOCK_TWIN, "bench-web", grantClient(admin, STOCK_TWIN),
-                    users(admin, STOCK_TWIN, threads * 8));
+            pack = side(admin, "pack", STOCK_TWIN, "bench-web", threads * 8);
             System.out.println("calibration: the side called pack is " + STOCK_TWIN + ", a second realm of stock Keycloak");
         } else {
-            pack = new Side("pack", "acme", "acme-web", grantClient(admin, "acme"), users(admin, "acme", threads * 8));
+            pack = side(admin, "pack", "acme", "acme-web", threads * 8);
         }
         stockRealm(admin, STOCK);
-        Side stock = new Side("stock", STOCK, "bench-web", grantClient(admin, STOCK), users(admin, STOCK, threads * 8));
+        Side stock = side(admin, "stock", STOCK, "bench-web", threads * 8);
         System.out.printf(Locale.ROOT, "%d threads, %d s rounds, %d rounds per path, %d customers per side%n", threads,
                 length.toSeconds(), rounds, pack.users().size());
         try (DiscardingReceivers receivers = DiscardingReceivers.start(8090, 5514)) {

@@ -7,8 +7,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.ciampack.it.harness.PrometheusText;
 
 /** Figures read from a running server's Prometheus endpoint (management port 9000), and simple statistics. */
 final class ServerMetrics {
@@ -34,13 +33,7 @@ final class ServerMetrics {
     /** A histogram's cumulative bucket counts: upper bound in seconds ({@code +Inf} last) to count. */
     static TreeMap<Double, Double> buckets(URI metrics, String name) throws Exception {
         String body = HTTP.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher line = Pattern.compile("^" + name + "_bucket\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE)
-                .matcher(body);
-        TreeMap<Double, Double> buckets = new TreeMap<>();
-        while (line.find()) {
-            double le = line.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(1));
-            buckets.merge(le, Double.parseDouble(line.group(2)), Double::sum);
-        }
+        TreeMap<Double, Double> buckets = PrometheusText.buckets(body, name);
         if (buckets.isEmpty()) {
             throw new IllegalStateException("no " + name + "_bucket at " + metrics);
         }
