@@ -10,11 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,6 +25,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.PrometheusText;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -191,6 +194,37 @@ class ExportWebhookIT {
         assertThat(Instant.parse(drained.path("state").path("lastDeliveredAt").asText())).isAfter(started);
         assertThat(receiver.events().stream().map(event -> event.path("id").asText()).distinct())
                 .as("events at the receiver (a slow answer may bring one twice)").hasSize((int) (earlier + before + 3));
+    }
+
+    /**
+     * The export's timers on the management port's {@code /metrics} are histograms: a cluster's p95 lag or send time
+     * is one {@code histogram_quantile} over the nodes' summed buckets. A delivery to this route's webhook counts into
+     * both, per sink.
+     */
+    @Test
+    void aDeliveryCountsIntoTheSendAndLagHistogramsOfItsSink() {
+        String before = server.metrics();
+        String email = "timed-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).submitLogin(Attempt.fresh(), email, "wrong-password");
+        receiver.await(event -> isType(event, "user.LOGIN_ERROR")
+                && email.equals(event.path("data").path("details").path("username").asText()), ARRIVAL, "LOGIN_ERROR");
+        String after = server.metrics();
+
+        assertHistogram(before, after, "ciam_export_delivery_seconds", 0.002, 30);
+        assertHistogram(before, after, "ciam_export_lag_seconds", 0.02, 12 * 3600);
+    }
+
+    private static void assertHistogram(String before, String after, String timer, double firstAtMost, double lastAtLeast) {
+        TreeMap<Double, Double> earlier = PrometheusText.buckets(before, timer, "sink=\"webhook\"");
+        TreeMap<Double, Double> counts = PrometheusText.buckets(after, timer, "sink=\"webhook\"");
+        assertThat(counts).as(timer + "{sink=webhook} buckets").isNotEmpty();
+        assertThat(counts.firstKey()).as(timer + ": the first bucket").isLessThanOrEqualTo(firstAtMost);
+        assertThat(counts.lowerKey(Double.POSITIVE_INFINITY)).as(timer + ": the last finite bucket")
+                .isGreaterThanOrEqualTo(lastAtLeast);
+        assertThat(counts.lastKey()).as(timer + ": +Inf last").isInfinite();
+        assertThat(new ArrayList<>(counts.values())).as(timer + ": cumulative counts").isSorted();
+        assertThat(counts.lastEntry().getValue() - (earlier.isEmpty() ? 0 : earlier.lastEntry().getValue()))
+                .as(timer + ": the delivery counted").isGreaterThanOrEqualTo(1);
     }
 
     /** Longer than a 64 KB column: on H2 the outbox keeps it in the row (changeset ciam-events-11), whole. */

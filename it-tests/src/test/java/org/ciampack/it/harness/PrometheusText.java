@@ -15,8 +15,14 @@ public final class PrometheusText {
      * histogram's other labels; empty when the text has no {@code <name>_bucket} lines.
      */
     public static TreeMap<Double, Double> buckets(String text, String name) {
-        Matcher line = Pattern.compile("^" + Pattern.quote(name) + "_bucket\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$",
-                Pattern.MULTILINE).matcher(text);
+        return buckets(text, name, null);
+    }
+
+    /** As {@link #buckets(String, String)}, of the series with the label given ({@code sink="webhook"}) only. */
+    public static TreeMap<Double, Double> buckets(String text, String name, String label) {
+        String labelled = label == null ? "" : "(?=[^}]*[{,]" + Pattern.quote(label) + "[,}])";
+        Matcher line = Pattern.compile("^" + Pattern.quote(name) + "_bucket" + labelled
+                        + "\\{(?:.*,)?le=\"([^\"]+)\".*} (\\S+)$", Pattern.MULTILINE).matcher(text);
         TreeMap<Double, Double> buckets = new TreeMap<>();
         while (line.find()) {
             double le = line.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(line.group(1));

@@ -66,10 +66,11 @@ final class ProfileSnapshot {
             return known;
         }
         ObjectNode node = JsonNodeFactory.instance.objectNode();
+        Memberships memberships = Memberships.of(session, realm, user);
         ArrayNode roles = node.putArray("roles");
-        user.getRoleMappingsStream().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
+        memberships.roles().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
         ArrayNode groups = node.putArray("groups");
-        GroupMemberships.of(session, realm, user).map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
+        memberships.groups().map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
         if (realm.isOrganizationsEnabled()) {
             OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
             if (organizations != null) {

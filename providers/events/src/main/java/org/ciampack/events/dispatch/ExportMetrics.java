@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The export's figures on Keycloak's metrics endpoint: per route the backlog, the age of its oldest pending event
  * and its dead events (gauges, refreshed by the dispatcher every few seconds); delivered, failed, dead and throttled
- * events (counters); per sink the time a delivery takes and the lag from event to delivery (timers).
+ * events (counters); per sink the time a delivery takes and the lag from event to delivery (timers with histogram
+ * buckets).
  */
 final class ExportMetrics {
 
@@ -25,14 +26,24 @@ final class ExportMetrics {
             "Events given up (after the route's attempts or age, or rejected by the receiver)");
     private static final Meter.MeterProvider<Counter> THROTTLED = counter("ciam.export.throttled",
             "Events not exported because the route's per-minute limit for their type was reached");
-    private static final Meter.MeterProvider<Timer> SEND_TIME = Timer.builder("ciam.export.delivery")
-            .description("Time one send to a sink takes (a request, or a batch)").withRegistry(Metrics.globalRegistry);
-    private static final Meter.MeterProvider<Timer> LAG = Timer.builder("ciam.export.lag")
-            .description("Time from an event to its delivery").withRegistry(Metrics.globalRegistry);
+    private static final Meter.MeterProvider<Timer> SEND_TIME = histogram(Timer.builder("ciam.export.delivery")
+            .description("Time one send to a sink takes (a request, or a batch)"), Duration.ofMillis(1), Duration.ofSeconds(30));
+    /** Up to a day: a receiver that was down for hours gets its backlog late, and an SLO alert must see how late. */
+    private static final Meter.MeterProvider<Timer> LAG = histogram(Timer.builder("ciam.export.lag")
+            .description("Time from an event to its delivery"), Duration.ofMillis(10), Duration.ofDays(1));
 
     private static final Map<Tags, RouteGauges> GAUGES = new ConcurrentHashMap<>();
 
     private ExportMetrics() {
+    }
+
+    /**
+     * A timer as Prometheus histogram buckets between the bounds: every node counts into the same buckets, so one
+     * {@code histogram_quantile} over their sum gives a cluster's p95 (as the login steps' timers do).
+     */
+    private static Meter.MeterProvider<Timer> histogram(Timer.Builder timer, Duration smallest, Duration largest) {
+        return timer.publishPercentileHistogram().minimumExpectedValue(smallest).maximumExpectedValue(largest)
+                .withRegistry(Metrics.globalRegistry);
     }
 
     private static Meter.MeterProvider<Counter> counter(String name, String description) {

@@ -65,7 +65,7 @@ final class RouteRegistry {
      */
     boolean current(KeycloakSession session, RealmModel realm) {
         Map<String, Map<String, String>> known = definitions;
-        if (!storedDefinitions(realm).equals(known.get(realm.getId()))) {
+        if (!storesExactly(realm, known.get(realm.getId()))) {
             return false;
         }
         String master = masterId;
@@ -73,7 +73,24 @@ final class RouteRegistry {
             return true;
         }
         RealmModel masterRealm = session.realms().getRealm(master);
-        return masterRealm != null && storedDefinitions(masterRealm).equals(known.get(master));
+        return masterRealm != null && storesExactly(masterRealm, known.get(master));
+    }
+
+    /** Whether the realm stores exactly these route definitions; compared in place, as every exported event asks. */
+    static boolean storesExactly(RealmModel realm, Map<String, String> known) {
+        if (known == null) {
+            return false;
+        }
+        int matched = 0;
+        for (Map.Entry<String, String> attribute : realm.getAttributes().entrySet()) {
+            if (attribute.getKey().startsWith(RouteStore.ATTRIBUTE_PREFIX)) {
+                if (!attribute.getValue().equals(known.get(attribute.getKey()))) {
+                    return false;
+                }
+                matched++;
+            }
+        }
+        return matched == known.size();
     }
 
     private static Map<String, String> storedDefinitions(RealmModel realm) {
