@@ -7,10 +7,13 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
@@ -168,5 +171,68 @@ class ExportSinksIT {
                 && event.path("type").asText().endsWith("user.LOGIN"), ARRIVAL, "the past login");
         assertThat(admin.sendAsAdmin("POST", routes.url("routes/" + route + "/replay?from=yesterday"), null).statusCode())
                 .isEqualTo(400);
+    }
+
+    /**
+     * A replay sends what the realm keeps: the event types its event store saves (Keycloak's defaults in acme), and
+     * whatever a route took at the time. A token refresh that a route takes is kept; a userinfo call that no route
+     * takes is not (Keycloak does not save it either), so it costs neither an outbox row nor a user read.
+     */
+    @Test
+    void aReplaySendsWhatTheRealmSavesAndWhatARouteTookButNotUnroutedNoise() {
+        String email = "kept-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        ObjectNode taking = ExportRoutes.webhookRoute(receiver.url("/taking"), secretKey);
+        taking.putObject("events").putArray("user").add("LOGIN").add("REFRESH_TOKEN");
+        routes.create(route, taking);
+        Instant before = Instant.now().minusSeconds(1);
+        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        JsonNode tokens = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+        // Delivered: this node has the new route open, so the events below are routed as they are written.
+        receiver.await(event -> ofUser(event, userId, "LOGIN"), ARRIVAL, "the login at the taking route");
+
+        HttpResponse<String> refreshed = Http.send(HttpRequest.newBuilder(
+                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", "acme-web",
+                        "refresh_token", tokens.path("refresh_token").asText())))
+                .build());
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        HttpResponse<String> userInfo = Http.send(HttpRequest.newBuilder(
+                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + Http.json(refreshed.body()).path("access_token").asText())
+                .GET().build());
+        assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
+        receiver.await(event -> ofUser(event, userId, "REFRESH_TOKEN"), ARRIVAL, "the refresh at the taking route");
+        Instant after = Instant.now().plusSeconds(1);
+
+        String everything = route + "-all";
+        ObjectNode all = ExportRoutes.webhookRoute(receiver.url("/all"), secretKey);
+        all.putObject("events").putArray("user").add("*");
+        routes.create(everything, all);
+        try {
+            routes.post("routes/" + everything + "/replay?from=" + before + "&to=" + after);
+            for (String type : List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")) {
+                receiver.await(event -> ofUser(event, userId, type) && replayedAt(event, "/all"), ARRIVAL, "replayed " + type);
+            }
+            routes.awaitDrained(everything, ARRIVAL);
+            assertThat(receiver.received().stream().filter(delivery -> delivery.path().endsWith("/all"))
+                    .map(WebhookReceiver.Received::json).filter(event -> userId.equals(event.path("data").path("userId").asText()))
+                    .map(event -> event.path("data").path("type").asText()))
+                    .as("the customer's events a replay sends").contains("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")
+                    .doesNotContain("USER_INFO_REQUEST");
+        } finally {
+            routes.remove(everything);
+        }
+    }
+
+    private static boolean ofUser(JsonNode event, String userId, String type) {
+        return userId.equals(event.path("data").path("userId").asText()) && type.equals(event.path("data").path("type").asText());
+    }
+
+    private boolean replayedAt(JsonNode event, String path) {
+        String id = event.path("id").asText();
+        return receiver.received().stream().anyMatch(delivery -> delivery.path().endsWith(path) && delivery.body().contains(id));
     }
 }

@@ -2,6 +2,7 @@ package org.ciampack.events;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ciampack.events.dispatch.EventRouting;
 import org.ciampack.events.dispatch.OutboxDispatcher;
 import org.ciampack.events.outbox.OutboxEntity;
 import org.ciampack.events.outbox.OutboxRecord;
@@ -17,8 +18,9 @@ import org.keycloak.models.UserModel;
 /**
  * Writes each event into the outbox, in the transaction of the request that produced it (Keycloak calls
  * listeners inside it; error events come in a transaction of their own), with a delivery row per route that takes
- * it when this node's routes are current (else the dispatcher fans it out on its next tick). Inserts only, no
- * network: the dispatcher delivers later, so a slow or absent receiver never slows or breaks a login.
+ * it when this node's routes are current (else the dispatcher fans it out on its next tick). A user event that no
+ * route takes is written only if it is {@linkplain KeptForReplay kept for replay}. Inserts only, no network: the
+ * dispatcher delivers later, so a slow or absent receiver never slows or breaks a login.
  */
 final class ExportEventListener implements EventListenerProvider {
 
@@ -36,6 +38,10 @@ final class ExportEventListener implements EventListenerProvider {
     @Override
     public void onEvent(Event event) {
         RealmModel realm = realm(event.getRealmId());
+        EventRouting routing = routing(realm, OutboxRecord.USER, event.getType().name(), event.getClientId());
+        if (routing.takenByNone() && !KeptForReplay.isKept(realm, event.getType())) {
+            return; // no route takes it and a replay would not send it: neither a row nor a user read
+        }
         ObjectNode envelope = EventEnvelope.of(event);
         if (realm != null && event.getUserId() != null) {
             UserModel user = session.users().getUserById(realm, event.getUserId());
@@ -44,7 +50,7 @@ final class ExportEventListener implements EventListenerProvider {
                 ((ObjectNode) envelope.get("data")).set("user", ProfileSnapshot.of(session, realm, user, whole));
             }
         }
-        write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
+        write(routing, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.USER,
                 event.getType().name(), event.getClientId(),
                 event.getUserId() != null ? event.getUserId() : envelope.get("id").asText(), event.getTime(),
                 LIMIT.text(envelope)));
@@ -62,8 +68,9 @@ final class ExportEventListener implements EventListenerProvider {
                     : JsonNodeFactory.instance.objectNode().put("id", targetUserId));
         }
         String type = envelope.path("data").path("type").asText();
-        write(realm, new OutboxRecord(envelope.get("id").asText(), event.getRealmId(), OutboxRecord.ADMIN, type,
-                event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null,
+        String clientId = event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null;
+        write(routing(realm, OutboxRecord.ADMIN, type, clientId), new OutboxRecord(envelope.get("id").asText(),
+                event.getRealmId(), OutboxRecord.ADMIN, type, clientId,
                 targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), LIMIT.text(envelope)));
     }
 
@@ -93,9 +100,13 @@ final class ExportEventListener implements EventListenerProvider {
         return realmId == null ? null : session.realms().getRealm(realmId);
     }
 
-    private void write(RealmModel realm, OutboxRecord record) {
-        boolean fannedOut = dispatcher != null && realm != null
-                && dispatcher.fanOutInWritingTransaction(session, realm, record);
+    private EventRouting routing(RealmModel realm, String kind, String eventType, String clientId) {
+        return dispatcher == null || realm == null ? EventRouting.UNKNOWN
+                : dispatcher.routing(session, realm, kind, eventType, clientId);
+    }
+
+    private void write(EventRouting routing, OutboxRecord record) {
+        boolean fannedOut = routing.writeDeliveries(session, record);
         session.getProvider(JpaConnectionProvider.class).getEntityManager().persist(new OutboxEntity(record, fannedOut));
     }
 

@@ -47,44 +47,51 @@ final class FanOut {
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
             fannedOut.add(event.id());
-            deliver(session, event, targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry)), now);
+            List<OpenRoute> realmRoutes = targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry));
+            deliver(session, event, takers(realmRoutes, event.kind(), event.eventType(), event.clientId()), now);
         }
         em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
         return rows.size();
     }
 
     /**
-     * Fans one event out in the transaction that writes it, when this node's routes are the realm's current ones:
-     * its deliveries are written beside it and the dispatcher has nothing left to read or mark. Returns false (and
-     * writes nothing) otherwise; the dispatcher then fans the row out on its next tick.
+     * The routes that take an event about to be written, when this node's routes are the realm's current ones;
+     * unknown otherwise (the dispatcher then fans the row out on its next tick).
      */
-    static boolean inWritingTransaction(KeycloakSession session, RealmModel realm, OutboxRecord event,
-                                        RouteRegistry registry) {
+    static EventRouting routing(KeycloakSession session, RealmModel realm, String kind, String eventType,
+                                String clientId, RouteRegistry registry) {
         if (realm == null || !registry.current(session, realm)) {
-            return false;
+            return EventRouting.UNKNOWN;
         }
-        deliver(session, event, registry.targets(realm), System.currentTimeMillis());
-        return true;
+        return new EventRouting(takers(registry.targets(realm), kind, eventType, clientId));
+    }
+
+    private static List<OpenRoute> takers(List<OpenRoute> targets, String kind, String eventType, String clientId) {
+        List<OpenRoute> takers = new ArrayList<>(targets.size());
+        for (OpenRoute target : targets) {
+            if (target.route.enabled() && target.route.events().accepts(kind, eventType, clientId)) {
+                takers.add(target);
+            }
+        }
+        return takers;
     }
 
     /**
-     * One delivery row per route that takes the event, within the route's rate. A transaction that rolls back wrote
-     * no event: the routes get their tokens back.
+     * One delivery row per route that takes the event ({@code takers}), within the route's rate. A transaction that
+     * rolls back wrote no event: the routes get their tokens back.
      */
-    private static void deliver(KeycloakSession session, OutboxRecord event, List<OpenRoute> targets, long now) {
+    static void deliver(KeycloakSession session, OutboxRecord event, List<OpenRoute> takers, long now) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         List<Throttle> admitted = new ArrayList<>();
-        for (OpenRoute target : targets) {
+        for (OpenRoute target : takers) {
             Route route = target.route;
-            if (route.enabled() && route.events().accepts(event)) {
-                if (target.throttle.admit(event.eventType(), now)) {
-                    em.persist(new DeliveryEntity(UUID.randomUUID().toString(), target.realmId, route.name(), event, now));
-                    if (target.throttle.limits()) {
-                        admitted.add(target.throttle);
-                    }
-                } else {
-                    ExportMetrics.throttled(target.realmName, route.name());
+            if (target.throttle.admit(event.eventType(), now)) {
+                em.persist(new DeliveryEntity(UUID.randomUUID().toString(), target.realmId, route.name(), event, now));
+                if (target.throttle.limits()) {
+                    admitted.add(target.throttle);
                 }
+            } else {
+                ExportMetrics.throttled(target.realmName, route.name());
             }
         }
         if (!admitted.isEmpty()) {

@@ -103,11 +103,12 @@ public final class OutboxDispatcher {
     }
 
     /**
-     * Writes the event's deliveries in the transaction that writes the event, when this node's routes are the
-     * realm's current ones; false when they are not (the ticker then fans the row out).
+     * Which routes take an event about to be written ({@code kind} {@link OutboxRecord#USER} or
+     * {@link OutboxRecord#ADMIN}), when this node's routes are the realm's current ones; unknown when they are not
+     * (the ticker then fans the row out).
      */
-    public boolean fanOutInWritingTransaction(KeycloakSession session, RealmModel realm, OutboxRecord event) {
-        return FanOut.inWritingTransaction(session, realm, event, registry);
+    public EventRouting routing(KeycloakSession session, RealmModel realm, String kind, String eventType, String clientId) {
+        return FanOut.routing(session, realm, kind, eventType, clientId, registry);
     }
 
     /**

@@ -17,11 +17,16 @@ public record EventFilter(Set<String> userTypes, Set<String> adminTypes, Set<Str
     public static final EventFilter EVERYTHING = new EventFilter(Set.of("*"), Set.of("*"), Set.of());
 
     public boolean accepts(OutboxRecord event) {
-        if (event.isAdmin()) {
-            return adminTypes.stream().anyMatch(pattern -> adminMatches(pattern, event.eventType()));
+        return accepts(event.kind(), event.eventType(), event.clientId());
+    }
+
+    /** {@code kind}: {@link OutboxRecord#USER} or {@link OutboxRecord#ADMIN}. */
+    public boolean accepts(String kind, String eventType, String clientId) {
+        if (OutboxRecord.ADMIN.equals(kind)) {
+            return adminTypes.stream().anyMatch(pattern -> adminMatches(pattern, eventType));
         }
-        return (userTypes.contains("*") || userTypes.contains(event.eventType()))
-                && (clients.isEmpty() || (event.clientId() != null && clients.contains(event.clientId())));
+        return (userTypes.contains("*") || userTypes.contains(eventType))
+                && (clients.isEmpty() || (clientId != null && clients.contains(clientId)));
     }
 
     private static boolean adminMatches(String pattern, String type) {
