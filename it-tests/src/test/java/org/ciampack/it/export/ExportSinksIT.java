@@ -227,6 +227,38 @@ class ExportSinksIT {
         }
     }
 
+    /**
+     * A route switched off for a while still wants the types it names: their events are kept, and once the route is
+     * on again a replay sends the gap. Here a userinfo call, which Keycloak does not save and no other route takes.
+     */
+    @Test
+    void aRouteSwitchedOffKeepsTheEventsItNamesForAReplayOfTheGap() {
+        String email = "paused-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/off"), secretKey);
+        definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
+        definition.put("enabled", false);
+        routes.create(route, definition);
+        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        JsonNode tokens = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+        // Whether the node has read the new route by now (every second) or not: the event is kept either way, by the
+        // listener or by the dispatcher's fan-out.
+        Pause.millis(2000);
+        Instant before = Instant.now().minusSeconds(1);
+        HttpResponse<String> userInfo = Http.send(HttpRequest.newBuilder(
+                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + tokens.path("access_token").asText())
+                .GET().build());
+        assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
+        Instant after = Instant.now().plusSeconds(1);
+
+        definition.put("enabled", true);
+        routes.create(route, definition);
+        routes.post("routes/" + route + "/replay?from=" + before + "&to=" + after);
+        receiver.await(event -> ofUser(event, userId, "USER_INFO_REQUEST"), ARRIVAL, "the userinfo call, replayed");
+    }
+
     private static boolean ofUser(JsonNode event, String userId, String type) {
         return userId.equals(event.path("data").path("userId").asText()) && type.equals(event.path("data").path("type").asText());
     }

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * The timer of a login step on Keycloak's metrics endpoint, as Prometheus histogram buckets ({@code _bucket{le=...}};
- * Micrometer's own between 50 µs and 5 s, i.e. about 55 µs to 4.3 s): every node counts into the same buckets, so
+ * Micrometer's own from 50 µs to 5 s, both bounds included): every node counts into the same buckets, so
  * one {@code histogram_quantile} over their sum gives a cluster's p95. A percentile worked out inside one node, over
  * its own recent window, adds up with no other node's.
  */

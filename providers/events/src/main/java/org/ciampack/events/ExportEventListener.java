@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ciampack.events.dispatch.EventRouting;
 import org.ciampack.events.dispatch.OutboxDispatcher;
+import org.ciampack.events.outbox.KeptForReplay;
 import org.ciampack.events.outbox.OutboxEntity;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -19,7 +20,7 @@ import org.keycloak.models.UserModel;
  * Writes each event into the outbox, in the transaction of the request that produced it (Keycloak calls
  * listeners inside it; error events come in a transaction of their own), with a delivery row per route that takes
  * it when this node's routes are current (else the dispatcher fans it out on its next tick). A user event that no
- * route takes is written only if it is {@linkplain KeptForReplay kept for replay}. Inserts only, no network: the
+ * route wants is written only if it is {@linkplain KeptForReplay kept for replay}. Inserts only, no network: the
  * dispatcher delivers later, so a slow or absent receiver never slows or breaks a login.
  */
 final class ExportEventListener implements EventListenerProvider {
@@ -39,8 +40,8 @@ final class ExportEventListener implements EventListenerProvider {
     public void onEvent(Event event) {
         RealmModel realm = realm(event.getRealmId());
         EventRouting routing = routing(realm, OutboxRecord.USER, event.getType().name(), event.getClientId());
-        if (routing.takenByNone() && !KeptForReplay.isKept(realm, event.getType())) {
-            return; // no route takes it and a replay would not send it: neither a row nor a user read
+        if (routing.wantedByNone() && !KeptForReplay.isKept(realm, event.getType())) {
+            return; // no route wants it and a replay would not send it: neither a row nor a user read
         }
         ObjectNode envelope = EventEnvelope.of(event);
         if (realm != null && event.getUserId() != null) {

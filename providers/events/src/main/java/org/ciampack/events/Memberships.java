@@ -3,7 +3,6 @@ package org.ciampack.events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -19,16 +18,17 @@ import org.keycloak.models.jpa.UserAdapter;
  * come from one statement, translated once and cached. Every other model (a cached user, a federation provider's,
  * which may map roles and groups of its own) is asked as usual.
  */
-record Memberships(Stream<RoleModel> roles, Stream<GroupModel> groups) {
+record Memberships(List<RoleModel> roles, List<GroupModel> groups) {
 
     private static final String ROLE = "r";
+    private static final String GROUP = "g";
     private static final String ROLE_AND_GROUP_IDS =
             "select '" + ROLE + "', m.roleId from UserRoleMappingEntity m where m.user.id = :userId "
-                    + "union all select 'g', g.groupId from UserGroupMembershipEntity g where g.user.id = :userId";
+                    + "union all select '" + GROUP + "', g.groupId from UserGroupMembershipEntity g where g.user.id = :userId";
 
     static Memberships of(KeycloakSession session, RealmModel realm, UserModel user) {
         if (!(user instanceof UserAdapter)) {
-            return new Memberships(user.getRoleMappingsStream(), user.getGroupsStream());
+            return new Memberships(user.getRoleMappingsStream().toList(), user.getGroupsStream().toList());
         }
         List<String> roleIds = new ArrayList<>();
         List<String> groupIds = new ArrayList<>();
@@ -37,7 +37,7 @@ record Memberships(Stream<RoleModel> roles, Stream<GroupModel> groups) {
                 .setParameter("userId", user.getId())
                 .getResultList()
                 .forEach(row -> (ROLE.equals(row[0]) ? roleIds : groupIds).add((String) row[1]));
-        return new Memberships(roleIds.stream().map(realm::getRoleById).filter(Objects::nonNull),
-                groupIds.stream().map(id -> session.groups().getGroupById(realm, id)).filter(Objects::nonNull));
+        return new Memberships(roleIds.stream().map(realm::getRoleById).filter(Objects::nonNull).toList(),
+                groupIds.stream().map(id -> session.groups().getGroupById(realm, id)).filter(Objects::nonNull).toList());
     }
 }

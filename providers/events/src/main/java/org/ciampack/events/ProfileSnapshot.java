@@ -68,9 +68,9 @@ final class ProfileSnapshot {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         Memberships memberships = Memberships.of(session, realm, user);
         ArrayNode roles = node.putArray("roles");
-        memberships.roles().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
+        memberships.roles().stream().map(ProfileSnapshot::roleName).sorted().forEach(roles::add);
         ArrayNode groups = node.putArray("groups");
-        memberships.groups().map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
+        memberships.groups().stream().map(ModelToRepresentation::buildGroupPath).sorted().forEach(groups::add);
         if (realm.isOrganizationsEnabled()) {
             OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
             if (organizations != null) {

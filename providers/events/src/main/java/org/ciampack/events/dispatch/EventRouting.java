@@ -5,23 +5,26 @@ import org.ciampack.events.outbox.OutboxRecord;
 import org.keycloak.models.KeycloakSession;
 
 /**
- * Where an event about to be written goes, as this node's routes say: the routes that take it, or unknown when the
- * node's routes are not the realm's current ones (or the node does not deliver); the dispatcher then fans the event
- * out once they are.
+ * Where an event about to be written goes, as this node's routes say: the enabled routes that take it, and whether
+ * any route wants it at all (a disabled one that names it, or one whose definition does not read, may send it after
+ * a replay). Unknown when the node's routes are not the realm's current ones, or the node does not deliver; the
+ * dispatcher then fans the event out once they are.
  */
 public final class EventRouting {
 
-    public static final EventRouting UNKNOWN = new EventRouting(null);
+    public static final EventRouting UNKNOWN = new EventRouting(null, true);
 
     private final List<OpenRoute> takers;
+    private final boolean wanted;
 
-    EventRouting(List<OpenRoute> takers) {
+    EventRouting(List<OpenRoute> takers, boolean wanted) {
         this.takers = takers;
+        this.wanted = wanted;
     }
 
-    /** Whether it is known that no route takes the event. */
-    public boolean takenByNone() {
-        return takers != null && takers.isEmpty();
+    /** Whether it is known that no route wants the event. */
+    public boolean wantedByNone() {
+        return !wanted;
     }
 
     /**

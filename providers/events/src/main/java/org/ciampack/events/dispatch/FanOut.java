@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.ciampack.events.outbox.DeliveryEntity;
+import org.ciampack.events.outbox.KeptForReplay;
 import org.ciampack.events.outbox.OutboxEntity;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.ciampack.events.route.Route;
@@ -41,16 +43,29 @@ final class FanOut {
         if (rows.isEmpty()) {
             return 0;
         }
-        Map<String, List<OpenRoute>> targets = new HashMap<>();
+        Map<String, Optional<RealmModel>> realms = new HashMap<>();
         long now = System.currentTimeMillis();
         List<String> fannedOut = new ArrayList<>(rows.size());
+        List<String> unwanted = new ArrayList<>();
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
-            fannedOut.add(event.id());
-            List<OpenRoute> realmRoutes = targets.computeIfAbsent(event.realmId(), realmId -> targets(session, realmId, registry));
-            deliver(session, event, takers(realmRoutes, event.kind(), event.eventType(), event.clientId()), now);
+            RealmModel realm = realms.computeIfAbsent(event.realmId(),
+                    realmId -> Optional.ofNullable(session.realms().getRealm(realmId))).orElse(null);
+            EventRouting routing = realm == null ? new EventRouting(List.of(), true)
+                    : routing(realm, event.kind(), event.eventType(), event.clientId(), registry);
+            if (!event.isAdmin() && routing.wantedByNone() && !KeptForReplay.isKept(realm, event.eventType())) {
+                unwanted.add(event.id()); // written while this node's routes were not known: the same rule, later
+            } else {
+                fannedOut.add(event.id());
+                routing.writeDeliveries(session, event);
+            }
         }
-        em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
+        if (!fannedOut.isEmpty()) {
+            em.createNamedQuery("ciamOutbox.markFannedOut").setParameter("ids", fannedOut).executeUpdate();
+        }
+        if (!unwanted.isEmpty()) {
+            em.createNamedQuery("ciamOutbox.deleteIds").setParameter("ids", unwanted).executeUpdate();
+        }
         return rows.size();
     }
 
@@ -63,17 +78,23 @@ final class FanOut {
         if (realm == null || !registry.current(session, realm)) {
             return EventRouting.UNKNOWN;
         }
-        return new EventRouting(takers(registry.targets(realm), kind, eventType, clientId));
+        return routing(realm, kind, eventType, clientId, registry);
     }
 
-    private static List<OpenRoute> takers(List<OpenRoute> targets, String kind, String eventType, String clientId) {
-        List<OpenRoute> takers = new ArrayList<>(targets.size());
-        for (OpenRoute target : targets) {
-            if (target.route.enabled() && target.route.events().accepts(kind, eventType, clientId)) {
-                takers.add(target);
+    /** The routes this node has open for the realm: the enabled ones that take the event, and whether any wants it. */
+    private static EventRouting routing(RealmModel realm, String kind, String eventType, String clientId,
+                                        RouteRegistry registry) {
+        List<OpenRoute> takers = new ArrayList<>();
+        boolean wanted = registry.hasUnreadable(realm);
+        for (OpenRoute target : registry.targets(realm)) {
+            if (target.route.events().accepts(kind, eventType, clientId)) {
+                wanted = true;
+                if (target.route.enabled()) {
+                    takers.add(target);
+                }
             }
         }
-        return takers;
+        return new EventRouting(takers, wanted);
     }
 
     /**
@@ -109,8 +130,4 @@ final class FanOut {
         }
     }
 
-    private static List<OpenRoute> targets(KeycloakSession session, String realmId, RouteRegistry registry) {
-        RealmModel realm = session.realms().getRealm(realmId);
-        return realm == null ? List.of() : registry.targets(realm);
-    }
 }

@@ -3,8 +3,11 @@ package org.ciampack.events.dispatch;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.ciampack.events.route.Route;
 import org.ciampack.events.route.RouteStore;
@@ -20,6 +23,8 @@ final class RouteRegistry {
 
     private final Map<String, OpenRoute> routes = new ConcurrentHashMap<>();
     private volatile Map<String, Map<String, String>> definitions = Map.of();
+    /** Realms that store a route definition that does not read: what it would take is unknown. */
+    private volatile Set<String> unreadable = Set.of();
     private final boolean crossRealmRoutes;
     private volatile String masterId;
 
@@ -31,12 +36,18 @@ final class RouteRegistry {
     void refresh(KeycloakSession session) {
         Map<String, Boolean> seen = new ConcurrentHashMap<>();
         Map<String, Map<String, String>> stored = new HashMap<>();
+        Set<String> withUnreadable = new HashSet<>();
         session.realms().getRealmsStream().forEach(realm -> {
-            stored.put(realm.getId(), storedDefinitions(realm));
+            Map<String, String> definitions = storedDefinitions(realm);
+            stored.put(realm.getId(), definitions);
             if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
                 masterId = realm.getId();
             }
-            for (Route route : RouteStore.routes(realm).values()) {
+            Map<String, Route> readable = RouteStore.routes(realm);
+            if (definitions.values().stream().filter(Objects::nonNull).count() > readable.size()) {
+                withUnreadable.add(realm.getId());
+            }
+            for (Route route : readable.values()) {
                 String key = key(realm.getId(), route.name());
                 seen.put(key, true);
                 OpenRoute current = routes.get(key);
@@ -55,6 +66,7 @@ final class RouteRegistry {
             routes.get(key).close();
             return true;
         });
+        unreadable = withUnreadable;
         definitions = stored;
     }
 
@@ -84,7 +96,7 @@ final class RouteRegistry {
         int matched = 0;
         for (Map.Entry<String, String> attribute : realm.getAttributes().entrySet()) {
             if (attribute.getKey().startsWith(RouteStore.ATTRIBUTE_PREFIX)) {
-                if (!attribute.getValue().equals(known.get(attribute.getKey()))) {
+                if (!Objects.equals(attribute.getValue(), known.get(attribute.getKey()))) {
                     return false;
                 }
                 matched++;
@@ -101,6 +113,15 @@ final class RouteRegistry {
             }
         });
         return stored;
+    }
+
+    /**
+     * Whether a route that may take this realm's events is stored but does not read (a typo in its JSON): until it is
+     * fixed, what it would take is unknown.
+     */
+    boolean hasUnreadable(RealmModel realm) {
+        Set<String> realms = unreadable;
+        return realms.contains(realm.getId()) || (crossRealmRoutes && masterId != null && realms.contains(masterId));
     }
 
     Collection<OpenRoute> all() {

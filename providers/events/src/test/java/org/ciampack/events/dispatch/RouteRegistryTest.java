@@ -3,6 +3,7 @@ package org.ciampack.events.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
+import java.util.HashMap;
 import java.util.Map;
 import org.ciampack.events.route.RouteStore;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,15 @@ class RouteRegistryTest {
         assertThat(RouteRegistry.storesExactly(realm(Map.of()), known)).as("removed").isFalse();
         assertThat(RouteRegistry.storesExactly(realm(Map.of(SIEM, "{\"sink\":\"webhook\"}")), known))
                 .as("another route of the same size").isFalse();
+    }
+
+    @Test
+    void anAttributeWithoutAValueIsComparedLikeAnyOther() {
+        Map<String, String> stored = new HashMap<>();
+        stored.put(CRM, null);
+        assertThat(RouteRegistry.storesExactly(realm(stored), new HashMap<>(stored))).isTrue();
+        assertThat(RouteRegistry.storesExactly(realm(stored), Map.of(CRM, "{}"))).isFalse();
+        assertThat(RouteRegistry.storesExactly(realm(Map.of(CRM, "{}")), stored)).isFalse();
     }
 
     @Test
