@@ -72,7 +72,8 @@ final class ExportEventListener implements EventListenerProvider {
         String clientId = event.getAuthDetails() != null ? event.getAuthDetails().getClientId() : null;
         write(routing(realm, OutboxRecord.ADMIN, type, clientId), new OutboxRecord(envelope.get("id").asText(),
                 event.getRealmId(), OutboxRecord.ADMIN, type, clientId,
-                targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(), LIMIT.text(envelope)));
+                targetUserId != null ? targetUserId : envelope.get("id").asText(), event.getTime(),
+                LIMIT.text(envelope)));
     }
 
     /** The user an admin event is about: {@code users/<id>} and anything below it (role mappings, credentials). */

@@ -24,7 +24,8 @@ record Memberships(List<RoleModel> roles, List<GroupModel> groups) {
     private static final String GROUP = "g";
     private static final String ROLE_AND_GROUP_IDS =
             "select '" + ROLE + "', m.roleId from UserRoleMappingEntity m where m.user.id = :userId "
-                    + "union all select '" + GROUP + "', g.groupId from UserGroupMembershipEntity g where g.user.id = :userId";
+                    + "union all select '" + GROUP + "', g.groupId from UserGroupMembershipEntity g "
+                    + "where g.user.id = :userId";
 
     static Memberships of(KeycloakSession session, RealmModel realm, UserModel user) {
         if (!(user instanceof UserAdapter)) {
@@ -38,6 +39,7 @@ record Memberships(List<RoleModel> roles, List<GroupModel> groups) {
                 .getResultList()
                 .forEach(row -> (ROLE.equals(row[0]) ? roleIds : groupIds).add((String) row[1]));
         return new Memberships(roleIds.stream().map(realm::getRoleById).filter(Objects::nonNull).toList(),
-                groupIds.stream().map(id -> session.groups().getGroupById(realm, id)).filter(Objects::nonNull).toList());
+                groupIds.stream().map(id -> session.groups().getGroupById(realm, id)).filter(Objects::nonNull)
+                        .toList());
     }
 }

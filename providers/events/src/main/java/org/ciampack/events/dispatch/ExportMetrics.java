@@ -27,7 +27,8 @@ final class ExportMetrics {
     private static final Meter.MeterProvider<Counter> THROTTLED = counter("ciam.export.throttled",
             "Events not exported because the route's per-minute limit for their type was reached");
     private static final Meter.MeterProvider<Timer> SEND_TIME = histogram(Timer.builder("ciam.export.delivery")
-            .description("Time one send to a sink takes (a request, or a batch)"), Duration.ofMillis(1), Duration.ofSeconds(30));
+            .description("Time one send to a sink takes (a request, or a batch)"),
+            Duration.ofMillis(1), Duration.ofSeconds(30));
     /** Up to a day: a receiver that was down for hours gets its backlog late, and an SLO alert must see how late. */
     private static final Meter.MeterProvider<Timer> LAG = histogram(Timer.builder("ciam.export.lag")
             .description("Time from an event to its delivery"), Duration.ofMillis(10), Duration.ofDays(1));

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.KeptForReplay;
@@ -21,7 +20,8 @@ import org.keycloak.models.RealmModel;
 /**
  * Hands new outbox rows to the routes that take them: one delivery row per event and route. Rows are claimed with
  * {@code FOR UPDATE SKIP LOCKED} where the database has it, so nodes fan out different rows side by side, and
- * marked handed out in the same transaction; the unique (event, route) key is a last guard while a delivery is
+ * marked handed out in the same transaction (or deleted, when no route wants them and they are not
+ * {@linkplain KeptForReplay kept for replay}); the unique (event, route) key is a last guard while a delivery is
  * pending (a delivered one's row is gone).
  */
 final class FanOut {
@@ -32,7 +32,11 @@ final class FanOut {
     private FanOut() {
     }
 
-    /** Fans out up to {@code limit} rows; returns how many outbox rows it took. */
+    /**
+     * Fans out up to {@code limit} rows; returns how many it handed out or let go. A row of a realm whose routes this
+     * node has not read as they are now (one saved since the tick's refresh) waits for the next tick: only then can
+     * it tell which routes want the row.
+     */
     static int batch(KeycloakSession session, int limit, RouteRegistry registry) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         List<OutboxEntity> rows = em.createNamedQuery("ciamOutbox.notFannedOut", OutboxEntity.class)
@@ -43,18 +47,21 @@ final class FanOut {
         if (rows.isEmpty()) {
             return 0;
         }
-        Map<String, Optional<RealmModel>> realms = new HashMap<>();
-        long now = System.currentTimeMillis();
+        Map<String, RealmView> realms = new HashMap<>();
         List<String> fannedOut = new ArrayList<>(rows.size());
         List<String> unwanted = new ArrayList<>();
         for (OutboxEntity row : rows) {
             OutboxRecord event = row.record();
-            RealmModel realm = realms.computeIfAbsent(event.realmId(),
-                    realmId -> Optional.ofNullable(session.realms().getRealm(realmId))).orElse(null);
-            EventRouting routing = realm == null ? new EventRouting(List.of(), true)
-                    : routing(realm, event.kind(), event.eventType(), event.clientId(), registry);
-            if (!event.isAdmin() && routing.wantedByNone() && !KeptForReplay.isKept(realm, event.eventType())) {
-                unwanted.add(event.id()); // written while this node's routes were not known: the same rule, later
+            RealmView view = realms.computeIfAbsent(event.realmId(),
+                    realmId -> RealmView.of(session, realmId, registry));
+            EventRouting routing = routing(view.targets(), view.unreadable(), event.kind(), event.eventType(),
+                    event.clientId());
+            if (view.realm() != null && !view.current()) {
+                continue;
+            }
+            if (view.realm() != null && !event.isAdmin() && routing.wantedByNone()
+                    && !KeptForReplay.isKept(view.realm(), event.eventType())) {
+                unwanted.add(event.id());
             } else {
                 fannedOut.add(event.id());
                 routing.writeDeliveries(session, event);
@@ -66,7 +73,7 @@ final class FanOut {
         if (!unwanted.isEmpty()) {
             em.createNamedQuery("ciamOutbox.deleteIds").setParameter("ids", unwanted).executeUpdate();
         }
-        return rows.size();
+        return fannedOut.size() + unwanted.size();
     }
 
     /**
@@ -78,15 +85,15 @@ final class FanOut {
         if (realm == null || !registry.current(session, realm)) {
             return EventRouting.UNKNOWN;
         }
-        return routing(realm, kind, eventType, clientId, registry);
+        return routing(registry.targets(realm), registry.hasUnreadable(realm), kind, eventType, clientId);
     }
 
-    /** The routes this node has open for the realm: the enabled ones that take the event, and whether any wants it. */
-    private static EventRouting routing(RealmModel realm, String kind, String eventType, String clientId,
-                                        RouteRegistry registry) {
+    /** Of a realm's open routes, the enabled ones that take the event, and whether any (enabled or not) wants it. */
+    private static EventRouting routing(List<OpenRoute> targets, boolean unreadable, String kind, String eventType,
+                                        String clientId) {
         List<OpenRoute> takers = new ArrayList<>();
-        boolean wanted = registry.hasUnreadable(realm);
-        for (OpenRoute target : registry.targets(realm)) {
+        boolean wanted = unreadable;
+        for (OpenRoute target : targets) {
             if (target.route.events().accepts(kind, eventType, clientId)) {
                 wanted = true;
                 if (target.route.enabled()) {
@@ -95,6 +102,17 @@ final class FanOut {
             }
         }
         return new EventRouting(takers, wanted);
+    }
+
+    /** A realm as one fan-out batch sees it; a removed realm has no routes, and its rows are only marked. */
+    private record RealmView(RealmModel realm, List<OpenRoute> targets, boolean unreadable, boolean current) {
+
+        static RealmView of(KeycloakSession session, String realmId, RouteRegistry registry) {
+            RealmModel realm = session.realms().getRealm(realmId);
+            return realm == null ? new RealmView(null, List.of(), true, false)
+                    : new RealmView(realm, registry.targets(realm), registry.hasUnreadable(realm),
+                            registry.current(session, realm));
+        }
     }
 
     /**
@@ -129,5 +147,4 @@ final class FanOut {
             });
         }
     }
-
 }

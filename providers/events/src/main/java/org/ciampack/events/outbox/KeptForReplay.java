@@ -6,8 +6,9 @@ import org.keycloak.models.RealmModel;
 
 /**
  * Which user events the outbox keeps when no route wants them, so that a replay can back-fill a route added later:
- * every error, and the types Keycloak's own event store would save for the realm (Realm settings > Events > User
- * events settings; when it names none, Keycloak's defaults). The defaults leave out high-volume types no one audits
+ * every error, and the types Keycloak's own event store saves (the realm's Realm settings > Events > User events
+ * settings, or Keycloak's defaults when it names none; also where the realm does not save events at all, as a route
+ * may want them back). The defaults leave out high-volume types no one audits
  * (token refreshes, userinfo and introspection calls, sessions that expired): each would cost a row and a user read,
  * and an expired session one more row per login, for nothing.
  */
