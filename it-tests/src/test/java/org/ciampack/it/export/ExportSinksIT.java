@@ -186,45 +186,19 @@ class ExportSinksIT {
         taking.putObject("events").putArray("user").add("LOGIN").add("REFRESH_TOKEN");
         routes.create(route, taking);
         Instant before = Instant.now().minusSeconds(1);
-        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
-        Attempt attempt = Attempt.fresh();
-        JsonNode tokens = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+        JsonNode tokens = tokensOf(email);
         // Delivered: this node has the new route open, so the events below are routed as they are written.
         receiver.await(event -> ofUser(event, userId, "LOGIN"), ARRIVAL, "the login at the taking route");
 
-        HttpResponse<String> refreshed = Http.send(HttpRequest.newBuilder(
-                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", "acme-web",
-                        "refresh_token", tokens.path("refresh_token").asText())))
-                .build());
+        HttpResponse<String> refreshed = refresh(tokens);
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-        HttpResponse<String> userInfo = Http.send(HttpRequest.newBuilder(
-                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + Http.json(refreshed.body()).path("access_token").asText())
-                .GET().build());
+        HttpResponse<String> userInfo = userInfo(Http.json(refreshed.body()));
         assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
         receiver.await(event -> ofUser(event, userId, "REFRESH_TOKEN"), ARRIVAL, "the refresh at the taking route");
-        Instant after = Instant.now().plusSeconds(1);
 
-        String everything = route + "-all";
-        ObjectNode all = ExportRoutes.webhookRoute(receiver.url("/all"), secretKey);
-        all.putObject("events").putArray("user").add("*");
-        routes.create(everything, all);
-        try {
-            routes.post("routes/" + everything + "/replay?from=" + before + "&to=" + after);
-            for (String type : List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")) {
-                receiver.await(event -> ofUser(event, userId, type) && replayedAt(event, "/all"), ARRIVAL, "replayed " + type);
-            }
-            routes.awaitDrained(everything, ARRIVAL);
-            assertThat(receiver.received().stream().filter(delivery -> delivery.path().endsWith("/all"))
-                    .map(WebhookReceiver.Received::json).filter(event -> userId.equals(event.path("data").path("userId").asText()))
-                    .map(event -> event.path("data").path("type").asText()))
-                    .as("the customer's events a replay sends").contains("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")
-                    .doesNotContain("USER_INFO_REQUEST");
-        } finally {
-            routes.remove(everything);
-        }
+        assertThat(replayedTypes(userId, before, List.of("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")))
+                .as("the customer's events a replay sends").contains("LOGIN", "CODE_TO_TOKEN", "REFRESH_TOKEN")
+                .doesNotContain("USER_INFO_REQUEST");
     }
 
     /**
@@ -239,17 +213,12 @@ class ExportSinksIT {
         definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
         definition.put("enabled", false);
         routes.create(route, definition);
-        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
-        Attempt attempt = Attempt.fresh();
-        JsonNode tokens = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+        JsonNode tokens = tokensOf(email);
         // Whether the node has read the new route by now (every second) or not: the event is kept either way, by the
         // listener or by the dispatcher's fan-out.
         Pause.millis(2000);
         Instant before = Instant.now().minusSeconds(1);
-        HttpResponse<String> userInfo = Http.send(HttpRequest.newBuilder(
-                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + tokens.path("access_token").asText())
-                .GET().build());
+        HttpResponse<String> userInfo = userInfo(tokens);
         assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
         Instant after = Instant.now().plusSeconds(1);
 
@@ -260,55 +229,73 @@ class ExportSinksIT {
     }
 
     /**
-     * Events written right after a route is saved, before this node has read it (it does every second), are handed out
-     * by the dispatcher's fan-out, which applies the same rule: the new route gets the userinfo call it names, and the
-     * token refresh that no route wants is not kept for a replay. (Most often the two calls land in that second; when
-     * they do not, the request writes them by the same rule, and the assertions hold either way.)
+     * Events written right after a route is saved, before this node has read it (it does every second), are handed
+     * out by the dispatcher's fan-out, which applies the same rule: the new route gets the userinfo call it names, and
+     * the token refresh that no route wants is not kept for a replay. (Most often the two calls land in that second;
+     * when they do not, the request writes them by the same rule, and the assertions hold either way.)
      */
     @Test
     void eventsWrittenBeforeTheNodeReadsANewRouteAreHandedOutByTheSameRule() {
         String email = "unread-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
-        Attempt attempt = Attempt.fresh();
-        JsonNode tokens = web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+        JsonNode tokens = tokensOf(email);
         ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/new"), secretKey);
         definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
         Instant before = Instant.now().minusSeconds(1);
         routes.create(route, definition);
-        HttpResponse<String> userInfo = Http.send(HttpRequest.newBuilder(
-                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
-                .header("Authorization", "Bearer " + tokens.path("access_token").asText())
-                .GET().build());
-        HttpResponse<String> refreshed = Http.send(HttpRequest.newBuilder(
-                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", "acme-web",
-                        "refresh_token", tokens.path("refresh_token").asText())))
-                .build());
+        HttpResponse<String> userInfo = userInfo(tokens);
+        HttpResponse<String> refreshed = refresh(tokens);
         long unrouted = routes.get("backlog").path("notYetRouted").asLong();
         System.out.println("[ciam-it] events written before the node read the new route: " + unrouted);
         assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
         receiver.await(event -> ofUser(event, userId, "USER_INFO_REQUEST"), ARRIVAL, "the userinfo call at the new route");
         awaitAllRouted();
-        Instant after = Instant.now().plusSeconds(1);
 
+        assertThat(replayedTypes(userId, before, List.of("USER_INFO_REQUEST")))
+                .as("the customer's events a replay sends").contains("USER_INFO_REQUEST").doesNotContain("REFRESH_TOKEN");
+    }
+
+    private JsonNode tokensOf(String email) {
+        OidcCodeFlow web = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        Attempt attempt = Attempt.fresh();
+        return web.tokens(web.signIn(attempt, email, PASSWORD).code(), attempt.codeVerifier());
+    }
+
+    private HttpResponse<String> refresh(JsonNode tokens) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(Http.form(Map.of("grant_type", "refresh_token", "client_id", "acme-web",
+                        "refresh_token", tokens.path("refresh_token").asText())))
+                .build());
+    }
+
+    private HttpResponse<String> userInfo(JsonNode tokens) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
+                .header("Authorization", "Bearer " + tokens.path("access_token").asText())
+                .GET().build());
+    }
+
+    /**
+     * The types of the customer's events that a replay from {@code from} until now sends to a new route taking every
+     * user event, once those {@code awaited} have arrived and the route is drained.
+     */
+    private List<String> replayedTypes(String userId, Instant from, List<String> awaited) {
         String everything = route + "-all";
         ObjectNode all = ExportRoutes.webhookRoute(receiver.url("/all"), secretKey);
         all.putObject("events").putArray("user").add("*");
         routes.create(everything, all);
         try {
-            routes.post("routes/" + everything + "/replay?from=" + before + "&to=" + after);
-            receiver.await(event -> ofUser(event, userId, "USER_INFO_REQUEST") && replayedAt(event, "/all"), ARRIVAL,
-                    "the userinfo call, replayed");
+            routes.post("routes/" + everything + "/replay?from=" + from + "&to=" + Instant.now().plusSeconds(1));
+            for (String type : awaited) {
+                receiver.await(event -> ofUser(event, userId, type) && replayedAt(event, "/all"), ARRIVAL,
+                        "replayed " + type);
+            }
             routes.awaitDrained(everything, ARRIVAL);
-            assertThat(receiver.received().stream().filter(delivery -> delivery.path().endsWith("/all"))
+            return receiver.received().stream().filter(delivery -> delivery.path().endsWith("/all"))
                     .map(WebhookReceiver.Received::json)
                     .filter(event -> userId.equals(event.path("data").path("userId").asText()))
-                    .map(event -> event.path("data").path("type").asText()))
-                    .as("the customer's events a replay sends").contains("USER_INFO_REQUEST")
-                    .doesNotContain("REFRESH_TOKEN");
+                    .map(event -> event.path("data").path("type").asText()).toList();
         } finally {
             routes.remove(everything);
         }
@@ -324,11 +311,13 @@ class ExportSinksIT {
     }
 
     private static boolean ofUser(JsonNode event, String userId, String type) {
-        return userId.equals(event.path("data").path("userId").asText()) && type.equals(event.path("data").path("type").asText());
+        return userId.equals(event.path("data").path("userId").asText())
+                && type.equals(event.path("data").path("type").asText());
     }
 
     private boolean replayedAt(JsonNode event, String path) {
         String id = event.path("id").asText();
-        return receiver.received().stream().anyMatch(delivery -> delivery.path().endsWith(path) && delivery.body().contains(id));
+        return receiver.received().stream()
+                .anyMatch(delivery -> delivery.path().endsWith(path) && delivery.body().contains(id));
     }
 }
