@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.KeptForReplay;
 import org.ciampack.events.outbox.OutboxEntity;
@@ -54,13 +55,13 @@ final class FanOut {
             OutboxRecord event = row.record();
             RealmView view = realms.computeIfAbsent(event.realmId(),
                     realmId -> RealmView.of(session, realmId, registry));
-            EventRouting routing = routing(view.targets(), view.unreadable(), event.kind(), event.eventType(),
-                    event.clientId());
             if (view.realm() != null && !view.current()) {
                 continue;
             }
-            if (view.realm() != null && !event.isAdmin() && routing.wantedByNone()
-                    && !KeptForReplay.isKept(view.realm(), event.eventType())) {
+            EventRouting routing = routing(view.targets(), view.unreadable(), event.kind(), event.eventType(),
+                    event.clientId());
+            if (drops(view.realm() != null, event.isAdmin(), !routing.wantedByNone(),
+                    () -> KeptForReplay.isKept(view.realm(), event.eventType()))) {
                 unwanted.add(event.id());
             } else {
                 fannedOut.add(event.id());
@@ -74,6 +75,14 @@ final class FanOut {
             em.createNamedQuery("ciamOutbox.deleteIds").setParameter("ids", unwanted).executeUpdate();
         }
         return fannedOut.size() + unwanted.size();
+    }
+
+    /**
+     * Whether the fan-out lets a row go rather than hand it out: a user event of an existing realm that no route wants
+     * and that is not {@linkplain KeptForReplay kept for replay}. (A removed realm's rows are marked, with no routes.)
+     */
+    static boolean drops(boolean realmExists, boolean admin, boolean wanted, BooleanSupplier keptForReplay) {
+        return realmExists && !admin && !wanted && !keptForReplay.getAsBoolean();
     }
 
     /**

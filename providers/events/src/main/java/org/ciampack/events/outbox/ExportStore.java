@@ -84,15 +84,18 @@ public final class ExportStore {
                 .setParameter("route", route).setParameter("now", System.currentTimeMillis()).executeUpdate();
     }
 
-    /** How many events of {@code realmIds} lie in the range, {@code from} inclusive, {@code to} exclusive. */
+    /**
+     * How many handed-out events of {@code realmIds} lie in the range, {@code from} inclusive, {@code to} exclusive
+     * (the fan-out gives the others to the routes).
+     */
     public long countInRange(List<String> realmIds, long from, long to) {
         return em.createNamedQuery("ciamOutbox.countInRange", Long.class)
                 .setParameter("realmIds", realmIds).setParameter("from", from).setParameter("to", to).getSingleResult();
     }
 
     /**
-     * Queues the events of {@code realmIds} from {@code from} (inclusive) to {@code to} (exclusive) that the route
-     * takes, again: new deliveries for events that have none (never had, or delivered and gone), kept delivered or
+     * Queues the handed-out events of {@code realmIds} from {@code from} (inclusive) to {@code to} (exclusive) that the
+     * route takes, again: new deliveries for events that have none (never had, or delivered and gone), kept delivered or
      * dead ones back to pending. Returns how many.
      * Reads the range a page at a time and lets go of each page once it is written, so a long range does not pile
      * up in memory.

@@ -24,10 +24,12 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
         // The earliest event without deliveries of each order key among the given ones.
         @NamedQuery(name = "ciamOutbox.notFannedOutKeys", query = "select o.orderKey, min(o.eventTime) "
                 + "from OutboxEntity o where o.fannedOut = false and o.orderKey in :keys group by o.orderKey"),
+        // A replay takes handed-out events only: the fan-out gives the others to the routes that take them (and a
+        // replay's delivery of one would collide with the fan-out's on the unique key, failing its whole batch).
         @NamedQuery(name = "ciamOutbox.inRange", query = "select o from OutboxEntity o where o.realmId in :realmIds "
-                + "and o.eventTime >= :from and o.eventTime < :to order by o.eventTime, o.id"),
+                + "and o.eventTime >= :from and o.eventTime < :to and o.fannedOut = true order by o.eventTime, o.id"),
         @NamedQuery(name = "ciamOutbox.countInRange", query = "select count(o) from OutboxEntity o "
-                + "where o.realmId in :realmIds and o.eventTime >= :from and o.eventTime < :to"),
+                + "where o.realmId in :realmIds and o.eventTime >= :from and o.eventTime < :to and o.fannedOut = true"),
         @NamedQuery(name = "ciamOutbox.expired", query = "select o.id from OutboxEntity o where o.fannedOut = true "
                 + "and o.eventTime < :before and not exists (select d.id from DeliveryEntity d "
                 + "where d.eventId = o.id and d.status <> 'DELIVERED')"),
