@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
@@ -183,9 +184,7 @@ class ExportSinksIT {
     void aReplaySendsWhatTheRealmSavesAndWhatARouteTookButNotUnroutedNoise() {
         String email = "kept-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        ObjectNode taking = ExportRoutes.webhookRoute(receiver.url("/taking"), secretKey);
-        taking.putObject("events").putArray("user").add("LOGIN").add("REFRESH_TOKEN");
-        routes.create(route, taking);
+        routes.create(route, userRoute("/taking", "LOGIN", "REFRESH_TOKEN"));
         Instant before = Instant.now().minusSeconds(1);
         JsonNode tokens = tokensOf(email);
         // Delivered: this node has the new route open, so the events below are routed as they are written.
@@ -210,8 +209,7 @@ class ExportSinksIT {
     void aRouteSwitchedOffKeepsTheEventsItNamesForAReplayOfTheGap() {
         String email = "paused-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/off"), secretKey);
-        definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
+        ObjectNode definition = userRoute("/off", "USER_INFO_REQUEST");
         definition.put("enabled", false);
         routes.create(route, definition);
         JsonNode tokens = tokensOf(email);
@@ -237,24 +235,22 @@ class ExportSinksIT {
      */
     @Test
     void eventsWrittenBeforeTheNodeReadsANewRouteAreHandedOutByTheSameRule() {
-        String email = "unread-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-        String userId = admin.createUser("acme", email, PASSWORD, true);
-        JsonNode tokens = tokensOf(email);
-        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/new"), secretKey);
-        definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
+        Customer customer = signedInCustomer("unread-");
         Instant before = Instant.now().minusSeconds(1);
-        routes.create(route, definition);
-        HttpResponse<String> userInfo = userInfo(tokens);
-        HttpResponse<String> refreshed = refresh(tokens);
+        routes.create(route, userRoute("/new", "USER_INFO_REQUEST"));
+        HttpResponse<String> userInfo = userInfo(customer.tokens());
+        HttpResponse<String> refreshed = refresh(customer.tokens());
         long unrouted = routes.get("backlog").path("notYetRouted").asLong();
         System.out.println("[ciam-it] events written before the node read the new route: " + unrouted);
         assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
-        receiver.await(event -> ofUser(event, userId, "USER_INFO_REQUEST"), ARRIVAL, "the userinfo call at the new route");
+        receiver.await(event -> ofUser(event, customer.id(), "USER_INFO_REQUEST"), ARRIVAL,
+                "the userinfo call at the new route");
         awaitAllRouted();
 
-        assertThat(replayedTypes(userId, before, List.of("USER_INFO_REQUEST")))
-                .as("the customer's events a replay sends").contains("USER_INFO_REQUEST").doesNotContain("REFRESH_TOKEN");
+        assertThat(replayedTypes(customer.id(), before, List.of("USER_INFO_REQUEST")))
+                .as("the customer's events a replay sends").contains("USER_INFO_REQUEST")
+                .doesNotContain("REFRESH_TOKEN");
     }
 
     /**
@@ -265,26 +261,23 @@ class ExportSinksIT {
      */
     @Test
     void aReplayRightAfterItsRouteIsSavedSendsEachEventOnce() {
-        String email = "once-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-        String userId = admin.createUser("acme", email, PASSWORD, true);
-        JsonNode tokens = tokensOf(email);
-        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url("/once"), secretKey);
-        definition.putObject("events").putArray("user").add("USER_INFO_REQUEST");
+        Customer customer = signedInCustomer("once-");
         Instant before = Instant.now().minusSeconds(1);
-        routes.create(route, definition);
+        routes.create(route, userRoute("/once", "USER_INFO_REQUEST"));
         for (int call = 0; call < 2; call++) {
-            HttpResponse<String> userInfo = userInfo(tokens);
+            HttpResponse<String> userInfo = userInfo(customer.tokens());
             assertThat(userInfo.statusCode()).as(userInfo.body()).isEqualTo(200);
         }
         routes.post("routes/" + route + "/replay?from=" + before + "&to=" + Instant.now().plusSeconds(1));
 
         Instant until = Instant.now().plus(ARRIVAL);
-        while (idsAt("/once", userId, "USER_INFO_REQUEST").distinct().count() < 2 && Instant.now().isBefore(until)) {
+        while (idsAt("/once", customer.id(), "USER_INFO_REQUEST").distinct().count() < 2
+                && Instant.now().isBefore(until)) {
             Pause.millis(200);
         }
         awaitAllRouted();
         routes.awaitDrained(route, ARRIVAL);
-        List<String> ids = idsAt("/once", userId, "USER_INFO_REQUEST").toList();
+        List<String> ids = idsAt("/once", customer.id(), "USER_INFO_REQUEST").toList();
         assertThat(ids).as("the two userinfo calls, each once").hasSize(2).doesNotHaveDuplicates();
     }
 
@@ -292,6 +285,26 @@ class ExportSinksIT {
         return receiver.received().stream().filter(delivery -> delivery.path().endsWith(path))
                 .map(WebhookReceiver.Received::json).filter(event -> ofUser(event, userId, type))
                 .map(event -> event.path("id").asText());
+    }
+
+    /** A new customer of acme, signed in from acme-web: their id and tokens. */
+    private record Customer(String id, JsonNode tokens) {
+    }
+
+    private Customer signedInCustomer(String prefix) {
+        String email = prefix + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        return new Customer(userId, tokensOf(email));
+    }
+
+    /** A webhook route to the receiver's {@code path} taking the user events named. */
+    private ObjectNode userRoute(String path, String... types) {
+        ObjectNode definition = ExportRoutes.webhookRoute(receiver.url(path), secretKey);
+        ArrayNode list = definition.putObject("events").putArray("user");
+        for (String type : types) {
+            list.add(type);
+        }
+        return definition;
     }
 
     private JsonNode tokensOf(String email) {
@@ -309,7 +322,8 @@ class ExportSinksIT {
     }
 
     private HttpResponse<String> userInfo(JsonNode tokens) {
-        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
+        return Http.send(HttpRequest.newBuilder(
+                        URI.create(server.realmUrl("acme") + "/protocol/openid-connect/userinfo"))
                 .header("Authorization", "Bearer " + tokens.path("access_token").asText())
                 .GET().build());
     }
@@ -320,10 +334,8 @@ class ExportSinksIT {
      */
     private List<String> replayedTypes(String userId, Instant from, List<String> awaited) {
         String everything = route + "-all";
-        ObjectNode all = ExportRoutes.webhookRoute(receiver.url("/all"), secretKey);
-        all.putObject("events").putArray("user").add("*");
         awaitAllRouted(); // a replay takes the events already handed out
-        routes.create(everything, all);
+        routes.create(everything, userRoute("/all", "*"));
         try {
             routes.post("routes/" + everything + "/replay?from=" + from + "&to=" + Instant.now().plusSeconds(1));
             for (String type : awaited) {
