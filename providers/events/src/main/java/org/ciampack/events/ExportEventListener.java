@@ -40,7 +40,7 @@ final class ExportEventListener implements EventListenerProvider {
     public void onEvent(Event event) {
         RealmModel realm = realm(event.getRealmId());
         EventRouting routing = routing(realm, OutboxRecord.USER, event.getType().name(), event.getClientId());
-        if (routing.wantedByNone() && !KeptForReplay.isKept(realm, event.getType())) {
+        if (routing.letsGoUserEvent(realm, event.getType().name())) {
             return; // no route wants it and a replay would not send it: neither a row nor a user read
         }
         ObjectNode envelope = EventEnvelope.of(event);

@@ -1,8 +1,10 @@
 package org.ciampack.events.dispatch;
 
 import java.util.List;
+import org.ciampack.events.outbox.KeptForReplay;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 
 /**
  * Where an event about to be written goes, as this node's routes say: the enabled routes that take it, and whether
@@ -22,9 +24,12 @@ public final class EventRouting {
         this.wanted = wanted;
     }
 
-    /** Whether it is known that no route wants the event. */
-    public boolean wantedByNone() {
-        return !wanted;
+    /**
+     * Whether a user event of this type may go unwritten (or, once written, be let go): no route wants it and a replay
+     * would not send it. The listener and the dispatcher's fan-out ask the same question.
+     */
+    public boolean letsGoUserEvent(RealmModel realm, String eventType) {
+        return FanOut.drops(realm != null, false, wanted, () -> KeptForReplay.isKept(realm, eventType));
     }
 
     /**

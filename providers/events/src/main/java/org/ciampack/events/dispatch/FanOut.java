@@ -60,8 +60,7 @@ final class FanOut {
             }
             EventRouting routing = routing(view.targets(), view.unreadable(), event.kind(), event.eventType(),
                     event.clientId());
-            if (drops(view.realm() != null, event.isAdmin(), !routing.wantedByNone(),
-                    () -> KeptForReplay.isKept(view.realm(), event.eventType()))) {
+            if (!event.isAdmin() && routing.letsGoUserEvent(view.realm(), event.eventType())) {
                 unwanted.add(event.id());
             } else {
                 fannedOut.add(event.id());
