@@ -37,7 +37,8 @@ import org.ciampack.it.harness.OidcCodeFlow.Attempt;
  * them) against a realm of stock Keycloak's own flows and listeners ({@code bench-stock}, events stored as in acme)
  * with the same number of customers. Paths: (a) browser authorization-code flow of returning customers who keep their
  * cookies but sign in again, (b) password grant, (c) registration of a new customer from the app with e-mail
- * verification through the demo's mail catcher. ABBA rounds per path; throughput, p50/p95 latency and server CPU per
+ * verification through the demo's mail catcher, (d) token refresh: an app renewing a signed-in customer's tokens with
+ * the refresh token of its last answer (the most frequent call of a live app, and no password hash in it). ABBA rounds per path; throughput, p50/p95 latency and server CPU per
  * login, and the pack's cost. Then rounds with both sides at once ({@code -Dbench.together}, on by default), whose
  * differences the host's swings do not reach, and rounds at a fixed arrival rate ({@code -Dbench.paced}). Each round
  * prints a line with its wall-clock window, so a flight recording of the server can be cut into pack and stock time.
@@ -59,8 +60,13 @@ public final class LoginPathBenchmark {
     static final String CODE_FLOW = "code flow";
     static final String PASSWORD_GRANT = "password grant";
     private static final String REGISTRATION = "registration";
+    static final String TOKEN_REFRESH = "token refresh";
+    /** Every path this benchmark knows, by the name {@code -Dbench.paths} gives it. */
+    static final List<String> PATHS = List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION, TOKEN_REFRESH);
     private static final Pattern REGISTRATION_LINK = Pattern.compile("href=\"([^\"]*/login-actions/registration[^\"]*)\"");
     private static final Map<String, OidcCodeFlow> BROWSERS = new ConcurrentHashMap<>();
+    /** Each customer's latest refresh token, per side, for the token-refresh path. */
+    private static final Map<String, String> REFRESH_TOKENS = new ConcurrentHashMap<>();
     /** Counted in the measured rounds when the server's database is given; null otherwise. */
     private static StatementCounts statements;
     /** The server's JIT compiler's CPU when the server runs on this machine; null otherwise. */
@@ -103,7 +109,7 @@ public final class LoginPathBenchmark {
         Duration length = Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 30);
         int rounds = args.length > 6 ? Integer.parseInt(args[6]) : 4;
         Mailbox mailbox = new Mailbox(URI.create(args.length > 7 ? args[7] : "http://localhost:8025"));
-        List<String> paths = args.length > 8 ? List.of(args[8].split(",")) : List.of(CODE_FLOW, PASSWORD_GRANT, REGISTRATION);
+        List<String> paths = paths(args.length > 8 ? args[8] : String.join(",", PATHS));
         Duration warmUp = Duration.ofSeconds(args.length > 9 ? Long.parseLong(args[9]) : 60);
         statements = args.length > 10 && !args[10].isBlank() ? new StatementCounts(args[10]) : null;
         compiler = CompilerCpu.of(base, URI.create(args[1]));
@@ -178,6 +184,16 @@ public final class LoginPathBenchmark {
             System.out.printf(Locale.ROOT, "the demo's export routes delivered %d webhook requests and %d bytes of syslog%n",
                     receivers.webhookRequests(), receivers.syslogBytes());
         }
+    }
+
+    /** The paths named, each one this benchmark knows: a misspelt name must not measure another path. */
+    static List<String> paths(String names) {
+        List<String> paths = Stream.of(names.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+        List<String> unknown = paths.stream().filter(name -> !PATHS.contains(name)).toList();
+        if (paths.isEmpty() || !unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown paths " + unknown + " in \"" + names + "\"; the paths are " + PATHS);
+        }
+        return paths;
     }
 
     /**
@@ -541,9 +557,11 @@ public final class LoginPathBenchmark {
                 }
             }
             case PASSWORD_GRANT -> passwordGrant(realm, side.grantClient(), email, slot);
-            default -> {
+            case TOKEN_REFRESH -> refresh(realm, side, email, slot);
+            case REGISTRATION -> {
                 return register(realm, side.webClient(), mailbox, slot);
             }
+            default -> throw new IllegalArgumentException("unknown path " + path);
         }
         return Duration.between(began, Instant.now());
     }
@@ -604,18 +622,39 @@ public final class LoginPathBenchmark {
         return server.plus(Duration.between(began, Instant.now()));
     }
 
-    static void passwordGrant(URI realm, String clientId, String email, int thread) {
+    /** A password grant; returns the token endpoint's answer. */
+    static JsonNode passwordGrant(URI realm, String clientId, String email, int thread) {
+        return token(realm, email, thread, Map.of("grant_type", "password", "client_id", clientId, "username", email,
+                "password", PASSWORD, "scope", "openid"));
+    }
+
+    /**
+     * The app renews the customer's tokens with the refresh token of its last answer; the customer's first journey
+     * on a side signs in with the password grant to get one (the warm-up rounds make those sign-ins).
+     */
+    private static void refresh(URI realm, Side side, String email, int thread) {
+        String key = side.name() + " " + email;
+        String refreshToken = REFRESH_TOKENS.get(key);
+        if (refreshToken == null) {
+            refreshToken = passwordGrant(realm, side.grantClient(), email, thread).path("refresh_token").asText();
+        }
+        JsonNode tokens = token(realm, email, thread, Map.of("grant_type", "refresh_token",
+                "client_id", side.grantClient(), "refresh_token", refreshToken));
+        REFRESH_TOKENS.put(key, tokens.path("refresh_token").asText());
+    }
+
+    private static JsonNode token(URI realm, String email, int thread, Map<String, String> form) {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(URI.create(realm + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Forwarded-For", "198.51.100." + (1 + thread))
                 .header("User-Agent", "AcmeApp/3.1 (Android 14)")
-                .POST(Http.form(Map.of("grant_type", "password", "client_id", clientId, "username", email,
-                        "password", PASSWORD, "scope", "openid")))
+                .POST(Http.form(form))
                 .build());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("password grant for " + email + " answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(form.get("grant_type") + " grant for " + email + " answered "
+                    + response.statusCode() + ": " + response.body());
         }
+        return Http.json(response.body());
     }
 
     /**
