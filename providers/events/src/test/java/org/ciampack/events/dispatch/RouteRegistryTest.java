@@ -59,10 +59,8 @@ class RouteRegistryTest {
         RealmModel master = realm("master-id", "master", masterRoutes);
         RealmModel acme = realm("acme-id", "acme", acmeRoutes);
         KeycloakSession session = session(master, acme);
-        RouteRegistry crossRealm = new RouteRegistry(true);
-        RouteRegistry ownRealmOnly = new RouteRegistry(false);
-        crossRealm.refresh(session);
-        ownRealmOnly.refresh(session);
+        RouteRegistry crossRealm = refreshed(new RouteRegistry(true), session);
+        RouteRegistry ownRealmOnly = refreshed(new RouteRegistry(false), session);
         assertThat(crossRealm.current(session, acme)).isTrue();
 
         masterRoutes.put(SIEM, "{\"sink\": \"syslog\", \"realms\": [\"shop\"]}");
@@ -83,10 +81,8 @@ class RouteRegistryTest {
                 RouteStore.ATTRIBUTE_PREFIX + "shop-only", "{\"sink\": \"syslog\", \"realms\": [\"shop\"]}"));
         RealmModel acme = realm("acme-id", "acme", Map.of(CRM, "{\"sink\": \"crm\"}"));
         KeycloakSession session = session(master, acme);
-        RouteRegistry crossRealm = new RouteRegistry(true);
-        RouteRegistry ownRealmOnly = new RouteRegistry(false);
-        crossRealm.refresh(session);
-        ownRealmOnly.refresh(session);
+        RouteRegistry crossRealm = refreshed(new RouteRegistry(true), session);
+        RouteRegistry ownRealmOnly = refreshed(new RouteRegistry(false), session);
 
         assertThat(names(crossRealm.targets(acme))).containsExactlyInAnyOrder("master/siem", "acme/crm");
         assertThat(names(ownRealmOnly.targets(acme))).containsExactly("acme/crm");
@@ -98,15 +94,18 @@ class RouteRegistryTest {
         RealmModel master = realm("master-id", "master", Map.of(SIEM, "{not json"));
         RealmModel acme = realm("acme-id", "acme", Map.of(CRM, "{\"sink\": \"crm\"}"));
         KeycloakSession session = session(master, acme);
-        RouteRegistry crossRealm = new RouteRegistry(true);
-        RouteRegistry ownRealmOnly = new RouteRegistry(false);
-        crossRealm.refresh(session);
-        ownRealmOnly.refresh(session);
+        RouteRegistry crossRealm = refreshed(new RouteRegistry(true), session);
+        RouteRegistry ownRealmOnly = refreshed(new RouteRegistry(false), session);
 
         assertThat(crossRealm.hasUnreadable(master)).isTrue();
         assertThat(crossRealm.hasUnreadable(acme)).isTrue();
         assertThat(ownRealmOnly.hasUnreadable(acme)).isFalse();
         assertThat(crossRealm.current(session, acme)).as("unreadable, but what master stores is what was read").isTrue();
+    }
+
+    private static RouteRegistry refreshed(RouteRegistry registry, KeycloakSession session) {
+        registry.refresh(session);
+        return registry;
     }
 
     private static List<String> names(List<OpenRoute> routes) {
