@@ -78,15 +78,18 @@ class RouteRegistryTest {
     void mastersRoutesTakeAnotherRealmsEventsOnlyWhereTheOperatorAllowsAndTheRouteNamesIt() {
         RealmModel master = realm("master-id", "master", Map.of(
                 SIEM, "{\"sink\": \"syslog\", \"realms\": [\"*\"]}",
-                RouteStore.ATTRIBUTE_PREFIX + "shop-only", "{\"sink\": \"syslog\", \"realms\": [\"shop\"]}"));
+                RouteStore.ATTRIBUTE_PREFIX + "shop-only", "{\"sink\": \"syslog\", \"realms\": [\"shop\"]}",
+                RouteStore.ATTRIBUTE_PREFIX + "acme-by-name", "{\"sink\": \"syslog\", \"realms\": [\"acme\"]}"));
         RealmModel acme = realm("acme-id", "acme", Map.of(CRM, "{\"sink\": \"crm\"}"));
         KeycloakSession session = session(master, acme);
         RouteRegistry crossRealm = refreshed(new RouteRegistry(true), session);
         RouteRegistry ownRealmOnly = refreshed(new RouteRegistry(false), session);
 
-        assertThat(names(crossRealm.targets(acme))).containsExactlyInAnyOrder("master/siem", "acme/crm");
+        assertThat(names(crossRealm.targets(acme))).containsExactlyInAnyOrder("master/siem", "master/acme-by-name",
+                "acme/crm");
         assertThat(names(ownRealmOnly.targets(acme))).containsExactly("acme/crm");
-        assertThat(names(crossRealm.targets(master))).containsExactlyInAnyOrder("master/siem", "master/shop-only");
+        assertThat(names(crossRealm.targets(master))).containsExactlyInAnyOrder("master/siem", "master/shop-only",
+                "master/acme-by-name");
     }
 
     @Test
@@ -100,6 +103,7 @@ class RouteRegistryTest {
         assertThat(crossRealm.hasUnreadable(master)).isTrue();
         assertThat(crossRealm.hasUnreadable(acme)).isTrue();
         assertThat(ownRealmOnly.hasUnreadable(acme)).isFalse();
+        assertThat(ownRealmOnly.hasUnreadable(master)).as("its own route").isTrue();
         assertThat(crossRealm.current(session, acme)).as("unreadable, but what master stores is what was read").isTrue();
     }
 
