@@ -149,12 +149,6 @@ class RouteRegistryTest {
     }
 
     private static RealmModel realm(Map<String, String> attributes) {
-        return (RealmModel) Proxy.newProxyInstance(RealmModel.class.getClassLoader(), new Class<?>[] {RealmModel.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("getAttributes")) {
-                        return attributes;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return realm("realm-id", "realm", attributes);
     }
 }
