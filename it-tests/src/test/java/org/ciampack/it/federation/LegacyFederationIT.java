@@ -402,6 +402,47 @@ class LegacyFederationIT {
     }
 
     /**
+     * A registration checks the new address several times (as a username and as an e-mail address, in Keycloak's
+     * validators and again when it makes the account): the legacy database is asked once per lookup statement, and
+     * once in all where the store's two lookups are one statement (a shop whose customers sign in with their address).
+     */
+    @Test
+    @Order(13)
+    void aRegistrationAsksTheLegacyDatabaseOncePerLookupStatement(ServerUnderTest server, AdminApi admin) {
+        List<String> twoStatements = shop.customerQueriesDuring(() -> register(server));
+        assertThat(twoStatements).as("the username lookup and the e-mail lookup, once each")
+                .containsExactlyInAnyOrder("select * from customers where lower(username) = lower($1)",
+                        "select * from customers where lower(email) = lower($1)");
+
+        String path = "/realms/acme/components/" + componentId;
+        ObjectNode store = (ObjectNode) admin.get(path);
+        String byAddress = "select * from customers where lower(email) = lower(?)";
+        ObjectNode oneStatement = store.deepCopy();
+        ((ObjectNode) oneStatement.get("config")).putArray("byUsernameSql").add(byAddress);
+        ((ObjectNode) oneStatement.get("config")).putArray("byEmailSql").add(byAddress);
+        assertThat(admin.send("PUT", path, oneStatement).statusCode()).isEqualTo(204);
+        try {
+            assertThat(shop.customerQueriesDuring(() -> register(server))).as("one lookup answers both checks")
+                    .containsExactly("select * from customers where lower(email) = lower($1)");
+        } finally {
+            assertThat(admin.send("PUT", path, store).statusCode()).isEqualTo(204);
+        }
+    }
+
+    /** A new customer registers from the app (the registration form of the demo realm, consents given). */
+    private static void register(ServerUnderTest server) {
+        String newcomer = "it-legacy-new-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        OidcCodeFlow registering = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        HttpResponse<String> form = registering.send("GET", URI.create(registering.authorizationUrl(Attempt.fresh())
+                .toString().replace("/openid-connect/auth?", "/openid-connect/registrations?")), Map.of());
+        assertThat(OidcCodeFlow.hasForm(form, "kc-register-form")).as("registration page").isTrue();
+        HttpResponse<String> registered = registering.follow(registering.submitForm(form, "kc-register-form",
+                Map.of("email", newcomer, "consent.terms", "on", "consent.privacy", "on")));
+        assertThat(registered.body()).as("the account is made: the verification page names the address")
+                .contains(newcomer);
+    }
+
+    /**
      * A Keycloak built for one database ships only that database's JDBC driver (this suite's server has H2's, and
      * PostgreSQL's and MariaDB's in its providers folder, not MySQL's): a store it cannot reach is refused when the
      * admin saves it, with the sentence saying what to do, instead of failing every lookup afterwards.

@@ -171,6 +171,15 @@ public final class LegacyShop implements AutoCloseable {
         return database.query(sql);
     }
 
+    /** The statements the shop's database ran on its customers table while {@code work} ran (PostgreSQL only). */
+    List<String> customerQueriesDuring(Runnable work) {
+        if (!(database instanceof PostgresServer postgres)) {
+            throw new IllegalStateException("the statement log is read on PostgreSQL only");
+        }
+        return postgres.statementsByTransaction(work).values().stream().flatMap(List::stream)
+                .filter(statement -> statement.contains("from customers")).toList();
+    }
+
     /** The legacy database goes down (connections cut), its data kept. */
     void stop() {
         database.pause();

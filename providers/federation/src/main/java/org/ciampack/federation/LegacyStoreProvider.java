@@ -1,6 +1,7 @@
 package org.ciampack.federation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,12 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     private final LegacyStoreConfig config;
     private final LegacyCustomerDatabase database;
     /**
-     * Usernames and addresses the legacy database said it does not have, during this request (Keycloak keeps one
-     * provider per session): a registration's checks ask about the same address up to five times.
+     * Lookups (statement and value) the legacy database answered with no customer, during this request (Keycloak
+     * keeps one provider per session): a registration's checks ask about the same address up to five times, as a
+     * username and as an e-mail address, and where the admin's two lookups are one statement (customers who sign in
+     * with their address) one query answers both.
      */
-    private final Set<String> absent = new HashSet<>();
+    private final Set<List<String>> absent = new HashSet<>();
 
     LegacyStoreProvider(KeycloakSession session, ComponentModel model, LegacyStoreConfig config,
                         LegacyCustomerDatabase database) {
@@ -71,20 +74,26 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         this.database = database;
     }
 
+    /** The legacy database this provider asks (the store's pool, shared by the node's requests). */
+    LegacyCustomerDatabase database() {
+        return database;
+    }
+
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        return lookUp("username:" + username, () -> database.byUsername(username), username)
+        return lookUp(config.byUsernameSql(), username, () -> database.byUsername(username))
                 .map(customer -> imported(realm, customer)).orElse(null);
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        return lookUp("email:" + email, () -> database.byEmail(email), email)
+        return lookUp(config.byEmailSql(), email, () -> database.byEmail(email))
                 .map(customer -> imported(realm, customer)).orElse(null);
     }
 
     /** A lookup, not repeated in this request once the legacy database said it has no such customer. */
-    private Optional<LegacyCustomer> lookUp(String memo, Supplier<Optional<LegacyCustomer>> query, String key) {
+    private Optional<LegacyCustomer> lookUp(String sql, String key, Supplier<Optional<LegacyCustomer>> query) {
+        List<String> memo = Arrays.asList(sql, key); // (the key may be null)
         if (absent.contains(memo)) {
             return Optional.empty();
         }

@@ -2,7 +2,9 @@ package org.ciampack.federation;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,8 +47,17 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     /** Where H2 database files may be (server option h2-directory), or null: nowhere. */
     private Path h2Directory;
 
-    /** A pool and the settings it was made with, so a changed store gets a new one. */
-    private record Pool(LegacyStoreConfig config, String password, LegacyCustomerDatabase database) {
+    /**
+     * A pool and the settings it was made with (as the admin saved them, and parsed), so a changed store gets a new
+     * one and an unchanged one is not parsed and checked again at every request that reaches it.
+     */
+    private record Pool(Map<String, List<String>> settings, LegacyStoreConfig config, String password,
+                        LegacyCustomerDatabase database) {
+
+        boolean madeWith(ComponentModel model) {
+            return settings.equals(model.getConfig());
+        }
+
         @Override
         public String toString() {
             return "Pool[" + config + "]"; // never the password
@@ -67,31 +78,42 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
 
     @Override
     public LegacyStoreProvider create(KeycloakSession session, ComponentModel model) {
+        Pool known = pools.get(model.getId());
+        if (known != null && known.madeWith(model) && known.password().equals(password(session, known.config()))) {
+            return new LegacyStoreProvider(session, model, known.config(), known.database());
+        }
         LegacyStoreConfig config = LegacyStoreConfig.of(model);
         List<String> problems = config.problems(h2Directory); // a realm import skips the console's validation
         if (!problems.isEmpty()) {
             throw new StorageUnavailableException("legacy customer store " + model.getName() + " is misconfigured: "
                     + String.join("; ", problems));
         }
-        String password;
-        try (VaultStringSecret secret = session.vault().getStringSecret(config.passwordRef())) {
-            password = secret.get().orElse("");
-        }
+        String password = password(session, config);
+        Map<String, List<String>> settings = new HashMap<>();
+        model.getConfig().forEach((name, values) ->
+                settings.put(name, values == null ? null : new ArrayList<>(values)));
         Pool pool = pools.compute(model.getId(), (id, current) -> {
             if (current != null && current.config().equals(config) && current.password().equals(password)) {
-                return current;
+                return current.madeWith(model) ? current : new Pool(settings, config, password, current.database());
             }
             if (current != null) {
                 current.database().close();
             }
             try {
-                return new Pool(config, password, new LegacyCustomerDatabase(config, password));
+                return new Pool(settings, config, password, new LegacyCustomerDatabase(config, password));
             } catch (SQLException e) {
                 LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
                 throw new StorageUnavailableException("legacy customer database not configured: " + e.getMessage(), e);
             }
         });
         return new LegacyStoreProvider(session, model, config, pool.database());
+    }
+
+    /** The database password, read from Keycloak's vault at each request: a rotated one takes effect at once. */
+    private static String password(KeycloakSession session, LegacyStoreConfig config) {
+        try (VaultStringSecret secret = session.vault().getStringSecret(config.passwordRef())) {
+            return secret.get().orElse("");
+        }
     }
 
     /**

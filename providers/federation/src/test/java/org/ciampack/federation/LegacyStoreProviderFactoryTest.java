@@ -1,0 +1,108 @@
+package org.ciampack.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.keycloak.component.ComponentModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.storage.StorageUnavailableException;
+import org.keycloak.vault.VaultStringSecret;
+import org.keycloak.vault.VaultTranscriber;
+
+/**
+ * The factory parses and checks a store's settings once per version of them: the requests that reach an unchanged
+ * store share its pool, while a changed setting, a rotated password or a broken setting is seen at the next request.
+ */
+class LegacyStoreProviderFactoryTest {
+
+    private final LegacyStoreProviderFactory factory = new LegacyStoreProviderFactory();
+    /** The vault's secrets, by reference. */
+    private final Map<String, String> vault = new HashMap<>(Map.of("${vault.shop-db}", "first"));
+
+    @AfterEach
+    void closePools() {
+        factory.close();
+    }
+
+    @Test
+    void requestsReachingAnUnchangedStoreShareItsPool() {
+        ComponentModel store = store();
+
+        LegacyCustomerDatabase first = factory.create(session(), store).database();
+
+        assertThat(factory.create(session(), store).database()).isSameAs(first);
+        assertThat(factory.create(session(), store()).database()).as("the same settings, read again").isSameAs(first);
+        ComponentModel synced = store();
+        synced.put("lastSync", "1764000000"); // Keycloak's own note in the settings: nothing the pool was made with
+        assertThat(factory.create(session(), synced).database()).isSameAs(first);
+    }
+
+    @Test
+    void aChangedSettingOrARotatedPasswordGetsANewPoolAtTheNextRequest() {
+        LegacyCustomerDatabase first = factory.create(session(), store()).database();
+
+        ComponentModel larger = store();
+        larger.put(LegacyStoreConfig.POOL_SIZE, "4");
+        LegacyCustomerDatabase second = factory.create(session(), larger).database();
+        assertThat(second).isNotSameAs(first);
+
+        vault.put("${vault.shop-db}", "rotated");
+        assertThat(factory.create(session(), larger).database()).isNotSameAs(second);
+    }
+
+    @Test
+    void aBrokenSettingFailsEveryRequestEvenAfterAWorkingOne() {
+        factory.create(session(), store());
+        ComponentModel broken = store();
+        broken.put(LegacyStoreConfig.JDBC_URL, "jdbc:h2:mem:anything");
+
+        for (int request = 0; request < 2; request++) {
+            assertThatThrownBy(() -> factory.create(session(), broken)).isInstanceOf(StorageUnavailableException.class)
+                    .hasMessageContaining("is misconfigured");
+        }
+    }
+
+    private static ComponentModel store() {
+        ComponentModel model = new ComponentModel();
+        model.setId("shop-store");
+        model.setName("legacy-shop");
+        model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://legacy.example:5432/shop");
+        model.put(LegacyStoreConfig.USER, "shop");
+        model.put(LegacyStoreConfig.PASSWORD, "${vault.shop-db}");
+        return model;
+    }
+
+    /** A session whose vault answers from {@link #vault}; nothing else of it is used. */
+    private KeycloakSession session() {
+        VaultTranscriber transcriber = (VaultTranscriber) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {VaultTranscriber.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getStringSecret")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    Optional<String> secret = Optional.ofNullable(vault.get((String) args[0]));
+                    return new VaultStringSecret() {
+                        @Override
+                        public Optional<String> get() {
+                            return secret;
+                        }
+
+                        @Override
+                        public void close() {
+                        }
+                    };
+                });
+        return (KeycloakSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {KeycloakSession.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("vault")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return transcriber;
+                });
+    }
+}
