@@ -129,8 +129,14 @@ fi
 
 # --- The legacy shop is an H2 file. A server started for another database (--db=postgres etc., passed on to
 # kc.sh) is built without H2's driver, so it gets the distribution's own copy as a provider; one on H2 has the
-# driver already and must not load it twice. ---
-db_kind=${KC_DB:-dev-file}
+# driver already and must not load it twice. The database kind as Keycloak reads it: the command line, then KC_DB,
+# then a db= line of the distribution's conf/keycloak.conf, then its default. ---
+conf_db=""
+if [ -f "$keycloak_home/conf/keycloak.conf" ]; then
+  conf_db=$(sed -n 's/^[[:space:]]*db[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' \
+    "$keycloak_home/conf/keycloak.conf" | tail -n 1)
+fi
+db_kind=${KC_DB:-${conf_db:-dev-file}}
 previous_arg=""
 for arg in "$@"; do
   case "$arg" in --db=*) db_kind=${arg#--db=} ;; esac
