@@ -107,6 +107,30 @@ class RouteRegistryTest {
         assertThat(crossRealm.current(session, acme)).as("unreadable, but what master stores is what was read").isTrue();
     }
 
+    @Test
+    void aRefreshKeepsAnUnchangedRouteOpenReopensAChangedOneAndLetsARemovedOneGo() {
+        Map<String, String> acmeRoutes = new HashMap<>(Map.of(CRM, "{\"sink\": \"crm\"}",
+                SIEM, "{\"sink\": \"syslog\"}"));
+        RealmModel acme = realm("acme-id", "acme", acmeRoutes);
+        RouteRegistry registry = refreshed(new RouteRegistry(false), session(acme));
+        OpenRoute crm = registry.get("acme-id", "crm");
+        OpenRoute siem = registry.get("acme-id", "siem");
+
+        acmeRoutes.put(SIEM, "{\"sink\": \"syslog\", \"format\": \"cef\"}");
+        registry.refresh(session(acme));
+        assertThat(registry.get("acme-id", "crm")).as("unchanged: its sink, throttle and health kept").isSameAs(crm);
+        assertThat(registry.get("acme-id", "siem")).as("changed: opened anew").isNotSameAs(siem).isNotNull();
+
+        acmeRoutes.remove(CRM);
+        registry.refresh(session(acme));
+        assertThat(registry.get("acme-id", "crm")).isNull();
+        assertThat(names(List.copyOf(registry.all()))).containsExactly("acme/siem");
+
+        registry.refresh(session());
+        assertThat(registry.all()).as("the realm is gone, and its routes with it").isEmpty();
+        assertThat(registry.current(session(acme), acme)).as("nor is it known any more").isFalse();
+    }
+
     private static RouteRegistry refreshed(RouteRegistry registry, KeycloakSession session) {
         registry.refresh(session);
         return registry;
