@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLException;
@@ -136,12 +138,15 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             return out;
         }
 
-        /** A socket connected to the first permitted address of the host that answers. */
+        /**
+         * A socket connected to the first permitted address of the host that answers. It comes from a channel, so
+         * that {@link #peerClosed} can look for the peer's end of the connection without waiting.
+         */
         private Socket connected() throws IOException {
             IOException last = null;
             AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
             for (InetAddress address : policy.permitted(host)) {
-                Socket plain = new Socket();
+                Socket plain = SocketChannel.open().socket();
                 try {
                     plain.connect(new InetSocketAddress(address, port), connectTimeout);
                     return plain;
@@ -153,7 +158,25 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             throw last;
         }
 
+        /**
+         * Whether the receiver has closed the connection (a syslog receiver never writes to it, so a read sees either
+         * nothing or the end). A plain connection is read without blocking; over TLS the read goes through the TLS
+         * layer, which must see the receiver's own messages (session tickets, its close notice), and waits 1 ms.
+         */
         private boolean peerClosed() {
+            SocketChannel channel = socket.getChannel();
+            if (channel != null) {
+                try {
+                    channel.configureBlocking(false);
+                    try {
+                        return channel.read(ByteBuffer.allocate(1)) < 0;
+                    } finally {
+                        channel.configureBlocking(true);
+                    }
+                } catch (IOException e) {
+                    return true;
+                }
+            }
             try {
                 socket.setSoTimeout(1);
                 InputStream in = socket.getInputStream();

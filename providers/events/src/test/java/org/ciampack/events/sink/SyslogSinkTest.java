@@ -26,6 +26,7 @@ class SyslogSinkTest {
     void aRoundLargerThanATlsRecordArrivesWholeAndInOrderAndAClosedPeerGetsANewConnection() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
              ExportSink sink = new SyslogSinkFactory().open(context(listener.getLocalPort()))) {
+            listener.setSoTimeout(10_000); // a sink that misses the closed connection fails the test, not hangs it
             List<OutgoingEvent> round = events("first", 200); // about 60 KB of frames
             SinkAnswer answer = sink.send(round);
             assertThat(answer.isDelivered()).as(answer.detail()).isTrue();
