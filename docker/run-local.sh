@@ -130,19 +130,30 @@ fi
 # --- The legacy shop is an H2 file. A server started for another database (--db=postgres etc., passed on to
 # kc.sh) is built without H2's driver, so it gets the distribution's own copy as a provider; one on H2 has the
 # driver already and must not load it twice. The database kind as Keycloak reads it: the command line, then KC_DB,
-# then a db= line of the distribution's conf/keycloak.conf, then its default. ---
-conf_db=""
-if [ -f "$keycloak_home/conf/keycloak.conf" ]; then
-  conf_db=$(sed -n 's/^[[:space:]]*db[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' \
-    "$keycloak_home/conf/keycloak.conf" | tail -n 1)
-fi
-db_kind=${KC_DB:-${conf_db:-dev-file}}
+# then a db line of its configuration file (--config-file, -cf or KC_CONFIG_FILE, else the distribution's
+# conf/keycloak.conf), then its default. ---
+config_file=${KC_CONFIG_FILE:-$keycloak_home/conf/keycloak.conf}
+db_kind=""
 previous_arg=""
 for arg in "$@"; do
-  case "$arg" in --db=*) db_kind=${arg#--db=} ;; esac
-  if [ "$previous_arg" = "--db" ]; then db_kind=$arg; fi
+  case "$arg" in
+    --db=*) db_kind=${arg#--db=} ;;
+    --config-file=*) config_file=${arg#--config-file=} ;;
+  esac
+  case "$previous_arg" in
+    --db) db_kind=$arg ;;
+    --config-file | -cf) config_file=$arg ;;
+  esac
   previous_arg=$arg
 done
+if [ -z "$db_kind" ]; then
+  conf_db=""
+  if [ -f "$config_file" ]; then
+    conf_db=$(sed -n -E 's/^[[:space:]]*db([[:space:]]*[=:][[:space:]]*|[[:space:]]+)([^[:space:]#]+).*/\2/p' \
+      "$config_file" | tail -n 1)
+  fi
+  db_kind=${KC_DB:-${conf_db:-dev-file}}
+fi
 h2_for_legacy_shop="$keycloak_home/providers/h2-driver-for-the-demo-legacy-shop.jar"
 case "$db_kind" in
   dev-file | dev-mem) rm -f "$h2_for_legacy_shop" ;;

@@ -99,6 +99,8 @@ class RunCommandIT {
         deleteRecursively(localDir);
         Map<String, String> env = freePorts(Map.of("CIAM_LOCAL_DIR", localDir.toString()));
         URI base = URI.create("http://localhost:" + env.get("CIAM_HTTP_PORT"));
+        // the run command's Keycloak is the version the suite's own server is (ciam.it.keycloak.home's folder)
+        Path keycloakHome = localDir.resolve(Path.of(System.getProperty("ciam.it.keycloak.home")).getFileName());
         try (PostgresServer postgres = PostgresServer.start()) {
             String[] options = {"--db=postgres", "--db-url=" + postgres.jdbcUrl(), "--db-username=" + postgres.user(),
                 "--db-password=" + postgres.password()};
@@ -114,27 +116,27 @@ class RunCommandIT {
                 assertThat(first.interrupt()).isZero();
             }
 
-            // the run command's Keycloak is the version the suite's own server is (ciam.it.keycloak.home's folder)
-            Path keycloakHome = localDir.resolve(Path.of(System.getProperty("ciam.it.keycloak.home")).getFileName());
             // the second start names the database in Keycloak's configuration file instead, as an operator may
             Path conf = keycloakHome.resolve("conf/keycloak.conf");
             String shipped = Files.readString(conf);
             Files.writeString(conf, shipped + "\ndb=postgres\n");
-            Run second = Run.start(root, env, output.resolve("run-local-postgres-second.log"),
-                    Arrays.copyOfRange(options, 1, options.length));
             try {
-                second.awaitDiscovery(base, FIRST_START_LIMIT);
-                assertThat(second.output()).as("the driver given once: the server is not rebuilt at every start")
-                        .doesNotContain(REBUILDING).contains("Database          postgres (Keycloak's db option)");
+                Run second = Run.start(root, env, output.resolve("run-local-postgres-second.log"),
+                        Arrays.copyOfRange(options, 1, options.length));
+                try {
+                    second.awaitDiscovery(base, FIRST_START_LIMIT);
+                    assertThat(second.output()).as("the driver given once: the server is not rebuilt at every start")
+                            .doesNotContain(REBUILDING).contains("Database          postgres (Keycloak's db option)");
+                } finally {
+                    assertThat(second.interrupt()).isZero();
+                }
             } finally {
-                assertThat(second.interrupt()).isZero();
                 Files.writeString(conf, shipped);
             }
         }
         Run onH2 = Run.start(root, env, output.resolve("run-local-postgres-then-h2.log"));
         try {
             onH2.awaitDiscovery(base, FIRST_START_LIMIT);
-            Path keycloakHome = localDir.resolve(Path.of(System.getProperty("ciam.it.keycloak.home")).getFileName());
             assertThat(keycloakHome.resolve("providers/h2-driver-for-the-demo-legacy-shop.jar"))
                     .as("back on H2, whose driver the server has: no second copy").doesNotExist();
             assertThat(onH2.output()).contains("Database          H2 in ");

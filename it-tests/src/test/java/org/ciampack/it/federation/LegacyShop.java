@@ -171,7 +171,10 @@ public final class LegacyShop implements AutoCloseable {
         return database.query(sql);
     }
 
-    /** The statements the shop's database ran on its customers table while {@code work} ran (PostgreSQL only). */
+    /**
+     * The statements the shop's database ran on its customers table while {@code work} ran (PostgreSQL only). Every
+     * connection is logged: nothing else may ask about customers meanwhile (a synchronization, an admin's search).
+     */
     List<String> customerQueriesDuring(Runnable work) {
         if (!(database instanceof PostgresServer postgres)) {
             throw new IllegalStateException("the statement log is read on PostgreSQL only");

@@ -1,7 +1,6 @@
 package org.ciampack.federation;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +63,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
      * username and as an e-mail address, and where the admin's two lookups are one statement (customers who sign in
      * with their address) one query answers both.
      */
-    private final Set<List<String>> absent = new HashSet<>();
+    private final Set<Lookup> absent = new HashSet<>();
+
+    /** One lookup: the admin's statement and the value it is asked with. */
+    private record Lookup(String sql, String value) {
+    }
 
     LegacyStoreProvider(KeycloakSession session, ComponentModel model, LegacyStoreConfig config,
                         LegacyCustomerDatabase database) {
@@ -77,6 +80,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** The legacy database this provider asks (the store's pool, shared by the node's requests). */
     LegacyCustomerDatabase database() {
         return database;
+    }
+
+    /** The store's settings as the factory parsed them. */
+    LegacyStoreConfig config() {
+        return config;
     }
 
     @Override
@@ -93,7 +101,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     /** A lookup, not repeated in this request once the legacy database said it has no such customer. */
     private Optional<LegacyCustomer> lookUp(String sql, String key, Supplier<Optional<LegacyCustomer>> query) {
-        List<String> memo = Arrays.asList(sql, key); // (the key may be null)
+        Lookup memo = new Lookup(sql, key);
         if (absent.contains(memo)) {
             return Optional.empty();
         }

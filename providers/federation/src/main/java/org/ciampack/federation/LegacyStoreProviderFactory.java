@@ -96,15 +96,18 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             if (current != null && current.config().equals(config) && current.password().equals(password)) {
                 return current.madeWith(model) ? current : new Pool(settings, config, password, current.database());
             }
-            if (current != null) {
-                current.database().close();
-            }
+            LegacyCustomerDatabase database;
             try {
-                return new Pool(settings, config, password, new LegacyCustomerDatabase(config, password));
+                database = new LegacyCustomerDatabase(config, password);
             } catch (SQLException e) {
+                // the pool in place stays, open: it is made again at the next request with these settings
                 LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
                 throw new StorageUnavailableException("legacy customer database not configured: " + e.getMessage(), e);
             }
+            if (current != null) {
+                current.database().close();
+            }
+            return new Pool(settings, config, password, database);
         });
         return new LegacyStoreProvider(session, model, config, pool.database());
     }

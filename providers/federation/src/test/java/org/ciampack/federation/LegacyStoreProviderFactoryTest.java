@@ -18,6 +18,7 @@ import org.keycloak.vault.VaultTranscriber;
 /**
  * The factory parses and checks a store's settings once per version of them: the requests that reach an unchanged
  * store share its pool, while a changed setting, a rotated password or a broken setting is seen at the next request.
+ * (This classpath has no PostgreSQL driver: each pool is one that answers "unavailable", and says so in the log.)
  */
 class LegacyStoreProviderFactoryTest {
 
@@ -31,16 +32,31 @@ class LegacyStoreProviderFactoryTest {
     }
 
     @Test
-    void requestsReachingAnUnchangedStoreShareItsPool() {
+    void requestsReachingAnUnchangedStoreShareItsPoolAndItsParsedSettings() {
         ComponentModel store = store();
 
-        LegacyCustomerDatabase first = factory.create(session(), store).database();
+        LegacyStoreProvider first = factory.create(session(), store);
 
-        assertThat(factory.create(session(), store).database()).isSameAs(first);
-        assertThat(factory.create(session(), store()).database()).as("the same settings, read again").isSameAs(first);
+        LegacyStoreProvider again = factory.create(session(), store);
+        assertThat(again.database()).isSameAs(first.database());
+        assertThat(again.config()).as("not parsed and checked again").isSameAs(first.config());
+        assertThat(factory.create(session(), store()).config()).as("the same settings, read again")
+                .isSameAs(first.config());
         ComponentModel synced = store();
         synced.put("lastSync", "1764000000"); // Keycloak's own note in the settings: nothing the pool was made with
-        assertThat(factory.create(session(), synced).database()).isSameAs(first);
+        assertThat(factory.create(session(), synced).database()).isSameAs(first.database());
+    }
+
+    @Test
+    void aSettingChangedInTheSameModelIsSeen() {
+        ComponentModel store = store();
+        LegacyStoreProvider first = factory.create(session(), store);
+
+        store.put(LegacyStoreConfig.BY_EMAIL_SQL, "select * from customers where email_lower = lower(?)");
+
+        LegacyStoreProvider next = factory.create(session(), store);
+        assertThat(next.config().byEmailSql()).isEqualTo("select * from customers where email_lower = lower(?)");
+        assertThat(next.database()).isNotSameAs(first.database());
     }
 
     @Test
