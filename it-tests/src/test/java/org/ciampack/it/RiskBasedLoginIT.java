@@ -323,6 +323,29 @@ class RiskBasedLoginIT {
         }
     }
 
+    /**
+     * A wrong password gets the answer an unknown name gets, cookies included: a new browser's device cookie comes
+     * only with the right password (a device id set while the password was still unchecked told anyone trying
+     * names which accounts exist).
+     */
+    @Test
+    void aWrongPasswordGetsNoDeviceCookieSoTheAnswerDoesNotTellThatTheAccountExists() {
+        HttpResponse<String> wrongPassword = from("203.0.113.12").submitLogin(Attempt.fresh(), email, "Wrong-Horse-42");
+        HttpResponse<String> unknownName = from("203.0.113.12").submitLogin(Attempt.fresh(),
+                "nobody-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test", "Wrong-Horse-42");
+        HttpResponse<String> rightPassword = from("203.0.113.12").submitLogin(Attempt.fresh(), email, PASSWORD);
+
+        assertThat(cookieNames(wrongPassword)).as("a wrong password sets the cookies an unknown name sets")
+                .isEqualTo(cookieNames(unknownName)).doesNotContain("CIAM_DEVICE");
+        assertThat(wrongPassword.statusCode()).isEqualTo(unknownName.statusCode());
+        assertThat(cookieNames(rightPassword)).as("the right password on a new browser").contains("CIAM_DEVICE");
+    }
+
+    private static List<String> cookieNames(HttpResponse<String> response) {
+        return response.headers().allValues("Set-Cookie").stream()
+                .map(cookie -> cookie.substring(0, cookie.indexOf('='))).sorted().distinct().toList();
+    }
+
     @Test
     void aHundredKilobyteCookieIsRefusedBeforeAnyLogin() {
         // Its own client: the server closes this connection, which must not be handed to the next test.

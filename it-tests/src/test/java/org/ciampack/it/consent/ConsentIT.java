@@ -138,6 +138,8 @@ class ConsentIT {
         String decliningId = admin.findUserByEmail("acme", declining).get("id").asText();
         assertThat(Ledgers.decisions(Ledgers.ledger(admin, decliningId))).contains("privacy:" + version + ":declined");
         assertThat(admin.get("/realms/acme/users/" + decliningId + "/sessions")).as("no session left").isEmpty();
+        assertThat(admin.bruteForceStatus("acme", decliningId).get("numFailures").asInt())
+                .as("a declined consent is no failed sign-in for brute-force detection").isZero();
 
         // The page offers to delete the account; the ledger keeps pseudonymous proof.
         consent.deleteAccount();

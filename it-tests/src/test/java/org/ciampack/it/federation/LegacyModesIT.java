@@ -180,6 +180,44 @@ class LegacyModesIT {
         assertRefused(grant(server, FEDERATED, username(n), password(n)));
     }
 
+    /**
+     * Only a clear "no such customer" removes a federated customer. Two customers for one name (a second account
+     * that differs in case) and a statement the legacy database cannot run any more (a renamed table) are no answer:
+     * the customer stays as Keycloak has them, credentials and all, and signs in again once the shop is mended.
+     */
+    @Test
+    @Order(4)
+    void aCustomerTheLegacyDatabaseCannotAnswerForClearlyStaysInKeycloak(ServerUnderTest server, AdminApi admin) {
+        int n = 103; // imported by the test before: the synchronization after counts the imports
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        String id = user(admin, FEDERATED, n).get("id").asText();
+
+        shop.query("insert into customers (id, username, email, email_confirmed, first_name, last_name, password_hash, "
+                + "created_at) select 900103, upper(username), 'other-103@legacy.acme.test', true, first_name, last_name, "
+                + "password_hash, now() from customers where id = " + n);
+        try {
+            Pause.millis(LIFESPAN_MS + 500);
+            assertThat(byId(admin, id)).as("two customers for one name").isEqualTo(200);
+        } finally {
+            shop.query("delete from customers where id = 900103");
+        }
+        shop.query("alter table customers rename to customers_renamed");
+        try {
+            Pause.millis(LIFESPAN_MS + 500);
+            assertThat(byId(admin, id)).as("a table the statement no longer finds").isEqualTo(200);
+        } finally {
+            shop.query("alter table customers_renamed rename to customers");
+        }
+        Pause.millis(LIFESPAN_MS + 500);
+        assertThat(grant(server, FEDERATED, username(n), password(n)).statusCode()).isEqualTo(200);
+        assertThat(user(admin, FEDERATED, n).get("id").asText()).isEqualTo(id);
+    }
+
+    /** The status of reading a user of the federated realm by id: Keycloak checks a federated one with its store. */
+    private static int byId(AdminApi admin, String id) {
+        return admin.send("GET", "/realms/" + FEDERATED + "/users/" + id, null).statusCode();
+    }
+
     @Test
     @Order(5)
     void synchronizingAFederatedStoreImportsTheRestInTheBackgroundAndRefreshesWhatChanged(ServerUnderTest server,

@@ -71,6 +71,10 @@ class ConsentHardeningIT {
                 + "{\"purpose\":\"marketing_email\",\"version\":1,\"decision\":\"withdrawn\"}]}"));
         assertThat(changed.statusCode()).isEqualTo(201);
         assertThat(Http.json(changed.body())).hasSize(1);
+        assertThat(Http.json(changed.body()).get(0).path("ipAddress").isNull())
+                .as("the admin's address is not the customer's").isTrue();
+        assertThat(Http.json(changed.body()).get(0).path("userAgent").isNull())
+                .as("nor the admin's browser").isTrue();
         assertThat(ledger(admin, userId)).hasSize(receipts + 1);
         assertThat(admin.events("acme", userId, "UPDATE_CONSENT")).hasSize(events + 1);
     }
@@ -143,8 +147,12 @@ class ConsentHardeningIT {
         HttpResponse<String> literal = admin.sendAsAdmin("PUT", settings, Http.json("{\"pseudonymKey\":\"s3cret\"}"));
         assertThat(literal.statusCode()).isEqualTo(400);
         assertThat(literal.body()).contains("pseudonymKey must name a vault secret");
+        HttpResponse<String> another = admin.sendAsAdmin("PUT", settings,
+                Http.json("{\"pseudonymKey\":\"${vault.export-webhook-secret}\"}"));
+        assertThat(another.statusCode()).as("another of the realm's secrets").isEqualTo(400);
+        assertThat(another.body()).contains("starts with 'consent-'");
 
-        ObjectNode missing = Http.JSON.createObjectNode().put("pseudonymKey", "${vault.no-such-consent-key}");
+        ObjectNode missing = Http.JSON.createObjectNode().put("pseudonymKey", "${vault.consent-no-such-key}");
         assertThat(admin.sendAsAdmin("PUT", settings, missing).statusCode()).isEqualTo(200);
         try {
             String email = newCustomer(admin);

@@ -83,10 +83,13 @@ public final class ConsentDecisions {
             });
         }
         var connection = session.getContext().getConnection();
-        String userAgent = session.getContext().getRequestHeaders() == null ? null
+        // Where the user decided: an admin's recording or import comes from the admin's browser, which is no proof.
+        boolean byTheUser = source != Source.ADMIN && source != Source.IMPORT;
+        String userAgent = !byTheUser || session.getContext().getRequestHeaders() == null ? null
                 : session.getContext().getRequestHeaders().getHeaderString("User-Agent");
+        String address = byTheUser && connection != null ? connection.getRemoteAddr() : null;
         DecisionOrigin origin = new DecisionOrigin(source, client != null ? client.getClientId() : null,
-                settings.keep(connection != null ? connection.getRemoteAddr() : null), userAgent);
+                settings.keep(address), userAgent);
         List<ReceiptEntity> receipts = standing.append(changes, origin);
         EventBuilder event = new EventBuilder(realm, session, connection).event(EventType.UPDATE_CONSENT).user(user)
                 .detail(PURPOSE, list(receipts, ReceiptEntity::getPurpose))

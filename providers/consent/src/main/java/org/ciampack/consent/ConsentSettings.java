@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.ciampack.common.ParsedOnce;
+import org.jboss.logging.Logger;
 
 /**
  * A realm's ledger policy (realm attribute {@value #ATTRIBUTE}): how much of the IP address a receipt keeps, what
@@ -24,9 +25,15 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, S
     public static final int MAX_DECISIONS_PER_MINUTE = 1000;
     public static final ConsentSettings DEFAULTS = new ConsentSettings(IpPolicy.TRUNCATED, OnUserRemoved.PSEUDONYMIZE,
             DEFAULT_PSEUDONYM_KEY, DEFAULT_DECISIONS_PER_MINUTE);
-    private static final Pattern VAULT_REFERENCE = Pattern.compile("\\$\\{vault\\.[A-Za-z0-9_.-]{1,100}}");
+    /**
+     * Only a vault key meant for the ledger ({@code consent-...}): the pseudonym of any text can be asked for (an
+     * auditor's look-up), so a key that named another of the realm's secrets (the SMTP password, an identity
+     * provider's client secret) would hand out keyed hashes of it for offline guessing.
+     */
+    private static final Pattern VAULT_REFERENCE = Pattern.compile("\\$\\{vault\\.consent-[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}}");
     private static final List<String> KNOWN = List.of("ipAddress", "onUserRemoved", "pseudonymKey", "decisionsPerMinute");
 
+    private static final Logger LOG = Logger.getLogger(ConsentSettings.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Read at every registration and consent decision; parsed once per text. */
     private static final ParsedOnce<String, ConsentSettings> PARSED = new ParsedOnce<>(ConsentSettings::fromJson);
@@ -52,6 +59,11 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, S
         try {
             JsonNode node = JSON.readTree(attribute);
             String key = node.path("pseudonymKey").asText(DEFAULTS.pseudonymKey);
+            if (!VAULT_REFERENCE.matcher(key).matches()) {
+                // The value itself is not logged: it may be a secret written in clear.
+                LOG.warnf("The consent settings' pseudonymKey is not a vault key starting with 'consent-': %s is used "
+                        + "instead; put the secret under such a key", DEFAULTS.pseudonymKey);
+            }
             int rate = node.path("decisionsPerMinute").asInt(DEFAULTS.decisionsPerMinute);
             return new ConsentSettings(
                     parse(IpPolicy.class, node.path("ipAddress").asText(null)).orElse(DEFAULTS.ipAddress),
@@ -93,7 +105,8 @@ public record ConsentSettings(IpPolicy ipAddress, OnUserRemoved onUserRemoved, S
             key = node.path("pseudonymKey").asText();
             if (!VAULT_REFERENCE.matcher(key).matches()) {
                 // a realm attribute is no place for a secret: only the name of one in the vault
-                problems.add("pseudonymKey must name a vault secret, e.g. " + DEFAULT_PSEUDONYM_KEY);
+                problems.add("pseudonymKey must name a vault secret whose key starts with 'consent-', e.g. "
+                        + DEFAULT_PSEUDONYM_KEY);
             }
         }
         int rate = decisionsPerMinute;

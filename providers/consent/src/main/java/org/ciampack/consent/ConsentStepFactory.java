@@ -23,6 +23,15 @@ public final class ConsentStepFactory extends StepFactory {
                 + "enabled for flows without this step.";
     }
 
+    /**
+     * A category of its own: a declined consent ends the login as a failure, and Keycloak's brute-force detection
+     * counts a failure of any step without one (five declines would lock the customer out).
+     */
+    @Override
+    public String getReferenceCategory() {
+        return "consent";
+    }
+
     @Override
     public Authenticator create(KeycloakSession session) {
         return AUTHENTICATOR;

@@ -46,17 +46,30 @@ class ConsentSettingsTest {
         List<String> problems = new ArrayList<>();
         assertThat(ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree(
                 "{\"pseudonymKey\": \"my-literal-secret\", \"decisionsPerMinute\": 0}"), problems)).isEmpty();
-        assertThat(problems).containsExactly("pseudonymKey must name a vault secret, e.g. ${vault.consent-pseudonym-key}",
+        assertThat(problems).containsExactly("pseudonymKey must name a vault secret whose key starts with 'consent-', "
+                + "e.g. ${vault.consent-pseudonym-key}",
                 "decisionsPerMinute must be a whole number from 1 to 1000");
         problems.clear();
         assertThat(ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree("{\"decisionsPerMinute\": 2.5}"),
                 problems)).isEmpty();
         ConsentSettings changed = ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree(
-                "{\"pseudonymKey\": \"${vault.ledger-key}\", \"decisionsPerMinute\": 5}"), new ArrayList<>())
+                "{\"pseudonymKey\": \"${vault.consent-ledger-key}\", \"decisionsPerMinute\": 5}"), new ArrayList<>())
                 .orElseThrow();
         assertThat(ConsentSettings.read(changed.toJson().toString())).isEqualTo(new ConsentSettings(
-                ConsentSettings.IpPolicy.TRUNCATED, ConsentSettings.OnUserRemoved.PSEUDONYMIZE, "${vault.ledger-key}", 5));
+                ConsentSettings.IpPolicy.TRUNCATED, ConsentSettings.OnUserRemoved.PSEUDONYMIZE, "${vault.consent-ledger-key}", 5));
         assertThat(ConsentSettings.read("{\"pseudonymKey\": \"literal\", \"decisionsPerMinute\": 99999}"))
                 .as("a hand-edited attribute falls back to the defaults").isEqualTo(ConsentSettings.DEFAULTS);
+    }
+
+    @Test
+    void thePseudonymKeyCannotNameAnotherOfTheRealmsSecrets() throws Exception {
+        for (String other : List.of("${vault.smtp-password}", "${vault.export-hash-key}", "${vault.consent-../smtp}",
+                "${vault.consent-}")) {
+            List<String> problems = new ArrayList<>();
+            assertThat(ConsentSettings.DEFAULTS.change(new ObjectMapper().readTree(
+                    "{\"pseudonymKey\": \"" + other + "\"}"), problems)).as(other).isEmpty();
+            assertThat(ConsentSettings.read("{\"pseudonymKey\": \"" + other + "\"}").pseudonymKey())
+                    .as(other + " written into the realm attribute directly").isEqualTo(ConsentSettings.DEFAULT_PSEUDONYM_KEY);
+        }
     }
 }

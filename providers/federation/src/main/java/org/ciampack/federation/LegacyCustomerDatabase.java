@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,6 +78,20 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         return one(config.byEmailSql(), email);
     }
 
+    /**
+     * The customer Keycloak already holds under this name, asked again (a federated customer's refresh). Only a clear
+     * "no rows" is empty: the database gave this name before, so a refusal of it now (a stored row it cannot convert,
+     * a statement changed to cast a column) is no answer, as are several customers for it.
+     */
+    Optional<LegacyCustomer> stillHas(String username) {
+        if (username == null || username.isBlank() || username.length() > 255) {
+            throw new LegacyStoreUnavailable("not a name the legacy customer database gives", null);
+        }
+        return single(query(config.byUsernameSql(), username, List.of(), () -> {
+            throw new LegacyStoreUnavailable("the legacy customer database refused a name it gave before", null);
+        }));
+    }
+
     /** Customers whose username or e-mail contains {@code term} (all for an empty term), one page. */
     List<LegacyCustomer> search(String term, int first, int max) {
         return query(config.searchSql() + " limit ? offset ?", pattern(term), List.of(max, first));
@@ -99,15 +115,26 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         if (value == null || value.isBlank() || value.length() > 255) {
             return Optional.empty();
         }
-        List<LegacyCustomer> found = query(sql, value, List.of());
+        return single(query(sql, value, List.of()));
+    }
+
+    /** The one customer found, if any; several are no answer (not "nobody": see {@link #stillHas}). */
+    private Optional<LegacyCustomer> single(List<LegacyCustomer> found) {
         if (found.size() > 1) {
-            LOG.warnf("Legacy customer database: %d customers for one lookup; none is used", found.size());
-            return Optional.empty();
+            LOG.warnf("Legacy customer database %s: %d customers for one lookup; none is used", host(), found.size());
+            throw new LegacyStoreUnavailable("the legacy customer database has " + found.size()
+                    + " customers for one lookup", null);
         }
         return found.stream().findFirst();
     }
 
     private List<LegacyCustomer> query(String sql, String value, List<Integer> paging) {
+        return query(sql, value, paging, List::of);
+    }
+
+    /** {@code refused}: the answer when the database refuses the value (nobody by that name, for a lookup). */
+    private List<LegacyCustomer> query(String sql, String value, List<Integer> paging,
+                                       Supplier<List<LegacyCustomer>> refused) {
         return run(sql, value, paging, new Rows<>() {
             @Override
             public List<LegacyCustomer> read(ResultSet result) throws SQLException {
@@ -120,7 +147,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
             @Override
             public List<LegacyCustomer> nothing() {
-                return List.of();
+                return refused.get();
             }
         });
     }
@@ -155,11 +182,18 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                 return answer;
             }
         } catch (SQLException e) {
-            if (!unreachable(e)) {
+            if (refusedValue(e)) {
                 // A value this database refuses (a character its columns cannot hold, ...): nobody by that name, and
                 // no pause for everyone else, which anyone could otherwise cause.
                 LOG.debugf("Legacy customer database %s refused a lookup: %s", host(), e.getSQLState());
                 return rows.nothing();
+            }
+            if (!unreachable(e)) {
+                // A deadlock, a statement it cannot run any more (a renamed table): no answer, which must not read as
+                // "nobody" (a federated customer would be removed), and no pause for everyone else either.
+                LOG.warnf("Legacy customer database %s could not answer a lookup: SQLState %s", host(), e.getSQLState());
+                throw new LegacyStoreUnavailable("legacy customer database could not answer: SQLState "
+                        + e.getSQLState(), e);
             }
             throw failed(e);
         } catch (RuntimeException e) { // the pool wraps some failures in runtime exceptions
@@ -173,6 +207,16 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         pool.flush(AgroalDataSource.FlushMode.INVALID);
         LOG.warnf("Legacy customer database %s failed: %s", host(), why);
         return new LegacyStoreUnavailable("legacy customer database failed: " + why, e);
+    }
+
+    /**
+     * A value the database cannot compare with its columns (SQLState class 22, data exception: a NUL byte, a string
+     * too long for the column; MySQL's HY000 "illegal mix of collations" for a character outside the column's set).
+     */
+    static boolean refusedValue(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22")
+                || "HY000".equals(state) && Set.of(1267, 1270, 1271).contains(e.getErrorCode()));
     }
 
     /** Connection failures (SQLState 08), timeouts, cancelled statements, exhausted servers; not refused values. */

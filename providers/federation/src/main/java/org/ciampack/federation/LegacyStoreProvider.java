@@ -315,7 +315,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         Optional<LegacyCustomer> customer;
         try {
-            customer = database.byUsername(user.getUsername());
+            customer = database.stillHas(user.getUsername());
         } catch (LegacyStoreUnavailable e) {
             return owned(user);
         }

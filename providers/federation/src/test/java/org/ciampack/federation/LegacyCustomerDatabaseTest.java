@@ -42,6 +42,18 @@ class LegacyCustomerDatabaseTest {
     }
 
     @Test
+    void onlyAValueTheDatabaseCannotCompareReadsAsNobodyNotAStatementItCannotRun() {
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("NUL byte", "22021"))).isTrue();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("too long", "22001"))).isTrue();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("Illegal mix of collations", "HY000",
+                1267))).isTrue();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("no such table", "42P01"))).isFalse();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("deadlock", "40P01"))).isFalse();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("other", "HY000", 1205))).isFalse();
+        assertThat(LegacyCustomerDatabase.refusedValue(new java.sql.SQLException("acquisition timeout"))).isFalse();
+    }
+
+    @Test
     void afterAFailureCallsFailAtOnceForThePauseThenTryAgain() {
         MutableClock clock = new MutableClock();
         Outage outage = new Outage(Duration.ofSeconds(10), clock);

@@ -24,6 +24,8 @@ final class RiskAssessmentAuthenticator extends FlowStep {
     private static final int DEVICE_COOKIE_MAX_AGE = 400 * 24 * 60 * 60;
     /** Session attribute (this request only): the user already scored, by a password step that scores first. */
     private static final String SCORED_USER = "ciam.risk.scored-user";
+    /** Session attribute (this request only): the new device id of an unknown browser, its cookie not yet set. */
+    private static final String NEW_DEVICE = "ciam.risk.new-device";
 
     private final List<RiskSignalFactory> signals;
 
@@ -36,6 +38,9 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         Map<String, String> config = StepSettings.of(context.getAuthenticatorConfig());
         if (!scoredInThisRequest(context, context.getUser())) {
             score(context, context.getUser(), config, signals);
+        }
+        if (context.getSession().getAttribute(NEW_DEVICE) instanceof String deviceId) {
+            setDeviceCookie(context, deviceId);
         }
         if (Boolean.parseBoolean(config.get(RiskPolicy.NEW_SIGN_IN_EMAIL))) {
             NoticeLimits limits = NoticeLimits.of(
@@ -84,8 +89,13 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         }
         RiskMetrics.assessed(context.getRealm(), assessment);
         // A refused login gets no device id: a new cookie would tell a credential stuffer that the password was right.
-        String deviceId = knownDevice != null || assessment.enforcedLevel() == RiskLevel.HIGH
-                || WrongPasswordAnswer.isPasswordGrant(context) ? knownDevice : issueDevice(context);
+        String deviceId = knownDevice;
+        if (knownDevice == null && assessment.enforcedLevel() != RiskLevel.HIGH && !WrongPasswordAnswer.isPasswordGrant(context)) {
+            deviceId = DeviceCookie.newDeviceId();
+            // Its cookie is set by the risk step, which runs once the password is right: set here, before the
+            // password is checked, it would tell anyone who tries a name that the account exists.
+            context.getSession().setAttribute(NEW_DEVICE, deviceId);
+        }
         record(context, user, assessment, deviceId);
         context.getSession().setAttribute(SCORED_USER, user.getId());
     }
@@ -104,9 +114,8 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         return DeviceCookie.fromRequest(context.getSession(), context.getRealm());
     }
 
-    /** Gives an unknown browser a new signed device id; it becomes a known device once a login with it succeeds. */
-    private static String issueDevice(AuthenticationFlowContext context) {
-        String deviceId = DeviceCookie.newDeviceId();
+    /** Gives an unknown browser its new signed device id; it becomes a known device once a login with it succeeds. */
+    private static void setDeviceCookie(AuthenticationFlowContext context, String deviceId) {
         RealmModel realm = context.getRealm();
         URI base = context.getSession().getContext().getUri().getBaseUri();
         String path = base.getPath().replaceAll("/$", "") + "/realms/" + realm.getName() + "/";
@@ -119,7 +128,6 @@ final class RiskAssessmentAuthenticator extends FlowStep {
                 .secure(secure)
                 .sameSite(NewCookie.SameSite.LAX)
                 .build());
-        return deviceId;
     }
 
     private static void record(AuthenticationFlowContext context, UserModel user, RiskAssessment assessment, String deviceId) {

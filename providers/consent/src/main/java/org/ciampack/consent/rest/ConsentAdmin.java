@@ -310,7 +310,7 @@ public final class ConsentAdmin {
         try {
             start = from == null ? 0 : Instant.parse(from).toEpochMilli();
             end = to == null ? Long.MAX_VALUE : Instant.parse(to).toEpochMilli();
-        } catch (DateTimeParseException e) {
+        } catch (DateTimeParseException | ArithmeticException e) { // unreadable, or millions of years away
             return Problems.status(Response.Status.BAD_REQUEST, "from and to must be ISO-8601 instants such as "
                     + "2026-01-31T00:00:00Z");
         }

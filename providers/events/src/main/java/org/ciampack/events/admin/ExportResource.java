@@ -26,6 +26,7 @@ import org.ciampack.events.ExportEventListenerProviderFactory;
 import org.ciampack.events.dispatch.DispatcherSettings;
 import org.ciampack.events.dispatch.TestDelivery;
 import org.ciampack.events.format.Formats;
+import org.ciampack.events.outbox.CrossRealmApproval;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.ExportStore;
 import org.ciampack.events.outbox.RouteStateEntity;
@@ -109,6 +110,11 @@ public final class ExportResource implements RealmResourceProvider {
         }
         boolean created = RouteStore.route(realm, name) == null;
         RouteStore.save(realm, route);
+        if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+            // What was checked above is what may take other realms' events; any later edit around this API is not.
+            new ExportStore(session).stateForChange(realm.getId(), name).approveCrossRealm(route.takesOtherRealms()
+                    ? CrossRealmApproval.of(realm.getAttribute(RouteStore.ATTRIBUTE_PREFIX + name)) : null);
+        }
         adminEvent(admin, created ? OperationType.CREATE : OperationType.UPDATE, name, masked(route.definition()));
         Map<String, Object> answer = representation(route, new ExportStore(session).state(realm.getId(), name));
         return (created ? Response.status(Response.Status.CREATED) : Response.ok()).entity(answer).build();
@@ -222,7 +228,7 @@ public final class ExportResource implements RealmResourceProvider {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("routes", routes);
-        body.put("notYetRouted", store.notFannedOut());
+        body.put("notYetRouted", store.notFannedOut(realm.getId())); // this realm's: not the server's volume
         return body;
     }
 
@@ -290,12 +296,24 @@ public final class ExportResource implements RealmResourceProvider {
         }
         DispatcherSettings settings = ExportEventListenerProviderFactory.settings(session.getKeycloakSessionFactory());
         List<String> realmIds = new ArrayList<>(List.of(realm.getId()));
-        if (org.keycloak.Config.getAdminRealm().equals(realm.getName()) && settings.crossRealmRoutes()) {
+        ExportStore store = new ExportStore(session);
+        if (org.keycloak.Config.getAdminRealm().equals(realm.getName()) && settings.crossRealmRoutes()
+                && route.takesOtherRealms()) {
+            RouteStateEntity state = store.state(realm.getId(), name);
+            if (state == null || !CrossRealmApproval.approves(state.getCrossRealmApproval(),
+                    realm.getAttribute(RouteStore.ATTRIBUTE_PREFIX + name))) {
+                return Problems.status(Response.Status.FORBIDDEN, "this route takes other realms' events only once an "
+                        + "admin who may view them has saved it through this API");
+            }
+            try {
+                CrossRealmRoutes.check(session, realm, admin.auth(), route.definition().path("realms"), true);
+            } catch (ForbiddenException e) {
+                return Problems.status(Response.Status.FORBIDDEN, e.getMessage());
+            }
             session.realms().getRealmsStream()
                     .filter(other -> route.coversRealm(true, realm.getId(), other.getId(), other.getName()))
                     .forEach(other -> realmIds.add(other.getId()));
         }
-        ExportStore store = new ExportStore(session);
         long since = range.from().toEpochMilli();
         long until = range.to().toEpochMilli();
         String tooMany = ReplayRange.tooMany(store.countInRange(realmIds, since, until), settings.maxReplayEvents());
@@ -368,7 +386,7 @@ public final class ExportResource implements RealmResourceProvider {
 
     /** Rows written before answers lost their bodies ("HTTP 500: <body>") show the status only. */
     static String withoutBody(String error) {
-        return error == null ? null : error.replaceAll("(HTTP \\d{3}): .*$", "$1");
+        return error == null ? null : error.replaceAll("(?s)(HTTP \\d{3}): .*$", "$1"); // a body of several lines too
     }
 
     private static Map<String, Object> state(RouteStateEntity state) {

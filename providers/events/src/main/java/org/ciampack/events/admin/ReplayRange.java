@@ -20,7 +20,9 @@ record ReplayRange(Instant from, Instant to) {
         try {
             start = Instant.parse(from);
             end = to == null || to.isBlank() ? now : Instant.parse(to);
-        } catch (DateTimeParseException | NullPointerException e) {
+            start.toEpochMilli(); // an instant millions of years away has no time in the store's columns
+            end.toEpochMilli();
+        } catch (DateTimeParseException | NullPointerException | ArithmeticException e) {
             throw new IllegalArgumentException("from (and optionally to) must be ISO-8601 instants, e.g. 2026-11-01T00:00:00Z");
         }
         if (!end.isAfter(start)) {

@@ -34,6 +34,11 @@ final class OpenRoute implements AutoCloseable {
     final String realmName;
     final Route route;
     final Throttle throttle;
+    /**
+     * A master route's: whether its definition is the one an admin allowed to see the realms it names saved
+     * ({@link org.ciampack.events.outbox.CrossRealmApproval}); set by the registry before anyone can see the route.
+     */
+    volatile boolean crossRealmApproved;
     private final String definition;
     private ExportSink sink;
     private Rendering rendering;

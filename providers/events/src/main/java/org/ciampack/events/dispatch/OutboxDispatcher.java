@@ -181,7 +181,8 @@ public final class OutboxDispatcher {
                 if (!takeLease(session, open)) {
                     return;
                 }
-                RouteRound.DuePage page = RouteRound.due(session, open, ROUND_LIMIT);
+                RouteRound.DuePage page = RouteRound.due(session, open, ROUND_LIMIT,
+                        eventRealmId -> registry.takes(session, open, eventRealmId));
                 round.due = page.events();
                 round.full = page.full();
                 if (!round.due.isEmpty()) {

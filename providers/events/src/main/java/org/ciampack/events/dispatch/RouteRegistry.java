@@ -9,8 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.ciampack.events.outbox.CrossRealmApproval;
 import org.ciampack.events.route.Route;
 import org.ciampack.events.route.RouteStore;
+import org.jboss.logging.Logger;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 
@@ -21,12 +24,16 @@ import org.keycloak.models.RealmModel;
  */
 final class RouteRegistry {
 
+    private static final Logger LOG = Logger.getLogger(RouteRegistry.class);
+
     private final Map<String, OpenRoute> routes = new ConcurrentHashMap<>();
     private volatile Map<String, Map<String, String>> definitions = Map.of();
     /** Realms that store a route definition that does not read: what it would take is unknown. */
     private volatile Set<String> unreadable = Set.of();
     private final boolean crossRealmRoutes;
     private volatile String masterId;
+    /** Master's routes named other realms without approval, and the digest of what was warned about. */
+    private final Map<String, String> warnedUnapproved = new ConcurrentHashMap<>();
 
     /** {@code crossRealmRoutes}: the operator's choice whether master-realm routes may take other realms' events. */
     RouteRegistry(boolean crossRealmRoutes) {
@@ -40,9 +47,11 @@ final class RouteRegistry {
         session.realms().getRealmsStream().forEach(realm -> {
             Map<String, String> definitions = storedDefinitions(realm);
             stored.put(realm.getId(), definitions);
-            if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
+            boolean master = org.keycloak.Config.getAdminRealm().equals(realm.getName());
+            if (master) {
                 masterId = realm.getId();
             }
+            Map<String, String> approvals = master && crossRealmRoutes ? approvals(session, realm.getId()) : Map.of();
             Map<String, Route> readable = RouteStore.routes(realm);
             if (definitions.values().stream().filter(Objects::nonNull).count() > readable.size()) {
                 withUnreadable.add(realm.getId());
@@ -50,12 +59,18 @@ final class RouteRegistry {
             for (Route route : readable.values()) {
                 String key = key(realm.getId(), route.name());
                 seen.put(key, true);
+                boolean approved = master && route.takesOtherRealms()
+                        && approved(route.name(), approvals.get(route.name()), definitions.get(RouteStore.ATTRIBUTE_PREFIX + route.name()));
                 OpenRoute current = routes.get(key);
                 if (current == null || !current.sameDefinition(route)) {
-                    OpenRoute replaced = routes.put(key, new OpenRoute(realm.getId(), realm.getName(), route));
+                    OpenRoute opened = new OpenRoute(realm.getId(), realm.getName(), route);
+                    opened.crossRealmApproved = approved; // before it is seen: no event reaches it unapproved
+                    OpenRoute replaced = routes.put(key, opened);
                     if (replaced != null) {
                         replaced.close();
                     }
+                } else {
+                    current.crossRealmApproved = approved;
                 }
             }
         });
@@ -68,6 +83,49 @@ final class RouteRegistry {
         });
         unreadable = withUnreadable;
         definitions = stored;
+    }
+
+    /** Master's approvals of its routes that name other realms, from their state rows: route name to digest. */
+    private static Map<String, String> approvals(KeycloakSession session, String masterId) {
+        Map<String, String> approvals = new HashMap<>();
+        session.getProvider(JpaConnectionProvider.class).getEntityManager()
+                .createNamedQuery("ciamRouteState.crossRealmApprovals", Object[].class)
+                .setParameter("realmId", masterId).getResultList()
+                .forEach(row -> approvals.put((String) row[0], (String) row[1]));
+        return approvals;
+    }
+
+    /**
+     * Whether a master route that names other realms is stored as approved; one that is not takes master's events
+     * only, and the log says so once per definition.
+     */
+    private boolean approved(String name, String approval, String definition) {
+        if (CrossRealmApproval.approves(approval, definition)) {
+            warnedUnapproved.remove(name);
+            return true;
+        }
+        String digest = CrossRealmApproval.of(definition);
+        if (!Objects.equals(warnedUnapproved.put(name, digest), digest)) {
+            LOG.warnf("Master's export route %s names other realms but was not saved as it is through the export "
+                    + "API by an admin who may view their events: it takes master's events only", name);
+        }
+        return false;
+    }
+
+    /**
+     * Whether a route may send an event of this realm: its own realm's, or, for an approved master route where the
+     * operator allows cross-realm routes, a realm it names. Asked again when a round sends, as the route may have
+     * changed since the event was handed to it.
+     */
+    boolean takes(KeycloakSession session, OpenRoute open, String eventRealmId) {
+        if (open.realmId.equals(eventRealmId)) {
+            return true;
+        }
+        if (!crossRealmRoutes || !open.realmId.equals(masterId) || !open.crossRealmApproved) {
+            return false;
+        }
+        RealmModel realm = session.realms().getRealm(eventRealmId);
+        return realm != null && open.route.coversRealm(true, open.realmId, realm.getId(), realm.getName());
     }
 
     /**
@@ -140,7 +198,7 @@ final class RouteRegistry {
         List<OpenRoute> targets = new ArrayList<>();
         for (OpenRoute open : routes.values()) {
             if (open.realmId.equals(realm.getId())
-                    || (crossRealmRoutes && open.realmId.equals(masterId)
+                    || (crossRealmRoutes && open.realmId.equals(masterId) && open.crossRealmApproved
                     && open.route.coversRealm(true, masterId, realm.getId(), realm.getName()))) {
                 targets.add(open);
             }

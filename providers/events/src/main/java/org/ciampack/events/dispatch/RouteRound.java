@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,7 +81,11 @@ final class RouteRound {
     private record Queued(String id, String orderKey, int attempts, long eventTime, String eventId) {
     }
 
-    static DuePage due(KeycloakSession session, OpenRoute open, int limit) {
+    /**
+     * {@code takesRealm}: whether the route may send an event of that realm now (a master route no longer approved to
+     * take other realms' events must not send what was handed to it before: those deliveries are let go).
+     */
+    static DuePage due(KeycloakSession session, OpenRoute open, int limit, Predicate<String> takesRealm) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         long now = System.currentTimeMillis();
         List<Queued> page = dueRows(em, open, now, limit, null, Set.of());
@@ -89,7 +94,7 @@ final class RouteRound {
         for (int pages = 1; !page.isEmpty(); pages++) {
             Predicate<Queued> heldBack = heldBack(em, open, page, now);
             page.stream().filter(heldBack).map(Queued::orderKey).forEach(held::add);
-            due.addAll(withPayloads(em, page.stream().filter(heldBack.negate()).toList()));
+            due.addAll(withPayloads(em, open, page.stream().filter(heldBack.negate()).toList(), takesRealm));
             boolean full = page.size() == limit;
             if (!full || due.size() >= limit / 2 || held.isEmpty() || held.size() > MAX_HELD_KEYS || pages == MAX_PAGES) {
                 return new DuePage(due, full);
@@ -121,22 +126,36 @@ final class RouteRound {
     }
 
     /** The rows with their envelopes, in a second query: a join would let the database sort the whole backlog. */
-    private static List<Due> withPayloads(EntityManager em, List<Queued> rows) {
+    private static List<Due> withPayloads(EntityManager em, OpenRoute open, List<Queued> rows,
+                                          Predicate<String> takesRealm) {
         Map<String, String> payloads = new HashMap<>();
+        Set<String> refused = new HashSet<>();
         List<String> eventIds = rows.stream().map(Queued::eventId).toList();
         for (int from = 0; from < eventIds.size(); from += 500) {
             for (Object[] found : em.createNamedQuery("ciamOutbox.payloads", Object[].class)
                     .setParameter("ids", eventIds.subList(from, Math.min(eventIds.size(), from + 500)))
                     .getResultList()) {
-                payloads.put((String) found[0], (String) found[1]);
+                if (takesRealm.test((String) found[2])) {
+                    payloads.put((String) found[0], (String) found[1]);
+                } else {
+                    refused.add((String) found[0]);
+                }
             }
         }
         List<Due> due = new ArrayList<>();
+        List<String> letGo = new ArrayList<>();
         for (Queued row : rows) {
             String payload = payloads.get(row.eventId());
             if (payload != null) {
                 due.add(new Due(row.id(), row.orderKey(), row.attempts(), row.eventTime(), payload));
+            } else if (refused.contains(row.eventId())) {
+                letGo.add(row.id());
             }
+        }
+        if (!letGo.isEmpty()) {
+            em.createNamedQuery("ciamDelivery.deletePending").setParameter("ids", letGo).executeUpdate();
+            LOG.warnf("Realm %s, export route %s: %d queued event(s) of other realms let go: the route no longer may "
+                    + "take them", open.realmName, open.route.name(), letGo.size());
         }
         return due;
     }

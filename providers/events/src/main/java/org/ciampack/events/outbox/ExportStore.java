@@ -36,9 +36,10 @@ public final class ExportStore {
         return figures;
     }
 
-    public long notFannedOut() {
-        return em.createQuery("select count(o) from OutboxEntity o where o.fannedOut = false", Long.class)
-                .getSingleResult();
+    /** The realm's events not yet handed to its routes. */
+    public long notFannedOut(String realmId) {
+        return em.createQuery("select count(o) from OutboxEntity o where o.fannedOut = false and o.realmId = :realmId",
+                Long.class).setParameter("realmId", realmId).getSingleResult();
     }
 
     public RouteStateEntity state(String realmId, String route) {

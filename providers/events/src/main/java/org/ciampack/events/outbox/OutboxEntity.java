@@ -37,7 +37,8 @@ import org.keycloak.connections.jpa.AsynchronousCommitAllowed;
         // One statement for a fanned-out batch: a managed row marked one by one is rewritten whole, payload included.
         @NamedQuery(name = "ciamOutbox.markFannedOut", query = "update OutboxEntity o set o.fannedOut = true "
                 + "where o.id in :ids"),
-        @NamedQuery(name = "ciamOutbox.payloads", query = "select o.id, o.payload from OutboxEntity o where o.id in :ids"),
+        @NamedQuery(name = "ciamOutbox.payloads", query = "select o.id, o.payload, o.realmId from OutboxEntity o "
+                + "where o.id in :ids"),
         @NamedQuery(name = "ciamOutbox.deleteRealm", query = "delete from OutboxEntity o where o.realmId = :realmId")
 })
 public class OutboxEntity implements AsynchronousCommitAllowed {

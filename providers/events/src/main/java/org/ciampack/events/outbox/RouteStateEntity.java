@@ -29,6 +29,8 @@ import java.util.Objects;
                 + "set s.deliveredCount = s.deliveredCount + :count, s.lastDeliveredAt = :now "
                 + "where s.realmId = :realmId and s.routeName = :route"),
         @NamedQuery(name = "ciamRouteState.all", query = "select s from RouteStateEntity s"),
+        @NamedQuery(name = "ciamRouteState.crossRealmApprovals", query = "select s.routeName, s.crossRealmApproval "
+                + "from RouteStateEntity s where s.realmId = :realmId and s.crossRealmApproval is not null"),
         @NamedQuery(name = "ciamRouteState.deleteRoute", query = "delete from RouteStateEntity s "
                 + "where s.realmId = :realmId and s.routeName = :route"),
         @NamedQuery(name = "ciamRouteState.deleteRealm", query = "delete from RouteStateEntity s where s.realmId = :realmId")
@@ -57,6 +59,10 @@ public class RouteStateEntity {
 
     @Column(name = "PAUSE_REASON", length = 1000)
     private String pauseReason;
+
+    /** The digest of the definition an admin allowed to see every realm it names saved ({@link CrossRealmApproval}). */
+    @Column(name = "CROSS_REALM_APPROVAL", length = 64)
+    private String crossRealmApproval;
 
     // Read-only here: only ciamRouteState.countDelivered writes them, so an admin's pause or a round's health,
     // written from a copy read earlier, never sets them back (the column's default 0 fills a new row).
@@ -108,6 +114,14 @@ public class RouteStateEntity {
 
     public Long getLastDeliveredAt() {
         return lastDeliveredAt;
+    }
+
+    public String getCrossRealmApproval() {
+        return crossRealmApproval;
+    }
+
+    public void approveCrossRealm(String approval) {
+        crossRealmApproval = approval;
     }
 
     public boolean isPaused() {

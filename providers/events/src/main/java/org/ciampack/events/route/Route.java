@@ -120,6 +120,11 @@ public record Route(String name, boolean enabled, String sink, String format, Ev
         return value.asInt();
     }
 
+    /** Whether the route names other realms whose events it takes ({@code "realms"}; master's routes only). */
+    public boolean takesOtherRealms() {
+        return !realms.isEmpty();
+    }
+
     /** Whether a route of the realm {@code ownRealmId} takes events of {@code eventRealmId} (master may take others'). */
     public boolean coversRealm(boolean ownRealmIsMaster, String ownRealmId, String eventRealmId, String eventRealmName) {
         if (ownRealmId.equals(eventRealmId)) {

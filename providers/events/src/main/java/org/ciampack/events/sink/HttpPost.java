@@ -52,8 +52,8 @@ final class HttpPost implements AutoCloseable {
 
     HttpPost(SinkContext context, String url) {
         this.url = parse(url);
-        int connectMillis = Math.max(100, context.integer("connectTimeoutMs", 3000));
-        int readMillis = Math.max(100, context.integer("readTimeoutMs", 10_000));
+        int connectMillis = context.millis(SinkTimeouts.CONNECT, 3000, SinkTimeouts.MAX_CONNECT_MILLIS);
+        int readMillis = context.millis(SinkTimeouts.READ, 10_000, SinkTimeouts.MAX_READ_MILLIS);
         SSLContext tls = context.tls();
         ConnectionSocketFactory https = tls == null ? SSLConnectionSocketFactory.getSocketFactory()
                 : new SSLConnectionSocketFactory(tls, SSLConnectionSocketFactory.getDefaultHostnameVerifier());

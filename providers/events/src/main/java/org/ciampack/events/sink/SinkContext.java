@@ -26,6 +26,15 @@ public record SinkContext(String realmName, String routeName, ObjectNode setting
         return settings.hasNonNull(field) ? settings.get(field).asInt(fallback) : fallback; // numbers or numeric text
     }
 
+    /**
+     * A time limit in milliseconds, within the bounds every route's limits must keep ({@link SinkTimeouts}): a route
+     * written into the realm's attributes directly is not validated, and an unbounded wait would hold a sending
+     * thread, or an admin's test request, for as long as a receiver cares to stay silent.
+     */
+    public int millis(String field, int fallback, int max) {
+        return Math.max(SinkTimeouts.MIN_MILLIS, Math.min(max, integer(field, fallback)));
+    }
+
     /** A setting that may be a vault expression, resolved now; {@code null} when absent or not in the vault. */
     public String secret(String field) {
         String expression = text(field, null);

@@ -37,6 +37,7 @@ public final class SplunkHecSinkFactory implements ExportSinkFactory {
         if (settings.path("token").asText("").isBlank()) {
             problems.add("settings.token is missing: the HEC token, from the vault as ${vault.export-<name>}");
         }
+        SinkTimeouts.check(settings, List.of(SinkTimeouts.CONNECT, SinkTimeouts.READ), problems);
         return problems;
     }
 

@@ -53,6 +53,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         if (settings.has("facility") && (settings.get("facility").asInt(-1) < 0 || settings.get("facility").asInt(-1) > 23)) {
             problems.add("settings.facility must be 0-23");
         }
+        SinkTimeouts.check(settings, List.of(SinkTimeouts.CONNECT), problems);
         return problems;
     }
 
@@ -79,7 +80,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             this.port = context.integer("port", tls ? 6514 : 514);
             this.appName = context.text("appName", "keycloak");
             this.facility = context.integer("facility", SyslogFrame.FACILITY_AUTHPRIV);
-            this.connectTimeout = context.integer("connectTimeoutMs", 3000);
+            this.connectTimeout = context.millis(SinkTimeouts.CONNECT, 3000, SinkTimeouts.MAX_CONNECT_MILLIS);
         }
 
         @Override
@@ -124,7 +125,10 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                         SSLParameters parameters = secure.getSSLParameters();
                         parameters.setEndpointIdentificationAlgorithm("HTTPS");
                         secure.setSSLParameters(parameters);
+                        // A receiver that accepts and never answers the handshake must not hold the round for ever.
+                        secure.setSoTimeout(connectTimeout);
                         secure.startHandshake();
+                        secure.setSoTimeout(0);
                         socket = secure;
                     } else {
                         socket = plain;

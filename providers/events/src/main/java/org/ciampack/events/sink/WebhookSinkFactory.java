@@ -41,6 +41,7 @@ public class WebhookSinkFactory implements ExportSinkFactory {
             problems.add("settings.secret is missing: the receiver's signing secret (whsec_...), "
                     + "from the vault as ${vault.export-<name>}");
         }
+        SinkTimeouts.check(settings, List.of(SinkTimeouts.CONNECT, SinkTimeouts.READ), problems);
         return problems;
     }
 

@@ -41,6 +41,7 @@ class LiteralDestinationsTest {
         assertThat(ExportResource.withoutBody("HTTP 500: {\"secret\":\"x\"}")).isEqualTo("HTTP 500");
         assertThat(ExportResource.withoutBody("paused automatically; last error: HTTP 503: down")).endsWith("HTTP 503");
         assertThat(ExportResource.withoutBody("HTTP 400 Bad Request")).isEqualTo("HTTP 400 Bad Request");
+        assertThat(ExportResource.withoutBody("HTTP 502: <html>\n<p>token=abc</p>\n</html>")).isEqualTo("HTTP 502");
         assertThat(ExportResource.withoutBody(null)).isNull();
     }
 }

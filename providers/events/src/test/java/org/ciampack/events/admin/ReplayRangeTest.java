@@ -27,6 +27,8 @@ class ReplayRangeTest {
                 .hasMessage("to must be after from");
         assertThatThrownBy(() -> ReplayRange.parse("yesterday", null, NOW)).hasMessageContaining("ISO-8601");
         assertThatThrownBy(() -> ReplayRange.parse(null, null, NOW)).hasMessageContaining("ISO-8601");
+        assertThatThrownBy(() -> ReplayRange.parse("+300000000-01-01T00:00:00Z", "+300000000-01-02T00:00:00Z", NOW))
+                .as("a day millions of years away, which has no time in milliseconds").hasMessageContaining("ISO-8601");
     }
 
     @Test

@@ -2,13 +2,17 @@ package org.ciampack.events.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.ciampack.events.outbox.CrossRealmApproval;
 import org.ciampack.events.route.RouteStore;
 import org.junit.jupiter.api.Test;
+import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RealmProvider;
@@ -81,7 +85,7 @@ class RouteRegistryTest {
                 RouteStore.ATTRIBUTE_PREFIX + "shop-only", "{\"sink\": \"syslog\", \"realms\": [\"shop\"]}",
                 RouteStore.ATTRIBUTE_PREFIX + "acme-by-name", "{\"sink\": \"syslog\", \"realms\": [\"acme\"]}"));
         RealmModel acme = realm("acme-id", "acme", Map.of(CRM, "{\"sink\": \"crm\"}"));
-        KeycloakSession session = session(master, acme);
+        KeycloakSession session = session(approvedAsStored(master), master, acme);
         RouteRegistry crossRealm = refreshed(new RouteRegistry(true), session);
         RouteRegistry ownRealmOnly = refreshed(new RouteRegistry(false), session);
 
@@ -90,6 +94,33 @@ class RouteRegistryTest {
         assertThat(names(ownRealmOnly.targets(acme))).containsExactly("acme/crm");
         assertThat(names(crossRealm.targets(master))).containsExactlyInAnyOrder("master/siem", "master/shop-only",
                 "master/acme-by-name");
+    }
+
+    /**
+     * A master route that names other realms takes their events only as an admin allowed to see them saved it: one
+     * written around the export API, or an approved one edited since (its URL, its realms), takes master's only.
+     */
+    @Test
+    void mastersRoutesTakeAnotherRealmsEventsOnlyAsTheirApprovedDefinition() {
+        String approved = "{\"sink\": \"webhook\", \"realms\": [\"acme\"], \"settings\": {\"url\": \"https://siem.example\"}}";
+        Map<String, String> masterRoutes = new HashMap<>(Map.of(SIEM, approved,
+                RouteStore.ATTRIBUTE_PREFIX + "sneaky", "{\"sink\": \"webhook\", \"realms\": [\"*\"]}"));
+        RealmModel master = realm("master-id", "master", masterRoutes);
+        RealmModel acme = realm("acme-id", "acme", Map.of(CRM, "{\"sink\": \"crm\"}"));
+        KeycloakSession session = session(Map.of("siem", CrossRealmApproval.of(approved)), master, acme);
+        RouteRegistry registry = refreshed(new RouteRegistry(true), session);
+        assertThat(names(registry.targets(acme))).containsExactlyInAnyOrder("master/siem", "acme/crm");
+        assertThat(names(registry.targets(master))).as("master's own events, all the same")
+                .containsExactlyInAnyOrder("master/siem", "master/sneaky");
+        assertThat(registry.takes(session, registry.get("master-id", "siem"), "acme-id")).isTrue();
+        assertThat(registry.takes(session, registry.get("master-id", "sneaky"), "acme-id")).isFalse();
+        assertThat(registry.takes(session, registry.get("master-id", "sneaky"), "master-id")).isTrue();
+
+        masterRoutes.put(SIEM, approved.replace("https://siem.example", "https://elsewhere.example"));
+        registry.refresh(session);
+        assertThat(names(registry.targets(acme))).as("the approved route pointed elsewhere").containsExactly("acme/crm");
+        assertThat(registry.takes(session, registry.get("master-id", "siem"), "acme-id"))
+                .as("nor may it send acme's events handed to it before").isFalse();
     }
 
     @Test
@@ -141,8 +172,47 @@ class RouteRegistryTest {
                 .toList();
     }
 
-    /** A session whose realm provider knows these realms. */
+    /** Approvals of master's routes as they are stored now, as the export API writes them on saving. */
+    private static Map<String, String> approvedAsStored(RealmModel master) {
+        Map<String, String> approvals = new HashMap<>();
+        master.getAttributes().forEach((key, value) -> approvals.put(
+                key.substring(RouteStore.ATTRIBUTE_PREFIX.length()), CrossRealmApproval.of(value)));
+        return approvals;
+    }
+
+    /** A session whose realm provider knows these realms; no route is approved to take other realms' events. */
     private static KeycloakSession session(RealmModel... realms) {
+        return session(Map.of(), realms);
+    }
+
+    /** A session whose realm provider knows these realms, and whose database holds these approvals of master's routes. */
+    private static KeycloakSession session(Map<String, String> approvals, RealmModel... realms) {
+        TypedQuery<?> query = (TypedQuery<?>) Proxy.newProxyInstance(TypedQuery.class.getClassLoader(),
+                new Class<?>[] {TypedQuery.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "setParameter" -> proxy;
+                    case "getResultList" -> approvals.entrySet().stream()
+                            .map(entry -> new Object[] {entry.getKey(), entry.getValue()}).toList();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+        EntityManager em = (EntityManager) Proxy.newProxyInstance(EntityManager.class.getClassLoader(),
+                new Class<?>[] {EntityManager.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("createNamedQuery") && "ciamRouteState.crossRealmApprovals".equals(args[0])) {
+                        return query;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        JpaConnectionProvider jpa = (JpaConnectionProvider) Proxy.newProxyInstance(
+                JpaConnectionProvider.class.getClassLoader(), new Class<?>[] {JpaConnectionProvider.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getEntityManager")) {
+                        return em;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return sessionWith(jpa, realms);
+    }
+
+    private static KeycloakSession sessionWith(JpaConnectionProvider jpa, RealmModel... realms) {
         RealmProvider provider = (RealmProvider) Proxy.newProxyInstance(RealmProvider.class.getClassLoader(),
                 new Class<?>[] {RealmProvider.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getRealmsStream" -> Stream.of(realms);
@@ -154,6 +224,9 @@ class RouteRegistryTest {
                 new Class<?>[] {KeycloakSession.class}, (proxy, method, args) -> {
                     if (method.getName().equals("realms")) {
                         return provider;
+                    }
+                    if (method.getName().equals("getProvider") && args[0] == JpaConnectionProvider.class) {
+                        return jpa;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });

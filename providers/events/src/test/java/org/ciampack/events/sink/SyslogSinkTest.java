@@ -61,6 +61,47 @@ class SyslogSinkTest {
         }
     }
 
+    /** A receiver that takes the connection and never answers the TLS handshake holds a round for the connect limit. */
+    @Test
+    void aTlsHandshakeThatNeverAnswersEndsAtTheConnectLimit() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1")
+                    .put("port", listener.getLocalPort()).put("tls", true).put("connectTimeoutMs", 500);
+            SinkContext context = new SinkContext("acme", "siem", settings, secret -> secret,
+                    javax.net.ssl.SSLContext.getDefault(), "kc-test", AddressPolicy.allowing(List.of("127.0.0.1/32")));
+            try (ExportSink sink = new SyslogSinkFactory().open(context)) {
+                java.util.concurrent.CompletableFuture<SinkAnswer> answer =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sink.send(events("silent", 1)));
+                try (Socket silent = listener.accept()) {
+                    SinkAnswer result = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(result.isDelivered()).isFalse();
+                    assertThat(silent.isConnected()).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void timeLimitsOutsideTheirBoundsAreRefusedAndHeldToThemWhenTheyArriveAroundTheApi() {
+        ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "siem.example.com")
+                .put("connectTimeoutMs", 0);
+        assertThat(new SyslogSinkFactory().validate(settings))
+                .containsExactly("settings.connectTimeoutMs must be a whole number of milliseconds from 100 to 30000");
+        ObjectNode webhook = JsonNodeFactory.instance.objectNode().put("url", "https://hooks.example.com/in")
+                .put("secret", "${vault.export-hook}").put("connectTimeoutMs", "3000").put("readTimeoutMs", 2_000_000_000);
+        assertThat(new WebhookSinkFactory().validate(webhook)).containsExactly(
+                "settings.connectTimeoutMs must be a whole number of milliseconds from 100 to 30000",
+                "settings.readTimeoutMs must be a whole number of milliseconds from 100 to 60000");
+        assertThat(new SplunkHecSinkFactory().validate(JsonNodeFactory.instance.objectNode()
+                .put("url", "https://splunk.example.com:8088").put("token", "${vault.export-hec}")
+                .put("connectTimeoutMs", 3000).put("readTimeoutMs", 10_000))).isEmpty();
+
+        SinkContext unchecked = new SinkContext("acme", "siem", JsonNodeFactory.instance.objectNode()
+                .put("connectTimeoutMs", 0).put("readTimeoutMs", 2_000_000_000), secret -> secret, null, "kc-test", null);
+        assertThat(unchecked.millis(SinkTimeouts.CONNECT, 3000, SinkTimeouts.MAX_CONNECT_MILLIS)).isEqualTo(100);
+        assertThat(unchecked.millis(SinkTimeouts.READ, 10_000, SinkTimeouts.MAX_READ_MILLIS)).isEqualTo(60_000);
+    }
+
     private static SinkContext context(int port) {
         ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1").put("port", port);
         return new SinkContext("acme", "siem", settings, secret -> secret, null, "kc-test",
