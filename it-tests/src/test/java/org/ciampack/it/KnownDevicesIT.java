@@ -52,7 +52,9 @@ class KnownDevicesIT {
         String token = signIn(email, "198.51.100.60");
         signIn(email, "198.51.100.61"); // a second browser, same city
 
-        JsonNode listed = Http.json(call("GET", devices, token).body());
+        HttpResponse<String> list = call("GET", devices, token);
+        assertThat(list.headers().firstValue("Cache-Control")).as("kept by no cache").hasValue("no-store");
+        JsonNode listed = Http.json(list.body());
         assertThat(listed).hasSize(2);
         assertThat(listed.get(0).get("lastCity").asText()).isEqualTo("Berlin");
         assertThat(listed.get(0).get("logins").asInt()).isEqualTo(1);

@@ -32,10 +32,12 @@ public final class ConsentCheckBenchmark {
         int logins = args.length > 3 ? Integer.parseInt(args[3]) : 300;
         URI api = admin.consentAdmin("acme");
         List<String> added = new ArrayList<>();
+        String run = UUID.randomUUID().toString().substring(0, 8).replace('-', '_');
         try {
             int existing = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes"), null).body()).size();
             for (int i = existing; i < 10; i++) {
-                String id = "bench_" + i;
+                // a run of its own: a purpose made again may not reuse a version an earlier run left decisions on
+                String id = "bench_" + run + "_" + i;
                 ObjectNode purpose = Http.JSON.createObjectNode().put("version", 1).put("required", false)
                         .put("title", "ciamConsentMarketingTitle").put("description", "ciamConsentMarketingDescription");
                 expect(admin.sendAsAdmin("PUT", api.resolve("purposes/" + id), purpose), 201);

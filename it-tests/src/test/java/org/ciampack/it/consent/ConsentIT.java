@@ -329,6 +329,9 @@ class ConsentIT {
         HttpResponse<String> lookup = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("pseudonym?user=" + userId), null);
         assertThat(lookup.statusCode()).isEqualTo(200);
         assertThat(Http.json(lookup.body()).get("pseudonym").asText()).isEqualTo(expected);
+        assertThat(admin.get("/realms/acme/admin-events?operationTypes=ACTION&resourcePath=ciam-consent/admin/pseudonym"))
+                .as("the look-up is in the admin events, with whom it was for")
+                .anySatisfy(event -> assertThat(event.path("representation").asText()).contains(userId));
     }
 
     @Test
@@ -451,6 +454,7 @@ class ConsentIT {
         HttpResponse<String> response = self(server, token, "GET", "/export", null);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Disposition").orElse("")).contains("attachment");
+        assertThat(response.headers().firstValue("Cache-Control")).as("personal data kept by no cache").hasValue("no-store");
         JsonNode data = Http.json(response.body());
         assertThat(data.path("profile").path("id").asText()).isEqualTo(aliceId);
         assertThat(data.path("profile").path("email").asText()).isEqualTo(alice);

@@ -98,7 +98,7 @@ class UpgradeIT {
         assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2",
                         "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-events-7", "ciam-events-8",
-                        "ciam-events-9", "ciam-events-10", "ciam-events-11", "ciam-federation-1",
+                        "ciam-events-9", "ciam-events-10", "ciam-events-11", "ciam-events-12", "ciam-federation-1",
                         "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
         List<String> added = new ArrayList<>(applied);
         added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
@@ -107,6 +107,9 @@ class UpgradeIT {
 
         assertThat(database.query("select count(*) from pg_tables where tablename = 'ciam_risk_notice'"))
                 .containsExactly("1");
+        assertThat(database.query("select column_name from information_schema.columns "
+                + "where table_name = 'ciam_export_route_state' and column_name = 'cross_realm_approval'"))
+                .as("the routes' state rows have a place for a cross-realm approval").containsExactly("cross_realm_approval");
         assertThat(database.query("select indexname from pg_indexes where tablename = 'ciam_consent_receipt' "
                 + "and indexname like 'idx_%' order by 1"))
                 .as("the receipts' time index replaced by the page and recent-decisions indexes")

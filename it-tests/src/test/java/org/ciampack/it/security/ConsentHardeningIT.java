@@ -199,6 +199,43 @@ class ConsentHardeningIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A grant of version N is proof that the customer accepted version N's wording: new wording at the same version is
+     * refused, and so is a purpose removed and made again at a version the ledger already holds decisions on.
+     */
+    @Test
+    void aPurposesWordingIsProofOfItsVersion(AdminApi admin) {
+        URI api = admin.consentAdmin("acme");
+        String id = "proof_" + UUID.randomUUID().toString().substring(0, 8).replace('-', '_');
+        URI purpose = api.resolve("purposes/" + id);
+        String marketing = "{\"version\":%d,\"required\":false,\"title\":\"ciamConsentMarketingTitle\","
+                + "\"description\":\"%s\"}";
+        assertThat(admin.sendAsAdmin("PUT", purpose, Http.json(marketing.formatted(1, "ciamConsentMarketingDescription")))
+                .statusCode()).isEqualTo(201);
+        try {
+            String userId = admin.findUserByEmail("acme", newCustomer(admin)).get("id").asText();
+            HttpResponse<String> granted = admin.sendAsAdmin("POST", api.resolve("users/" + userId + "/receipts"),
+                    Http.json("{\"source\":\"import\",\"decisions\":[{\"purpose\":\"" + id
+                            + "\",\"version\":1,\"decision\":\"granted\"}]}"));
+            assertThat(granted.statusCode()).as(granted.body()).isEqualTo(201);
+
+            HttpResponse<String> reworded = admin.sendAsAdmin("PUT", purpose,
+                    Http.json(marketing.formatted(1, "ciamConsentTermsDescription")));
+            assertThat(reworded.statusCode()).isEqualTo(400);
+            assertThat(reworded.body()).contains("needs a higher version (it is 1)");
+
+            assertThat(admin.sendAsAdmin("DELETE", purpose, null).statusCode()).isEqualTo(204);
+            HttpResponse<String> again = admin.sendAsAdmin("PUT", purpose,
+                    Http.json(marketing.formatted(1, "ciamConsentTermsDescription")));
+            assertThat(again.statusCode()).as("made again at the version its old wording was granted at").isEqualTo(400);
+            assertThat(again.body()).contains("version must be above 1");
+            assertThat(admin.sendAsAdmin("PUT", purpose, Http.json(marketing.formatted(2, "ciamConsentTermsDescription")))
+                    .statusCode()).isEqualTo(201);
+        } finally {
+            admin.sendAsAdmin("DELETE", purpose, null);
+        }
+    }
+
     private static String newCustomer(AdminApi admin) {
         String email = "hardening-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         admin.createUser("acme", email, PASSWORD, true);

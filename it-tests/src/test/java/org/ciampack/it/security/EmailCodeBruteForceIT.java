@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Mailbox;
@@ -113,6 +115,28 @@ class EmailCodeBruteForceIT {
         assertThat(password.headers().firstValue("Location")).isEmpty();
         assertThat(password.body()).contains("Invalid username or password");
         assertThat(admin.events("acme", userId, "LOGIN")).hasSize(1);
+    }
+
+    /**
+     * The code page loaded again asks for the code mailed before: no new mail. A browser's reload of the sign-in
+     * is a GET of the flow's page with its tab (the address Keycloak's own refresh goes to).
+     */
+    @Test
+    void reloadingTheCodePageMailsNoNewCode() {
+        OidcCodeFlow paris = from("2001:db8::64");
+        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        String code = latestCode(1);
+        Matcher tab = Pattern.compile("tab_id=([A-Za-z0-9_-]+)").matcher(page.body());
+        assertThat(tab.find()).as("the page's tab").isTrue();
+        URI reload = URI.create(realm + "/login-actions/authenticate?client_id=acme-web&tab_id=" + tab.group(1));
+        for (int time = 0; time < 3; time++) {
+            page = paris.send("GET", reload, Map.of());
+            assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).as(page.body()).isTrue();
+        }
+        Pause.millis(2_000); // a second mail would be on its way now
+        assertThat(codeMails()).as("codes mailed for one sign-in whose page was loaded four times").hasSize(1);
+        paris.callbackFrom(paris.follow(paris.submitForm(page, CODE_FORM, Map.of("code", code))));
     }
 
     @Test

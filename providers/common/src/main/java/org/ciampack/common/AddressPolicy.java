@@ -110,6 +110,10 @@ public final class AddressPolicy {
         if (first == 0xfe && (bytes[1] & 0xc0) == 0xc0) {
             return "private (site-local)";
         }
+        if (first == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b && bytes[4] == 0
+                && bytes[5] == 1) {
+            return "private (local-use NAT64, 64:ff9b:1::/48)"; // RFC 8215: translates to the operator's own networks
+        }
         return null;
     }
 

@@ -122,13 +122,17 @@ public final class SelfServiceCaller {
         return cookieSession;
     }
 
-    /** The answer as this caller gets it: CORS for an app, the page token for the account console's pages. */
+    /**
+     * The answer as this caller gets it: CORS for an app, the page token for the account console's pages; kept by
+     * no cache either way (a customer's own data, or a token for their page).
+     */
     public Response answer(Response response) {
+        Response.ResponseBuilder uncached = Response.fromResponse(response).header(HttpHeaders.CACHE_CONTROL, null)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store");
         if (cors != null) {
-            return cors.add(Response.fromResponse(response));
+            return cors.add(uncached);
         }
-        return Response.fromResponse(response).header(PageToken.HEADER, pageToken)
-                .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+        return uncached.header(PageToken.HEADER, pageToken).build();
     }
 
     public Response answer(Response.ResponseBuilder response) {

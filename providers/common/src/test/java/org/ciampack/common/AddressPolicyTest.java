@@ -41,6 +41,8 @@ class AddressPolicyTest {
         assertThat(refusal(policy, "64:ff9b::a9fe:a9fe")).contains("link-local");
         assertThat(refusal(policy, "2002:7f00:1::")).contains("loopback");
         assertThat(refusal(policy, "64:ff9b::808:808")).isNull();
+        assertThat(refusal(policy, "64:ff9b:1:a:a9fe:a9fe::")).as("the local-use prefix, whatever it embeds")
+                .contains("local-use NAT64");
     }
 
     @Test

@@ -159,6 +159,13 @@ public final class ConsentLedger {
         void read(ReceiptEntity receipt) throws java.io.IOException;
     }
 
+    /** The highest version of a purpose any receipt of the realm records a decision on; 0 for none. */
+    public int highestVersion(String realmId, String purpose) {
+        Number highest = em.createNamedQuery("ciamReceipt.highestVersion", Number.class)
+                .setParameter("realmId", realmId).setParameter("purpose", purpose).getSingleResult();
+        return highest == null ? 0 : highest.intValue();
+    }
+
     /** Receipts per purpose, version and decision. */
     public List<Object[]> counts(String realmId) {
         return em.createNamedQuery("ciamReceipt.counts", Object[].class).setParameter("realmId", realmId).getResultList();

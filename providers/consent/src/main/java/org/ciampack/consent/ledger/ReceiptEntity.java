@@ -27,6 +27,8 @@ import jakarta.persistence.Table;
         // The times, not a count: it is read with a lock, and PostgreSQL locks no rows of an aggregate.
         @NamedQuery(name = "ciamReceipt.recent", query = "select r.decidedAt from ReceiptEntity r "
                 + "where r.realmId = :realmId and r.userId = :userId and r.source = :source and r.decidedAt >= :since"),
+        @NamedQuery(name = "ciamReceipt.highestVersion", query = "select max(r.version) from ReceiptEntity r "
+                + "where r.realmId = :realmId and r.purpose = :purpose"),
         @NamedQuery(name = "ciamReceipt.counts", query = "select r.purpose, r.version, r.decision, count(r) "
                 + "from ReceiptEntity r where r.realmId = :realmId group by r.purpose, r.version, r.decision"),
         @NamedQuery(name = "ciamReceipt.pseudonymize", query = "update ReceiptEntity r set r.userId = :pseudonym, "

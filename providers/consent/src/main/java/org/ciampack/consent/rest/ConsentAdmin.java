@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.ciampack.common.AdminCaller;
 import org.ciampack.common.Problems;
@@ -121,6 +122,20 @@ public final class ConsentAdmin {
         if (parsed.isPresent() && existing.isPresent() && parsed.get().version() < existing.get().version()) {
             problems.add("version may not go down (it is " + existing.get().version() + ")");
         }
+        if (parsed.isPresent() && existing.isPresent() && parsed.get().version() == existing.get().version()
+                && !sameWording(parsed.get(), existing.get())) {
+            // a grant of version N is proof of the text of version N: new wording is a new version
+            problems.add("a changed title, description, document or requirement needs a higher version (it is "
+                    + existing.get().version() + ")");
+        }
+        if (parsed.isPresent() && existing.isEmpty()) {
+            // A purpose removed and made again must not reach a version the ledger holds decisions on with other text.
+            int decided = new ConsentLedger(session).highestVersion(realm.getId(), id);
+            if (parsed.get().version() <= decided) {
+                problems.add("version must be above " + decided + ": the ledger holds decisions on version "
+                        + decided + " of a purpose with this id");
+            }
+        }
         if (existing.isEmpty() && catalog.all().size() >= PurposeCatalog.MAX_PURPOSES) {
             problems.add("a realm has at most " + PurposeCatalog.MAX_PURPOSES + " purposes");
         }
@@ -135,6 +150,12 @@ public final class ConsentAdmin {
         ObjectNode answer = PurposeCatalog.toJson(purpose);
         adminEvent(existing.isPresent() ? OperationType.UPDATE : OperationType.CREATE, "purposes/" + id, answer);
         return Response.status(existing.isPresent() ? Response.Status.OK : Response.Status.CREATED).entity(answer).build();
+    }
+
+    private static boolean sameWording(ConsentPurpose one, ConsentPurpose other) {
+        return one.required() == other.required() && Objects.equals(one.title(), other.title())
+                && Objects.equals(one.description(), other.description())
+                && Objects.equals(one.documentUrl(), other.documentUrl());
     }
 
     /** Removes a purpose from what is asked; its receipts stay in the ledger as proof. */
@@ -187,6 +208,9 @@ public final class ConsentAdmin {
             realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.with(purpose.get().withReconsentAfter(now)).write());
             answer.put("everyone", true);
         } else {
+            if (json.path("users").size() > MAX_USERS_PER_REQUEST) { // before any of them is looked up
+                return Problems.badRequest(List.of("at most " + MAX_USERS_PER_REQUEST + " users per request"));
+            }
             List<String> userIds = new ArrayList<>();
             List<String> unknown = new ArrayList<>();
             json.path("users").forEach(entry -> {
@@ -198,9 +222,6 @@ public final class ConsentAdmin {
                     unknown.add(entry.asText().length() > 64 ? entry.asText().substring(0, 64) + "..." : entry.asText());
                 }
             });
-            if (json.path("users").size() > MAX_USERS_PER_REQUEST) {
-                problems.add("at most " + MAX_USERS_PER_REQUEST + " users per request");
-            }
             if (!unknown.isEmpty()) {
                 problems.add("no such user(s): " + String.join(", ", unknown.subList(0, Math.min(10, unknown.size()))));
             }
@@ -351,8 +372,12 @@ public final class ConsentAdmin {
         }
         ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
         return ReceiptPseudonyms.keyed(session, realm, settings, userId)
-                .map(pseudonym -> Response.ok(JSON.createObjectNode().put("user", userId).put("pseudonym", pseudonym))
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store").build())
+                .map(pseudonym -> {
+                    // A look-up links a removed user's receipts to them again: the admin events say who asked, for whom.
+                    adminEvent(OperationType.ACTION, "pseudonym", JSON.createObjectNode().put("user", userId));
+                    return Response.ok(JSON.createObjectNode().put("user", userId).put("pseudonym", pseudonym))
+                            .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+                })
                 .orElseGet(() -> Problems.status(Response.Status.CONFLICT, "the realm has no key for pseudonyms: "
                         + "put one in the vault as " + settings.pseudonymKey()));
     }

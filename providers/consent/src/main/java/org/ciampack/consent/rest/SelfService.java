@@ -10,7 +10,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -60,7 +59,7 @@ public final class SelfService {
     @Produces(MediaType.APPLICATION_JSON)
     public Response consents() {
         SelfServiceCaller caller = SelfServiceCaller.authenticate(session, Access.READ, METHODS);
-        return caller.answer(Response.ok(standing(caller.user())).header(HttpHeaders.CACHE_CONTROL, "no-store").build());
+        return caller.answer(Response.ok(standing(caller.user())).build());
     }
 
     /**

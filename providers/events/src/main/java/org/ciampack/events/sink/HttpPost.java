@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +101,21 @@ final class HttpPost implements AutoCloseable {
             return uri;
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("malformed url: " + e.getReason());
+        }
+    }
+
+    /**
+     * Problems with a url written into the route itself rather than read from the vault: malformed, or carrying
+     * credentials, which every realm viewer and every realm export would see.
+     */
+    static void checkWritten(String url, List<String> problems) {
+        try {
+            if (parse(url).getRawUserInfo() != null) {
+                problems.add("settings.url carries credentials (user:password@): a route is a realm attribute every "
+                        + "realm viewer sees; put the whole url in the vault as ${vault.export-<name>}");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add("settings.url: " + e.getMessage());
         }
     }
 

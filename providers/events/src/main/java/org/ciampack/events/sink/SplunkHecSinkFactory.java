@@ -28,11 +28,7 @@ public final class SplunkHecSinkFactory implements ExportSinkFactory {
         if (url.isBlank()) {
             problems.add("settings.url is missing: the collector, e.g. https://splunk.example.com:8088");
         } else if (!SinkContext.isVaultExpression(url)) {
-            try {
-                HttpPost.parse(url);
-            } catch (IllegalArgumentException e) {
-                problems.add("settings.url: " + e.getMessage());
-            }
+            HttpPost.checkWritten(url, problems);
         }
         if (settings.path("token").asText("").isBlank()) {
             problems.add("settings.token is missing: the HEC token, from the vault as ${vault.export-<name>}");

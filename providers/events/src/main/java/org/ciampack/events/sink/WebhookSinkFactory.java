@@ -31,11 +31,7 @@ public class WebhookSinkFactory implements ExportSinkFactory {
         if (url == null || url.isBlank()) {
             problems.add("settings.url is missing");
         } else if (!SinkContext.isVaultExpression(url)) {
-            try {
-                HttpPost.parse(url);
-            } catch (IllegalArgumentException e) {
-                problems.add("settings.url: " + e.getMessage());
-            }
+            HttpPost.checkWritten(url, problems);
         }
         if (settings.path("secret").asText("").isBlank()) {
             problems.add("settings.secret is missing: the receiver's signing secret (whsec_...), "

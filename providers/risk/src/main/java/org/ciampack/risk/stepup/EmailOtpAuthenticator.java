@@ -37,10 +37,17 @@ final class EmailOtpAuthenticator extends FlowStep {
     static final String CODES_USED_UP = "email_otp_codes_used_up";
     private static final String FORM = "ciam-email-otp.ftl";
 
+    /**
+     * Mails a code, unless the code mailed before in this sign-in is still good: the page shown again (a reload, a
+     * way back from "try another way") asks for that code instead of filling the customer's mailbox.
+     */
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         EmailOtpSettings settings = EmailOtpSettings.of(context.getAuthenticatorConfig());
-        if (!send(context, settings)) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        boolean mailedAndGood = authSession.getAuthNote(HASH) != null && authSession.getAuthNote(USED_UP) == null
+                && System.currentTimeMillis() <= number(authSession.getAuthNote(EXPIRES));
+        if (!mailedAndGood && !send(context, settings)) {
             return;
         }
         context.challenge(form(context).createForm(FORM));

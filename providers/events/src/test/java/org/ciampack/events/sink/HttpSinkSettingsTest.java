@@ -1,0 +1,28 @@
+package org.ciampack.events.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+/** What an HTTP route's url may say when it is written into the route, which every realm viewer sees. */
+class HttpSinkSettingsTest {
+
+    @Test
+    void aWrittenUrlWithCredentialsIsRefusedAndOneFromTheVaultIsNotLookedInto() {
+        assertThat(new WebhookSinkFactory().validate(webhook("https://crm:s3cret@hooks.example.com/in")))
+                .anySatisfy(problem -> assertThat(problem).startsWith("settings.url carries credentials"));
+        assertThat(new SplunkHecSinkFactory().validate(JsonNodeFactory.instance.objectNode()
+                .put("url", "https://user@splunk.example.com:8088").put("token", "${vault.export-hec}")))
+                .anySatisfy(problem -> assertThat(problem).startsWith("settings.url carries credentials"));
+        assertThat(new WebhookSinkFactory().validate(webhook("https://hooks.example.com/in"))).isEmpty();
+        assertThat(new WebhookSinkFactory().validate(webhook("${vault.export-crm-url}"))).isEmpty();
+        assertThat(new WebhookSinkFactory().validate(webhook("ftp://hooks.example.com/in")))
+                .containsExactly("settings.url: malformed url: it must start with https:// or http://");
+    }
+
+    private static ObjectNode webhook(String url) {
+        return JsonNodeFactory.instance.objectNode().put("url", url).put("secret", "${vault.export-hook}");
+    }
+}
