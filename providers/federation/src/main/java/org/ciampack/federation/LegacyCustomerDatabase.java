@@ -17,13 +17,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * The legacy customer database over JDBC, read only: the admin's statements run as prepared statements with the
  * user's input bound as parameters, never spliced in; a small pool of its own, a timeout on every acquisition and
- * statement, and a pause after a failure ({@link Outage}).
+ * statement, and a pause after a failure ({@link Outage}). A lookup that finds every connection busy is refused
+ * without that pause: a flood of lookups (anyone can send names) must not stop the store for everyone.
  */
 final class LegacyCustomerDatabase implements AutoCloseable {
 
@@ -32,12 +35,20 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final LegacyStoreConfig config;
     private final AgroalDataSource pool;
     private final Outage outage;
+    /**
+     * One seat per pooled connection. A lookup waits for a seat, then takes a connection that is free: a wait that
+     * ends without a seat means the pool is busy, while a connection that cannot be had with a seat means the
+     * database is unreachable.
+     */
+    private final Semaphore seats;
+    private volatile long lastBusyWarning;
     /** Why this server cannot reach the database at all (no driver for it), or null. */
     private final String noDriver;
 
     LegacyCustomerDatabase(LegacyStoreConfig config, String password) throws SQLException {
         this.config = config;
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
+        this.seats = new Semaphore(config.poolSize(), true);
         Optional<Class<?>> driver = driver(config);
         if (driver.isEmpty()) {
             // Saved before this server lost the driver (rebuilt for another database): every lookup answers as when
@@ -165,6 +176,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
             throw new LegacyStoreUnavailable(noDriver, null);
         }
         outage.check();
+        takeSeat();
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
@@ -198,7 +210,29 @@ final class LegacyCustomerDatabase implements AutoCloseable {
             throw failed(e);
         } catch (RuntimeException e) { // the pool wraps some failures in runtime exceptions
             throw failed(e);
+        } finally {
+            seats.release();
         }
+    }
+
+    /** Waits for a free connection as long as for the database; refuses the lookup, without a pause, after that. */
+    private void takeSeat() {
+        try {
+            if (seats.tryAcquire(config.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LegacyStoreUnavailable("interrupted while waiting for a legacy database connection", e);
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastBusyWarning > 60_000) { // once a minute: a flood must not flood the log too
+            lastBusyWarning = now;
+            LOG.warnf("Legacy customer database %s: all %d connections busy for %d s; lookups refused meanwhile "
+                    + "(the pool size may be too small)", host(), config.poolSize(), config.timeout().toSeconds());
+        }
+        throw new LegacyStoreUnavailable("legacy customer database busy: all " + config.poolSize()
+                + " connections in use", null);
     }
 
     private LegacyStoreUnavailable failed(Exception e) {
@@ -315,6 +349,9 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     /** The database's host for the log, never the credentials a URL may carry. */
     private String host() {
         String url = config.jdbcUrl();
+        if (config.isH2File()) {
+            return url.substring("jdbc:".length()); // a file of the server's, no credentials
+        }
         int start = url.indexOf("//") + 2;
         int end = url.indexOf('/', start);
         return url.substring(start, end < 0 ? url.length() : end).replaceAll(".*@", "");

@@ -3,13 +3,23 @@ package org.ciampack.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.keycloak.component.ComponentModel;
 
 class LegacyCustomerDatabaseTest {
@@ -82,6 +92,63 @@ class LegacyCustomerDatabaseTest {
                 assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                         .hasMessageContaining("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)");
             }
+        }
+    }
+
+    /**
+     * A lookup that finds every connection busy (a flood of names, one slow statement) is refused on its own: the
+     * store does not pause, so the next lookup waits for a connection again and, once one is free, is answered (a
+     * real H2 database, whose statement waits while the test holds it).
+     */
+    @Test
+    void aBusyPoolRefusesALookupWithoutPausingTheStoreForEveryone(@TempDir Path folder) throws Exception {
+        String url = "jdbc:h2:file:" + folder.resolve("shop");
+        try (Connection setup = DriverManager.getConnection(url)) {
+            setup.createStatement().execute("create table customers (username varchar(255), email varchar(255), "
+                    + "first_name varchar(255), last_name varchar(255), password_hash varchar(255))");
+            setup.createStatement().execute("insert into customers values "
+                    + "('slow', 'slow@shop.example', 'S', 'L', 'x'), ('ann', 'ann@shop.example', 'A', 'N', 'x')");
+            setup.createStatement().execute("create alias HELD_WHILE for \""
+                    + ShopFunctions.class.getName() + ".heldWhile\"");
+        }
+        ComponentModel model = new ComponentModel();
+        model.put(LegacyStoreConfig.JDBC_URL, url);
+        model.put(LegacyStoreConfig.POOL_SIZE, "1");
+        model.put(LegacyStoreConfig.TIMEOUT_SECONDS, "1");
+        model.put(LegacyStoreConfig.OUTAGE_PAUSE_SECONDS, "600");
+        model.put(LegacyStoreConfig.BY_EMAIL_SQL, "select * from customers where email = ? and HELD_WHILE(?)");
+        HELD.set(new CountDownLatch(1));
+        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "")) {
+            CompletableFuture<Optional<LegacyCustomer>> slow =
+                    CompletableFuture.supplyAsync(() -> database.byEmail("slow@shop.example"));
+            if (!STARTED.tryAcquire(10, TimeUnit.SECONDS)) {
+                slow.get(1, TimeUnit.SECONDS); // its failure, if it failed
+                throw new AssertionError("the slow lookup never reached the database");
+            }
+
+            assertThatThrownBy(() -> database.byEmail("ann@shop.example")).isInstanceOf(LegacyStoreUnavailable.class)
+                    .hasMessageContaining("busy");
+            // no pause began: the next lookup waits for a connection again instead of failing at once
+            assertThatThrownBy(() -> database.byUsername("ann")).isInstanceOf(LegacyStoreUnavailable.class)
+                    .hasMessageContaining("busy").hasMessageNotContaining("since a failure");
+
+            HELD.get().countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS)).map(LegacyCustomer::username).contains("slow");
+            assertThat(database.byEmail("ann@shop.example")).map(LegacyCustomer::username).contains("ann");
+        }
+    }
+
+    private static final AtomicReference<CountDownLatch> HELD = new AtomicReference<>(new CountDownLatch(0));
+    private static final Semaphore STARTED = new Semaphore(0);
+
+    /** The database function of the busy-pool test (public, for H2): holds a "slow" value until the test lets go. */
+    public static final class ShopFunctions {
+        public static boolean heldWhile(String value) throws InterruptedException {
+            if (value.startsWith("slow")) {
+                STARTED.release();
+                HELD.get().await(10, TimeUnit.SECONDS);
+            }
+            return true;
         }
     }
 
