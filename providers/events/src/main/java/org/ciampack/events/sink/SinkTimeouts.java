@@ -6,13 +6,15 @@ import java.util.List;
 
 /**
  * The time limits a route may set for its receiver: a connection (and, over TLS, its handshake) within
- * {@value #MAX_CONNECT_MILLIS} ms, an answer within {@value #MAX_READ_MILLIS} ms. A route's rounds and an admin's
- * test delivery wait at most that long for a receiver that accepts a connection and then says nothing.
+ * {@value #MAX_CONNECT_MILLIS} ms, an answer (or, for syslog, which has none, the round written) within
+ * {@value #MAX_READ_MILLIS} ms. A route's rounds and an admin's test delivery wait at most that long for a receiver
+ * that accepts a connection and then says nothing, or stops reading.
  */
 public final class SinkTimeouts {
 
     public static final String CONNECT = "connectTimeoutMs";
     public static final String READ = "readTimeoutMs";
+    public static final String WRITE = "writeTimeoutMs";
     public static final int MIN_MILLIS = 100;
     public static final int MAX_CONNECT_MILLIS = 30_000;
     public static final int MAX_READ_MILLIS = 60_000;

@@ -13,6 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -29,12 +33,26 @@ import org.jboss.logging.Logger;
  * just checked (the host is resolved once and the socket connects to that very address). Syslog has no
  * acknowledgement: a round's events count as delivered once they are written to a connection that the peer had not
  * closed just before (checked at each round); what a peer closing in those microseconds never reads is lost, as
- * with any plain syslog sender.
+ * with any plain syslog sender. A round must be written within {@code writeTimeoutMs} (default 10,000): a receiver
+ * that stops reading fills the connection's buffers, and the write would otherwise wait for ever, holding the route
+ * (and an admin's test delivery) with it.
  */
 public final class SyslogSinkFactory implements ExportSinkFactory {
 
     public static final String ID = "syslog";
     private static final Logger LOG = Logger.getLogger(SyslogSinkFactory.class);
+    /** Closes connections whose round is not written in time; a socket's blocking write has no timeout of its own. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+
+    private static ScheduledThreadPoolExecutor deadlines() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "ciam-export-syslog-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     @Override
     public String getId() {
@@ -53,7 +71,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         if (settings.has("facility") && (settings.get("facility").asInt(-1) < 0 || settings.get("facility").asInt(-1) > 23)) {
             problems.add("settings.facility must be 0-23");
         }
-        SinkTimeouts.check(settings, List.of(SinkTimeouts.CONNECT), problems);
+        SinkTimeouts.check(settings, List.of(SinkTimeouts.CONNECT, SinkTimeouts.WRITE), problems);
         return problems;
     }
 
@@ -70,7 +88,10 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         private final String appName;
         private final int facility;
         private final int connectTimeout;
+        private final int writeTimeout;
         private Socket socket;
+        /** The TCP connection under {@link #socket} (itself, or under TLS the one the TLS socket is layered on). */
+        private Socket tcp;
         private OutputStream out;
 
         SyslogSink(SinkContext context) {
@@ -81,6 +102,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             this.appName = context.text("appName", "keycloak");
             this.facility = context.integer("facility", SyslogFrame.FACILITY_AUTHPRIV);
             this.connectTimeout = context.millis(SinkTimeouts.CONNECT, 3000, SinkTimeouts.MAX_CONNECT_MILLIS);
+            this.writeTimeout = context.millis(SinkTimeouts.WRITE, 10_000, SinkTimeouts.MAX_READ_MILLIS);
         }
 
         @Override
@@ -92,10 +114,20 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 round.writeBytes(SyslogFrame.frame(SyslogFrame.message(facility, event.severity(), event.time(),
                         context.hostname(), appName, event.type(), event.body())));
             }
+            AtomicBoolean late = new AtomicBoolean();
             try {
                 OutputStream stream = connection();
-                round.writeTo(stream);
-                stream.flush();
+                Socket writing = tcp; // not the TLS socket: closing that would wait for the blocked writer's lock
+                ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+                    late.set(true);
+                    close(writing); // ends the blocked write with an exception
+                }, writeTimeout, TimeUnit.MILLISECONDS);
+                try {
+                    round.writeTo(stream);
+                    stream.flush();
+                } finally {
+                    deadline.cancel(false);
+                }
                 return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
             } catch (DestinationRefusedException e) {
                 disconnect();
@@ -103,12 +135,16 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             } catch (SSLException e) {
                 disconnect();
                 LOG.debugf("Syslog export to %s:%d: TLS error: %s", host, port, e.getMessage());
-                return SinkAnswer.retry(HttpPost.TLS_ERROR);
+                return SinkAnswer.retry(late.get() ? notRead() : HttpPost.TLS_ERROR);
             } catch (IOException e) {
                 disconnect();
                 LOG.debugf("Syslog export to %s:%d: %s", host, port, e.toString());
-                return SinkAnswer.retry(HttpPost.unreachable(host, port));
+                return SinkAnswer.retry(late.get() ? notRead() : HttpPost.unreachable(host, port));
             }
+        }
+
+        private String notRead() {
+            return "syslog receiver " + host + ":" + port + " did not read the round within " + writeTimeout + " ms";
         }
 
         /** The open connection; one the peer has closed (a read sees its end) is replaced first. */
@@ -133,6 +169,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                     } else {
                         socket = plain;
                     }
+                    tcp = plain;
                 } catch (IOException e) {
                     plain.close();
                     throw e;
@@ -193,15 +230,20 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         }
 
         private void disconnect() {
+            if (socket != null) {
+                close(socket);
+            }
+            socket = null;
+            tcp = null;
+            out = null;
+        }
+
+        private static void close(Socket connection) {
             try {
-                if (socket != null) {
-                    socket.close();
-                }
+                connection.close();
             } catch (IOException ignored) {
                 // closing a broken connection: nothing more to do
             }
-            socket = null;
-            out = null;
         }
 
         @Override

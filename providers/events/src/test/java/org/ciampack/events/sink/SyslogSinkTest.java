@@ -81,12 +81,51 @@ class SyslogSinkTest {
         }
     }
 
+    /**
+     * A receiver that takes the connection and stops reading: once the connection's buffers are full the write
+     * would wait for ever; the round ends at the write limit, to be tried again, and the next round connects anew.
+     */
+    @Test
+    void aReceiverThatStopsReadingHoldsARoundForTheWriteLimitOnly() throws Exception {
+        try (ServerSocket listener = new ServerSocket()) {
+            listener.setReceiveBufferSize(4096);
+            listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            listener.setSoTimeout(10_000);
+            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1")
+                    .put("port", listener.getLocalPort()).put("writeTimeoutMs", 500);
+            SinkContext context = new SinkContext("acme", "siem", settings, secret -> secret, null, "kc-test",
+                    AddressPolicy.allowing(List.of("127.0.0.1/32")));
+            try (ExportSink sink = new SyslogSinkFactory().open(context)) {
+                String large = "y".repeat(64 * 1024);
+                List<OutgoingEvent> flood = IntStream.range(0, 500).mapToObj(i -> new OutgoingEvent("flood-" + i,
+                        Instant.now(), 6, "LOGIN", "event flood-" + i + " " + large, false)).toList(); // 32 MB
+                java.util.concurrent.CompletableFuture<SinkAnswer> answer =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sink.send(flood));
+                try (Socket stalled = listener.accept()) {
+                    SinkAnswer result = answer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(result.isDelivered()).isFalse();
+                    assertThat(result.detail()).contains("did not read the round within 500 ms");
+
+                    List<OutgoingEvent> next = events("after", 2);
+                    SinkAnswer again = sink.send(next);
+                    assertThat(again.isDelivered()).as(again.detail()).isTrue();
+                    try (Socket fresh = listener.accept()) {
+                        assertThat(messages(fresh.getInputStream(), 2)).containsExactlyElementsOf(bodies(next));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void timeLimitsOutsideTheirBoundsAreRefusedAndHeldToThemWhenTheyArriveAroundTheApi() {
         ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "siem.example.com")
                 .put("connectTimeoutMs", 0);
         assertThat(new SyslogSinkFactory().validate(settings))
                 .containsExactly("settings.connectTimeoutMs must be a whole number of milliseconds from 100 to 30000");
+        assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", "siem.example.com")
+                .put("writeTimeoutMs", 3_600_000)))
+                .containsExactly("settings.writeTimeoutMs must be a whole number of milliseconds from 100 to 60000");
         ObjectNode webhook = JsonNodeFactory.instance.objectNode().put("url", "https://hooks.example.com/in")
                 .put("secret", "${vault.export-hook}").put("connectTimeoutMs", "3000").put("readTimeoutMs", 2_000_000_000);
         assertThat(new WebhookSinkFactory().validate(webhook)).containsExactly(
