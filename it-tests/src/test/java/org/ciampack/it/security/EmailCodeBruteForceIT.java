@@ -174,6 +174,51 @@ class EmailCodeBruteForceIT {
         again.callbackFrom(again.follow(again.submitForm(fresh, CODE_FORM, Map.of("code", latestCode(4)))));
     }
 
+    /**
+     * Whoever knows the password can start sign-in after sign-in, each with its own few codes: the customer's
+     * mailbox still gets at most the day's codes (4 here), and a sign-in beyond them is told so and ends, without a
+     * mail and without counting as a failure for brute-force detection.
+     */
+    @Test
+    void aCustomerGetsAtMostTheDaysCodesWhateverTheSignIns() {
+        ObjectNode fourADay = originalCodeConfig.deepCopy();
+        ((ObjectNode) fourADay.get("config")).put("resend-after-seconds", "0").put("max-codes-per-day", "4");
+        admin.updateStepConfig("acme", fourADay);
+
+        OidcCodeFlow first = from("2001:db8::65");
+        HttpResponse<String> page = first.follow(first.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        for (int code = 2; code <= 3; code++) {
+            page = first.submitForm(page, CODE_FORM, Map.of("resend", ""));
+            assertThat(page.body()).contains("We sent you a new code");
+        }
+        latestCode(3);
+
+        OidcCodeFlow second = from("2001:db8::65");
+        HttpResponse<String> secondPage = second.follow(second.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(secondPage, CODE_FORM)).as("a new sign-in's first code").isTrue();
+        latestCode(4);
+        HttpResponse<String> fifth = second.submitForm(secondPage, CODE_FORM, Map.of("resend", ""));
+        assertThat(fifth.statusCode()).isEqualTo(429);
+        assertThat(fifth.body()).contains("too many sign-in codes today");
+
+        OidcCodeFlow third = from("2001:db8::65");
+        HttpResponse<String> refused = third.follow(third.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("too many sign-in codes today").doesNotContain("id=\"" + CODE_FORM + "\"");
+
+        Pause.millis(2_000); // a fifth mail would be on its way now
+        assertThat(codeMails()).as("codes mailed to the customer over three sign-ins").hasSize(4);
+        assertThat(admin.events("acme", userId, "LOGIN_ERROR"))
+                .filteredOn(e -> e.path("error").asText().equals("email_otp_daily_limit")).hasSize(2);
+        assertThat(awaitBruteForce(status -> false).path("numFailures").asInt()).as("no failure counted").isZero();
+
+        // The sign-in that met the limit has ended: even its code, mailed before, no longer signs in.
+        HttpResponse<String> late = second.submitForm(secondPage, CODE_FORM, Map.of("code", latestCode(4)));
+        assertThat(late.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+        assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
+    }
+
     /** The code of the n-th sign-in code mail (1-based), waiting for it to arrive. */
     private String latestCode(int nth) {
         mailbox.await(email, m -> codeMails().size() >= nth, Duration.ofSeconds(30));

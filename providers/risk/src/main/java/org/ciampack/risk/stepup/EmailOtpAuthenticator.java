@@ -35,6 +35,8 @@ final class EmailOtpAuthenticator extends FlowStep {
     private static final String USED_UP = "ciam.email-otp.used-up";
     /** Event error when a login attempt has had all its codes. */
     static final String CODES_USED_UP = "email_otp_codes_used_up";
+    /** Event error when the customer has had all their codes for the day. */
+    static final String DAILY_LIMIT = "email_otp_daily_limit";
     private static final String FORM = "ciam-email-otp.ftl";
 
     /**
@@ -47,7 +49,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         boolean mailedAndGood = authSession.getAuthNote(HASH) != null && authSession.getAuthNote(USED_UP) == null
                 && System.currentTimeMillis() <= number(authSession.getAuthNote(EXPIRES));
-        if (!mailedAndGood && !send(context, settings)) {
+        if (!mailedAndGood && !send(context, settings, false)) {
             return;
         }
         context.challenge(form(context).createForm(FORM));
@@ -61,7 +63,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         long now = System.currentTimeMillis();
 
         if (authSession.getAuthNote(USED_UP) != null) {
-            usedUp(context, false);
+            usedUp(context, Ending.of(authSession.getAuthNote(USED_UP)), false);
             return;
         }
         String locked = AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser());
@@ -74,13 +76,13 @@ final class EmailOtpAuthenticator extends FlowStep {
         if (input.containsKey("resend")) {
             if (now - number(authSession.getAuthNote(SENT)) < settings.resendAfterSeconds() * 1000L) {
                 context.challenge(form(context).setError("ciamEmailOtpWait").createForm(FORM));
-            } else if (send(context, settings)) {
+            } else if (send(context, settings, false)) {
                 context.challenge(form(context).setInfo("ciamEmailOtpResent").createForm(FORM));
             }
             return;
         }
         if (now > number(authSession.getAuthNote(EXPIRES))) {
-            if (send(context, settings)) {
+            if (send(context, settings, false)) {
                 context.challenge(form(context).setError("ciamEmailOtpExpired").createForm(FORM));
             }
             return;
@@ -94,11 +96,10 @@ final class EmailOtpAuthenticator extends FlowStep {
         authSession.setAuthNote(ATTEMPTS, String.valueOf(attempts));
         context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
         if (attempts >= settings.maxAttempts()) {
-            // The old code is burnt: guessing on needs a new code each few tries, and there are only so many.
-            if (number(authSession.getAuthNote(CODES_SENT)) >= settings.maxCodes()) {
-                authSession.setAuthNote(USED_UP, "true");
-                usedUp(context, true);
-            } else if (send(context, settings)) {
+            // The old code is burnt, whether or not a new one can be mailed: guessing on needs a new code each few
+            // tries, and there are only so many.
+            authSession.removeAuthNote(HASH);
+            if (send(context, settings, true)) {
                 context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
                         form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
             }
@@ -112,12 +113,17 @@ final class EmailOtpAuthenticator extends FlowStep {
      * Issues and mails a new code; returns false when it did not (the login attempt has had all its codes, or the
      * mail failed) and has answered the request itself.
      */
-    private static boolean send(AuthenticationFlowContext context, EmailOtpSettings settings) {
+    private static boolean send(AuthenticationFlowContext context, EmailOtpSettings settings, boolean afterWrongCode) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
         int codesSent = (int) number(authSession.getAuthNote(CODES_SENT));
         if (codesSent >= settings.maxCodes()) {
-            authSession.setAuthNote(USED_UP, "true");
-            usedUp(context, false);
+            end(context, Ending.SIGN_IN, afterWrongCode);
+            return false;
+        }
+        if (!DailyCodes.take(context.getSession(), context.getRealm(), context.getUser(), settings.maxCodesPerDay())) {
+            LOG.debugf("Realm %s: user %s has had all %d sign-in codes of the day", context.getRealm().getName(),
+                    context.getUser().getId(), settings.maxCodesPerDay());
+            end(context, Ending.DAY, afterWrongCode);
             return false;
         }
         authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent + 1));
@@ -148,17 +154,44 @@ final class EmailOtpAuthenticator extends FlowStep {
         }
     }
 
+    /** Why a sign-in attempt gets no more codes: its own few are used up, or the customer's for the day. */
+    enum Ending {
+        SIGN_IN(CODES_USED_UP, "ciamEmailOtpUsedUp", jakarta.ws.rs.core.Response.Status.BAD_REQUEST),
+        DAY(DAILY_LIMIT, "ciamEmailOtpDailyLimit", jakarta.ws.rs.core.Response.Status.TOO_MANY_REQUESTS);
+
+        private final String eventError;
+        private final String message;
+        private final jakarta.ws.rs.core.Response.Status status;
+
+        Ending(String eventError, String message, jakarta.ws.rs.core.Response.Status status) {
+            this.eventError = eventError;
+            this.message = message;
+            this.status = status;
+        }
+
+        static Ending of(String name) {
+            return DAY.name().equals(name) ? DAY : SIGN_IN;
+        }
+    }
+
+    /** Ends the attempt's codes: the code in hand is burnt too, so no guess goes on against it. */
+    private static void end(AuthenticationFlowContext context, Ending ending, boolean afterWrongCode) {
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setAuthNote(USED_UP, ending.name());
+        authSession.removeAuthNote(HASH);
+        usedUp(context, ending, afterWrongCode);
+    }
+
     /**
      * The attempt has had all its codes: it ends on an error page and every later request of it gets the same answer;
      * only a new sign-in, password first, gets new codes. Counted for brute-force detection only when a wrong code
      * ended it: asking for a code is no guess.
      */
-    private static void usedUp(AuthenticationFlowContext context, boolean afterWrongCode) {
+    private static void usedUp(AuthenticationFlowContext context, Ending ending, boolean afterWrongCode) {
         if (!afterWrongCode) {
-            context.getEvent().user(context.getUser()).error(CODES_USED_UP);
+            context.getEvent().user(context.getUser()).error(ending.eventError);
         }
-        jakarta.ws.rs.core.Response page = context.form().setError("ciamEmailOtpUsedUp")
-                .createErrorPage(jakarta.ws.rs.core.Response.Status.BAD_REQUEST);
+        jakarta.ws.rs.core.Response page = context.form().setError(ending.message).createErrorPage(ending.status);
         if (afterWrongCode) {
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
         } else {

@@ -73,6 +73,11 @@ public final class EmailOtpAuthenticatorFactory extends StepFactory {
                 .type(ProviderConfigProperty.STRING_TYPE)
                 .helpText("How many codes one sign-in attempt may have mailed, new codes after wrong ones included (1-10); "
                         + "then the sign-in fails and starts over with the password.").defaultValue("3").add()
+                .property().name(EmailOtpSettings.MAX_CODES_PER_DAY).label("Codes per customer and day")
+                .type(ProviderConfigProperty.STRING_TYPE)
+                .helpText("How many codes one customer may have mailed in 24 hours, all sign-ins together (1-100); "
+                        + "then the step refuses to mail more, so that someone who knows the password cannot flood "
+                        + "the mailbox.").defaultValue("10").add()
                 .build();
     }
 }

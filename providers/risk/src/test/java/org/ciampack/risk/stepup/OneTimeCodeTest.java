@@ -34,11 +34,15 @@ class OneTimeCodeTest {
 
     @Test
     void settingsOutOfRangeFallBack() {
-        assertThat(EmailOtpSettings.of(null)).isEqualTo(new EmailOtpSettings(6, 300, 5, 30, 3));
+        assertThat(EmailOtpSettings.of(null)).isEqualTo(new EmailOtpSettings(6, 300, 5, 30, 3, 10));
         org.keycloak.models.AuthenticatorConfigModel model = new org.keycloak.models.AuthenticatorConfigModel();
         model.setConfig(java.util.Map.of("max-codes", "0", "max-attempts", "3"));
-        assertThat(EmailOtpSettings.of(model)).as("at least one code per sign-in").isEqualTo(new EmailOtpSettings(6, 300, 3, 30, 3));
+        assertThat(EmailOtpSettings.of(model)).as("at least one code per sign-in").isEqualTo(new EmailOtpSettings(6, 300, 3, 30, 3, 10));
         model.setConfig(java.util.Map.of("max-codes", "2"));
         assertThat(EmailOtpSettings.of(model).maxCodes()).isEqualTo(2);
+        model.setConfig(java.util.Map.of("max-codes-per-day", "1000"));
+        assertThat(EmailOtpSettings.of(model).maxCodesPerDay()).as("at most 100 a day").isEqualTo(10);
+        model.setConfig(java.util.Map.of("max-codes-per-day", "4"));
+        assertThat(EmailOtpSettings.of(model).maxCodesPerDay()).isEqualTo(4);
     }
 }

@@ -1,0 +1,33 @@
+package org.ciampack.risk.stepup;
+
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
+import org.keycloak.models.UserModel;
+
+/**
+ * How many sign-in codes one customer may have mailed in 24 hours, whatever the sign-ins: each sign-in has its own
+ * few codes, and someone who knows the password could otherwise start sign-in after sign-in and fill the mailbox
+ * (and the realm's mail quota). The count lives in Keycloak's single-use store, shared by the cluster's nodes: one
+ * entry per mailed code, each kept 24 hours, taken with an atomic put-if-absent so that concurrent sign-ins never
+ * both take the last one.
+ */
+final class DailyCodes {
+
+    static final long WINDOW_SECONDS = 24 * 60 * 60;
+
+    private DailyCodes() {
+    }
+
+    /** Takes one of the customer's {@code perDay} codes; false when all are taken. */
+    static boolean take(KeycloakSession session, RealmModel realm, UserModel user, int perDay) {
+        SingleUseObjectProvider store = session.singleUseObjects();
+        String prefix = "ciam.email-otp.daily." + realm.getId() + "." + user.getId() + ".";
+        for (int slot = 1; slot <= perDay; slot++) {
+            if (store.putIfAbsent(prefix + slot, WINDOW_SECONDS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
