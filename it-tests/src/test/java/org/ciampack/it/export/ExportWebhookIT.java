@@ -322,6 +322,11 @@ class ExportWebhookIT {
         assertThat(rejected.path("delivered").asBoolean()).isFalse();
         assertThat(rejected.path("outcome").asText()).isEqualTo("REJECTED");
         assertThat(rejected.path("detail").asText()).startsWith("HTTP 400");
+        // Each test delivery is an admin action on the route, with its outcome, in the admin events.
+        assertThat(admin.get("/realms/acme/admin-events?operationTypes=ACTION&resourcePath=ciam-export/routes/"
+                + route + "/test")).extracting(event -> event.path("representation").asText())
+                .anySatisfy(representation -> assertThat(representation).contains("DELIVERED"))
+                .anySatisfy(representation -> assertThat(representation).contains("REJECTED"));
     }
 
     @Test

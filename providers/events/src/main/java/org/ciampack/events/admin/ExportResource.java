@@ -2,6 +2,7 @@ package org.ciampack.events.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -171,9 +172,14 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/test")
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> test(@PathParam("name") String name) {
-        routeEditor();
+        AdminCaller admin = routeEditor();
         RealmModel realm = session.getContext().getRealm();
-        return TestDelivery.send(session, realm, existing(realm, name));
+        Map<String, Object> report = TestDelivery.send(session, realm, existing(realm, name));
+        // A test delivery sends to wherever the route points: an admin's probe of a destination is audited.
+        ObjectNode outcome = JsonNodeFactory.instance.objectNode()
+                .put("outcome", String.valueOf(report.get("outcome")));
+        adminEvent(admin, OperationType.ACTION, name + "/test", outcome);
+        return report;
     }
 
     @POST
