@@ -203,6 +203,55 @@ class ConsentHardeningIT {
      * A grant of version N is proof that the customer accepted version N's wording: new wording at the same version is
      * refused, and so is a purpose removed and made again at a version the ledger already holds decisions on.
      */
+    /**
+     * Two admins editing the purpose catalog at once (it is one realm attribute: read, change, write back): each
+     * edit follows the other, none silently undoes another. Sixteen purposes saved at once, then withdrawn at once, in
+     * a realm of its own.
+     */
+    @Test
+    void adminsEditingTheCatalogAtOnceLoseNoChange(AdminApi admin) throws Exception {
+        String realm = "catalog-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(admin.send("POST", "/realms", Http.JSON.createObjectNode().put("realm", realm).put("enabled", true))
+                .statusCode()).isEqualTo(201);
+        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            URI api = admin.consentAdmin(realm);
+            // the catalog's first purpose (its attribute made), alone: two first edits at once may still collide
+            assertThat(admin.sendAsAdmin("PUT", api.resolve("purposes/first"), Http.json("{\"version\":1,"
+                    + "\"required\":false,\"title\":\"t\",\"description\":\"d\"}")).statusCode()).isEqualTo(201);
+            List<String> ids = java.util.stream.IntStream.range(0, 16).mapToObj(i -> "purpose_" + i).toList();
+            List<java.util.concurrent.Future<HttpResponse<String>>> saves = new java.util.ArrayList<>();
+            for (String id : ids) {
+                saves.add(admins.submit(() -> admin.sendAsAdmin("PUT", api.resolve("purposes/" + id), Http.json(
+                        "{\"version\":1,\"required\":false,\"title\":\"t-" + id + "\",\"description\":\"d\"}"))));
+            }
+            for (var save : saves) {
+                assertThat(save.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            }
+            JsonNode catalog = Http.json(admin.sendAsAdmin("GET", api.resolve("purposes"), null).body());
+            Set<String> saved = new HashSet<>();
+            catalog.forEach(purpose -> saved.add(purpose.path("id").asText()));
+            saved.remove("first");
+            assertThat(saved).as("every purpose saved at once is in the catalog").containsExactlyInAnyOrderElementsOf(ids);
+
+            List<java.util.concurrent.Future<HttpResponse<String>>> removals = new java.util.ArrayList<>();
+            for (String id : ids.subList(0, 8)) {
+                removals.add(admins.submit(() -> admin.sendAsAdmin("DELETE", api.resolve("purposes/" + id), null)));
+            }
+            for (var removal : removals) {
+                assertThat(removal.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+            }
+            Set<String> left = new HashSet<>();
+            Http.json(admin.sendAsAdmin("GET", api.resolve("purposes"), null).body())
+                    .forEach(purpose -> left.add(purpose.path("id").asText()));
+            left.remove("first");
+            assertThat(left).as("the purposes not withdrawn, and only they").containsExactlyInAnyOrderElementsOf(ids.subList(8, 16));
+        } finally {
+            admins.shutdownNow();
+            admin.send("DELETE", "/realms/" + realm, null);
+        }
+    }
+
     @Test
     void aPurposesWordingIsProofOfItsVersion(AdminApi admin) {
         URI api = admin.consentAdmin("acme");

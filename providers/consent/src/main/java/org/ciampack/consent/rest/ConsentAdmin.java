@@ -117,7 +117,7 @@ public final class ConsentAdmin {
         if (parsed.isPresent() && !parsed.get().id().equals(id)) {
             problems.add("the id in the body must match the id in the path");
         }
-        PurposeCatalog catalog = catalog();
+        PurposeCatalog catalog = catalogForChange();
         Optional<ConsentPurpose> existing = catalog.find(id);
         if (parsed.isPresent() && existing.isPresent() && parsed.get().version() < existing.get().version()) {
             problems.add("version may not go down (it is " + existing.get().version() + ")");
@@ -163,7 +163,7 @@ public final class ConsentAdmin {
     @Path("purposes/{id}")
     public Response removePurpose(@PathParam("id") String id) {
         permissions.realm().requireManageRealm();
-        PurposeCatalog catalog = catalog();
+        PurposeCatalog catalog = catalogForChange();
         if (catalog.find(id).isEmpty()) {
             return Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id");
         }
@@ -205,7 +205,12 @@ public final class ConsentAdmin {
         Instant now = Instant.now();
         ObjectNode answer = JSON.createObjectNode().put("purpose", id).put("requestedAt", now.toString());
         if (everyone) {
-            realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.with(purpose.get().withReconsentAfter(now)).write());
+            PurposeCatalog current = catalogForChange();
+            Optional<ConsentPurpose> latest = current.find(id);
+            if (latest.isEmpty()) {
+                return Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id");
+            }
+            realm.setAttribute(PurposeCatalog.ATTRIBUTE, current.with(latest.get().withReconsentAfter(now)).write());
             answer.put("everyone", true);
         } else {
             if (json.path("users").size() > MAX_USERS_PER_REQUEST) { // before any of them is looked up
@@ -416,7 +421,8 @@ public final class ConsentAdmin {
         List<String> problems = new ArrayList<>();
         JsonNode json = Problems.json(body, problems);
         Optional<ConsentSettings> changed = problems.isEmpty()
-                ? ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE)).change(json, problems)
+                ? ConsentSettings.read(LockedRealmAttribute.read(session, realm, ConsentSettings.ATTRIBUTE))
+                        .change(json, problems)
                 : Optional.empty();
         if (changed.isEmpty()) {
             return Problems.badRequest(problems);
@@ -428,6 +434,11 @@ public final class ConsentAdmin {
 
     private PurposeCatalog catalog() {
         return PurposeCatalog.read(realm.getAttribute(PurposeCatalog.ATTRIBUTE));
+    }
+
+    /** The catalog as it is now, locked until this request's change is written. */
+    private PurposeCatalog catalogForChange() {
+        return PurposeCatalog.read(LockedRealmAttribute.read(session, realm, PurposeCatalog.ATTRIBUTE));
     }
 
     private void adminEvent(OperationType operation, String path, JsonNode representation) {
