@@ -152,6 +152,51 @@ class ConsentIT {
         new LoginPage(browser); // signed out: the login form is back
     }
 
+    /**
+     * A decline ends the sign-in. Going back to the consent page afterwards (its address again, its old form sent
+     * again, or an acceptance sent through the declined page's own form) shows the declined page and signs nobody
+     * in: otherwise anyone at the same browser could accept in the customer's name without the password. Only "back
+     * to login", password first, leads on. From the app, in the demo realm's flows.
+     */
+    @Test
+    void aDeclineEndsTheSignInGoingBackAndAcceptingSignsNobodyIn(ServerUnderTest server, AdminApi admin) {
+        String email = newCustomer(admin);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        assertThat(admin.sendAsAdmin("POST", admin.consentAdmin("acme").resolve("purposes/privacy/reconsent"),
+                Http.json("{\"users\":[\"" + userId + "\"]}")).statusCode()).as("privacy asked again of this customer")
+                .isEqualTo(200);
+        URI realm = server.realmUrl("acme");
+        OidcCodeFlow app = new OidcCodeFlow(realm, "acme-web", APP);
+        HttpResponse<String> consent = app.follow(app.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(consent, "ciam-consent-form")).as(consent.body()).isTrue();
+        HttpResponse<String> declined = app.submitForm(consent, "ciam-consent-form", java.util.Map.of("decline", ""));
+        assertThat(declined.body()).contains("id=\"ciam-consent-declined\"");
+        List<String> afterDecline = Ledgers.decisions(Ledgers.ledger(admin, userId));
+        assertThat(afterDecline).anyMatch(decision -> decision.startsWith("privacy:") && decision.endsWith(":declined"));
+
+        java.util.regex.Matcher tab = java.util.regex.Pattern.compile("tab_id=([A-Za-z0-9_-]+)").matcher(consent.body());
+        assertThat(tab.find()).as("the page's tab").isTrue();
+        HttpResponse<String> back = app.follow(app.send("GET",
+                URI.create(realm + "/login-actions/authenticate?client_id=acme-web&tab_id=" + tab.group(1)), java.util.Map.of()));
+        assertThat(back.body()).as("the consent page's address again").contains("id=\"ciam-consent-declined\"")
+                .doesNotContain("id=\"ciam-consent-form\"");
+
+        java.util.Map<String, String> accepting = java.util.Map.of("consent.terms", "on", "consent.privacy", "on",
+                "consent.marketing_email", "on", "accept", "");
+        HttpResponse<String> resent = app.follow(app.submitForm(consent, "ciam-consent-form", accepting));
+        assertThat(resent.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+        assertThat(resent.body()).as("the old form sent again").contains("id=\"ciam-consent-declined\"");
+        HttpResponse<String> throughDeclined = app.follow(app.submitForm(back, "ciam-consent-delete-form", accepting));
+        assertThat(throughDeclined.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+        assertThat(throughDeclined.body()).as("an acceptance through the declined page's form")
+                .contains("id=\"ciam-consent-declined\"");
+
+        assertThat(admin.events("acme", userId, "LOGIN")).as("nobody signed in").isEmpty();
+        assertThat(Ledgers.decisions(Ledgers.ledger(admin, userId))).as("no receipt since the decline")
+                .isEqualTo(afterDecline);
+        assertThat(admin.findUserByEmail("acme", email)).as("the account is still there").isNotNull();
+    }
+
     @Test
     void withdrawingMarketingByApiAppendsAReceiptAndEmitsTheEvent(ServerUnderTest server, AdminApi admin) {
         String email = newCustomer(admin);

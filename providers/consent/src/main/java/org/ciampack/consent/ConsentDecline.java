@@ -53,6 +53,16 @@ final class ConsentDecline {
                 .createForm(DECLINED_TEMPLATE);
     }
 
+    /**
+     * The declined page again, for whatever this login asks after the decline (the way back to the consent page, a
+     * reload, an old form sent again), deleting the account aside: a decline ends the login, and the way on is the
+     * page's "back to login", which asks for the password again. Without this, anyone at the same browser could go
+     * back and accept in the customer's name.
+     */
+    Response declinedAgain(LoginFormsProvider form) {
+        return form.setAttribute("consentDeclined", List.of()).createForm(DECLINED_TEMPLATE);
+    }
+
     /** Whether this login declined, so that it may delete the account. */
     boolean mayDeleteAccount() {
         return "true".equals(authSession.getAuthNote(DECLINED_NOTE));

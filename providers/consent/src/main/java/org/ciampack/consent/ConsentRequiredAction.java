@@ -36,6 +36,11 @@ final class ConsentRequiredAction implements RequiredActionProvider {
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
+        ConsentDecline decline = decline(context);
+        if (decline.mayDeleteAccount()) {
+            context.challenge(decline.declinedAgain(context.form()));
+            return;
+        }
         List<ConsentPurpose> due = decisions(context).due(context.getUser());
         if (due.isEmpty()) {
             context.success();
@@ -48,11 +53,14 @@ final class ConsentRequiredAction implements RequiredActionProvider {
     public void processAction(RequiredActionContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         ConsentDecisions decisions = decisions(context);
-        ConsentDecline decline = new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
-                context.getAuthenticationSession(), context.getConnection());
+        ConsentDecline decline = decline(context);
+        if (decline.mayDeleteAccount()) {
+            context.challenge(form.containsKey("delete-account") ? decline.deleteAccount(context.form())
+                    : decline.declinedAgain(context.form()));
+            return;
+        }
         if (form.containsKey("delete-account")) {
-            context.challenge(decline.mayDeleteAccount() ? decline.deleteAccount(context.form())
-                    : page(context.form(), decisions.due(context.getUser()), null, List.of()));
+            context.challenge(page(context.form(), decisions.due(context.getUser()), null, List.of()));
             return;
         }
         List<ConsentPurpose> due = decisions.due(context.getUser());
@@ -81,6 +89,11 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             form.setErrors(errors);
         }
         return form.setAttribute("consentPurposes", ConsentForm.views(due, answers)).createForm(TEMPLATE);
+    }
+
+    private static ConsentDecline decline(RequiredActionContext context) {
+        return new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
+                context.getAuthenticationSession(), context.getConnection());
     }
 
     private static ConsentDecisions decisions(RequiredActionContext context) {

@@ -19,6 +19,11 @@ final class ConsentStep extends FlowStep {
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
+        ConsentDecline decline = decline(context);
+        if (decline.mayDeleteAccount()) {
+            context.challenge(decline.declinedAgain(context.form()));
+            return;
+        }
         ConsentDecisions decisions = decisions(context);
         // Made in first-broker-login before the account existed: written as soon as it exists, so the receipts
         // precede whatever the flow asks next (the required action would write them only after the whole flow).
@@ -38,10 +43,13 @@ final class ConsentStep extends FlowStep {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         ConsentDecisions decisions = decisions(context);
         List<ConsentPurpose> due = decisions.due(context.getUser());
-        ConsentDecline decline = new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
-                context.getAuthenticationSession(), context.getConnection());
-        if (form.containsKey("delete-account") && decline.mayDeleteAccount()) {
-            context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.deleteAccount(context.form()));
+        ConsentDecline decline = decline(context);
+        if (decline.mayDeleteAccount()) {
+            if (form.containsKey("delete-account")) {
+                context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.deleteAccount(context.form()));
+            } else {
+                context.challenge(decline.declinedAgain(context.form()));
+            }
             return;
         }
         if (form.containsKey("decline") && !due.isEmpty()) {
@@ -66,6 +74,11 @@ final class ConsentStep extends FlowStep {
     @Override
     public boolean requiresUser() {
         return true;
+    }
+
+    private static ConsentDecline decline(AuthenticationFlowContext context) {
+        return new ConsentDecline(context.getSession(), context.getRealm(), context.getUser(),
+                context.getAuthenticationSession(), context.getConnection());
     }
 
     private static ConsentDecisions decisions(AuthenticationFlowContext context) {
