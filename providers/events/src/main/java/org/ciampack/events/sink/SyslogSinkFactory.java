@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -44,6 +44,9 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     /** Closes connections whose round is not written in time; a socket's blocking write has no timeout of its own. */
     private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
 
+    private static final String LATE = "late";
+    private static final String WRITTEN = "written";
+
     private static ScheduledThreadPoolExecutor deadlines() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "ciam-export-syslog-deadline");
@@ -51,6 +54,9 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
+        // no thread kept while no route writes to syslog (nor one holding this class's loader after a redeploy)
+        executor.setKeepAliveTime(60, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
         return executor;
     }
 
@@ -114,19 +120,26 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 round.writeBytes(SyslogFrame.frame(SyslogFrame.message(facility, event.severity(), event.time(),
                         context.hostname(), appName, event.type(), event.body())));
             }
-            AtomicBoolean late = new AtomicBoolean();
+            // Whoever comes first, the round's end or its deadline, decides: a deadline that closed the connection
+            // makes the round a retry even if the write had just returned, as its last bytes may never leave.
+            AtomicReference<String> outcome = new AtomicReference<>();
             try {
                 OutputStream stream = connection();
                 Socket writing = tcp; // not the TLS socket: closing that would wait for the blocked writer's lock
                 ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
-                    late.set(true);
-                    close(writing); // ends the blocked write with an exception
+                    if (outcome.compareAndSet(null, LATE)) {
+                        close(writing); // ends the blocked write with an exception
+                    }
                 }, writeTimeout, TimeUnit.MILLISECONDS);
                 try {
                     round.writeTo(stream);
                     stream.flush();
                 } finally {
                     deadline.cancel(false);
+                }
+                if (!outcome.compareAndSet(null, WRITTEN)) {
+                    disconnect();
+                    return SinkAnswer.retry(notRead());
                 }
                 return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
             } catch (DestinationRefusedException e) {
@@ -135,11 +148,11 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
             } catch (SSLException e) {
                 disconnect();
                 LOG.debugf("Syslog export to %s:%d: TLS error: %s", host, port, e.getMessage());
-                return SinkAnswer.retry(late.get() ? notRead() : HttpPost.TLS_ERROR);
+                return SinkAnswer.retry(LATE.equals(outcome.get()) ? notRead() : HttpPost.TLS_ERROR);
             } catch (IOException e) {
                 disconnect();
                 LOG.debugf("Syslog export to %s:%d: %s", host, port, e.toString());
-                return SinkAnswer.retry(late.get() ? notRead() : HttpPost.unreachable(host, port));
+                return SinkAnswer.retry(LATE.equals(outcome.get()) ? notRead() : HttpPost.unreachable(host, port));
             }
         }
 

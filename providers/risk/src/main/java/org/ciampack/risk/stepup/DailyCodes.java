@@ -1,5 +1,6 @@
 package org.ciampack.risk.stepup;
 
+import java.util.Optional;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.SingleUseObjectProvider;
@@ -19,15 +20,20 @@ final class DailyCodes {
     private DailyCodes() {
     }
 
-    /** Takes one of the customer's {@code perDay} codes; false when all are taken. */
-    static boolean take(KeycloakSession session, RealmModel realm, UserModel user, int perDay) {
+    /** Takes one of the customer's {@code perDay} codes: the slot taken, to give back if no mail went out. */
+    static Optional<String> take(KeycloakSession session, RealmModel realm, UserModel user, int perDay) {
         SingleUseObjectProvider store = session.singleUseObjects();
         String prefix = "ciam.email-otp.daily." + realm.getId() + "." + user.getId() + ".";
         for (int slot = 1; slot <= perDay; slot++) {
             if (store.putIfAbsent(prefix + slot, WINDOW_SECONDS)) {
-                return true;
+                return Optional.of(prefix + slot);
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** Gives a slot back: the mail it was taken for could not be sent (a mail server that is down costs no codes). */
+    static void giveBack(KeycloakSession session, String slot) {
+        session.singleUseObjects().remove(slot);
     }
 }

@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.ciampack.common.FlowStep;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -47,7 +48,11 @@ final class EmailOtpAuthenticator extends FlowStep {
     public void authenticate(AuthenticationFlowContext context) {
         EmailOtpSettings settings = EmailOtpSettings.of(context.getAuthenticatorConfig());
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        boolean mailedAndGood = authSession.getAuthNote(HASH) != null && authSession.getAuthNote(USED_UP) == null
+        if (authSession.getAuthNote(USED_UP) != null) { // an ended attempt stays ended, the page loaded again too
+            usedUp(context, Ending.of(authSession.getAuthNote(USED_UP)), false);
+            return;
+        }
+        boolean mailedAndGood = authSession.getAuthNote(HASH) != null
                 && System.currentTimeMillis() <= number(authSession.getAuthNote(EXPIRES));
         if (!mailedAndGood && !send(context, settings, false)) {
             return;
@@ -120,7 +125,9 @@ final class EmailOtpAuthenticator extends FlowStep {
             end(context, Ending.SIGN_IN, afterWrongCode);
             return false;
         }
-        if (!DailyCodes.take(context.getSession(), context.getRealm(), context.getUser(), settings.maxCodesPerDay())) {
+        Optional<String> slot = DailyCodes.take(context.getSession(), context.getRealm(), context.getUser(),
+                settings.maxCodesPerDay());
+        if (slot.isEmpty()) {
             LOG.debugf("Realm %s: user %s has had all %d sign-in codes of the day", context.getRealm().getName(),
                     context.getUser().getId(), settings.maxCodesPerDay());
             end(context, Ending.DAY, afterWrongCode);
@@ -147,9 +154,15 @@ final class EmailOtpAuthenticator extends FlowStep {
         } catch (EmailException e) {
             LOG.warnf("Realm %s: the sign-in code could not be mailed: %s%s", context.getRealm().getName(), e.getMessage(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
-            context.getEvent().user(context.getUser()).error(Errors.EMAIL_SEND_FAILED);
-            // Not the user's failure: answered without counting it for brute-force detection.
-            context.forceChallenge(context.form().setError("emailSendErrorMessage").createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR));
+            DailyCodes.giveBack(context.getSession(), slot.get());
+            jakarta.ws.rs.core.Response page = context.form().setError("emailSendErrorMessage")
+                    .createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR);
+            if (afterWrongCode) { // the wrong code that led here still counts for brute-force detection
+                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS, page);
+            } else { // not the user's failure
+                context.getEvent().user(context.getUser()).error(Errors.EMAIL_SEND_FAILED);
+                context.forceChallenge(page);
+            }
             return false;
         }
     }
