@@ -209,6 +209,22 @@ class ExportSecurityIT {
         assertThat(receiver.received().get(0).header("authorization")).isEqualTo("Splunk hec-token");
     }
 
+    /** Each route costs the dispatcher a round per tick: a realm has at most 25, a route replaced still saves. */
+    @Test
+    void aRealmHasAtMostTwentyFiveRoutes() {
+        int existing = routes.get("routes").size();
+        URI nowhere = URI.create("http://127.0.0.1:1/in");
+        String last = null;
+        for (int i = existing; i < 25; i++) {
+            last = route("it-sec-cap", nowhere);
+        }
+        HttpResponse<String> oneMore = routes.put("it-sec-cap-over-" + suffix(), quietRoute(nowhere));
+        assertThat(oneMore.statusCode()).isEqualTo(400);
+        assertThat(oneMore.body()).contains("a realm has at most 25 export routes");
+        assertThat(routes.put(last, quietRoute(nowhere)).statusCode()).as("a route replaced").isEqualTo(200);
+        assertThat(routes.get("routes").size()).isEqualTo(25);
+    }
+
     @Test
     void routeBodiesAndReplaysAreCapped() {
         ObjectNode huge = quietRoute(URI.create("http://127.0.0.1:1/in"));

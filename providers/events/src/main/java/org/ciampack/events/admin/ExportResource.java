@@ -106,6 +106,9 @@ public final class ExportResource implements RealmResourceProvider {
                 return Problems.status(Response.Status.FORBIDDEN, e.getMessage());
             }
         }
+        if (!RouteStore.defined(realm, name) && RouteStore.count(realm) >= RouteStore.MAX_ROUTES) {
+            problems.add("a realm has at most " + RouteStore.MAX_ROUTES + " export routes");
+        }
         if (!problems.isEmpty()) {
             return Problems.status(Response.Status.BAD_REQUEST.getStatusCode(), "invalid route", problems);
         }

@@ -13,6 +13,8 @@ import org.keycloak.models.RealmModel;
 public final class RouteStore {
 
     public static final String ATTRIBUTE_PREFIX = "ciam.export.route.";
+    /** Routes a realm may have through the API: each one costs the dispatcher a round per tick. */
+    public static final int MAX_ROUTES = 25;
     private static final Logger LOG = Logger.getLogger(RouteStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,6 +42,11 @@ public final class RouteStore {
             }
         });
         return routes;
+    }
+
+    /** How many routes the realm stores, readable or not. */
+    public static long count(RealmModel realm) {
+        return realm.getAttributes().keySet().stream().filter(key -> key.startsWith(ATTRIBUTE_PREFIX)).count();
     }
 
     /** Whether the realm stores a route of that name, readable or not (a typo must not cost the route its rows). */
