@@ -110,13 +110,31 @@ final class HttpPost implements AutoCloseable {
      */
     static void checkWritten(String url, List<String> problems) {
         try {
-            if (parse(url).getRawUserInfo() != null) {
+            URI parsed = parse(url);
+            if (parsed.getRawUserInfo() != null) {
                 problems.add("settings.url carries credentials (user:password@): a route is a realm attribute every "
                         + "realm viewer sees; put the whole url in the vault as ${vault.export-<name>}");
             }
+            secretParameter(parsed.getRawQuery()).ifPresent(name -> problems.add("settings.url carries a secret in "
+                    + "its query (" + name + "=): a route is a realm attribute every realm viewer sees; put the whole "
+                    + "url in the vault as ${vault.export-<name>}"));
         } catch (IllegalArgumentException e) {
             problems.add("settings.url: " + e.getMessage());
         }
+    }
+
+    /** Query parameter names that hold a secret in the usual webhook urls (Azure's code=, sig=, token=, api_key=). */
+    private static final java.util.regex.Pattern SECRET_PARAMETER = java.util.regex.Pattern.compile(
+            "(?i).*(token|secret|passw|pwd|api[-_]?key|apikey|access[-_]?key|sig|signature|auth|credential)"
+            + ".*|code|key");
+
+    /** The first query parameter of a written url whose name says it holds a secret. */
+    static Optional<String> secretParameter(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return Optional.empty();
+        }
+        return java.util.Arrays.stream(rawQuery.split("&")).map(pair -> pair.split("=", 2)[0])
+                .filter(name -> SECRET_PARAMETER.matcher(name).matches()).findFirst();
     }
 
     URI url() {

@@ -22,6 +22,18 @@ class HttpSinkSettingsTest {
                 .containsExactly("settings.url: malformed url: it must start with https:// or http://");
     }
 
+    @Test
+    void aWrittenUrlWithASecretInItsQueryIsRefused() {
+        for (String url : new String[] {"https://fn.azurewebsites.net/api/in?code=abc123",
+                "https://hooks.example.com/in?source=kc&access_token=abc", "https://hooks.example.com/in?api_key=abc",
+                "https://blob.example.net/in?sv=2022&sig=abc%3D", "https://hooks.example.com/in?X-Auth-Token=abc"}) {
+            assertThat(new WebhookSinkFactory().validate(webhook(url))).as(url)
+                    .anySatisfy(problem -> assertThat(problem).startsWith("settings.url carries a secret in its query"));
+        }
+        assertThat(new WebhookSinkFactory().validate(webhook("https://hooks.example.com/in?source=keycloak&v=2")))
+                .isEmpty();
+    }
+
     private static ObjectNode webhook(String url) {
         return JsonNodeFactory.instance.objectNode().put("url", url).put("secret", "${vault.export-hook}");
     }
