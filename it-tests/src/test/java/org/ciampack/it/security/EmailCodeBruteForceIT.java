@@ -146,13 +146,8 @@ class EmailCodeBruteForceIT {
         admin.updateStepConfig("acme", noWait);
 
         OidcCodeFlow paris = from("2001:db8::63");
-        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
-        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
-        for (int code = 2; code <= 3; code++) {
-            page = paris.submitForm(page, CODE_FORM, Map.of("resend", ""));
-            assertThat(page.body()).contains("We sent you a new code");
-            latestCode(code);
-        }
+        HttpResponse<String> page = signInAskingForCodes(paris, 3);
+        latestCode(3);
         HttpResponse<String> fourth = paris.submitForm(page, CODE_FORM, Map.of("resend", ""));
 
         assertThat(fourth.statusCode()).isEqualTo(400);
@@ -185,13 +180,7 @@ class EmailCodeBruteForceIT {
         ((ObjectNode) fourADay.get("config")).put("resend-after-seconds", "0").put("max-codes-per-day", "4");
         admin.updateStepConfig("acme", fourADay);
 
-        OidcCodeFlow first = from("2001:db8::65");
-        HttpResponse<String> page = first.follow(first.submitLogin(Attempt.fresh(), email, PASSWORD));
-        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
-        for (int code = 2; code <= 3; code++) {
-            page = first.submitForm(page, CODE_FORM, Map.of("resend", ""));
-            assertThat(page.body()).contains("We sent you a new code");
-        }
+        signInAskingForCodes(from("2001:db8::65"), 3);
         latestCode(3);
 
         OidcCodeFlow second = from("2001:db8::65");
@@ -217,6 +206,17 @@ class EmailCodeBruteForceIT {
         HttpResponse<String> late = second.submitForm(secondPage, CODE_FORM, Map.of("code", latestCode(4)));
         assertThat(late.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
         assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
+    }
+
+    /** Signs in with the password and asks for new codes until this sign-in has had {@code codes}; its code page. */
+    private HttpResponse<String> signInAskingForCodes(OidcCodeFlow browser, int codes) {
+        HttpResponse<String> page = browser.follow(browser.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        for (int code = 2; code <= codes; code++) {
+            page = browser.submitForm(page, CODE_FORM, Map.of("resend", ""));
+            assertThat(page.body()).contains("We sent you a new code");
+        }
+        return page;
     }
 
     /** The code of the n-th sign-in code mail (1-based), waiting for it to arrive. */
