@@ -200,10 +200,6 @@ class ConsentHardeningIT {
     }
 
     /**
-     * A grant of version N is proof that the customer accepted version N's wording: new wording at the same version is
-     * refused, and so is a purpose removed and made again at a version the ledger already holds decisions on.
-     */
-    /**
      * Two admins editing the purpose catalog at once (it is one realm attribute: read, change, write back): each
      * edit follows the other, none silently undoes another. Sixteen purposes saved at once, then withdrawn at once, in
      * a realm of its own.
@@ -252,6 +248,10 @@ class ConsentHardeningIT {
         }
     }
 
+    /**
+     * A grant of version N is proof that the customer accepted version N's wording: new wording at the same version is
+     * refused, and so is a purpose removed and made again at a version the ledger already holds decisions on.
+     */
     @Test
     void aPurposesWordingIsProofOfItsVersion(AdminApi admin) {
         URI api = admin.consentAdmin("acme");

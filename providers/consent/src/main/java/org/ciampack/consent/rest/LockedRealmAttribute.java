@@ -5,6 +5,7 @@ import jakarta.persistence.LockModeType;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.jpa.entities.RealmAttributeEntity;
 import org.keycloak.models.jpa.entities.RealmEntity;
 
 /**
@@ -22,12 +23,17 @@ final class LockedRealmAttribute {
 
     static String read(KeycloakSession session, RealmModel realm, String name) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        RealmEntity row = em.find(RealmEntity.class, realm.getId());
+        RealmEntity row = em.find(RealmEntity.class, realm.getId(), LockModeType.PESSIMISTIC_WRITE);
         // a refresh, not a plain lock: the row and its attributes as they are now, not as this request first saw them
         em.refresh(row, LockModeType.PESSIMISTIC_WRITE);
-        return em.createQuery("select a.value from RealmAttributeEntity a where a.realm.id = :realm and a.name = :name",
-                        String.class)
-                .setParameter("realm", realm.getId()).setParameter("name", name)
-                .getResultStream().findFirst().orElse(null);
+        // A locking read of the attribute too: under REPEATABLE READ (MariaDB, MySQL) a plain read would still see
+        // the snapshot this transaction began with, not the value the edit before this one committed.
+        for (RealmAttributeEntity attribute : em.createQuery("select a from RealmAttributeEntity a "
+                        + "where a.realm.id = :realm and a.name = :name", RealmAttributeEntity.class)
+                .setParameter("realm", realm.getId()).setParameter("name", name).getResultList()) {
+            em.refresh(attribute, LockModeType.PESSIMISTIC_WRITE);
+            return attribute.getValue();
+        }
+        return null;
     }
 }

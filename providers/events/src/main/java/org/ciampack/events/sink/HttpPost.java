@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -123,18 +124,30 @@ final class HttpPost implements AutoCloseable {
         }
     }
 
-    /** Query parameter names that hold a secret in the usual webhook urls (Azure's code=, sig=, token=, api_key=). */
-    private static final java.util.regex.Pattern SECRET_PARAMETER = java.util.regex.Pattern.compile(
-            "(?i).*(token|secret|passw|pwd|api[-_]?key|apikey|access[-_]?key|sig|signature|auth|credential)"
-            + ".*|code|key");
+    /** Words of query parameter names that hold a secret in the usual webhook urls (Azure's code=, sig=, ...). */
+    private static final Set<String> SECRET_WORDS = Set.of("token", "secret", "password", "passwd", "pwd", "sig",
+            "signature", "key", "apikey", "code", "auth", "credential", "credentials");
 
-    /** The first query parameter of a written url whose name says it holds a secret. */
+    /**
+     * The first query parameter of a written url whose name says it holds a secret: a whole word of the name
+     * (split at - _ . and camelCase, percent-decoded) is one of {@link #SECRET_WORDS}, so access_token and X-Auth-Token
+     * are caught while author or design are not.
+     */
     static Optional<String> secretParameter(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Optional.empty();
         }
         return java.util.Arrays.stream(rawQuery.split("&")).map(pair -> pair.split("=", 2)[0])
-                .filter(name -> SECRET_PARAMETER.matcher(name).matches()).findFirst();
+                .filter(name -> {
+                    String decoded;
+                    try {
+                        decoded = java.net.URLDecoder.decode(name, StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        decoded = name;
+                    }
+                    return java.util.Arrays.stream(decoded.split("[-_.\\s]+|(?<=[a-z0-9])(?=[A-Z])"))
+                            .anyMatch(word -> SECRET_WORDS.contains(word.toLowerCase(java.util.Locale.ROOT)));
+                }).findFirst();
     }
 
     URI url() {

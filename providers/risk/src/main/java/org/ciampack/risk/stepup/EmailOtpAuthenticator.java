@@ -155,6 +155,11 @@ final class EmailOtpAuthenticator extends FlowStep {
             LOG.warnf("Realm %s: the sign-in code could not be mailed: %s%s", context.getRealm().getName(), e.getMessage(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
             DailyCodes.giveBack(context.getSession(), slot.get());
+            // no code went out: none is asked for, and it costs none of the sign-in's codes
+            authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent));
+            authSession.removeAuthNote(HASH);
+            authSession.removeAuthNote(EXPIRES);
+            authSession.removeAuthNote(SENT);
             jakarta.ws.rs.core.Response page = context.form().setError("emailSendErrorMessage")
                     .createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR);
             if (afterWrongCode) { // the wrong code that led here still counts for brute-force detection
