@@ -14,16 +14,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Browser;
+import org.ciampack.it.harness.BrowserExtension;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.pages.AccountConsole;
+import org.ciampack.it.pages.LoginPage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
 
 /**
  * The legacy store's other two modes on a real PostgreSQL: <em>federated</em> (the legacy database stays the owner;
@@ -32,6 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * database can be switched off.
  */
 @CiamIntegrationTest
+@ExtendWith(BrowserExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LegacyModesIT {
 
@@ -239,6 +246,56 @@ class LegacyModesIT {
                 .containsOnlyOnce("synchronization done: " + legacy + " legacy");
         assertThat(user(admin, FEDERATED, 103).get("lastName").asText()).isEqualTo("Synced");
         assertThat(user(admin, FEDERATED, 2_000).get("federationLink").asText()).isEqualTo(federatedStore);
+    }
+
+    /**
+     * A federated customer deleted in Keycloak stays deleted though the owner still holds their row: the customer who
+     * deleted their own account from the account console (Keycloak's delete_account), and the one an admin deleted,
+     * sign in with the legacy password as an unknown customer would, and no admin search brings them back.
+     */
+    @Test
+    @Order(6)
+    void aFederatedCustomerDeletedInKeycloakDoesNotSignInAgainWithTheLegacyPassword(ServerUnderTest server,
+                                                                                   AdminApi admin, Browser browser) {
+        String realm = "/realms/" + FEDERATED;
+        ObjectNode deleteAccount = (ObjectNode) admin.get(realm + "/authentication/required-actions/delete_account");
+        admin.send("PUT", realm + "/authentication/required-actions/delete_account", deleteAccount.put("enabled", true));
+        ObjectNode events = (ObjectNode) admin.get(realm + "/events/config");
+        admin.send("PUT", realm + "/events/config", events.put("eventsEnabled", true));
+        int self = 106;
+        int byAdmin = 107;
+        assertThat(grant(server, FEDERATED, username(self), password(self)).statusCode()).isEqualTo(200);
+        assertThat(grant(server, FEDERATED, username(byAdmin), password(byAdmin)).statusCode()).isEqualTo(200);
+        String selfId = user(admin, FEDERATED, self).get("id").asText();
+        String byAdminId = user(admin, FEDERATED, byAdmin).get("id").asText();
+        admin.grantClientRole(FEDERATED, selfId, "account", "delete-account");
+
+        browser.open(AccountConsole.url(server.realmUrl(FEDERATED)));
+        new LoginPage(browser).signIn(username(self), password(self));
+        new AccountConsole(browser).assertSignedInAs(LegacyShop.email(self));
+        browser.await(By.cssSelector("[data-testid=delete-account] button")).click();
+        browser.await(By.id("delete-account-btn")).click();
+        browser.until(driver -> !driver.findElements(By.id("password")).isEmpty()
+                || !driver.findElements(By.id("kc-submit")).isEmpty());
+        if (!browser.driver().findElements(By.id("password")).isEmpty()) { // delete_account's maximum age is 0
+            browser.driver().findElement(By.id("password")).sendKeys(password(self));
+            browser.driver().findElement(By.id("kc-login")).click();
+        }
+        browser.await(By.id("kc-submit")).click(); // "Confirm"
+        browser.until(driver -> byId(admin, selfId) == 404);
+        assertThat(admin.send("DELETE", realm + "/users/" + byAdminId, null).statusCode()).isEqualTo(204);
+
+        for (int n : new int[] {self, byAdmin}) {
+            assertThat(shop.query("select count(*) from customers where id = " + n)).as("the owner keeps the row")
+                    .containsExactly("1");
+            assertRefused(grant(server, FEDERATED, username(n), password(n)));
+            assertThat(admin.get(realm + "/users?exact=true&username=" + username(n))).as(username(n)).isEmpty();
+            assertThat(admin.get(realm + "/users?search=" + username(n)).findValuesAsText("username"))
+                    .as("a search lists the others").doesNotContain(username(n)).isNotEmpty();
+        }
+        assertThat(admin.events(FEDERATED, selfId, "DELETE_ACCOUNT")).as("what tells the owner").hasSize(1);
+        assertThat(grant(server, FEDERATED, username(108), password(108)).statusCode()).as("the others sign in")
+                .isEqualTo(200);
     }
 
     @Test

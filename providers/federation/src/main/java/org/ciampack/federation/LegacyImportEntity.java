@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * A legacy customer imported into Keycloak (CIAM_LEGACY_IMPORT), kept after they migrate and after they are deleted
- * or renamed there: such a customer is never imported again from a legacy database that still holds them, and the
- * count of legacy customers not imported yet is one query. Usernames and addresses in lower case.
+ * or renamed there: such a customer is never imported again from a legacy database that still holds them (in
+ * federated mode, once {@code erasedAt} says they were deleted in Keycloak), and the count of legacy customers not
+ * imported yet is one query. Usernames and addresses in lower case.
  */
 @Entity
 @Table(name = "CIAM_LEGACY_IMPORT")
@@ -21,7 +22,9 @@ import java.util.Objects;
 @NamedQueries({
         @NamedQuery(name = "ciamLegacyImport.known", query = "select l.username from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames"),
-        @NamedQuery(name = "ciamLegacyImport.userId", query = "select l.userId from LegacyImportEntity l "
+        @NamedQuery(name = "ciamLegacyImport.import", query = "select l.userId, l.erasedAt from LegacyImportEntity l "
+                + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
+        @NamedQuery(name = "ciamLegacyImport.erase", query = "update LegacyImportEntity l set l.erasedAt = :now "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.count", query = "select count(l) from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId "
@@ -55,6 +58,9 @@ public class LegacyImportEntity {
 
     @Column(name = "IMPORTED_AT", nullable = false)
     private long importedAt;
+
+    @Column(name = "ERASED_AT")
+    private Long erasedAt;
 
     protected LegacyImportEntity() {
     }

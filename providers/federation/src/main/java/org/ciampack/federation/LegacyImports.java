@@ -45,11 +45,22 @@ final class LegacyImports {
                 .setParameter("usernames", lower).getResultList());
     }
 
-    /** The Keycloak user this customer was imported as, if ever (the user may be gone or renamed since). */
-    Optional<String> userIdOf(String username) {
-        return em.createNamedQuery("ciamLegacyImport.userId", String.class).setParameter("realmId", realmId)
+    /** How this customer was imported, if ever (the user may be gone or renamed since). */
+    Optional<Imported> importOf(String username) {
+        return em.createNamedQuery("ciamLegacyImport.import", Object[].class).setParameter("realmId", realmId)
                 .setParameter("componentId", componentId).setParameter("username", lower(username))
-                .getResultStream().findFirst();
+                .getResultStream().findFirst().map(row -> new Imported((String) row[0], row[1] != null));
+    }
+
+    /** Records that this customer was deleted in Keycloak (by themselves or an admin), so the legacy row stays out. */
+    void erase(String username) {
+        em.createNamedQuery("ciamLegacyImport.erase").setParameter("now", System.currentTimeMillis())
+                .setParameter("realmId", realmId).setParameter("componentId", componentId)
+                .setParameter("username", lower(username)).executeUpdate();
+    }
+
+    /** A customer's import: the Keycloak user they became, and whether that user was deleted since. */
+    record Imported(String userId, boolean erased) {
     }
 
     /** Imported customers whose username or address matches a search's LIKE pattern (lower case, \ escapes). */

@@ -161,10 +161,10 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     private UserModel imported(RealmModel realm, LegacyCustomer customer) {
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
         LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
-        Optional<String> importedAs = imports.userIdOf(customer.username());
+        Optional<LegacyImports.Imported> importedAs = imports.importOf(customer.username());
         UserModel existing = local.getUserByUsername(realm, customer.username());
         if (existing != null) {
-            if (importedAs.filter(existing.getId()::equals).isPresent()) {
+            if (importedAs.map(LegacyImports.Imported::userId).filter(existing.getId()::equals).isPresent()) {
                 return federated() && model.getId().equals(existing.getFederationLink()) ? owned(existing) : existing;
             }
             // someone else's account with this name is never handed out for the legacy customer
@@ -172,8 +172,9 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                     + "merged: an admin decides", realm.getName(), customer.username(), existing.getId());
             return null;
         }
-        if (importedAs.isPresent() && !federated()) {
-            // imported before, and since deleted or renamed in Keycloak: the legacy row does not bring them back
+        if (importedAs.isPresent() && (!federated() || importedAs.get().erased())) {
+            // imported before, and since deleted (or, in lazy migration, renamed) in Keycloak: the legacy row does
+            // not bring them back
             LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
                     customer.username());
             return null;
@@ -197,7 +198,9 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             user.setFederationLink(model.getId());
         }
         if (importedAs.isPresent()) {
-            imports.forget(customer.username()); // federated: an admin deleted them in Keycloak, the owner did not
+            // federated: their local copy went without a deletion (the legacy database lost them for a while, or an
+            // admin removed the store's imported users)
+            imports.forget(customer.username());
         }
         imports.record(customer, user.getId());
         return federated() ? owned(user) : user;
@@ -257,12 +260,19 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     }
 
     /**
-     * A customer imported and not migrated yet can be deleted in Keycloak (without this, Keycloak refuses to delete a
-     * user whose store cannot remove them); the legacy row stays, read only, and the import record keeps it from
-     * coming back in lazy migration. In federated mode the owner still has them: they come back at the next lookup.
+     * A linked customer can be deleted in Keycloak (without this, Keycloak refuses to delete a user whose store
+     * cannot remove them): the legacy row stays, read only, and the import record keeps it from bringing them back.
+     * In federated mode the owner still has the row, so the record is marked: a customer who deleted their account
+     * (or whom an admin deleted) must not sign in again with the legacy password; the export's DELETE_ACCOUNT or
+     * admin DELETE event tells the owner.
      */
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
+        if (federated()) {
+            new LegacyImports(session, realm.getId(), model.getId()).erase(user.getUsername());
+            LOG.infof("Realm %s: federated customer %s deleted in Keycloak; the legacy row no longer signs them in",
+                    realm.getName(), user.getId());
+        }
         return true;
     }
 
