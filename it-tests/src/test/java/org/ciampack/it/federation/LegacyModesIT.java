@@ -45,6 +45,7 @@ class LegacyModesIT {
     private static final int CUSTOMERS = 3_000;
     private static final String FEDERATED = "legacy-federated";
     private static final String BULK = "legacy-bulk";
+    private static final String LAZY = "legacy-lazy";
     private static final long LIFESPAN_MS = 3_000;
     /** A WordPress customer's phpass hash of this password, by wordpress-hash-node (see LegacyPasswordHashTest). */
     private static final String PHPASS_PASSWORD = "Legacy-Pässword-1";
@@ -52,6 +53,7 @@ class LegacyModesIT {
     private static LegacyShop shop;
     private static String federatedStore;
     private static String bulkStore;
+    private static String lazyStore;
 
     @BeforeAll
     static void twoRealmsOneLegacyShop(AdminApi admin) {
@@ -66,6 +68,8 @@ class LegacyModesIT {
         shop.query("alter table customers add column roles varchar(200), add column segments varchar(200)");
         shop.query("update customers set roles = 'loyal-customer, admin, no-such-role', "
                 + "segments = 'vip,/tiers/gold,staff,no-such-group' where id = 150");
+        LegacyShop.newRealm(admin, LAZY);
+        lazyStore = shop.federate(admin, LAZY);
         rolesAndGroupsOfTheBulkRealm(admin);
         bulkStore = shop.federate(admin, BULK, Map.of("importPasswordHashes", "true", "rolesColumn", "roles",
                 "groupsColumn", "segments", "syncAnswerSeconds", "5"));
@@ -100,6 +104,7 @@ class LegacyModesIT {
     static void cleanUp(AdminApi admin) {
         admin.send("DELETE", "/realms/" + FEDERATED, null);
         admin.send("DELETE", "/realms/" + BULK, null);
+        admin.send("DELETE", "/realms/" + LAZY, null);
         if (shop != null) {
             shop.close();
         }
@@ -222,7 +227,11 @@ class LegacyModesIT {
 
     /** The status of reading a user of the federated realm by id: Keycloak checks a federated one with its store. */
     private static int byId(AdminApi admin, String id) {
-        return admin.send("GET", "/realms/" + FEDERATED + "/users/" + id, null).statusCode();
+        return byIdIn(admin, FEDERATED, id);
+    }
+
+    private static int byIdIn(AdminApi admin, String realm, String id) {
+        return admin.send("GET", "/realms/" + realm + "/users/" + id, null).statusCode();
     }
 
     @Test
@@ -296,6 +305,38 @@ class LegacyModesIT {
         assertThat(admin.events(FEDERATED, selfId, "DELETE_ACCOUNT")).as("what tells the owner").hasSize(1);
         assertThat(grant(server, FEDERATED, username(108), password(108)).statusCode()).as("the others sign in")
                 .isEqualTo(200);
+    }
+
+    /**
+     * An admin's "Remove imported users" on a lazy-migration store drops the local copies of the customers not
+     * migrated yet, and their legacy rows import them again at their next sign-in; a migrated customer is Keycloak's
+     * and keeps their account, and one deleted in Keycloak stays deleted.
+     */
+    @Test
+    @Order(7)
+    void afterRemoveImportedUsersTheCustomersNotMigratedYetSignInAgain(ServerUnderTest server, AdminApi admin) {
+        int notMigrated = 201;
+        int migrated = 202;
+        int deleted = 203;
+        assertThat(user(admin, LAZY, notMigrated).get("federationLink").asText()).as("imported by the search")
+                .isEqualTo(lazyStore);
+        assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
+        String migratedId = user(admin, LAZY, migrated).get("id").asText();
+        String deletedId = user(admin, LAZY, deleted).get("id").asText();
+        assertThat(admin.send("DELETE", "/realms/" + LAZY + "/users/" + deletedId, null).statusCode()).isEqualTo(204);
+
+        HttpResponse<String> removed = admin.send("POST", "/realms/" + LAZY + "/user-storage/" + lazyStore
+                + "/remove-imported-users", null);
+
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
+        assertThat(byIdIn(admin, LAZY, migratedId)).as("a migrated customer is not the store's").isEqualTo(200);
+        assertThat(grant(server, LAZY, username(notMigrated), password(notMigrated)).statusCode())
+                .as("imported again, and migrated").isEqualTo(200);
+        assertThat(user(admin, LAZY, notMigrated).has("federationLink")).isFalse();
+        assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
+        assertThat(user(admin, LAZY, migrated).get("id").asText()).isEqualTo(migratedId);
+        assertRefused(grant(server, LAZY, username(deleted), password(deleted)));
+        assertThat(admin.get("/realms/" + LAZY + "/users?exact=true&username=" + username(deleted))).isEmpty();
     }
 
     @Test

@@ -12,9 +12,10 @@ import java.util.Objects;
 
 /**
  * A legacy customer imported into Keycloak (CIAM_LEGACY_IMPORT), kept after they migrate and after they are deleted
- * or renamed there: such a customer is never imported again from a legacy database that still holds them (in
- * federated mode, once {@code erasedAt} says they were deleted in Keycloak), and the count of legacy customers not
- * imported yet is one query. Usernames and addresses in lower case.
+ * or renamed there: such a customer is never imported again from a legacy database that still holds them, and the
+ * count of legacy customers not imported yet is one query. {@code closedAt}: when the legacy row stopped speaking for
+ * them (their password moved into Keycloak, or Keycloak deleted them); a record not closed whose user is gone lost
+ * its user without a deletion, and the row imports them again. Usernames and addresses in lower case.
  */
 @Entity
 @Table(name = "CIAM_LEGACY_IMPORT")
@@ -22,9 +23,9 @@ import java.util.Objects;
 @NamedQueries({
         @NamedQuery(name = "ciamLegacyImport.known", query = "select l.username from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames"),
-        @NamedQuery(name = "ciamLegacyImport.import", query = "select l.userId, l.erasedAt from LegacyImportEntity l "
+        @NamedQuery(name = "ciamLegacyImport.import", query = "select l.userId, l.closedAt from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
-        @NamedQuery(name = "ciamLegacyImport.erase", query = "update LegacyImportEntity l set l.erasedAt = :now "
+        @NamedQuery(name = "ciamLegacyImport.close", query = "update LegacyImportEntity l set l.closedAt = :now "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.count", query = "select count(l) from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId "
@@ -59,20 +60,21 @@ public class LegacyImportEntity {
     @Column(name = "IMPORTED_AT", nullable = false)
     private long importedAt;
 
-    @Column(name = "ERASED_AT")
-    private Long erasedAt;
+    @Column(name = "CLOSED_AT")
+    private Long closedAt;
 
     protected LegacyImportEntity() {
     }
 
     public LegacyImportEntity(String realmId, String componentId, String username, String email, String userId,
-                              long importedAt) {
+                              long importedAt, Long closedAt) {
         this.realmId = realmId;
         this.componentId = componentId;
         this.username = username;
         this.email = email;
         this.userId = userId;
         this.importedAt = importedAt;
+        this.closedAt = closedAt;
     }
 
     /** The composite primary key. */

@@ -23,9 +23,11 @@ final class LegacyImports {
         this.componentId = componentId;
     }
 
-    void record(LegacyCustomer customer, String userId) {
+    /** Records an import; {@code closed} when the customer's password is Keycloak's from the start (their hash). */
+    void record(LegacyCustomer customer, String userId, boolean closed) {
+        long now = System.currentTimeMillis();
         em.persist(new LegacyImportEntity(realmId, componentId, lower(customer.username()), lower(customer.email()),
-                userId, System.currentTimeMillis()));
+                userId, now, closed ? now : null));
     }
 
     /** Forgets that this customer was imported, so they can be imported again. */
@@ -52,15 +54,18 @@ final class LegacyImports {
                 .getResultStream().findFirst().map(row -> new Imported((String) row[0], row[1] != null));
     }
 
-    /** Records that this customer was deleted in Keycloak (by themselves or an admin), so the legacy row stays out. */
-    void erase(String username) {
-        em.createNamedQuery("ciamLegacyImport.erase").setParameter("now", System.currentTimeMillis())
+    /**
+     * Records that the legacy row no longer speaks for this customer: their password moved into Keycloak, or Keycloak
+     * deleted them. Whatever becomes of their local copy, the row never imports them again.
+     */
+    void close(String username) {
+        em.createNamedQuery("ciamLegacyImport.close").setParameter("now", System.currentTimeMillis())
                 .setParameter("realmId", realmId).setParameter("componentId", componentId)
                 .setParameter("username", lower(username)).executeUpdate();
     }
 
-    /** A customer's import: the Keycloak user they became, and whether that user was deleted since. */
-    record Imported(String userId, boolean erased) {
+    /** A customer's import: the Keycloak user they became, and whether the record is closed ({@link #close}). */
+    record Imported(String userId, boolean closed) {
     }
 
     /** Imported customers whose username or address matches a search's LIKE pattern (lower case, \ escapes). */

@@ -160,7 +160,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
     /** The local copy of a legacy customer, linked to this store until their password migrates. */
     private UserModel imported(RealmModel realm, LegacyCustomer customer) {
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
-        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        LegacyImports imports = imports(realm);
         Optional<LegacyImports.Imported> importedAs = imports.importOf(customer.username());
         UserModel existing = local.getUserByUsername(realm, customer.username());
         if (existing != null) {
@@ -172,9 +172,9 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                     + "merged: an admin decides", realm.getName(), customer.username(), existing.getId());
             return null;
         }
-        if (importedAs.isPresent() && (!federated() || importedAs.get().erased())) {
-            // imported before, and since deleted (or, in lazy migration, renamed) in Keycloak: the legacy row does
-            // not bring them back
+        if (importedAs.isPresent()
+                && (importedAs.get().closed() || local.getUserById(realm, importedAs.get().userId()) != null)) {
+            // Keycloak's since (migrated, deleted there) or renamed there: the legacy row does not bring them back
             LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
                     customer.username());
             return null;
@@ -198,11 +198,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             user.setFederationLink(model.getId());
         }
         if (importedAs.isPresent()) {
-            // federated: their local copy went without a deletion (the legacy database lost them for a while, or an
-            // admin removed the store's imported users)
+            // their local copy went without a deletion: an admin removed the store's imported users, or (federated)
+            // the legacy database did not have them for a while
             imports.forget(customer.username());
         }
-        imports.record(customer, user.getId());
+        imports.record(customer, user.getId(), hash.isPresent());
         return federated() ? owned(user) : user;
     }
 
@@ -261,19 +261,20 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     /**
      * A linked customer can be deleted in Keycloak (without this, Keycloak refuses to delete a user whose store
-     * cannot remove them): the legacy row stays, read only, and the import record keeps it from bringing them back.
-     * In federated mode the owner still has the row, so the record is marked: a customer who deleted their account
-     * (or whom an admin deleted) must not sign in again with the legacy password; the export's DELETE_ACCOUNT or
-     * admin DELETE event tells the owner.
+     * cannot remove them). The legacy row stays, read only, and the import record is closed so that it never brings
+     * them back: a customer who deleted their account (or whom an admin deleted) must not sign in again with the
+     * legacy password. In federated mode the export's DELETE_ACCOUNT or admin DELETE event tells the owner.
      */
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        if (federated()) {
-            new LegacyImports(session, realm.getId(), model.getId()).erase(user.getUsername());
-            LOG.infof("Realm %s: federated customer %s deleted in Keycloak; the legacy row no longer signs them in",
-                    realm.getName(), user.getId());
-        }
+        imports(realm).close(user.getUsername());
+        LOG.debugf("Realm %s: legacy customer %s deleted in Keycloak; the legacy row no longer signs them in",
+                realm.getName(), user.getId());
         return true;
+    }
+
+    private LegacyImports imports(RealmModel realm) {
+        return new LegacyImports(session, realm.getId(), model.getId());
     }
 
     @Override
@@ -297,6 +298,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             // A password set in Keycloak since the import (a reset, an admin) replaces the legacy one: the link
             // goes and Keycloak's own credential answers, now and from now on.
             user.setFederationLink(null);
+            imports(realm).close(user.getUsername());
             return false;
         }
         String password = input.getChallengeResponse();
@@ -307,6 +309,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                 .orElse(false);
         if (matches && !federated()) {
             migration.migrate(realm, user, password);
+            imports(realm).close(user.getUsername());
         } else if (!matches) {
             migration.hashOnce(realm, password); // a cheap legacy hash must not answer faster than Keycloak's
         }
@@ -363,7 +366,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
      */
     int synchronize(RealmModel realm, int offset, int size, SynchronizationResult result) {
         List<LegacyCustomer> rows = database.search("", offset, size);
-        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        LegacyImports imports = imports(realm);
         Set<String> known = imports.known(rows.stream().map(LegacyCustomer::username).toList());
         UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
         for (LegacyCustomer customer : rows) {
@@ -404,7 +407,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         int skip = first == null ? 0 : Math.max(0, first);
         int wanted = max == null || max < 0 ? 100 : Math.min(max, 1000);
-        LegacyImports imports = new LegacyImports(session, realm.getId(), model.getId());
+        LegacyImports imports = imports(realm);
         List<LegacyCustomer> page = new ArrayList<>();
         int offset = 0;
         while (page.size() < wanted) {
@@ -455,8 +458,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             return 0;
         }
         long legacy = ask(() -> Optional.of(database.count(term)), () -> false).orElse(0L);
-        long imported = new LegacyImports(session, realm.getId(), model.getId())
-                .count(LegacyCustomerDatabase.pattern(term));
+        long imported = imports(realm).count(LegacyCustomerDatabase.pattern(term));
         return (int) Math.max(0, Math.min(Integer.MAX_VALUE, legacy - imported));
     }
 
