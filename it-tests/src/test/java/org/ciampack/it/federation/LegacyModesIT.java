@@ -309,34 +309,57 @@ class LegacyModesIT {
 
     /**
      * An admin's "Remove imported users" on a lazy-migration store drops the local copies of the customers not
-     * migrated yet, and their legacy rows import them again at their next sign-in; a migrated customer is Keycloak's
-     * and keeps their account, and one deleted in Keycloak stays deleted.
+     * migrated yet, and their legacy rows bring them back (a search lists them again, they sign in); a migrated
+     * customer is Keycloak's and keeps their account. A customer deleted in Keycloak stays deleted however they were
+     * deleted: linked, renamed first, or unlinked by the admin's "Unlink users" first.
      */
     @Test
     @Order(7)
     void afterRemoveImportedUsersTheCustomersNotMigratedYetSignInAgain(ServerUnderTest server, AdminApi admin) {
+        String realm = "/realms/" + LAZY;
+        String storage = realm + "/user-storage/" + lazyStore;
         int notMigrated = 201;
         int migrated = 202;
         int deleted = 203;
+        int renamed = 204;
+        int unlinked = 205;
         assertThat(user(admin, LAZY, notMigrated).get("federationLink").asText()).as("imported by the search")
                 .isEqualTo(lazyStore);
         assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
         String migratedId = user(admin, LAZY, migrated).get("id").asText();
-        String deletedId = user(admin, LAZY, deleted).get("id").asText();
-        assertThat(admin.send("DELETE", "/realms/" + LAZY + "/users/" + deletedId, null).statusCode()).isEqualTo(204);
+        delete(admin, user(admin, LAZY, deleted));
+        admin.send("PUT", realm, Http.JSON.createObjectNode().put("editUsernameAllowed", true));
+        ObjectNode renamedUser = (ObjectNode) user(admin, LAZY, renamed);
+        HttpResponse<String> rename = admin.send("PUT", realm + "/users/" + renamedUser.get("id").asText(),
+                renamedUser.put("username", "renamed-" + renamed));
+        assertThat(rename.statusCode()).as(rename.body()).isEqualTo(204);
+        delete(admin, renamedUser);
 
-        HttpResponse<String> removed = admin.send("POST", "/realms/" + LAZY + "/user-storage/" + lazyStore
-                + "/remove-imported-users", null);
+        HttpResponse<String> removed = admin.send("POST", storage + "/remove-imported-users", null);
 
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
         assertThat(byIdIn(admin, LAZY, migratedId)).as("a migrated customer is not the store's").isEqualTo(200);
+        assertThat(admin.get(realm + "/users?search=" + username(notMigrated)).findValuesAsText("username"))
+                .as("listed again").contains(username(notMigrated));
         assertThat(grant(server, LAZY, username(notMigrated), password(notMigrated)).statusCode())
                 .as("imported again, and migrated").isEqualTo(200);
         assertThat(user(admin, LAZY, notMigrated).has("federationLink")).isFalse();
         assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
         assertThat(user(admin, LAZY, migrated).get("id").asText()).isEqualTo(migratedId);
-        assertRefused(grant(server, LAZY, username(deleted), password(deleted)));
-        assertThat(admin.get("/realms/" + LAZY + "/users?exact=true&username=" + username(deleted))).isEmpty();
+
+        JsonNode unlinkedUser = user(admin, LAZY, unlinked);
+        assertThat(admin.send("POST", storage + "/unlink-users", null).statusCode()).isEqualTo(204);
+        delete(admin, unlinkedUser);
+        for (int n : new int[] {deleted, renamed, unlinked}) {
+            assertRefused(grant(server, LAZY, username(n), password(n)));
+            assertThat(admin.get(realm + "/users?exact=true&username=" + username(n))).as(username(n)).isEmpty();
+        }
+    }
+
+    private static void delete(AdminApi admin, JsonNode user) {
+        HttpResponse<String> deleted = admin.send("DELETE", "/realms/" + LAZY + "/users/" + user.get("id").asText(),
+                null);
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
     }
 
     @Test

@@ -13,23 +13,25 @@ import java.util.Objects;
 /**
  * A legacy customer imported into Keycloak (CIAM_LEGACY_IMPORT), kept after they migrate and after they are deleted
  * or renamed there: such a customer is never imported again from a legacy database that still holds them, and the
- * count of legacy customers not imported yet is one query. {@code closedAt}: when the legacy row stopped speaking for
- * them (their password moved into Keycloak, or Keycloak deleted them); a record not closed whose user is gone lost
- * its user without a deletion, and the row imports them again. Usernames and addresses in lower case.
+ * count of legacy customers not imported yet is one query. {@code closedAt}: when Keycloak deleted them; a record not
+ * closed whose user is gone lost its user without a deletion (the store's "Remove imported users", a federated copy
+ * whose row was missing for a while) and counts as not imported. Usernames and addresses in lower case.
  */
 @Entity
 @Table(name = "CIAM_LEGACY_IMPORT")
 @IdClass(LegacyImportEntity.Key.class)
 @NamedQueries({
         @NamedQuery(name = "ciamLegacyImport.known", query = "select l.username from LegacyImportEntity l "
-                + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames"),
+                + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames "
+                + "and (l.closedAt is not null or exists (select u.id from UserEntity u where u.id = l.userId))"),
         @NamedQuery(name = "ciamLegacyImport.import", query = "select l.userId, l.closedAt from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.close", query = "update LegacyImportEntity l set l.closedAt = :now "
-                + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
+                + "where l.realmId = :realmId and l.userId = :userId"),
         @NamedQuery(name = "ciamLegacyImport.count", query = "select count(l) from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId "
-                + "and (l.username like :pattern escape '\\' or l.email like :pattern escape '\\')"),
+                + "and (l.username like :pattern escape '\\' or l.email like :pattern escape '\\') "
+                + "and (l.closedAt is not null or exists (select u.id from UserEntity u where u.id = l.userId))"),
         @NamedQuery(name = "ciamLegacyImport.deleteComponent", query = "delete from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId"),
         @NamedQuery(name = "ciamLegacyImport.deleteUsername", query = "delete from LegacyImportEntity l "
@@ -67,14 +69,13 @@ public class LegacyImportEntity {
     }
 
     public LegacyImportEntity(String realmId, String componentId, String username, String email, String userId,
-                              long importedAt, Long closedAt) {
+                              long importedAt) {
         this.realmId = realmId;
         this.componentId = componentId;
         this.username = username;
         this.email = email;
         this.userId = userId;
         this.importedAt = importedAt;
-        this.closedAt = closedAt;
     }
 
     /** The composite primary key. */

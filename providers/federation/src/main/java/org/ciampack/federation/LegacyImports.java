@@ -23,11 +23,9 @@ final class LegacyImports {
         this.componentId = componentId;
     }
 
-    /** Records an import; {@code closed} when the customer's password is Keycloak's from the start (their hash). */
-    void record(LegacyCustomer customer, String userId, boolean closed) {
-        long now = System.currentTimeMillis();
+    void record(LegacyCustomer customer, String userId) {
         em.persist(new LegacyImportEntity(realmId, componentId, lower(customer.username()), lower(customer.email()),
-                userId, now, closed ? now : null));
+                userId, System.currentTimeMillis()));
     }
 
     /** Forgets that this customer was imported, so they can be imported again. */
@@ -36,7 +34,10 @@ final class LegacyImports {
                 .setParameter("componentId", componentId).setParameter("username", lower(username)).executeUpdate();
     }
 
-    /** Which of these usernames were imported before (whatever became of them since). */
+    /**
+     * Which of these usernames were imported before and still are: their user exists (whatever became of it since)
+     * or was deleted in Keycloak. One whose user went without a deletion is not: the row imports them again.
+     */
     Set<String> known(Collection<String> usernames) {
         if (usernames.isEmpty()) {
             return Set.of();
@@ -51,21 +52,29 @@ final class LegacyImports {
     Optional<Imported> importOf(String username) {
         return em.createNamedQuery("ciamLegacyImport.import", Object[].class).setParameter("realmId", realmId)
                 .setParameter("componentId", componentId).setParameter("username", lower(username))
-                .getResultStream().findFirst().map(row -> new Imported((String) row[0], row[1] != null));
+                .getResultStream().findFirst().map(row -> new Imported((String) row[0], (Long) row[1]));
     }
 
     /**
-     * Records that the legacy row no longer speaks for this customer: their password moved into Keycloak, or Keycloak
-     * deleted them. Whatever becomes of their local copy, the row never imports them again.
+     * Records that Keycloak deleted this user (whoever deleted them, whatever their username by then): the legacy
+     * row never brings them back.
      */
-    void close(String username) {
-        em.createNamedQuery("ciamLegacyImport.close").setParameter("now", System.currentTimeMillis())
-                .setParameter("realmId", realmId).setParameter("componentId", componentId)
-                .setParameter("username", lower(username)).executeUpdate();
+    static void closeUser(KeycloakSession session, String realmId, String userId) {
+        session.getProvider(JpaConnectionProvider.class).getEntityManager().createNamedQuery("ciamLegacyImport.close")
+                .setParameter("now", System.currentTimeMillis()).setParameter("realmId", realmId)
+                .setParameter("userId", userId).executeUpdate();
     }
 
-    /** A customer's import: the Keycloak user they became, and whether the record is closed ({@link #close}). */
-    record Imported(String userId, boolean closed) {
+    /**
+     * A customer's import: the Keycloak user they became, and when Keycloak deleted that user (0: before the import
+     * record kept it, when lazy migration never imported such a customer again and a federated store did).
+     */
+    record Imported(String userId, Long closedAt) {
+
+        /** Whether the legacy row must not bring this customer back. */
+        boolean closed(boolean federated) {
+            return closedAt != null && (closedAt > 0 || !federated);
+        }
     }
 
     /** Imported customers whose username or address matches a search's LIKE pattern (lower case, \ escapes). */

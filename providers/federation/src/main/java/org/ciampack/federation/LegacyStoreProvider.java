@@ -172,9 +172,9 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                     + "merged: an admin decides", realm.getName(), customer.username(), existing.getId());
             return null;
         }
-        if (importedAs.isPresent()
-                && (importedAs.get().closed() || local.getUserById(realm, importedAs.get().userId()) != null)) {
-            // Keycloak's since (migrated, deleted there) or renamed there: the legacy row does not bring them back
+        if (importedAs.filter(before -> before.closed(federated()) || local.getUserById(realm, before.userId()) != null)
+                .isPresent()) {
+            // deleted in Keycloak, or renamed there: the legacy row does not bring them back
             LOG.debugf("Realm %s: legacy customer %s was imported before; not again", realm.getName(),
                     customer.username());
             return null;
@@ -202,7 +202,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             // the legacy database did not have them for a while
             imports.forget(customer.username());
         }
-        imports.record(customer, user.getId(), hash.isPresent());
+        imports.record(customer, user.getId());
         return federated() ? owned(user) : user;
     }
 
@@ -263,11 +263,12 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
      * A linked customer can be deleted in Keycloak (without this, Keycloak refuses to delete a user whose store
      * cannot remove them). The legacy row stays, read only, and the import record is closed so that it never brings
      * them back: a customer who deleted their account (or whom an admin deleted) must not sign in again with the
-     * legacy password. In federated mode the export's DELETE_ACCOUNT or admin DELETE event tells the owner.
+     * legacy password. In federated mode the export's DELETE_ACCOUNT or admin DELETE event tells the owner. Keycloak
+     * calls this for linked users only; the factory closes the records of the others.
      */
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        imports(realm).close(user.getUsername());
+        LegacyImports.closeUser(session, realm.getId(), user.getId());
         LOG.debugf("Realm %s: legacy customer %s deleted in Keycloak; the legacy row no longer signs them in",
                 realm.getName(), user.getId());
         return true;
@@ -298,7 +299,6 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
             // A password set in Keycloak since the import (a reset, an admin) replaces the legacy one: the link
             // goes and Keycloak's own credential answers, now and from now on.
             user.setFederationLink(null);
-            imports(realm).close(user.getUsername());
             return false;
         }
         String password = input.getChallengeResponse();
@@ -309,7 +309,6 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                 .orElse(false);
         if (matches && !federated()) {
             migration.migrate(realm, user, password);
-            imports(realm).close(user.getUsername());
         } else if (!matches) {
             migration.hashOnce(realm, password); // a cheap legacy hash must not answer faster than Keycloak's
         }

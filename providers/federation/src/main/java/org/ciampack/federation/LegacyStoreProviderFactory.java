@@ -17,6 +17,7 @@ import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.StorageUnavailableException;
@@ -177,6 +178,13 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LegacyImports.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
+            } else if (event instanceof UserModel.UserRemovedEvent removed
+                    && removed.getUser().getFederationLink() == null) {
+                // Keycloak asks the store to remove linked customers only (LegacyStoreProvider.removeUser closes
+                // their records); a migrated or unlinked one is closed here. A linked one that Keycloak removes
+                // because their legacy row is gone is not: should the row come back, so do they.
+                LegacyImports.closeUser(removed.getKeycloakSession(), removed.getRealm().getId(),
+                        removed.getUser().getId());
             }
         });
     }
