@@ -52,6 +52,10 @@ class ProductionBuildIT {
         assertThat(indexes).as("every table has its primary key").hasSizeGreaterThanOrEqualTo(9)
                 .contains("idx_ciam_login_history_user", "uk_ciam_delivery_event_route")
                 .doesNotContain("uk_ciam_delivery_route_event", "idx_ciam_delivery_event");
+        assertThat(database.query("select column_name from information_schema.columns "
+                + "where table_name = 'ciam_legacy_import' and column_name = 'closed_at'"))
+                .as("an import record says when Keycloak deleted the customer").containsExactly("closed_at");
+        assertThat(indexes).as("and is closed by the user's id").contains("idx_ciam_legacy_import_user");
         // Keycloak keeps each JPA entity provider's changelog in a table of its own, databasechangelog_<provider>.
         List<String> ids = new ArrayList<>();
         for (String table : database.query("select tablename from pg_tables "
@@ -63,7 +67,7 @@ class ProductionBuildIT {
                 .containsExactly("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-10",
                         "ciam-events-11", "ciam-events-12", "ciam-events-2", "ciam-events-3", "ciam-events-4",
                         "ciam-events-6", "ciam-events-7", "ciam-events-8", "ciam-events-9", "ciam-federation-1",
-                        "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+                        "ciam-federation-2", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
     }
 
     @Test
