@@ -23,7 +23,7 @@ import java.util.Objects;
 @NamedQueries({
         @NamedQuery(name = "ciamLegacyImport.known", query = "select l.username from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username in :usernames "
-                + "and (l.closedAt is not null or exists (select u.id from UserEntity u where u.id = l.userId))"),
+                + LegacyImportEntity.STILL_IMPORTED),
         @NamedQuery(name = "ciamLegacyImport.import", query = "select l.userId, l.closedAt from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId and l.username = :username"),
         @NamedQuery(name = "ciamLegacyImport.close", query = "update LegacyImportEntity l set l.closedAt = :now "
@@ -31,7 +31,7 @@ import java.util.Objects;
         @NamedQuery(name = "ciamLegacyImport.count", query = "select count(l) from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId "
                 + "and (l.username like :pattern escape '\\' or l.email like :pattern escape '\\') "
-                + "and (l.closedAt is not null or exists (select u.id from UserEntity u where u.id = l.userId))"),
+                + LegacyImportEntity.STILL_IMPORTED),
         @NamedQuery(name = "ciamLegacyImport.deleteComponent", query = "delete from LegacyImportEntity l "
                 + "where l.realmId = :realmId and l.componentId = :componentId"),
         @NamedQuery(name = "ciamLegacyImport.deleteUsername", query = "delete from LegacyImportEntity l "
@@ -40,6 +40,10 @@ import java.util.Objects;
                 + "where l.realmId = :realmId")
 })
 public class LegacyImportEntity {
+
+    /** A record that still counts as an import: closed (deleted in Keycloak), or its user still exists. */
+    static final String STILL_IMPORTED =
+            "and (l.closedAt is not null or exists (select u.id from UserEntity u where u.id = l.userId))";
 
     @Id
     @Column(name = "REALM_ID", length = 36)
