@@ -379,6 +379,71 @@ class ConsentIT {
                 .anySatisfy(event -> assertThat(event.path("representation").asText()).contains(userId));
     }
 
+    /**
+     * An organization's managed member (who arrived through the organization's identity provider) is deleted by
+     * Keycloak when an admin removes them from the organization. That path announces the deletion only before it
+     * happens (Keycloak's UserPreRemovedEvent), not after: the ledger must still keep pseudonymous proof only.
+     */
+    @Test
+    void aManagedMemberRemovedFromTheirOrganizationLeavesOnlyPseudonymousReceipts(ServerUnderTest server,
+            AdminApi admin, Browser browser) throws Exception {
+        Files.writeString(LocalKeycloak.vault().resolve("acme_consent-pseudonym-key"), PSEUDONYM_KEY);
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        String domain = "org-" + tag + ".test";
+        String email = "member@" + domain;
+        String flow = "/realms/acme/authentication/flows/" + Http.encode("ciam first broker login").replace("+", "%20");
+        String onboarding = null;
+        String organization = null;
+        try (SocialProvider social = SocialProvider.create(server, admin, PASSWORD, email)) {
+            expect(admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("organizationsEnabled", true)), 204);
+            ObjectNode org = Http.JSON.createObjectNode().put("name", "org-" + tag).put("enabled", true);
+            org.putArray("domains").addObject().put("name", domain);
+            expect(admin.send("POST", "/realms/acme/organizations", org), 201);
+            organization = admin.get("/realms/acme/organizations?exact=true&search=" + Http.encode("org-" + tag))
+                    .get(0).get("id").asText();
+            expect(admin.send("POST", "/realms/acme/organizations/" + organization + "/identity-providers",
+                    Http.JSON.getNodeFactory().textNode(social.alias())), 204);
+            // Keycloak's own first-broker-login flow makes such a customer a managed member with this step.
+            expect(admin.send("POST", flow + "/executions/execution",
+                    Http.JSON.createObjectNode().put("provider", "idp-add-organization-member")), 201);
+            ObjectNode step = (ObjectNode) StreamSupport.stream(admin.get(flow + "/executions").spliterator(), false)
+                    .filter(execution -> "idp-add-organization-member".equals(execution.path("providerId").asText()))
+                    .findFirst().orElseThrow();
+            onboarding = step.get("id").asText();
+            expect(admin.send("PUT", flow + "/executions", step.put("requirement", "REQUIRED")), 202, 204);
+
+            OidcCodeFlow app = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+            browser.open(app.authorizationUrl(Attempt.fresh()));
+            social.signIn(browser, email, PASSWORD);
+            new ConsentPage(browser).accept("terms", "privacy");
+            browser.until(driver -> driver.getCurrentUrl().startsWith(APP.toString()));
+            String userId = admin.findUserByEmail("acme", email).get("id").asText();
+            JsonNode members = admin.get("/realms/acme/organizations/" + organization + "/members");
+            assertThat(members).as("a managed member of the organization").singleElement()
+                    .satisfies(member -> assertThat(member.path("membershipType").asText()).isEqualTo("MANAGED"));
+            Set<String> receipts = new HashSet<>();
+            Ledgers.ledger(admin, userId).forEach(receipt -> receipts.add(receipt.get("receipt").asText()));
+            assertThat(receipts).hasSize(3);
+
+            expect(admin.send("DELETE", "/realms/acme/organizations/" + organization + "/members/" + userId, null), 204);
+
+            assertThat(admin.findUserByEmail("acme", email)).as("Keycloak deletes a managed member").isNull();
+            HttpResponse<String> export = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("receipts?format=jsonl"), null);
+            assertThat(export.body()).as("the ledger keeps pseudonymous proof only").doesNotContain(userId);
+            String expected = "vault:" + HexFormat.of().formatHex(hmacSha256(PSEUDONYM_KEY, userId), 0, 28);
+            assertThat(export.body().lines().map(Http::json).filter(line -> receipts.contains(line.get("receipt").asText())))
+                    .hasSize(3).allSatisfy(receipt -> assertThat(receipt.get("user").asText()).isEqualTo(expected));
+        } finally {
+            if (onboarding != null) {
+                admin.send("DELETE", "/realms/acme/authentication/executions/" + onboarding, null);
+            }
+            if (organization != null) {
+                admin.send("DELETE", "/realms/acme/organizations/" + organization, null);
+            }
+            admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("organizationsEnabled", false));
+        }
+    }
+
     @Test
     void usersSeeOnlyTheirOwnConsentsAndAdminApisNeedTheirRoles(ServerUnderTest server, AdminApi admin) {
         String alice = newCustomer(admin);

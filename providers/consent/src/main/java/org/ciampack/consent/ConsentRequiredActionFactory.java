@@ -1,5 +1,6 @@
 package org.ciampack.consent;
 
+import org.ciampack.common.UserDeletions;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.keycloak.Config;
 import org.keycloak.authentication.RequiredActionFactory;
@@ -7,7 +8,6 @@ import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * "CIAM consent": the required action that asks for new or changed consents at login. Its factory also keeps the
@@ -34,16 +34,14 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(UserDeletions.everyDeletion((session, realm, userId) -> {
+            ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
+            String pseudonym = settings.onUserRemoved() == ConsentSettings.OnUserRemoved.PSEUDONYMIZE
+                    ? ReceiptPseudonyms.of(session, realm, settings, userId) : null;
+            new ConsentLedger(session).forgetUser(realm.getId(), userId, settings.onUserRemoved(), pseudonym);
+        }));
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
-                RealmModel realm = removed.getRealm();
-                KeycloakSession session = removed.getKeycloakSession();
-                ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
-                String userId = removed.getUser().getId();
-                String pseudonym = settings.onUserRemoved() == ConsentSettings.OnUserRemoved.PSEUDONYMIZE
-                        ? ReceiptPseudonyms.of(session, realm, settings, userId) : null;
-                new ConsentLedger(session).forgetUser(realm.getId(), userId, settings.onUserRemoved(), pseudonym);
-            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ConsentLedger(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
             }
         });

@@ -261,14 +261,13 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     /**
      * A linked customer can be deleted in Keycloak (without this, Keycloak refuses to delete a user whose store
-     * cannot remove them). The legacy row stays, read only, and the import record is closed so that it never brings
-     * them back: a customer who deleted their account (or whom an admin deleted) must not sign in again with the
-     * legacy password. In federated mode the export's DELETE_ACCOUNT or admin DELETE event tells the owner. Keycloak
-     * calls this for linked users only; the factory closes the records of the others.
+     * cannot remove them). The legacy row stays, read only; the factory's listener has closed the import record, as
+     * for every deleted customer, so that it never brings them back: a customer who deleted their account (or whom
+     * an admin deleted) must not sign in again with the legacy password. In federated mode the export's
+     * DELETE_ACCOUNT or admin DELETE event tells the owner.
      */
     @Override
     public boolean removeUser(RealmModel realm, UserModel user) {
-        LegacyImports.closeUser(session, realm.getId(), user.getId());
         LOG.debugf("Realm %s: legacy customer %s deleted in Keycloak; the legacy row no longer signs them in",
                 realm.getName(), user.getId());
         return true;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.ciampack.common.UserDeletions;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
@@ -17,7 +18,6 @@ import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 import org.keycloak.storage.StorageUnavailableException;
@@ -175,16 +175,13 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        // A customer deleted in Keycloak (linked, migrated or unlinked) never comes back from the legacy row; a
+        // linked copy that Keycloak drops because the row is gone does: should the row come back, so do they.
+        factory.register(UserDeletions.requestedDeletion((session, realm, userId) ->
+                LegacyImports.closeUser(session, realm.getId(), userId)));
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LegacyImports.forgetRealm(removed.getKeycloakSession(), removed.getRealm().getId());
-            } else if (event instanceof UserModel.UserRemovedEvent removed
-                    && removed.getUser().getFederationLink() == null) {
-                // Keycloak asks the store to remove linked customers only (LegacyStoreProvider.removeUser closes
-                // their records); a migrated or unlinked one is closed here. A linked one that Keycloak removes
-                // because their legacy row is gone is not: should the row come back, so do they.
-                LegacyImports.closeUser(removed.getKeycloakSession(), removed.getRealm().getId(),
-                        removed.getUser().getId());
             }
         });
     }

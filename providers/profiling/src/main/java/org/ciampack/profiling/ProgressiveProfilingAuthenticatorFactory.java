@@ -2,11 +2,11 @@ package org.ciampack.profiling;
 
 import java.util.List;
 import org.ciampack.common.StepFactory;
+import org.ciampack.common.UserDeletions;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.provider.ProviderConfigurationBuilder;
 
@@ -76,11 +76,10 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(UserDeletions.everyDeletion((session, realm, userId) ->
+                new ProfilingStore(session).forgetUser(realm.getId(), userId)));
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
-                new ProfilingStore(removed.getKeycloakSession()).forgetUser(removed.getRealm().getId(),
-                        removed.getUser().getId());
-            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ProfilingStore(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
             }
         });

@@ -1,12 +1,12 @@
 package org.ciampack.risk.history;
 
+import org.ciampack.common.UserDeletions;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserModel;
 
 /**
  * Keeps the login history the risk signals learn from: every successful login that went through a risk
@@ -34,11 +34,12 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
+        factory.register(UserDeletions.everyDeletion((session, realm, userId) -> {
+            LoginHistory.of(session).removeUser(realm.getId(), userId);
+            SentNotices.removeUser(session, realm.getId(), userId);
+        }));
         factory.register(event -> {
-            if (event instanceof UserModel.UserRemovedEvent removed) {
-                LoginHistory.of(removed.getKeycloakSession()).removeUser(removed.getRealm().getId(), removed.getUser().getId());
-                SentNotices.removeUser(removed.getKeycloakSession(), removed.getRealm().getId(), removed.getUser().getId());
-            } else if (event instanceof RealmModel.RealmRemovedEvent removed) {
+            if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LoginHistory.of(removed.getKeycloakSession()).removeRealm(removed.getRealm().getId());
                 SentNotices.removeRealm(removed.getKeycloakSession(), removed.getRealm().getId());
             }
