@@ -225,6 +225,42 @@ class ExportSecurityIT {
         assertThat(routes.get("routes").size()).isEqualTo(25);
     }
 
+    /** Admins (or one script) creating routes at once: the cap holds, and every route saved is one of theirs. */
+    @Test
+    void routesCreatedAtOnceDoNotPassTheCap() throws Exception {
+        String realm = "routes-" + suffix();
+        assertThat(admin.send("POST", "/realms", Http.JSON.createObjectNode().put("realm", realm).put("enabled", true))
+                .statusCode()).isEqualTo(201);
+        Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + secretKey), "whsec_" + "A".repeat(44));
+        ExportRoutes inRealm = new ExportRoutes(server, admin, realm);
+        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            URI nowhere = URI.create("http://127.0.0.1:1/in");
+            for (int i = 0; i < 21; i++) {
+                inRealm.create("first-" + i, quietRoute(nowhere));
+            }
+            List<java.util.concurrent.Future<HttpResponse<String>>> puts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String name = "at-once-" + i;
+                puts.add(admins.submit(() -> inRealm.put(name, quietRoute(nowhere))));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (var put : puts) {
+                statuses.add(put.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+            }
+            assertThat(statuses).as("four fit under the cap, the others are refused")
+                    .containsOnly(201, 400).filteredOn(status -> status == 201).hasSize(4);
+            assertThat(inRealm.get("routes").size()).isEqualTo(25);
+            List<String> stored = new ArrayList<>();
+            admin.get("/realms/" + realm).path("attributes").fieldNames().forEachRemaining(stored::add);
+            assertThat(stored).as("no route stored beyond the list")
+                    .filteredOn(attribute -> attribute.startsWith("ciam.export.route.")).hasSize(25);
+        } finally {
+            admins.shutdownNow();
+            admin.send("DELETE", "/realms/" + realm, null);
+        }
+    }
+
     @Test
     void routeBodiesAndReplaysAreCapped() {
         ObjectNode huge = quietRoute(URI.create("http://127.0.0.1:1/in"));

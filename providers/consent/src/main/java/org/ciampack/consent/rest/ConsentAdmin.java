@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.ciampack.common.AdminCaller;
+import org.ciampack.common.LockedRealmAttributes;
 import org.ciampack.common.Problems;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentDecisions;
@@ -421,7 +422,7 @@ public final class ConsentAdmin {
         List<String> problems = new ArrayList<>();
         JsonNode json = Problems.json(body, problems);
         Optional<ConsentSettings> changed = problems.isEmpty()
-                ? ConsentSettings.read(LockedRealmAttribute.read(session, realm, ConsentSettings.ATTRIBUTE))
+                ? ConsentSettings.read(LockedRealmAttributes.read(session, realm, ConsentSettings.ATTRIBUTE))
                         .change(json, problems)
                 : Optional.empty();
         if (changed.isEmpty()) {
@@ -438,7 +439,7 @@ public final class ConsentAdmin {
 
     /** The catalog as it is now, locked until this request's change is written. */
     private PurposeCatalog catalogForChange() {
-        return PurposeCatalog.read(LockedRealmAttribute.read(session, realm, PurposeCatalog.ATTRIBUTE));
+        return PurposeCatalog.read(LockedRealmAttributes.read(session, realm, PurposeCatalog.ATTRIBUTE));
     }
 
     private void adminEvent(OperationType operation, String path, JsonNode representation) {

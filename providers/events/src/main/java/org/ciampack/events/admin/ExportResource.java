@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ciampack.common.AdminCaller;
+import org.ciampack.common.LockedRealmAttributes;
 import org.ciampack.common.Problems;
 import org.ciampack.events.ExportEventListenerProviderFactory;
 import org.ciampack.events.dispatch.DispatcherSettings;
@@ -106,7 +107,9 @@ public final class ExportResource implements RealmResourceProvider {
                 return Problems.status(Response.Status.FORBIDDEN, e.getMessage());
             }
         }
-        if (!RouteStore.defined(realm, name) && RouteStore.count(realm) >= RouteStore.MAX_ROUTES) {
+        // counted under the realm's row lock: routes created at once wait for each other and cannot pass the cap
+        if (!RouteStore.defined(realm, name) && LockedRealmAttributes.countStartingWith(session, realm,
+                RouteStore.ATTRIBUTE_PREFIX) >= RouteStore.MAX_ROUTES) {
             problems.add("a realm has at most " + RouteStore.MAX_ROUTES + " export routes");
         }
         if (!problems.isEmpty()) {

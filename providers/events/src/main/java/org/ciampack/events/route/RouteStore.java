@@ -44,11 +44,6 @@ public final class RouteStore {
         return routes;
     }
 
-    /** How many routes the realm stores, readable or not. */
-    public static long count(RealmModel realm) {
-        return realm.getAttributes().keySet().stream().filter(key -> key.startsWith(ATTRIBUTE_PREFIX)).count();
-    }
-
     /** Whether the realm stores a route of that name, readable or not (a typo must not cost the route its rows). */
     public static boolean defined(RealmModel realm, String name) {
         return realm.getAttribute(ATTRIBUTE_PREFIX + name) != null;
