@@ -429,6 +429,38 @@ class LegacyFederationIT {
         }
     }
 
+    /**
+     * The suite's realm refuses 192.0.2.66 before any password is checked (the address gate). A refused address must
+     * cost the legacy database nothing, whatever names it sends: the gate names the user in its event from Keycloak's
+     * own users only.
+     */
+    @Test
+    @Order(14)
+    void aRefusedAddressCostsTheLegacyDatabaseNothing(ServerUnderTest server, AdminApi admin) {
+        int n = 9_777; // a legacy customer no other test imports
+        HttpResponse<String> keycloaks = passwordGrant(server, "nobody-" + username(n), password(n));
+        List<String> asked = shop.customerQueriesDuring(() -> {
+            HttpResponse<String> form = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
+                    .header("X-Forwarded-For", "192.0.2.66").submitLogin(Attempt.fresh(), email(n), password(n));
+            assertThat(form.body()).as("refused as a wrong password is").contains(INVALID);
+            HttpResponse<String> grant = Http.send(HttpRequest.newBuilder(
+                            URI.create(server.realmUrl("acme") + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Forwarded-For", "192.0.2.66")
+                    .POST(Http.form(Map.of("grant_type", "password", "client_id", GRANT_CLIENT,
+                            "username", username(n), "password", password(n), "scope", "openid")))
+                    .build());
+            assertThat(grant.statusCode()).as("Keycloak's answer to an unknown name").isEqualTo(keycloaks.statusCode());
+            assertThat(grant.body()).isEqualTo(keycloaks.body());
+        });
+
+        assertThat(asked).as("no legacy lookup from a refused address").isEmpty();
+        assertThat(admin.get("/realms/acme/events?type=LOGIN_ERROR&ipAddress=192.0.2.66&max=200"))
+                .as("both refusals are in the events, under the name sent")
+                .filteredOn(event -> List.of(email(n), username(n)).contains(event.at("/details/username").asText()))
+                .hasSize(2).allSatisfy(event -> assertThat(event.path("error").asText()).isEqualTo("access_denied"));
+    }
+
     /** A new customer registers from the app (the registration form of the demo realm, consents given). */
     private static void register(ServerUnderTest server) {
         String newcomer = "it-legacy-new-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";

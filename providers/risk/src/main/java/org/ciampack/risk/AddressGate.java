@@ -17,7 +17,8 @@ import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.models.UserProvider;
+import org.keycloak.storage.UserStoragePrivateUtil;
 
 /**
  * Refuses, before any password is checked, a client whose address alone makes the login high risk for the flow's
@@ -83,10 +84,14 @@ final class AddressGate extends UsernamePasswordForm {
         }
     }
 
-    /** The refusal in the events, under the user named if there is one (admins see attacks on an account). */
+    /**
+     * The refusal in the events, under the user named if Keycloak holds one (admins see attacks on an account). Only
+     * Keycloak's own users are looked up, never a user storage such as a legacy customer database: a refused address
+     * must cost such a database nothing, however many names it sends.
+     */
     private static void record(AuthenticationFlowContext context, RiskAssessment screened, String username) {
         UserModel user = username == null || username.isBlank() ? null
-                : KeycloakModelUtils.findUserByNameOrEmail(context.getSession(), context.getRealm(), username.strip());
+                : localUserNamed(context.getSession(), context.getRealm(), username.strip());
         if (user != null) {
             context.getEvent().user(user);
         }
@@ -96,6 +101,14 @@ final class AddressGate extends UsernamePasswordForm {
                 .detail(RiskNotes.EVENT_LEVEL, screened.level().id())
                 .detail(RiskNotes.EVENT_REASONS, screened.reasonList())
                 .error(Errors.ACCESS_DENIED);
+    }
+
+    /** A username, or an e-mail address where the realm lets customers sign in with it, as Keycloak reads them. */
+    private static UserModel localUserNamed(KeycloakSession session, RealmModel realm, String name) {
+        UserProvider local = UserStoragePrivateUtil.userLocalStorage(session);
+        UserModel user = realm.isLoginWithEmailAllowed() && name.indexOf('@') >= 0
+                ? local.getUserByEmail(realm, name) : null;
+        return user != null ? user : local.getUserByUsername(realm, name);
     }
 
     @Override
