@@ -310,8 +310,9 @@ class LegacyModesIT {
     /**
      * An admin's "Remove imported users" on a lazy-migration store drops the local copies of the customers not
      * migrated yet, and their legacy rows bring them back (a search lists them again, they sign in); a migrated
-     * customer is Keycloak's and keeps their account. A customer deleted in Keycloak stays deleted however they were
-     * deleted: linked, renamed first, or unlinked by the admin's "Unlink users" first.
+     * customer, or one whose password was set in Keycloak, is Keycloak's and keeps their account. A customer deleted
+     * in Keycloak stays deleted however they were deleted: linked, renamed first, or unlinked by the admin's "Unlink
+     * users" first.
      */
     @Test
     @Order(7)
@@ -323,6 +324,7 @@ class LegacyModesIT {
         int deleted = 203;
         int renamed = 204;
         int unlinked = 205;
+        int passwordSet = 206;
         assertThat(user(admin, LAZY, notMigrated).get("federationLink").asText()).as("imported by the search")
                 .isEqualTo(lazyStore);
         assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
@@ -334,6 +336,15 @@ class LegacyModesIT {
                 renamedUser.put("username", "renamed-" + renamed));
         assertThat(rename.statusCode()).as(rename.body()).isEqualTo(204);
         delete(admin, renamedUser);
+        // An admin (or a reset) sets a password in Keycloak before the customer's first sign-in: from then on the
+        // account is Keycloak's own, as after a migration.
+        String passwordSetId = user(admin, LAZY, passwordSet).get("id").asText();
+        HttpResponse<String> reset = admin.send("PUT", realm + "/users/" + passwordSetId + "/reset-password",
+                Http.JSON.createObjectNode().put("type", "password").put("value", "Set-In-Keycloak-206")
+                        .put("temporary", false));
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(204);
+        assertThat(user(admin, LAZY, passwordSet).has("federationLink")).as("the link ends with the password set")
+                .isFalse();
 
         HttpResponse<String> removed = admin.send("POST", storage + "/remove-imported-users", null);
 
@@ -346,6 +357,9 @@ class LegacyModesIT {
         assertThat(user(admin, LAZY, notMigrated).has("federationLink")).isFalse();
         assertThat(grant(server, LAZY, username(migrated), password(migrated)).statusCode()).isEqualTo(200);
         assertThat(user(admin, LAZY, migrated).get("id").asText()).isEqualTo(migratedId);
+        assertThat(byIdIn(admin, LAZY, passwordSetId)).as("nor one whose password was set in Keycloak").isEqualTo(200);
+        assertThat(grant(server, LAZY, username(passwordSet), "Set-In-Keycloak-206").statusCode()).isEqualTo(200);
+        assertRefused(grant(server, LAZY, username(passwordSet), password(passwordSet)));
 
         JsonNode unlinkedUser = user(admin, LAZY, unlinked);
         assertThat(admin.send("POST", storage + "/unlink-users", null).statusCode()).isEqualTo(204);

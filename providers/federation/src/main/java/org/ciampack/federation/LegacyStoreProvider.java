@@ -339,12 +339,20 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         return owned(user);
     }
 
-    /** Federated: passwords are changed in the legacy system. Lazy migration: Keycloak stores the new one. */
+    /**
+     * Federated: passwords are changed in the legacy system. Lazy migration: Keycloak stores the new one (a reset,
+     * an admin), and the link ends now, as at a migration: the account is Keycloak's own from here on, and the
+     * store's "Remove imported users" must not take it, with its password, before the customer next signs in.
+     */
     @Override
     public boolean updateCredential(RealmModel realm, UserModel user, CredentialInput input) {
-        if (federated() && supportsCredentialType(input.getType())) {
+        if (!supportsCredentialType(input.getType())) {
+            return false;
+        }
+        if (federated()) {
             throw new ReadOnlyException("the password is kept in the legacy customer database");
         }
+        user.setFederationLink(null);
         return false;
     }
 
