@@ -9,14 +9,15 @@ import org.keycloak.provider.ProviderEventListener;
  * What the pack keeps about a user goes when Keycloak deletes the user. Keycloak says so in two ways, and neither
  * covers every deletion:
  * <ul>
- *   <li>{@link UserModel.UserPreRemovedEvent}, which its user storage sends before every deletion it is asked for:
+ *   <li>{@link UserModel.UserPreRemovedEvent}, which its user storage sends before the deletions it is asked for:
  *       an admin, the account console's "Delete account", an organization removing a managed member (that path
- *       sends nothing else);</li>
+ *       sends nothing else; a workflow step that deletes only the local copy sends only the second);</li>
  *   <li>{@link UserModel.UserRemovedEvent}, which its {@code UserManager} sends after a deletion, including the
  *       copy of a federated user it drops because the store no longer has them (that path sends nothing else).</li>
  * </ul>
- * Both run in the deleting transaction, so a deletion that fails takes the clean-up back with it. Bulk removals
- * (a realm, a store's "Remove imported users") send neither.
+ * Both run in the deleting transaction, so a deletion that fails with an error takes the clean-up back with it; one
+ * that returns false to a caller who commits anyway (a user only a refusing user storage holds) would not. Bulk
+ * removals (a realm, a user storage, a store's "Remove imported users") send neither.
  */
 public final class UserDeletions {
 
