@@ -48,9 +48,10 @@ class UserDeletionsTest {
 
         every.onEvent(removed(session, "copy"));
         onRequest.onEvent(removed(session, "copy"));
+        onRequest.onEvent(preRemoved(session, "asked")); // an admin's deletion, for contrast
 
         assertThat(cleaned).containsExactly("realm-1/copy");
-        assertThat(requested).isEmpty();
+        assertThat(requested).containsExactly("asked");
     }
 
     @Test
@@ -70,37 +71,17 @@ class UserDeletionsTest {
     }
 
     private UserModel.UserPreRemovedEvent preRemoved(KeycloakSession session, String userId) {
-        UserModel user = fake(UserModel.class, Map.of("getId", userId));
-        return new UserModel.UserPreRemovedEvent() {
-            public RealmModel getRealm() {
-                return realm;
-            }
-
-            public UserModel getUser() {
-                return user;
-            }
-
-            public KeycloakSession getKeycloakSession() {
-                return session;
-            }
-        };
+        return event(UserModel.UserPreRemovedEvent.class, session, userId);
     }
 
     private UserModel.UserRemovedEvent removed(KeycloakSession session, String userId) {
-        UserModel user = fake(UserModel.class, Map.of("getId", userId));
-        return new UserModel.UserRemovedEvent() {
-            public RealmModel getRealm() {
-                return realm;
-            }
+        return event(UserModel.UserRemovedEvent.class, session, userId);
+    }
 
-            public UserModel getUser() {
-                return user;
-            }
-
-            public KeycloakSession getKeycloakSession() {
-                return session;
-            }
-        };
+    /** Either announcement: both carry the realm, the user and the deleting session. */
+    private <T> T event(Class<T> type, KeycloakSession session, String userId) {
+        return fake(type, Map.of("getRealm", realm, "getUser", fake(UserModel.class, Map.of("getId", userId)),
+                "getKeycloakSession", session));
     }
 
     /** A session with its attributes only, as the deleting request's session keeps them. */
