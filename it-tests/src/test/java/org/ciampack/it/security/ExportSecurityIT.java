@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -227,38 +228,73 @@ class ExportSecurityIT {
 
     /** Admins (or one script) creating routes at once: the cap holds, and every route saved is one of theirs. */
     @Test
-    void routesCreatedAtOnceDoNotPassTheCap() throws Exception {
+    void routesCreatedAtOnceDoNotPassTheCapNorCreateOneNameTwice() throws Exception {
         String realm = "routes-" + suffix();
         assertThat(admin.send("POST", "/realms", Http.JSON.createObjectNode().put("realm", realm).put("enabled", true))
                 .statusCode()).isEqualTo(201);
-        Files.writeString(LocalKeycloak.vault().resolve(realm + "_" + secretKey), "whsec_" + "A".repeat(44));
+        Path secret = LocalKeycloak.vault().resolve(realm + "_" + secretKey);
+        Files.writeString(secret, "whsec_" + "A".repeat(44));
         ExportRoutes inRealm = new ExportRoutes(server, admin, realm);
-        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.ExecutorService admins = java.util.concurrent.Executors.newFixedThreadPool(12);
         try {
             URI nowhere = URI.create("http://127.0.0.1:1/in");
             for (int i = 0; i < 21; i++) {
                 inRealm.create("first-" + i, quietRoute(nowhere));
             }
-            List<java.util.concurrent.Future<HttpResponse<String>>> puts = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                String name = "at-once-" + i;
-                puts.add(admins.submit(() -> inRealm.put(name, quietRoute(nowhere))));
+                names.add("at-once-" + i);
             }
-            List<Integer> statuses = new ArrayList<>();
-            for (var put : puts) {
-                statuses.add(put.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode());
-            }
-            assertThat(statuses).as("four fit under the cap, the others are refused")
+            assertThat(atOnce(admins, names, name -> inRealm.put(name, quietRoute(nowhere))))
+                    .as("four fit under the cap, the others are refused")
                     .containsOnly(201, 400).filteredOn(status -> status == 201).hasSize(4);
             assertThat(inRealm.get("routes").size()).isEqualTo(25);
-            List<String> stored = new ArrayList<>();
-            admin.get("/realms/" + realm).path("attributes").fieldNames().forEachRemaining(stored::add);
-            assertThat(stored).as("no route stored beyond the list")
-                    .filteredOn(attribute -> attribute.startsWith("ciam.export.route.")).hasSize(25);
+            assertThat(storedRoutes(realm)).as("no route stored beyond the list").hasSize(25);
+
+            // One place left, and six admins saving the same new route at once: one creates it, five replace it.
+            inRealm.remove("first-0");
+            assertThat(atOnce(admins, java.util.Collections.nCopies(6, "twin"),
+                    name -> inRealm.put(name, quietRoute(nowhere))))
+                    .as("the first creates it (201); the others find it stored and replace it (200), none refused")
+                    .containsExactlyInAnyOrder(201, 200, 200, 200, 200, 200);
+            assertThat(storedRoutes(realm)).hasSize(25).contains("ciam.export.route.twin");
         } finally {
             admins.shutdownNow();
             admin.send("DELETE", "/realms/" + realm, null);
+            Files.deleteIfExists(secret);
         }
+    }
+
+    /** Each call made by its own thread, all let go together; their status codes. */
+    private static List<Integer> atOnce(java.util.concurrent.ExecutorService threads, List<String> names,
+            java.util.function.Function<String, HttpResponse<String>> call) throws Exception {
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(names.size());
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HttpResponse<String>>> calls = new ArrayList<>();
+        for (String name : names) {
+            calls.add(threads.submit(() -> {
+                ready.countDown();
+                go.await();
+                return call.apply(name);
+            }));
+        }
+        assertThat(ready.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        go.countDown();
+        List<Integer> statuses = new ArrayList<>();
+        for (var done : calls) {
+            statuses.add(done.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        }
+        return statuses;
+    }
+
+    private List<String> storedRoutes(String realm) {
+        List<String> stored = new ArrayList<>();
+        admin.get("/realms/" + realm).path("attributes").fieldNames().forEachRemaining(attribute -> {
+            if (attribute.startsWith("ciam.export.route.")) {
+                stored.add(attribute);
+            }
+        });
+        return stored;
     }
 
     @Test

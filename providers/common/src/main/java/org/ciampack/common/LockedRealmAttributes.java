@@ -2,6 +2,9 @@ package org.ciampack.common;
 
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
+import jakarta.ws.rs.NotFoundException;
+import java.util.Set;
+import java.util.TreeSet;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -35,20 +38,29 @@ public final class LockedRealmAttributes {
         return null;
     }
 
-    /** How many attributes whose name starts with {@code prefix} the realm has as committed now, its row locked. */
-    public static int countStartingWith(KeycloakSession session, RealmModel realm, String prefix) {
+    /** The names of the realm's attributes that start with {@code prefix}, as committed now, the realm's row locked. */
+    public static Set<String> namesStartingWith(KeycloakSession session, RealmModel realm, String prefix) {
         EntityManager em = lockRealm(session, realm);
-        // entities, not a count: a locking read is what sees the latest commit under REPEATABLE READ
-        return em.createQuery("select a from RealmAttributeEntity a where a.realm.id = :realm "
-                        + "and a.name like :prefix escape '\\'", RealmAttributeEntity.class)
+        // Locking reads, which see the latest commit under REPEATABLE READ too; of the realm's own rows only, with the
+        // prefix matched here: a LIKE would lock index ranges of other realms on InnoDB, and ignore case there.
+        Set<String> names = new TreeSet<>();
+        for (RealmAttributeEntity attribute : em.createQuery("select a from RealmAttributeEntity a "
+                        + "where a.realm.id = :realm", RealmAttributeEntity.class)
                 .setParameter("realm", realm.getId())
-                .setParameter("prefix", prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList().size();
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList()) {
+            if (attribute.getName().startsWith(prefix)) {
+                names.add(attribute.getName());
+            }
+        }
+        return names;
     }
 
     private static EntityManager lockRealm(KeycloakSession session, RealmModel realm) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
         RealmEntity row = em.find(RealmEntity.class, realm.getId(), LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            throw new NotFoundException("Realm not found."); // removed since this request found it
+        }
         // a refresh, not a plain lock: the row and its attributes as they are now, not as this request first saw them
         em.refresh(row, LockModeType.PESSIMISTIC_WRITE);
         return em;

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.ciampack.common.AdminCaller;
 import org.ciampack.common.LockedRealmAttributes;
 import org.ciampack.common.Problems;
@@ -107,15 +108,16 @@ public final class ExportResource implements RealmResourceProvider {
                 return Problems.status(Response.Status.FORBIDDEN, e.getMessage());
             }
         }
-        // counted under the realm's row lock: routes created at once wait for each other and cannot pass the cap
-        if (!RouteStore.defined(realm, name) && LockedRealmAttributes.countStartingWith(session, realm,
-                RouteStore.ATTRIBUTE_PREFIX) >= RouteStore.MAX_ROUTES) {
+        // New or not, and how many, from the database under the realm's row lock, not from the realm cache: edits at
+        // once wait for each other, so they cannot pass the cap together nor both create the same route.
+        Set<String> stored = LockedRealmAttributes.namesStartingWith(session, realm, RouteStore.ATTRIBUTE_PREFIX);
+        boolean created = !stored.contains(RouteStore.ATTRIBUTE_PREFIX + name);
+        if (created && stored.size() >= RouteStore.MAX_ROUTES) {
             problems.add("a realm has at most " + RouteStore.MAX_ROUTES + " export routes");
         }
         if (!problems.isEmpty()) {
             return Problems.status(Response.Status.BAD_REQUEST.getStatusCode(), "invalid route", problems);
         }
-        boolean created = RouteStore.route(realm, name) == null;
         RouteStore.save(realm, route);
         if (org.keycloak.Config.getAdminRealm().equals(realm.getName())) {
             // What was checked above is what may take other realms' events; any later edit around this API is not.
