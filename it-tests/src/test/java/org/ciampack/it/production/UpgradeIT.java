@@ -96,10 +96,12 @@ class UpgradeIT {
             }
         }
         assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
-                .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-events-1", "ciam-events-2",
-                        "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-events-7", "ciam-events-8",
-                        "ciam-events-9", "ciam-events-10", "ciam-events-11", "ciam-events-12", "ciam-federation-1",
-                        "ciam-federation-2", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2", "ciam-risk-3");
+                .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-consent-3", "ciam-events-1",
+                        "ciam-events-2", "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-events-7",
+                        "ciam-events-8", "ciam-events-9", "ciam-events-10", "ciam-events-11", "ciam-events-12",
+                        "ciam-events-13",
+                        "ciam-federation-1", "ciam-federation-2", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2",
+                        "ciam-risk-3", "ciam-risk-4");
         List<String> added = new ArrayList<>(applied);
         added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
         assertThat(appliedNow).as("only the changesets the previous release did not have ran at this start")
@@ -107,6 +109,14 @@ class UpgradeIT {
 
         assertThat(database.query("select count(*) from pg_tables where tablename = 'ciam_risk_notice'"))
                 .containsExactly("1");
+        assertThat(database.query("select table_name || '.' || column_name || '.' || character_maximum_length || '.' "
+                + "|| is_nullable from information_schema.columns where (column_name = 'user_id' and table_name in "
+                + "('ciam_consent_subject', 'ciam_consent_receipt', 'ciam_login_history', 'ciam_risk_notice')) "
+                + "or (column_name = 'order_key' and table_name like 'ciam_event_%') order by 1"))
+                .as("a user id as long as Keycloak's (f:<store>:<id> for a user a store does not import), still required")
+                .containsExactly("ciam_consent_receipt.user_id.255.NO", "ciam_consent_subject.user_id.255.NO",
+                        "ciam_event_delivery.order_key.255.NO", "ciam_event_outbox.order_key.255.NO",
+                        "ciam_login_history.user_id.255.NO", "ciam_risk_notice.user_id.255.NO");
         assertThat(database.query("select column_name from information_schema.columns "
                 + "where table_name = 'ciam_export_route_state' and column_name = 'cross_realm_approval'"))
                 .as("the routes' state rows have a place for a cross-realm approval").containsExactly("cross_realm_approval");

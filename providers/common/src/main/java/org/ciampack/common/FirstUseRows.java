@@ -26,6 +26,26 @@ public final class FirstUseRows {
 
     /** Makes the row in a transaction of its own unless it is there; one made elsewhere meanwhile is as good. */
     public static <T> void ensure(KeycloakSessionFactory factory, Class<T> type, Object key, Supplier<T> row) {
+        tryToMake(factory, type, key, row);
+    }
+
+    /**
+     * {@link #ensure}, then the row read with {@code lock} in the caller's transaction. A row that could not be made
+     * (a value the column does not hold, the database down) is an error that says why, not a missing row.
+     */
+    public static <T> T ensureAndLock(KeycloakSession session, Class<T> type, Object key, Supplier<T> row,
+                                      LockModeType lock) {
+        RuntimeException failure = tryToMake(session.getKeycloakSessionFactory(), type, key, row);
+        T found = entityManager(session).find(type, key, lock);
+        if (found == null) {
+            throw new IllegalStateException("A " + type.getSimpleName() + " row could not be stored", failure);
+        }
+        return found;
+    }
+
+    /** Null when the row is there now; otherwise why not (perhaps another request made it meanwhile). */
+    private static <T> RuntimeException tryToMake(KeycloakSessionFactory factory, Class<T> type, Object key,
+                                                  Supplier<T> row) {
         try {
             KeycloakModelUtils.runJobInTransaction(factory, session -> {
                 EntityManager em = entityManager(session);
@@ -33,16 +53,12 @@ public final class FirstUseRows {
                     em.persist(row.get());
                 }
             });
+            return null;
         } catch (RuntimeException e) {
-            LOG.debugf("%s: made at the same moment elsewhere (%s)", type.getSimpleName(), e.getMessage());
+            LOG.debugf("%s: not made here, perhaps made at the same moment elsewhere (%s)", type.getSimpleName(),
+                    e.getMessage());
+            return e;
         }
-    }
-
-    /** {@link #ensure}, then the row read with {@code lock} in the caller's transaction (null only if it failed). */
-    public static <T> T ensureAndLock(KeycloakSession session, Class<T> type, Object key, Supplier<T> row,
-                                      LockModeType lock) {
-        ensure(session.getKeycloakSessionFactory(), type, key, row);
-        return entityManager(session).find(type, key, lock);
     }
 
     private static EntityManager entityManager(KeycloakSession session) {

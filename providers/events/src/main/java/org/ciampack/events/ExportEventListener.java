@@ -2,6 +2,7 @@ package org.ciampack.events;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ciampack.common.UserIds;
 import org.ciampack.events.dispatch.EventRouting;
 import org.ciampack.events.dispatch.OutboxDispatcher;
 import org.ciampack.events.outbox.KeptForReplay;
@@ -91,7 +92,7 @@ final class ExportEventListener implements EventListenerProvider {
         String rest = path.substring("users/".length());
         int slash = rest.indexOf('/');
         String id = slash < 0 ? rest : rest.substring(0, slash);
-        return id.isEmpty() || id.length() > 64 ? null : id;
+        return UserIds.mayName(id) ? id : null;
     }
 
     private RealmModel realm(String realmId) {

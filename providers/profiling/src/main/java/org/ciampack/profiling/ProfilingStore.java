@@ -68,10 +68,6 @@ public final class ProfilingStore {
                     new ProfilingStateEntity.Key(realmId, userId), () -> new ProfilingStateEntity(realmId, userId),
                     LockModeType.PESSIMISTIC_READ);
         }
-        if (state == null) {
-            state = new ProfilingStateEntity(realmId, userId);
-            entityManager(session).persist(state);
-        }
         return state;
     }
 

@@ -47,7 +47,7 @@ public class ReceiptEntity {
     @Column(name = "REALM_ID", length = 36, nullable = false)
     private String realmId;
 
-    @Column(name = "USER_ID", length = 64, nullable = false)
+    @Column(name = "USER_ID", length = 255, nullable = false)
     private String userId;
 
     @Column(name = "SEQ", nullable = false)

@@ -31,7 +31,7 @@ public class SubjectEntity {
     private String realmId;
 
     @Id
-    @Column(name = "USER_ID", length = 36)
+    @Column(name = "USER_ID", length = 255)
     private String userId;
 
     @Column(name = "LAST_SEQ", nullable = false)

@@ -30,6 +30,7 @@ import java.util.Optional;
 import org.ciampack.common.AdminCaller;
 import org.ciampack.common.LockedRealmAttributes;
 import org.ciampack.common.Problems;
+import org.ciampack.common.UserIds;
 import org.ciampack.consent.Choice;
 import org.ciampack.consent.ConsentDecisions;
 import org.ciampack.consent.ConsentPurpose;
@@ -220,7 +221,7 @@ public final class ConsentAdmin {
             List<String> userIds = new ArrayList<>();
             List<String> unknown = new ArrayList<>();
             json.path("users").forEach(entry -> {
-                UserModel user = entry.isTextual() && entry.asText().length() <= 64
+                UserModel user = entry.isTextual() && UserIds.mayName(entry.asText())
                         ? session.users().getUserById(realm, entry.asText()) : null;
                 if (user != null) {
                     userIds.add(user.getId());
@@ -244,7 +245,7 @@ public final class ConsentAdmin {
     @Path("users/{userId}/ledger")
     @Produces(MediaType.APPLICATION_JSON)
     public Response userLedger(@PathParam("userId") String userId) {
-        UserModel user = userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        UserModel user = UserIds.mayName(userId) ? session.users().getUserById(realm, userId) : null;
         if (user == null) {
             permissions.users().requireView();
             return Problems.status(Response.Status.NOT_FOUND, "no such user");
@@ -267,7 +268,7 @@ public final class ConsentAdmin {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response recordForUser(@PathParam("userId") String userId, String body) {
-        UserModel user = userId.length() > 64 ? null : session.users().getUserById(realm, userId);
+        UserModel user = UserIds.mayName(userId) ? session.users().getUserById(realm, userId) : null;
         if (user == null) {
             permissions.users().requireManage();
             return Problems.status(Response.Status.NOT_FOUND, "no such user");
@@ -373,8 +374,9 @@ public final class ConsentAdmin {
     @Produces(MediaType.APPLICATION_JSON)
     public Response pseudonym(@QueryParam("user") String userId) {
         permissions.users().requireView();
-        if (userId == null || userId.isBlank() || userId.length() > 64) {
-            return Problems.status(Response.Status.BAD_REQUEST, "send the user id as ?user=<id> (at most 64 characters)");
+        if (userId == null || userId.isBlank() || !UserIds.mayName(userId)) {
+            return Problems.status(Response.Status.BAD_REQUEST,
+                    "send the user id as ?user=<id> (at most " + UserIds.MAX_LENGTH + " characters)");
         }
         ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
         return ReceiptPseudonyms.keyed(session, realm, settings, userId)

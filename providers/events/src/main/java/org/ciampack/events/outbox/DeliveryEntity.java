@@ -95,7 +95,7 @@ public class DeliveryEntity implements AsynchronousCommitAllowed {
     @Column(name = "EVENT_ID", length = 36, nullable = false)
     private String eventId;
 
-    @Column(name = "ORDER_KEY", length = 64, nullable = false)
+    @Column(name = "ORDER_KEY", length = 255, nullable = false)
     private String orderKey;
 
     @Column(name = "EVENT_TIME", nullable = false)

@@ -59,7 +59,7 @@ public class OutboxEntity implements AsynchronousCommitAllowed {
     @Column(name = "CLIENT_ID", length = 255)
     private String clientId;
 
-    @Column(name = "ORDER_KEY", length = 64, nullable = false)
+    @Column(name = "ORDER_KEY", length = 255, nullable = false)
     private String orderKey;
 
     @Column(name = "EVENT_TIME", nullable = false)

@@ -40,7 +40,7 @@ public class LoginHistoryEntity implements AsynchronousCommitAllowed {
     @Column(name = "REALM_ID", length = 36, nullable = false)
     private String realmId;
 
-    @Column(name = "USER_ID", length = 36, nullable = false)
+    @Column(name = "USER_ID", length = 255, nullable = false)
     private String userId;
 
     @Column(name = "LOGIN_TIME", nullable = false)

@@ -28,7 +28,7 @@ public class SentNoticesEntity {
     private String realmId;
 
     @Id
-    @Column(name = "USER_ID", length = 36)
+    @Column(name = "USER_ID", length = 255)
     private String userId;
 
     @Column(name = "SENT", length = 4000)
