@@ -10,6 +10,9 @@
         <#elseif consentAccountDeleted??>
             <p id="ciam-consent-deleted" role="status">${msg("ciamConsentDeletedText")}</p>
         <#else>
+            <#if consentDeleteFailed??>
+                <p id="ciam-consent-delete-failed" role="alert">${msg("ciamConsentDeleteFailedText")}</p>
+            </#if>
             <p id="ciam-consent-declined" role="status">${msg("ciamConsentDeclinedText")}</p>
             <p>${msg("ciamConsentDeclinedDelete")}</p>
             <form id="ciam-consent-delete-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">

@@ -1,6 +1,14 @@
 package org.ciampack.common;
 
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.provider.ProviderEventListener;
@@ -12,14 +20,20 @@ import org.keycloak.provider.ProviderEventListener;
  *   <li>{@link UserModel.UserPreRemovedEvent}, which its user storage sends before the deletions it is asked for:
  *       an admin, the account console's "Delete account", an organization removing a managed member (that path
  *       sends nothing else; a workflow step that deletes only the local copy sends only the second);</li>
- *   <li>{@link UserModel.UserRemovedEvent}, which its {@code UserManager} sends after a deletion, including the
- *       copy of a federated user it drops because the store no longer has them (that path sends nothing else).</li>
+ *   <li>{@link UserModel.UserRemovedEvent}, which its {@code UserManager} sends after a deletion that succeeded,
+ *       including the copy of a federated user it drops because the store no longer has them (that path sends
+ *       nothing else).</li>
  * </ul>
- * Both run in the deleting transaction, so a deletion that fails with an error takes the clean-up back with it; one
- * that returns false to a caller who commits anyway (a user only a refusing user storage holds) would not. Bulk
- * removals (a realm, a user storage, a store's "Remove imported users") send neither.
+ * Either only notes the user. The clean-up runs once per user as the deleting transaction commits (its prepare
+ * phase, still inside it), and only if the user is gone by then (the second event says so; after the first alone,
+ * a lookup does): a deletion that a user storage refused and a caller
+ * committed anyway (Keycloak's "Delete account" and an organization's member removal ignore the answer) leaves the
+ * user and what the pack keeps about them as they were; a rolled back one runs nothing. Bulk removals (a realm, a
+ * user storage, a store's "Remove imported users") send neither event.
  */
 public final class UserDeletions {
+
+    private static final Logger LOG = Logger.getLogger(UserDeletions.class);
 
     /** A module's clean-up for one deleted user, in the deleting session. */
     @FunctionalInterface
@@ -32,15 +46,7 @@ public final class UserDeletions {
 
     /** Runs {@code cleanup} once for every user deleted one by one, whichever of the two events says so. */
     public static ProviderEventListener everyDeletion(Cleanup cleanup) {
-        return event -> {
-            if (event instanceof UserModel.UserPreRemovedEvent removing) {
-                removing.getKeycloakSession().setAttribute(announced(removing.getUser().getId()), Boolean.TRUE);
-                cleanup.userDeleted(removing.getKeycloakSession(), removing.getRealm(), removing.getUser().getId());
-            } else if (event instanceof UserModel.UserRemovedEvent removed
-                    && removed.getKeycloakSession().getAttribute(announced(removed.getUser().getId())) == null) {
-                cleanup.userDeleted(removed.getKeycloakSession(), removed.getRealm(), removed.getUser().getId());
-            }
-        };
+        return noting(cleanup, true);
     }
 
     /**
@@ -48,14 +54,100 @@ public final class UserDeletions {
      * copy Keycloak dropped on its own, which comes back with the store's row.
      */
     public static ProviderEventListener requestedDeletion(Cleanup cleanup) {
+        return noting(cleanup, false);
+    }
+
+    private static ProviderEventListener noting(Cleanup cleanup, boolean droppedCopiesToo) {
+        String key = UserDeletions.class.getName() + "/" + UUID.randomUUID(); // one list per listener and session
         return event -> {
             if (event instanceof UserModel.UserPreRemovedEvent removing) {
-                cleanup.userDeleted(removing.getKeycloakSession(), removing.getRealm(), removing.getUser().getId());
+                asked(key, cleanup, removing.getKeycloakSession(), removing.getRealm(), removing.getUser().getId());
+            } else if (event instanceof UserModel.UserRemovedEvent removed) {
+                done(key, cleanup, removed.getKeycloakSession(), removed.getRealm(), removed.getUser().getId(),
+                        droppedCopiesToo);
             }
         };
     }
 
-    private static String announced(String userId) {
-        return UserDeletions.class.getName() + "/" + userId;
+    /** A deletion about to be tried: cleaned up at the commit if the user is gone by then. */
+    private static void asked(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId) {
+        Deleted deleted = deletions(key, cleanup, session);
+        if (deleted == null) {
+            cleanup.userDeleted(session, realm, userId); // no commit left to wait for: as it is announced
+            return;
+        }
+        // The lookup at the commit needs the session's user provider; made now, while the transaction takes members.
+        session.users();
+        deleted.users.putIfAbsent(userId, realm);
+    }
+
+    /** A deletion done ({@code UserManager} announces only those): cleaned up at the commit, no lookup needed. */
+    private static void done(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId,
+            boolean droppedCopiesToo) {
+        Deleted noted = (Deleted) session.getAttribute(key);
+        boolean asked = noted != null && !noted.ran && noted.users.containsKey(userId);
+        if (!asked && !droppedCopiesToo) {
+            return;
+        }
+        Deleted deleted = asked ? noted : deletions(key, cleanup, session);
+        if (deleted == null) {
+            cleanup.userDeleted(session, realm, userId);
+            return;
+        }
+        deleted.users.putIfAbsent(userId, realm);
+        deleted.gone.add(userId);
+    }
+
+    /** The session's deletions for this listener, enlisted with its commit; null when the commit is under way. */
+    private static Deleted deletions(String key, Cleanup cleanup, KeycloakSession session) {
+        Deleted deleted = (Deleted) session.getAttribute(key);
+        if (deleted != null && !deleted.ran) {
+            return deleted;
+        }
+        deleted = new Deleted(session, cleanup);
+        KeycloakTransactionManager transaction = session.getTransactionManager();
+        if (!transaction.isActive()) {
+            return null;
+        }
+        try {
+            transaction.enlistPrepare(deleted); // refused once the commit has begun (a deletion in its prepare phase)
+        } catch (IllegalStateException completing) {
+            return null;
+        }
+        session.setAttribute(key, deleted);
+        return deleted;
+    }
+
+    /** The users a session deleted, cleaned up as it commits. */
+    private static final class Deleted extends AbstractKeycloakTransaction {
+
+        private final KeycloakSession session;
+        private final Cleanup cleanup;
+        private final Map<String, RealmModel> users = new LinkedHashMap<>();
+        private final Set<String> gone = new HashSet<>();
+        private boolean ran;
+
+        Deleted(KeycloakSession session, Cleanup cleanup) {
+            this.session = session;
+            this.cleanup = cleanup;
+        }
+
+        @Override
+        protected void commitImpl() {
+            ran = true;
+            users.forEach((userId, realm) -> {
+                if (gone.contains(userId) || session.users().getUserById(realm, userId) == null) {
+                    cleanup.userDeleted(session, realm, userId);
+                } else {
+                    LOG.debugf("Realm %s: user %s was not deleted (a user storage refused); their data stays",
+                            realm.getName(), userId);
+                }
+            });
+        }
+
+        @Override
+        protected void rollbackImpl() {
+            ran = true;
+        }
     }
 }

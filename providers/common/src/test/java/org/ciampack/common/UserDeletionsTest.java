@@ -2,40 +2,77 @@ package org.ciampack.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakTransaction;
+import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.models.UserProvider;
 import org.keycloak.provider.ProviderEventListener;
 
 class UserDeletionsTest {
 
     private final List<String> cleaned = new ArrayList<>();
-    private final RealmModel realm = fake(RealmModel.class, Map.of("getId", "realm-1"));
+    private final RealmModel realm = fake(RealmModel.class, Map.of("getId", "realm-1", "getName", "shop"));
 
     @Test
-    void anAdminsDeletionAnnouncedTwiceIsCleanedOnce() {
+    void anAdminsDeletionAnnouncedTwiceIsCleanedOnceAsItCommits() {
         ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
-        KeycloakSession session = session();
+        DeletingSession deleting = new DeletingSession();
 
-        listener.onEvent(preRemoved(session, "u1")); // Keycloak's user storage, before it deletes
-        listener.onEvent(removed(session, "u1")); // its UserManager, after
+        listener.onEvent(preRemoved(deleting.session, "u1")); // Keycloak's user storage, before it deletes
+        listener.onEvent(removed(deleting.session, "u1")); // its UserManager, after
+        assertThat(cleaned).as("nothing before the commit").isEmpty();
+        deleting.commit();
 
         assertThat(cleaned).containsExactly("realm-1/u1");
+        assertThat(deleting.lookups).as("the second announcement says it is done").isEmpty();
     }
 
     @Test
     void anOrganizationsManagedMemberIsAnnouncedBeforeOnlyAndCleaned() {
         ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
 
-        listener.onEvent(preRemoved(session(), "member"));
+        listener.onEvent(preRemoved(deleting.session, "member"));
+        deleting.commit();
 
         assertThat(cleaned).containsExactly("realm-1/member");
+    }
+
+    @Test
+    void aDeletionRefusedButCommittedAnywayCleansNothing() {
+        ProviderEventListener every = UserDeletions.everyDeletion(this::record);
+        ProviderEventListener onRequest = UserDeletions.requestedDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
+        deleting.stillThere.add("kept"); // a user storage said no; the caller did not look and commits
+
+        every.onEvent(preRemoved(deleting.session, "kept"));
+        onRequest.onEvent(preRemoved(deleting.session, "kept"));
+        deleting.commit();
+
+        assertThat(cleaned).isEmpty();
+        assertThat(deleting.lookups).containsExactly("kept", "kept");
+    }
+
+    @Test
+    void aRolledBackDeletionCleansNothing() {
+        ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
+
+        listener.onEvent(preRemoved(deleting.session, "u1"));
+        deleting.rollback();
+
+        assertThat(cleaned).isEmpty();
     }
 
     @Test
@@ -44,26 +81,42 @@ class UserDeletionsTest {
         ProviderEventListener every = UserDeletions.everyDeletion(this::record);
         ProviderEventListener onRequest = UserDeletions.requestedDeletion(
                 (session, realm, userId) -> requested.add(userId));
-        KeycloakSession session = session();
+        DeletingSession deleting = new DeletingSession();
 
-        every.onEvent(removed(session, "copy"));
-        onRequest.onEvent(removed(session, "copy"));
-        onRequest.onEvent(preRemoved(session, "asked")); // an admin's deletion, for contrast
+        every.onEvent(removed(deleting.session, "copy"));
+        onRequest.onEvent(removed(deleting.session, "copy"));
+        onRequest.onEvent(preRemoved(deleting.session, "asked")); // an admin's deletion, for contrast
+        onRequest.onEvent(removed(deleting.session, "asked"));
+        deleting.commit();
 
         assertThat(cleaned).containsExactly("realm-1/copy");
         assertThat(requested).containsExactly("asked");
+        assertThat(deleting.lookups).as("a session dropping a copy may be committing: no lookup then").isEmpty();
     }
 
     @Test
-    void eachUserOfASessionIsCleanedOnceAndTheMarkDoesNotHideAnother() {
+    void eachUserOfASessionIsCleanedOnce() {
         ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
-        KeycloakSession session = session();
+        DeletingSession deleting = new DeletingSession();
 
-        listener.onEvent(preRemoved(session, "a"));
-        listener.onEvent(removed(session, "a"));
-        listener.onEvent(removed(session, "b")); // another user, announced after only
+        listener.onEvent(preRemoved(deleting.session, "a"));
+        listener.onEvent(removed(deleting.session, "a"));
+        listener.onEvent(removed(deleting.session, "b")); // another user, announced after only
+        deleting.commit();
 
         assertThat(cleaned).containsExactly("realm-1/a", "realm-1/b");
+    }
+
+    @Test
+    void aDeletionWhileTheSessionAlreadyCommitsIsCleanedAsAnnounced() {
+        ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
+        listener.onEvent(preRemoved(deleting.session, "first"));
+        deleting.commit();
+
+        listener.onEvent(removed(deleting.session, "late")); // e.g. another prepare-phase step deleting a user
+
+        assertThat(cleaned).containsExactly("realm-1/first", "realm-1/late");
     }
 
     private void record(KeycloakSession session, RealmModel realm, String userId) {
@@ -84,27 +137,73 @@ class UserDeletionsTest {
                 "getKeycloakSession", session));
     }
 
-    /** A session with its attributes only, as the deleting request's session keeps them. */
-    private static KeycloakSession session() {
-        Map<String, Object> attributes = new HashMap<>();
-        return (KeycloakSession) Proxy.newProxyInstance(UserDeletionsTest.class.getClassLoader(),
-                new Class<?>[] {KeycloakSession.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "setAttribute" -> {
-                        attributes.put((String) args[0], args[1]);
+    /**
+     * The deleting request's session: its attributes, its transaction (the prepare phase the clean-up waits for)
+     * and its users, where a user whose deletion was refused is still found.
+     */
+    private final class DeletingSession {
+        final Set<String> stillThere = new HashSet<>();
+        final List<String> lookups = new ArrayList<>();
+        private final Map<String, Object> attributes = new HashMap<>();
+        private final List<KeycloakTransaction> prepare = new ArrayList<>();
+        private boolean completed;
+        private final KeycloakTransactionManager transaction = proxy(KeycloakTransactionManager.class,
+                (method, args) -> switch (method.getName()) {
+                    case "isActive" -> !completed;
+                    case "enlistPrepare" -> {
+                        if (completed) {
+                            throw new IllegalStateException("Transaction already completed");
+                        }
+                        ((KeycloakTransaction) args[0]).begin();
+                        prepare.add((KeycloakTransaction) args[0]);
                         yield null;
                     }
-                    case "getAttribute" -> attributes.get((String) args[0]);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
+        private final UserProvider users = proxy(UserProvider.class, (method, args) -> switch (method.getName()) {
+            case "getUserById" -> {
+                lookups.add((String) args[1]);
+                yield stillThere.contains((String) args[1]) ? fake(UserModel.class, Map.of("getId", args[1])) : null;
+            }
+            default -> throw new UnsupportedOperationException(method.getName());
+        });
+        final KeycloakSession session = proxy(KeycloakSession.class, (method, args) -> switch (method.getName()) {
+            case "setAttribute" -> {
+                attributes.put((String) args[0], args[1]);
+                yield null;
+            }
+            case "getAttribute" -> attributes.get((String) args[0]);
+            case "getTransactionManager" -> transaction;
+            case "users" -> users;
+            default -> throw new UnsupportedOperationException(method.getName());
+        });
+
+        void commit() {
+            completed = true;
+            prepare.forEach(KeycloakTransaction::commit);
+        }
+
+        void rollback() {
+            completed = true;
+            prepare.forEach(KeycloakTransaction::rollback);
+        }
+    }
+
+    private interface Answer {
+        Object answer(Method method, Object[] args);
+    }
+
+    private static <T> T proxy(Class<T> type, Answer answer) {
+        return type.cast(Proxy.newProxyInstance(UserDeletionsTest.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> answer.answer(method, args)));
     }
 
     private static <T> T fake(Class<T> type, Map<String, Object> answers) {
-        return type.cast(Proxy.newProxyInstance(UserDeletionsTest.class.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> {
-                    if (!answers.containsKey(method.getName())) {
-                        throw new UnsupportedOperationException(method.getName());
-                    }
-                    return answers.get(method.getName());
-                }));
+        return proxy(type, (method, args) -> {
+            if (!answers.containsKey(method.getName())) {
+                throw new UnsupportedOperationException(method.getName());
+            }
+            return answers.get(method.getName());
+        });
     }
 }

@@ -75,7 +75,14 @@ final class ConsentDecline {
                 .client(authSession.getClient())
                 .detail(ConsentDecisions.SOURCE, "consent-declined").success();
         signOut();
-        new UserManager(session).removeUser(realm, user); // as the admin API does: removal events fire
+        if (!new UserManager(session).removeUser(realm, user)) { // as the admin API does: removal events fire
+            // A user storage refused. Nothing of this request stays (the event, the sign-out, a local copy removed
+            // already), and the customer is told rather than shown a deletion that did not happen.
+            session.getTransactionManager().setRollbackOnly();
+            LOG.warnf("Realm %s: user %s declined required consents and asked to delete their account; "
+                    + "their user storage refused the deletion", realm.getName(), user.getId());
+            return declinedAgain(form.setAttribute("consentDeleteFailed", true));
+        }
         LOG.debugf("Realm %s: user %s deleted their account after declining required consents", realm.getName(), user.getId());
         authSession.removeAuthNote(DECLINED_NOTE);
         return form.setAttribute("consentAccountDeleted", true).createForm(DECLINED_TEMPLATE);

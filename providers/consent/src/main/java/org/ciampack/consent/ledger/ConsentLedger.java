@@ -176,6 +176,11 @@ public final class ConsentLedger {
      * of the id; IP and user agent dropped), or removed.
      */
     public void forgetUser(String realmId, String userId, ConsentSettings.OnUserRemoved policy, String pseudonym) {
+        // The subject row first, as appends take it: a receipt appended meanwhile is committed before this reads the
+        // receipts, or waits and then finds the row gone; it never keeps the raw id, and the two never deadlock.
+        if (!(session.getAttribute(heldKey(realmId, userId)) instanceof SubjectEntity)) {
+            lockedIfStored(new SubjectEntity.Key(realmId, userId));
+        }
         if (policy == ConsentSettings.OnUserRemoved.DELETE) {
             em.createNamedQuery("ciamReceipt.deleteUser").setParameter("realmId", realmId)
                     .setParameter("userId", userId).executeUpdate();
@@ -194,7 +199,7 @@ public final class ConsentLedger {
 
     /** The user's subject row, locked until the transaction ends; once per transaction (a second lock returns it). */
     private SubjectEntity lockSubject(String realmId, String userId, boolean newUser) {
-        String held = "ciam.consent.locked." + realmId + "." + userId;
+        String held = heldKey(realmId, userId);
         if (session.getAttribute(held) instanceof SubjectEntity locked) {
             return locked; // re-reading it now would drop what this transaction changed and has not written yet
         }
@@ -203,18 +208,27 @@ public final class ConsentLedger {
         return subject;
     }
 
+    private static String heldKey(String realmId, String userId) {
+        return "ciam.consent.locked." + realmId + "." + userId;
+    }
+
     private SubjectEntity lockOrMakeSubject(String realmId, String userId, boolean newUser) {
         if (newUser) {
             return new SubjectEntity(realmId, userId); // no row yet: the first append writes it
         }
         SubjectEntity.Key key = new SubjectEntity.Key(realmId, userId);
+        SubjectEntity subject = lockedIfStored(key);
+        return subject != null ? subject : FirstUseRows.ensureAndLock(session, SubjectEntity.class, key,
+                () -> new SubjectEntity(realmId, userId), LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** The stored subject row as it is now, locked; null when the user has none. */
+    private SubjectEntity lockedIfStored(SubjectEntity.Key key) {
         SubjectEntity subject = em.find(SubjectEntity.class, key); // plain: see FirstUseRows on InnoDB's gap locks
         if (subject != null) {
-            em.refresh(subject, LockModeType.PESSIMISTIC_WRITE); // the standing as it is now, locked
-            return subject;
+            em.refresh(subject, LockModeType.PESSIMISTIC_WRITE);
         }
-        return FirstUseRows.ensureAndLock(session, SubjectEntity.class, key, () -> new SubjectEntity(realmId, userId),
-                LockModeType.PESSIMISTIC_WRITE);
+        return subject;
     }
 
     private static ConsentState state(SubjectEntity subject) {
