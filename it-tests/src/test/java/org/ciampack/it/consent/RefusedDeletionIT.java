@@ -39,7 +39,8 @@ class RefusedDeletionIT {
     void aCustomerOnlyAReadOnlyDirectoryHolds(AdminApi admin) {
         email = "refused-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         ObjectNode store = Http.JSON.createObjectNode().put("name", "read-only " + email)
-                .put("providerId", "test-refusing-store").put("providerType", "org.keycloak.storage.UserStorageProvider")
+                .put("providerId", "test-refusing-store")
+                .put("providerType", "org.keycloak.storage.UserStorageProvider")
                 .put("parentId", admin.get("/realms/acme").get("id").asText());
         ObjectNode config = store.putObject("config");
         config.putArray("customer").add(email);
@@ -71,9 +72,10 @@ class RefusedDeletionIT {
         List<String> receipts = Ledgers.decisions(Ledgers.ledger(admin, userId));
         assertThat(receipts).anyMatch(decision -> decision.startsWith("privacy:") && decision.endsWith(":granted"));
 
-        ObjectNode deleteAccount = (ObjectNode) admin.get("/realms/acme/authentication/required-actions/delete_account");
+        String action = "/realms/acme/authentication/required-actions/delete_account";
+        ObjectNode deleteAccount = (ObjectNode) admin.get(action);
         boolean wasEnabled = deleteAccount.path("enabled").asBoolean();
-        admin.send("PUT", "/realms/acme/authentication/required-actions/delete_account", deleteAccount.put("enabled", true));
+        admin.send("PUT", action, deleteAccount.put("enabled", true));
         try {
             admin.grantClientRole("acme", userId, "account", "delete-account");
             HttpResponse<String> page = app.follow(app.send("GET",
@@ -92,9 +94,11 @@ class RefusedDeletionIT {
             assertThat(admin.send("GET", user(), null).statusCode()).as("the customer is still there").isEqualTo(200);
             assertThat(Ledgers.decisions(Ledgers.ledger(admin, userId))).as("their receipts, under their id")
                     .isEqualTo(receipts);
+            assertThat(admin.get(user()).path("firstName").isTextual())
+                    .as("what Keycloak kept beside the store it removed before asking the store (the README says so)")
+                    .isFalse();
         } finally {
-            admin.send("PUT", "/realms/acme/authentication/required-actions/delete_account",
-                    deleteAccount.put("enabled", wasEnabled));
+            admin.send("PUT", action, deleteAccount.put("enabled", wasEnabled));
         }
     }
 
@@ -106,7 +110,8 @@ class RefusedDeletionIT {
         HttpResponse<String> declined = app.submitForm(consent, "ciam-consent-form", Map.of("decline", ""));
         assertThat(declined.body()).contains("id=\"ciam-consent-declined\"");
         List<String> afterDecline = Ledgers.decisions(Ledgers.ledger(admin, userId));
-        assertThat(afterDecline).anyMatch(decision -> decision.startsWith("privacy:") && decision.endsWith(":declined"));
+        assertThat(afterDecline)
+                .anyMatch(decision -> decision.startsWith("privacy:") && decision.endsWith(":declined"));
 
         HttpResponse<String> refused = app.follow(app.submitForm(declined, "ciam-consent-delete-form",
                 Map.of("delete-account", "")));
@@ -114,6 +119,7 @@ class RefusedDeletionIT {
         assertThat(refused.body()).as("the customer is told").contains("id=\"ciam-consent-delete-failed\"")
                 .doesNotContain("id=\"ciam-consent-deleted\"");
         assertThat(admin.send("GET", user(), null).statusCode()).as("the customer is still there").isEqualTo(200);
+        assertThat(admin.get(user()).path("firstName").asText()).as("their profile too").isEqualTo("Rae");
         assertThat(Ledgers.decisions(Ledgers.ledger(admin, userId))).as("their receipts, under their id")
                 .isEqualTo(afterDecline);
         assertThat(admin.events("acme", userId, "DELETE_ACCOUNT")).as("no deletion reported").isEmpty();

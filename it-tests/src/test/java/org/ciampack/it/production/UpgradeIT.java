@@ -96,12 +96,12 @@ class UpgradeIT {
             }
         }
         assertThat(applied).as("every changeset once").doesNotHaveDuplicates()
-                .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-consent-3", "ciam-events-1",
-                        "ciam-events-2", "ciam-events-3", "ciam-events-4", "ciam-events-6", "ciam-events-7",
-                        "ciam-events-8", "ciam-events-9", "ciam-events-10", "ciam-events-11", "ciam-events-12",
-                        "ciam-events-13",
+                .containsExactlyInAnyOrder("ciam-consent-1", "ciam-consent-2", "ciam-consent-3", "ciam-consent-4",
+                        "ciam-events-1", "ciam-events-2", "ciam-events-3", "ciam-events-4", "ciam-events-6",
+                        "ciam-events-7", "ciam-events-8", "ciam-events-9", "ciam-events-10", "ciam-events-11",
+                        "ciam-events-12", "ciam-events-13", "ciam-events-14",
                         "ciam-federation-1", "ciam-federation-2", "ciam-profiling-1", "ciam-risk-1", "ciam-risk-2",
-                        "ciam-risk-3", "ciam-risk-4");
+                        "ciam-risk-3", "ciam-risk-4", "ciam-risk-5");
         List<String> added = new ArrayList<>(applied);
         added.removeAll(List.of(PreviousReleaseDatabase.CHANGESETS));
         assertThat(appliedNow).as("only the changesets the previous release did not have ran at this start")

@@ -3,6 +3,7 @@ package org.ciampack.common;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.NotFoundException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -57,12 +58,15 @@ public final class LockedRealmAttributes {
 
     private static EntityManager lockRealm(KeycloakSession session, RealmModel realm) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        RealmEntity row = em.find(RealmEntity.class, realm.getId(), LockModeType.PESSIMISTIC_WRITE);
-        if (row == null) {
-            throw new NotFoundException("Realm not found."); // removed since this request found it
+        // A locking query, not a find: a realm removed since this request found it is no row (a 404), where a find of
+        // a row the request has loaded already would fail on the lock.
+        List<RealmEntity> rows = em.createQuery("select r from RealmEntity r where r.id = :id", RealmEntity.class)
+                .setParameter("id", realm.getId()).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
+        if (rows.isEmpty()) {
+            throw new NotFoundException("Realm not found.");
         }
-        // a refresh, not a plain lock: the row and its attributes as they are now, not as this request first saw them
-        em.refresh(row, LockModeType.PESSIMISTIC_WRITE);
+        // a refresh, not a plain read: the row and its attributes as they are now, not as this request first saw them
+        em.refresh(rows.get(0), LockModeType.PESSIMISTIC_WRITE);
         return em;
     }
 }

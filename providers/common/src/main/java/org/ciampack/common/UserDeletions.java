@@ -11,6 +11,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransactionManager;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
+import org.keycloak.storage.StorageId;
 import org.keycloak.provider.ProviderEventListener;
 
 /**
@@ -25,8 +26,8 @@ import org.keycloak.provider.ProviderEventListener;
  *       nothing else).</li>
  * </ul>
  * Either only notes the user. The clean-up runs once per user as the deleting transaction commits (its prepare
- * phase, still inside it), and only if the user is gone by then (the second event says so; after the first alone,
- * a lookup does): a deletion that a user storage refused and a caller
+ * phase, still inside it), and only if the user is gone by then (for a user Keycloak keeps, the second event says so;
+ * otherwise a lookup does): a deletion that a user storage refused and a caller
  * committed anyway (Keycloak's "Delete account" and an organization's member removal ignore the answer) leaves the
  * user and what the pack keeps about them as they were; a rolled back one runs nothing. Bulk removals (a realm, a
  * user storage, a store's "Remove imported users") send neither event.
@@ -34,6 +35,8 @@ import org.keycloak.provider.ProviderEventListener;
 public final class UserDeletions {
 
     private static final Logger LOG = Logger.getLogger(UserDeletions.class);
+    /** The users of a session cleaned up at once, announced while its commit was under way. */
+    private static final String AT_ONCE = "/at-once";
 
     /** A module's clean-up for one deleted user, in the deleting session. */
     @FunctionalInterface
@@ -71,9 +74,12 @@ public final class UserDeletions {
 
     /** A deletion about to be tried: cleaned up at the commit if the user is gone by then. */
     private static void asked(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId) {
+        if (handledAlready(key, session, userId)) {
+            return;
+        }
         Deleted deleted = deletions(key, cleanup, session);
         if (deleted == null) {
-            cleanup.userDeleted(session, realm, userId); // no commit left to wait for: as it is announced
+            atOnce(key, cleanup, session, realm, userId); // no commit left to wait for: as it is announced
             return;
         }
         // The lookup at the commit needs the session's user provider; made now, while the transaction takes members.
@@ -81,21 +87,48 @@ public final class UserDeletions {
         deleted.users.putIfAbsent(userId, realm);
     }
 
-    /** A deletion done ({@code UserManager} announces only those): cleaned up at the commit, no lookup needed. */
+    /**
+     * A deletion done, as {@code UserManager} says after a removal that answered true. For a user Keycloak keeps, the
+     * row is gone; a user storage may answer true and keep its user (Keycloak's LDAP store, read-only or unsynced,
+     * does), so for a user it holds the commit looks them up as after the first event.
+     */
     private static void done(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId,
             boolean droppedCopiesToo) {
         Deleted noted = (Deleted) session.getAttribute(key);
         boolean asked = noted != null && !noted.ran && noted.users.containsKey(userId);
-        if (!asked && !droppedCopiesToo) {
+        if (!asked && !droppedCopiesToo || handledAlready(key, session, userId)) {
             return;
         }
         Deleted deleted = asked ? noted : deletions(key, cleanup, session);
         if (deleted == null) {
-            cleanup.userDeleted(session, realm, userId);
+            atOnce(key, cleanup, session, realm, userId);
             return;
         }
         deleted.users.putIfAbsent(userId, realm);
-        deleted.gone.add(userId);
+        if (StorageId.isLocalStorage(userId)) {
+            deleted.gone.add(userId);
+        } else {
+            session.users(); // for the lookup at the commit, as in asked()
+        }
+    }
+
+    /**
+     * Whether the commit has dealt with this user already, so that a second announcement changes nothing: a lookup
+     * at the commit may drop a copy, and a deletion during the commit is announced twice like any other.
+     */
+    private static boolean handledAlready(String key, KeycloakSession session, String userId) {
+        Deleted noted = (Deleted) session.getAttribute(key);
+        return noted != null && noted.ran && noted.users.containsKey(userId)
+                || session.getAttribute(key + AT_ONCE) instanceof Set<?> cleaned && cleaned.contains(userId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void atOnce(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId) {
+        if (!(session.getAttribute(key + AT_ONCE) instanceof Set<?>)) {
+            session.setAttribute(key + AT_ONCE, new HashSet<String>());
+        }
+        ((Set<String>) session.getAttribute(key + AT_ONCE)).add(userId);
+        cleanup.userDeleted(session, realm, userId);
     }
 
     /** The session's deletions for this listener, enlisted with its commit; null when the commit is under way. */
@@ -139,8 +172,8 @@ public final class UserDeletions {
                 if (gone.contains(userId) || session.users().getUserById(realm, userId) == null) {
                     cleanup.userDeleted(session, realm, userId);
                 } else {
-                    LOG.debugf("Realm %s: user %s was not deleted (a user storage refused); their data stays",
-                            realm.getName(), userId);
+                    LOG.debugf("Realm %s: user %s is still there after their deletion (their store kept them); "
+                            + "their data stays", realm.getName(), userId);
                 }
             });
         }

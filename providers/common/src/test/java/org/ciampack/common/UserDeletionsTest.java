@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakTransaction;
 import org.keycloak.models.KeycloakTransactionManager;
@@ -108,15 +109,55 @@ class UserDeletionsTest {
     }
 
     @Test
-    void aDeletionWhileTheSessionAlreadyCommitsIsCleanedAsAnnounced() {
+    void aDeletionDuringTheCommitsPreparePhaseIsCleanedAsAnnounced() {
         ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
         DeletingSession deleting = new DeletingSession();
         listener.onEvent(preRemoved(deleting.session, "first"));
+        // another participant of the prepare phase, after this one, deleting a user as it commits
+        deleting.transaction.enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                listener.onEvent(preRemoved(deleting.session, "late"));
+                listener.onEvent(removed(deleting.session, "late"));
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
+
         deleting.commit();
 
-        listener.onEvent(removed(deleting.session, "late")); // e.g. another prepare-phase step deleting a user
-
         assertThat(cleaned).containsExactly("realm-1/first", "realm-1/late");
+    }
+
+    @Test
+    void aStoreThatSaysDeletedButKeepsItsUserIsLookedUpAndTheUserKeepsTheirData() {
+        ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
+        deleting.stillThere.add("f:ldap:ann"); // a read-only LDAP store answers true and deletes nothing
+
+        listener.onEvent(preRemoved(deleting.session, "f:ldap:ann"));
+        listener.onEvent(removed(deleting.session, "f:ldap:ann"));
+        listener.onEvent(preRemoved(deleting.session, "f:ldap:bob")); // one the store did delete
+        listener.onEvent(removed(deleting.session, "f:ldap:bob"));
+        deleting.commit();
+
+        assertThat(cleaned).containsExactly("realm-1/f:ldap:bob");
+        assertThat(deleting.lookups).containsExactly("f:ldap:ann", "f:ldap:bob");
+    }
+
+    @Test
+    void aUserDroppedAgainByTheLookupAtTheCommitIsCleanedOnce() {
+        ProviderEventListener listener = UserDeletions.everyDeletion(this::record);
+        DeletingSession deleting = new DeletingSession();
+        // the lookup finds a federated copy whose store lost the row, and Keycloak drops it then
+        deleting.onLookup = userId -> listener.onEvent(removed(deleting.session, userId));
+
+        listener.onEvent(preRemoved(deleting.session, "copy"));
+        deleting.commit();
+
+        assertThat(cleaned).containsExactly("realm-1/copy");
     }
 
     private void record(KeycloakSession session, RealmModel realm, String userId) {
@@ -146,10 +187,13 @@ class UserDeletionsTest {
         final List<String> lookups = new ArrayList<>();
         private final Map<String, Object> attributes = new HashMap<>();
         private final List<KeycloakTransaction> prepare = new ArrayList<>();
+        java.util.function.Consumer<String> onLookup = userId -> { };
+        private boolean active = true;
         private boolean completed;
-        private final KeycloakTransactionManager transaction = proxy(KeycloakTransactionManager.class,
+        /** As Keycloak's: completed as soon as the commit begins, active until it ends. */
+        final KeycloakTransactionManager transaction = proxy(KeycloakTransactionManager.class,
                 (method, args) -> switch (method.getName()) {
-                    case "isActive" -> !completed;
+                    case "isActive" -> active;
                     case "enlistPrepare" -> {
                         if (completed) {
                             throw new IllegalStateException("Transaction already completed");
@@ -163,6 +207,7 @@ class UserDeletionsTest {
         private final UserProvider users = proxy(UserProvider.class, (method, args) -> switch (method.getName()) {
             case "getUserById" -> {
                 lookups.add((String) args[1]);
+                onLookup.accept((String) args[1]);
                 yield stillThere.contains((String) args[1]) ? fake(UserModel.class, Map.of("getId", args[1])) : null;
             }
             default -> throw new UnsupportedOperationException(method.getName());
@@ -181,11 +226,13 @@ class UserDeletionsTest {
         void commit() {
             completed = true;
             prepare.forEach(KeycloakTransaction::commit);
+            active = false;
         }
 
         void rollback() {
             completed = true;
             prepare.forEach(KeycloakTransaction::rollback);
+            active = false;
         }
     }
 

@@ -177,9 +177,11 @@ public final class ConsentLedger {
      */
     public void forgetUser(String realmId, String userId, ConsentSettings.OnUserRemoved policy, String pseudonym) {
         // The subject row first, as appends take it: a receipt appended meanwhile is committed before this reads the
-        // receipts, or waits and then finds the row gone; it never keeps the raw id, and the two never deadlock.
+        // receipts, or waits and then finds the row gone, so none keeps the raw id. A locking query: it sees the row
+        // as committed now (not this transaction's first snapshot) and finds nothing, without failing, when none is.
         if (!(session.getAttribute(heldKey(realmId, userId)) instanceof SubjectEntity)) {
-            lockedIfStored(new SubjectEntity.Key(realmId, userId));
+            em.createNamedQuery("ciamSubject.user", SubjectEntity.class).setParameter("realmId", realmId)
+                    .setParameter("userId", userId).setLockMode(LockModeType.PESSIMISTIC_WRITE).getResultList();
         }
         if (policy == ConsentSettings.OnUserRemoved.DELETE) {
             em.createNamedQuery("ciamReceipt.deleteUser").setParameter("realmId", realmId)

@@ -22,6 +22,8 @@ import java.util.Objects;
 @NamedQueries({
         @NamedQuery(name = "ciamSubject.deleteUser", query = "delete from SubjectEntity s where s.realmId = :realmId "
                 + "and s.userId = :userId"),
+        @NamedQuery(name = "ciamSubject.user", query = "select s from SubjectEntity s where s.realmId = :realmId "
+                + "and s.userId = :userId"),
         @NamedQuery(name = "ciamSubject.deleteRealm", query = "delete from SubjectEntity s where s.realmId = :realmId")
 })
 public class SubjectEntity {
