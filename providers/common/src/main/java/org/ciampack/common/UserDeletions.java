@@ -35,8 +35,6 @@ import org.keycloak.provider.ProviderEventListener;
 public final class UserDeletions {
 
     private static final Logger LOG = Logger.getLogger(UserDeletions.class);
-    /** The users of a session cleaned up at once, announced while its commit was under way. */
-    private static final String AT_ONCE = "/at-once";
 
     /** A module's clean-up for one deleted user, in the deleting session. */
     @FunctionalInterface
@@ -64,111 +62,106 @@ public final class UserDeletions {
         String key = UserDeletions.class.getName() + "/" + UUID.randomUUID(); // one list per listener and session
         return event -> {
             if (event instanceof UserModel.UserPreRemovedEvent removing) {
-                asked(key, cleanup, removing.getKeycloakSession(), removing.getRealm(), removing.getUser().getId());
+                of(key, cleanup, removing.getKeycloakSession())
+                        .asked(removing.getRealm(), removing.getUser().getId());
             } else if (event instanceof UserModel.UserRemovedEvent removed) {
-                done(key, cleanup, removed.getKeycloakSession(), removed.getRealm(), removed.getUser().getId(),
-                        droppedCopiesToo);
+                of(key, cleanup, removed.getKeycloakSession())
+                        .done(removed.getRealm(), removed.getUser().getId(), droppedCopiesToo);
             }
         };
     }
 
-    /** A deletion about to be tried: cleaned up at the commit if the user is gone by then. */
-    private static void asked(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId) {
-        if (handledAlready(key, session, userId)) {
-            return;
+    private static Deletions of(String key, Cleanup cleanup, KeycloakSession session) {
+        if (session.getAttribute(key) instanceof Deletions deletions) {
+            return deletions;
         }
-        Deleted deleted = deletions(key, cleanup, session);
-        if (deleted == null) {
-            atOnce(key, cleanup, session, realm, userId); // no commit left to wait for: as it is announced
-            return;
-        }
-        // The lookup at the commit needs the session's user provider; made now, while the transaction takes members.
-        session.users();
-        deleted.users.putIfAbsent(userId, realm);
+        Deletions deletions = new Deletions(session, cleanup);
+        session.setAttribute(key, deletions);
+        return deletions;
     }
 
-    /**
-     * A deletion done, as {@code UserManager} says after a removal that answered true. For a user Keycloak keeps, the
-     * row is gone; a user storage may answer true and keep its user (Keycloak's LDAP store, read-only or unsynced,
-     * does), so for a user it holds the commit looks them up as after the first event.
-     */
-    private static void done(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId,
-            boolean droppedCopiesToo) {
-        Deleted noted = (Deleted) session.getAttribute(key);
-        boolean asked = noted != null && !noted.ran && noted.users.containsKey(userId);
-        if (!asked && !droppedCopiesToo || handledAlready(key, session, userId)) {
-            return;
-        }
-        Deleted deleted = asked ? noted : deletions(key, cleanup, session);
-        if (deleted == null) {
-            atOnce(key, cleanup, session, realm, userId);
-            return;
-        }
-        deleted.users.putIfAbsent(userId, realm);
-        if (StorageId.isLocalStorage(userId)) {
-            deleted.gone.add(userId);
-        } else {
-            session.users(); // for the lookup at the commit, as in asked()
-        }
-    }
-
-    /**
-     * Whether the commit has dealt with this user already, so that a second announcement changes nothing: a lookup
-     * at the commit may drop a copy, and a deletion during the commit is announced twice like any other.
-     */
-    private static boolean handledAlready(String key, KeycloakSession session, String userId) {
-        Deleted noted = (Deleted) session.getAttribute(key);
-        return noted != null && noted.ran && noted.users.containsKey(userId)
-                || session.getAttribute(key + AT_ONCE) instanceof Set<?> cleaned && cleaned.contains(userId);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void atOnce(String key, Cleanup cleanup, KeycloakSession session, RealmModel realm, String userId) {
-        if (!(session.getAttribute(key + AT_ONCE) instanceof Set<?>)) {
-            session.setAttribute(key + AT_ONCE, new HashSet<String>());
-        }
-        ((Set<String>) session.getAttribute(key + AT_ONCE)).add(userId);
-        cleanup.userDeleted(session, realm, userId);
-    }
-
-    /** The session's deletions for this listener, enlisted with its commit; null when the commit is under way. */
-    private static Deleted deletions(String key, Cleanup cleanup, KeycloakSession session) {
-        Deleted deleted = (Deleted) session.getAttribute(key);
-        if (deleted != null && !deleted.ran) {
-            return deleted;
-        }
-        deleted = new Deleted(session, cleanup);
-        KeycloakTransactionManager transaction = session.getTransactionManager();
-        if (!transaction.isActive()) {
-            return null;
-        }
-        try {
-            transaction.enlistPrepare(deleted); // refused once the commit has begun (a deletion in its prepare phase)
-        } catch (IllegalStateException completing) {
-            return null;
-        }
-        session.setAttribute(key, deleted);
-        return deleted;
-    }
-
-    /** The users a session deleted, cleaned up as it commits. */
-    private static final class Deleted extends AbstractKeycloakTransaction {
+    /** One listener's deletions in one session: noted until the session's commit, each user dealt with once. */
+    private static final class Deletions extends AbstractKeycloakTransaction {
 
         private final KeycloakSession session;
         private final Cleanup cleanup;
-        private final Map<String, RealmModel> users = new LinkedHashMap<>();
+        private final Map<String, RealmModel> noted = new LinkedHashMap<>();
         private final Set<String> gone = new HashSet<>();
-        private boolean ran;
+        /** Cleaned or kept already: a lookup at the commit may drop a copy, which announces it again. */
+        private final Set<String> handled = new HashSet<>();
+        private boolean enlisted;
+        private boolean committing;
 
-        Deleted(KeycloakSession session, Cleanup cleanup) {
+        Deletions(KeycloakSession session, Cleanup cleanup) {
             this.session = session;
             this.cleanup = cleanup;
         }
 
+        /** A deletion about to be tried: cleaned up at the commit if the user is gone by then. */
+        void asked(RealmModel realm, String userId) {
+            if (handled.contains(userId)) {
+                return;
+            }
+            if (!waitsForCommit()) {
+                cleanNow(realm, userId);
+                return;
+            }
+            // The lookup at the commit needs the session's user provider: made now, while the transaction takes
+            // members (the cache's provider enlists itself, which a commit under way refuses).
+            session.users();
+            noted.putIfAbsent(userId, realm);
+        }
+
+        /**
+         * A deletion done, as {@code UserManager} says after a removal that answered true. For a user Keycloak keeps,
+         * the row is gone; a user storage may answer true and keep its user (Keycloak's LDAP store, read-only or
+         * unsynced, does), so for a user it holds the commit looks them up as after the first event.
+         */
+        void done(RealmModel realm, String userId, boolean droppedCopiesToo) {
+            if (handled.contains(userId) || !droppedCopiesToo && !noted.containsKey(userId)) {
+                return;
+            }
+            if (!waitsForCommit()) {
+                cleanNow(realm, userId);
+                return;
+            }
+            noted.putIfAbsent(userId, realm);
+            if (StorageId.isLocalStorage(userId)) {
+                gone.add(userId);
+            } else {
+                session.users(); // for the lookup at the commit, as in asked()
+            }
+        }
+
+        /** Whether the clean-up can wait for the commit: enlisted with it, and it has not begun. */
+        private boolean waitsForCommit() {
+            if (committing) {
+                return false; // a deletion during the commit's prepare phase: as it is announced
+            }
+            KeycloakTransactionManager transaction = session.getTransactionManager();
+            if (!enlisted && transaction.isActive()) {
+                try {
+                    transaction.enlistPrepare(this);
+                    enlisted = true;
+                } catch (IllegalStateException completing) {
+                    return false; // refused once the commit has begun
+                }
+            }
+            return enlisted;
+        }
+
+        private void cleanNow(RealmModel realm, String userId) {
+            handled.add(userId);
+            cleanup.userDeleted(session, realm, userId);
+        }
+
         @Override
         protected void commitImpl() {
-            ran = true;
-            users.forEach((userId, realm) -> {
+            committing = true;
+            noted.forEach((userId, realm) -> {
+                if (!handled.add(userId)) {
+                    return;
+                }
                 if (gone.contains(userId) || session.users().getUserById(realm, userId) == null) {
                     cleanup.userDeleted(session, realm, userId);
                 } else {
@@ -180,7 +173,7 @@ public final class UserDeletions {
 
         @Override
         protected void rollbackImpl() {
-            ran = true;
+            committing = true;
         }
     }
 }
