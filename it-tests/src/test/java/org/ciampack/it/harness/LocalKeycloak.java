@@ -32,6 +32,8 @@ public final class LocalKeycloak implements ServerUnderTest {
     /** On the server's list file of bad addresses (not on the demo realm's own deny list). */
     public static final String BAD_ADDRESS = "203.0.113.99";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    /** The pack's sweeps for users Keycloak removed in bulk, in the suite's servers (an hour by default). */
+    public static final int ORPHAN_SWEEP_SECONDS = 5;
 
     private final URI baseUrl;
     private final URI managementUrl;
@@ -214,6 +216,10 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32",
                     // low enough that a test can pass it with a few hundred admin events; the suite's replays are small
                     "--spi-events-listener--ciam-export--max-replay-events=200",
+                    // sweeps for users removed in bulk often enough for a test to wait for two
+                    "--spi-events-listener--ciam-risk-history--orphan-sweep-seconds=" + ORPHAN_SWEEP_SECONDS,
+                    "--spi-required-action--ciam-consent--orphan-sweep-seconds=" + ORPHAN_SWEEP_SECONDS,
+                    "--spi-authenticator--ciam-progressive-profiling--orphan-sweep-seconds=" + ORPHAN_SWEEP_SECONDS,
                     "--truststore-paths=" + TestCertificates.ensure().caCertificate()));
             command.addAll(serverOptions);
             server.command = command;

@@ -1,5 +1,8 @@
 package org.ciampack.consent;
 
+import java.time.Duration;
+import java.util.List;
+import org.ciampack.common.OrphanSweep;
 import org.ciampack.common.UserDeletions;
 import org.ciampack.consent.ledger.ConsentLedger;
 import org.keycloak.Config;
@@ -11,12 +14,16 @@ import org.keycloak.models.RealmModel;
 
 /**
  * "CIAM consent": the required action that asks for new or changed consents at login. Its factory also keeps the
- * ledger in step with Keycloak: a removed user's receipts become pseudonymous (or go), a removed realm's go.
+ * ledger in step with Keycloak: a removed user's receipts become pseudonymous (or go), a removed realm's go; those of
+ * users Keycloak removed in bulk with the next sweeps ({@code --spi-required-action--ciam-consent--orphan-sweep-seconds},
+ * default 21600: six hours).
  */
 public final class ConsentRequiredActionFactory implements RequiredActionFactory {
 
     public static final String ID = "ciam-consent";
     private static final ConsentRequiredAction ACTION = new ConsentRequiredAction();
+
+    private Duration orphanSweep = Duration.ofHours(6);
 
     @Override
     public String getDisplayText() {
@@ -30,16 +37,20 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
 
     @Override
     public void init(Config.Scope config) {
+        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(UserDeletions.everyDeletion((session, realm, userId) -> {
+        UserDeletions.Cleanup cleanup = (session, realm, userId) -> {
             ConsentSettings settings = ConsentSettings.read(realm.getAttribute(ConsentSettings.ATTRIBUTE));
             String pseudonym = settings.onUserRemoved() == ConsentSettings.OnUserRemoved.PSEUDONYMIZE
                     ? ReceiptPseudonyms.of(session, realm, settings, userId) : null;
             new ConsentLedger(session).forgetUser(realm.getId(), userId, settings.onUserRemoved(), pseudonym);
-        }));
+        };
+        factory.register(UserDeletions.everyDeletion(cleanup));
+        OrphanSweep.schedule(factory, "consent", orphanSweep, List.of(OrphanSweep.Table.of("SubjectEntity"),
+                new OrphanSweep.Table("ReceiptEntity", "e.pseudonymous = false")), cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ConsentLedger(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());

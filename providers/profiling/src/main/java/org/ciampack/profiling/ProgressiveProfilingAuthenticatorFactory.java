@@ -1,8 +1,11 @@
 package org.ciampack.profiling;
 
+import java.time.Duration;
 import java.util.List;
+import org.ciampack.common.OrphanSweep;
 import org.ciampack.common.StepFactory;
 import org.ciampack.common.UserDeletions;
+import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -12,12 +15,16 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 
 /**
  * "CIAM progressive profiling": place it after the user is known, in the browser, registration and first-broker-login
- * flows. Its factory also removes a user's profiling state with the user, and a realm's with the realm.
+ * flows. Its factory also removes a user's profiling state with the user, and a realm's with the realm; that of users
+ * Keycloak removed in bulk with the next sweeps
+ * ({@code --spi-authenticator--ciam-progressive-profiling--orphan-sweep-seconds}, default 21600: six hours).
  */
 public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory {
 
     public static final String ID = "ciam-progressive-profiling";
     private static final ProgressiveProfilingAuthenticator AUTHENTICATOR = new ProgressiveProfilingAuthenticator();
+
+    private Duration orphanSweep = Duration.ofHours(6);
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(ProfilingPlan.STAGES).label("Stages")
@@ -75,9 +82,17 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
     }
 
     @Override
+    public void init(Config.Scope config) {
+        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
+    }
+
+    @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(UserDeletions.everyDeletion((session, realm, userId) ->
-                new ProfilingStore(session).forgetUser(realm.getId(), userId)));
+        UserDeletions.Cleanup cleanup = (session, realm, userId) ->
+                new ProfilingStore(session).forgetUser(realm.getId(), userId);
+        factory.register(UserDeletions.everyDeletion(cleanup));
+        OrphanSweep.schedule(factory, "profiling", orphanSweep, List.of(OrphanSweep.Table.of("ProfilingStateEntity")),
+                cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ProfilingStore(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());

@@ -1,5 +1,8 @@
 package org.ciampack.risk.history;
 
+import java.time.Duration;
+import java.util.List;
+import org.ciampack.common.OrphanSweep;
 import org.ciampack.common.UserDeletions;
 import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
@@ -12,7 +15,8 @@ import org.keycloak.models.RealmModel;
  * Keeps the login history the risk signals learn from: every successful login that went through a risk
  * assessment step, the newest {@code keep} per user (trimmed in batches) ({@code --spi-events-listener--ciam-risk-history--keep},
  * default 50), with the client address stored {@code truncated} (default) or {@code hashed}
- * ({@code --spi-events-listener--ciam-risk-history--ip-storage}). Always on; rows go with their user or realm.
+ * ({@code --spi-events-listener--ciam-risk-history--ip-storage}). Always on; rows go with their user or realm, and
+ * those of users Keycloak removed in bulk with the next sweeps ({@code ...--orphan-sweep-seconds}, default 21600: six hours).
  */
 public final class LoginHistoryRecorderFactory implements EventListenerProviderFactory {
 
@@ -20,6 +24,7 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
 
     private int keep = 50;
     private IpStorage ipStorage = IpStorage.TRUNCATED;
+    private Duration orphanSweep = Duration.ofHours(6);
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -30,14 +35,18 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
     public void init(Config.Scope config) {
         keep = Math.max(1, config.getInt("keep", 50));
         ipStorage = IpStorage.fromOption(config.get("ip-storage", "truncated"));
+        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
     }
 
     @Override
     public void postInit(KeycloakSessionFactory factory) {
-        factory.register(UserDeletions.everyDeletion((session, realm, userId) -> {
+        UserDeletions.Cleanup cleanup = (session, realm, userId) -> {
             LoginHistory.of(session).removeUser(realm.getId(), userId);
             SentNotices.removeUser(session, realm.getId(), userId);
-        }));
+        };
+        factory.register(UserDeletions.everyDeletion(cleanup));
+        OrphanSweep.schedule(factory, "risk", orphanSweep,
+                List.of(OrphanSweep.Table.of("LoginHistoryEntity"), OrphanSweep.Table.of("SentNoticesEntity")), cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LoginHistory.of(removed.getKeycloakSession()).removeRealm(removed.getRealm().getId());
