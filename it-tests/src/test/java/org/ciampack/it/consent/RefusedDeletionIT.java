@@ -15,6 +15,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.harness.TestStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,18 +39,7 @@ class RefusedDeletionIT {
     @BeforeEach
     void aCustomerOnlyAReadOnlyDirectoryHolds(AdminApi admin) {
         email = "refused-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
-        ObjectNode store = Http.JSON.createObjectNode().put("name", "read-only " + email)
-                .put("providerId", "test-refusing-store")
-                .put("providerType", "org.keycloak.storage.UserStorageProvider")
-                .put("parentId", admin.get("/realms/acme").get("id").asText());
-        ObjectNode config = store.putObject("config");
-        config.putArray("customer").add(email);
-        config.putArray("password").add(PASSWORD);
-        config.putArray("enabled").add("true");
-        HttpResponse<String> created = admin.send("POST", "/realms/acme/components", store);
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String location = created.headers().firstValue("Location").orElseThrow();
-        storeId = location.substring(location.lastIndexOf('/') + 1);
+        storeId = TestStores.add(admin, "acme", null, email, PASSWORD, false);
         userId = "f:" + storeId + ":" + email;
         // the profile the demo's progressive profiling asks of an existing customer, as for the suite's others
         ObjectNode profile = Http.JSON.createObjectNode().put("username", email).put("email", email)

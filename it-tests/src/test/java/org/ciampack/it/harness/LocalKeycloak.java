@@ -32,8 +32,11 @@ public final class LocalKeycloak implements ServerUnderTest {
     /** On the server's list file of bad addresses (not on the demo realm's own deny list). */
     public static final String BAD_ADDRESS = "203.0.113.99";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
-    /** The pack's sweeps for users Keycloak removed in bulk, in the suite's servers (an hour by default). */
-    public static final int ORPHAN_SWEEP_SECONDS = 5;
+    /**
+     * The pack's sweeps for users Keycloak removed in bulk, in the suite's servers (six hours by default): long enough
+     * for the suite's registrations, short enough for a test to wait for a few.
+     */
+    public static final int ORPHAN_SWEEP_SECONDS = 10;
 
     private final URI baseUrl;
     private final URI managementUrl;

@@ -107,6 +107,11 @@ class ClusterIT {
     }
 
     @Test
+    void whatThePackKeptAboutACopyRemovedInBulkOnTheOtherNodeIsSwept() {
+        BulkRemovals.aRemovedCopyLeavesNothingUnderItsId(a, b, database);
+    }
+
+    @Test
     void berlinOnOneNodeThenSydneyOnTheOtherIsStillImpossibleTravel() {
         String email = customer();
         from(a, "198.51.100.31").signIn(Attempt.fresh(), email, PASSWORD).code();

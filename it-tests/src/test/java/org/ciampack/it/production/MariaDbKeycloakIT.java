@@ -50,6 +50,11 @@ class MariaDbKeycloakIT {
     }
 
     @Test
+    void whatThePackKeptAboutACopyRemovedInBulkIsSweptOnMariaDb() {
+        BulkRemovals.aRemovedCopyLeavesNothingUnderItsId(node, node, database);
+    }
+
+    @Test
     void theOutboxPayloadIsALongtextOnMariaDb() {
         assertThat(database.query("select column_type, is_nullable from information_schema.columns "
                 + "where table_schema = 'keycloak' and table_name = 'CIAM_EVENT_OUTBOX' and column_name = 'PAYLOAD'"))

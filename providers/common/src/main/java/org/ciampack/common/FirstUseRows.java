@@ -31,16 +31,23 @@ public final class FirstUseRows {
 
     /**
      * {@link #ensure}, then the row read with {@code lock} in the caller's transaction. A row that could not be made
-     * (a value the column does not hold, the database down) is an error that says why, not a missing row.
+     * in a transaction of its own (no second connection from a pool that has run out, a lock that timed out) is made
+     * in the caller's, which then holds it as the lock would; a first use at the same moment elsewhere may then fail
+     * the caller's commit on the primary key, which is rarer than the pool running out.
      */
     public static <T> T ensureAndLock(KeycloakSession session, Class<T> type, Object key, Supplier<T> row,
                                       LockModeType lock) {
         RuntimeException failure = tryToMake(session.getKeycloakSessionFactory(), type, key, row);
-        T found = entityManager(session).find(type, key, lock);
-        if (found == null) {
-            throw new IllegalStateException("A " + type.getSimpleName() + " row could not be stored", failure);
+        EntityManager em = entityManager(session);
+        T found = em.find(type, key, lock);
+        if (found != null) {
+            return found;
         }
-        return found;
+        LOG.warnf("%s: not made in a transaction of its own (%s); made in the request's", type.getSimpleName(),
+                failure != null ? failure.getMessage() : "gone again");
+        T made = row.get();
+        em.persist(made);
+        return made;
     }
 
     /** Null when the row is there now; otherwise why not (perhaps another request made it meanwhile). */

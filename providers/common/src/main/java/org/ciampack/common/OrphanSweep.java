@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
@@ -17,37 +19,38 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.models.utils.PostMigrationEvent;
-import org.keycloak.timer.TimerProvider;
 
 /**
  * What a module keeps about users that Keycloak removed in bulk, which sends neither event {@link UserDeletions}
  * hears: a store's "Remove imported users" (bulk statements on the local copies) and a user storage removed from the
- * realm (its users' ids name it: {@code f:<store id>:...}; the local copies it linked are bulk-deleted too). A sweep
- * every interval (on one node of a cluster at a time) looks for the module's rows under ids no user has and runs the module's
- * deletion clean-up for each, in a transaction of its own, after checking once more that the user is not there.
+ * realm (its users' ids name it: {@code f:<store id>:...}; the local copies it linked are bulk-deleted too).
  * <p>
- * An id is cleaned up only when this node's previous sweep, an interval or more before, found it too: a registration
- * makes some rows (a customer's consent standing, their notices) in transactions of their own before its user
- * commits, and those must not pass for orphans. Hence an interval longer than any registration's transaction
- * (Keycloak's transaction timeout, 300 s by default).
+ * Every interval, a sweep looks for the module's rows under ids no user has (a local id whose user row is gone, or
+ * the id of a store no longer in its realm), a batch per table. It cleans them up a grace period later (the
+ * interval, at most ten minutes), each with the module's own deletion clean-up in a transaction of its own, if the
+ * user is still not there: a registration makes some rows (a customer's consent standing) in transactions of their
+ * own before its user commits, and its user has committed, or never will, by then. A full batch is followed by the
+ * next one right after its clean-up, so a large removal is worked off batch by batch. Sweeps run on a thread of
+ * their own, one node of a cluster at a time.
  */
 public final class OrphanSweep {
 
     private static final Logger LOG = Logger.getLogger(OrphanSweep.class);
-    /** Orphans taken per table and sweep; more wait for the next sweep. */
-    private static final int BATCH = 500;
+    /** Ids taken per table and sweep; a full batch is followed by the next one after its grace period. */
+    static final int BATCH = 2_000;
     /** Keycloak's default transaction timeout: no registration's transaction lasts longer. */
     private static final Duration REGISTRATION_AT_MOST = Duration.ofMinutes(5);
+    private static final Duration LONGEST_GRACE = Duration.ofMinutes(10);
+    /** Keycloak's transient users (an identity provider's, not stored) have no user row and are not orphans. */
+    private static final String TRANSIENT_USERS = "lightweight-";
     private static final Meter.MeterProvider<Counter> CLEANED = Counter.builder("ciam.orphans.cleaned")
             .description("Users removed in bulk whose data a module's sweep cleaned up")
             .withRegistry(Metrics.globalRegistry);
+    private static final Meter.MeterProvider<Counter> SWEEPS = Counter.builder("ciam.orphans.sweeps")
+            .description("Orphan sweeps run on this node, by outcome").withRegistry(Metrics.globalRegistry);
 
-    /** A module's table: its JPQL entity (with {@code realmId} and {@code userId}) and which of its rows count. */
-    public record Table(String entity, String rowsThatCount) {
-
-        public static Table of(String entity) {
-            return new Table(entity, "");
-        }
+    /** A module's table: its JPQL entity, with {@code realmId} and {@code userId}. */
+    public record Table(String entity) {
     }
 
     private record Orphan(String realmId, String userId) {
@@ -55,132 +58,143 @@ public final class OrphanSweep {
 
     private final KeycloakSessionFactory factory;
     private final String module;
+    private final Duration interval;
+    private final Duration grace;
     private final List<Table> tables;
     private final UserDeletions.Cleanup cleanup;
-    private final TwoSightings<Orphan> sightings = new TwoSightings<>();
+    private final ScheduledExecutorService thread;
+    private Set<Orphan> found = Set.of();
 
-    private OrphanSweep(KeycloakSessionFactory factory, String module, List<Table> tables,
+    private OrphanSweep(KeycloakSessionFactory factory, String module, Duration interval, List<Table> tables,
                         UserDeletions.Cleanup cleanup) {
         this.factory = factory;
         this.module = module;
+        this.interval = interval;
+        this.grace = interval.compareTo(LONGEST_GRACE) < 0 ? interval : LONGEST_GRACE;
         this.tables = tables;
         this.cleanup = cleanup;
+        this.thread = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread daemon = new Thread(task, "ciam-orphans-" + module);
+            daemon.setDaemon(true);
+            return daemon;
+        });
     }
 
     /**
      * Sweeps {@code tables} every {@code interval} once Keycloak's database is migrated, cleaning up with
-     * {@code cleanup} (the module's {@link UserDeletions} clean-up); a zero interval sweeps never.
+     * {@code cleanup} (the module's {@link UserDeletions} clean-up); a zero interval sweeps never. The factory
+     * {@link #stop}s it when it closes; null when it never runs.
      */
-    public static void schedule(KeycloakSessionFactory factory, String module, Duration interval, List<Table> tables,
-                                UserDeletions.Cleanup cleanup) {
+    public static OrphanSweep schedule(KeycloakSessionFactory factory, String module, Duration interval,
+                                       List<Table> tables, UserDeletions.Cleanup cleanup) {
         if (interval.isZero() || interval.isNegative()) {
-            return;
+            return null;
         }
         if (interval.compareTo(REGISTRATION_AT_MOST) < 0) {
             LOG.warnf("The %s orphan sweep runs every %d s: a registration whose transaction lasts longer may lose "
-                    + "its first rows (keep it over %d s)", module, interval.toSeconds(), REGISTRATION_AT_MOST.toSeconds());
+                    + "its first rows (keep it over Keycloak's transaction timeout, %d s by default)", module,
+                    interval.toSeconds(), REGISTRATION_AT_MOST.toSeconds());
         }
-        OrphanSweep sweep = new OrphanSweep(factory, module, tables, cleanup);
-        String task = "ciam-orphans-" + module;
+        OrphanSweep sweep = new OrphanSweep(factory, module, interval, tables, cleanup);
         factory.register(event -> {
             if (event instanceof PostMigrationEvent) {
-                KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(TimerProvider.class)
-                        .schedule(() -> sweep.runOnOneNode(task, interval), interval.toMillis(), task));
+                sweep.thread.schedule(sweep::run, sweep.grace.toMillis(), TimeUnit.MILLISECONDS);
             }
         });
+        return sweep;
     }
 
-    private void runOnOneNode(String task, Duration interval) {
-        try {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(ClusterProvider.class)
-                    .executeIfNotExecuted(task, (int) Math.max(1, interval.toSeconds() - 1), () -> {
-                        sweep(session);
-                        return null;
-                    }));
-        } catch (RuntimeException e) { // the timer's thread must live on: the next sweep tries again
-            LOG.warnf(e, "Sweep %s failed; the next one tries again", task);
+    public static void stop(OrphanSweep sweep) {
+        if (sweep != null) {
+            sweep.thread.shutdownNow();
         }
     }
 
-    private void sweep(KeycloakSession session) {
+    /** Cleans up what the last sweep found, then sweeps again: at once after a full batch, else after the interval. */
+    private void run() {
+        boolean more = false;
+        try {
+            Boolean full = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> session
+                    .getProvider(ClusterProvider.class).executeIfNotExecuted("ciam-orphans-" + module,
+                            (int) Math.max(1, grace.toSeconds()), () -> {
+                                cleanUp(found);
+                                found = find();
+                                return found.size() >= BATCH;
+                            }).getResult());
+            more = Boolean.TRUE.equals(full) || !found.isEmpty();
+            SWEEPS.withTags("module", module, "outcome", "done").increment();
+        } catch (Throwable e) { // the thread must live on: the next sweep tries again
+            SWEEPS.withTags("module", module, "outcome", "failed").increment();
+            LOG.warnf(e, "Orphan sweep of %s failed; the next one tries again", module);
+        } finally {
+            if (!thread.isShutdown()) {
+                thread.schedule(this::run, (more ? grace : interval).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void cleanUp(Set<Orphan> orphans) {
         int cleaned = 0;
-        for (Orphan orphan : sightings.confirmed(find(session))) {
+        for (Orphan orphan : orphans) {
             try {
                 if (clean(orphan)) {
                     cleaned++;
                 }
             } catch (RuntimeException e) {
-                LOG.warnf(e, "Sweep of %s: user %s of realm %s not cleaned up; a later sweep tries again", module,
-                        orphan.userId(), orphan.realmId());
+                LOG.warnf(e, "Orphan sweep of %s: user %s of realm %s not cleaned up; a later sweep tries again",
+                        module, orphan.userId(), orphan.realmId());
             }
         }
         if (cleaned > 0) {
             CLEANED.withTags("module", module).increment(cleaned);
-            LOG.infof("Sweep of %s: cleaned up after %d users that Keycloak removed in bulk", module, cleaned);
+            LOG.infof("Orphan sweep of %s: cleaned up after %d users that Keycloak removed in bulk", module, cleaned);
         }
     }
 
     private boolean clean(Orphan orphan) {
-        boolean[] cleaned = {false};
-        KeycloakModelUtils.runJobInTransaction(factory, session -> {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
             RealmModel realm = session.realms().getRealm(orphan.realmId());
-            if (realm != null && session.users().getUserById(realm, orphan.userId()) == null) {
-                cleanup.userDeleted(session, realm, orphan.userId());
-                cleaned[0] = true;
+            if (realm == null || session.users().getUserById(realm, orphan.userId()) != null) {
+                return false; // the realm's removal takes its rows; a user who committed meanwhile keeps theirs
             }
+            cleanup.userDeleted(session, realm, orphan.userId());
+            return true;
         });
-        return cleaned[0];
     }
 
-    /** Ids in the tables that no local user has, and ids of stores no longer in their realm. */
-    private Set<Orphan> find(KeycloakSession session) {
-        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        Set<Orphan> found = new HashSet<>();
-        for (Table table : tables) {
-            String from = " from " + table.entity() + " e where ";
-            String counted = table.rowsThatCount().isEmpty() ? "" : " and (" + table.rowsThatCount() + ")";
-            em.createQuery("select distinct e.realmId, e.userId" + from + "e.userId not like 'f:%'" + counted
-                            + " and not exists (select u.id from UserEntity u where u.id = e.userId)", Object[].class)
-                    .setMaxResults(BATCH).getResultStream()
-                    .forEach(row -> found.add(new Orphan((String) row[0], (String) row[1])));
-            List<Object[]> stores = em.createQuery("select distinct e.realmId, "
-                            + "substring(e.userId, 3, locate(':', e.userId, 3) - 3)" + from + "e.userId like 'f:%:%'"
-                            + counted, Object[].class).getResultList();
-            for (Object[] store : stores) {
-                RealmModel realm = session.realms().getRealm((String) store[0]);
-                if (realm == null || realm.getComponent((String) store[1]) != null) {
-                    continue;
-                }
-                em.createQuery("select distinct e.userId" + from + "e.realmId = :realmId and e.userId like :prefix "
-                                + "escape '\\'" + counted, String.class)
-                        .setParameter("realmId", realm.getId())
-                        .setParameter("prefix", "f:" + likeLiteral((String) store[1]) + ":%")
+    /** Ids in the tables that no local user has, and ids of stores no longer in their realm: a batch per table. */
+    private Set<Orphan> find() {
+        return KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> {
+            EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+            Set<Orphan> orphans = new LinkedHashSet<>();
+            for (Table table : tables) {
+                String from = " from " + table.entity() + " e where ";
+                em.createQuery("select distinct e.realmId, e.userId" + from + "e.userId not like 'f:%' "
+                                + "and e.userId not like '" + TRANSIENT_USERS + "%' "
+                                + "and not exists (select u.id from UserEntity u where u.id = e.userId) "
+                                + "order by e.realmId, e.userId", Object[].class)
                         .setMaxResults(BATCH).getResultStream()
-                        .forEach(userId -> found.add(new Orphan(realm.getId(), userId)));
+                        .forEach(row -> orphans.add(new Orphan((String) row[0], (String) row[1])));
+                for (Object[] store : em.createQuery("select distinct e.realmId, "
+                        + "substring(e.userId, 3, locate(':', e.userId, 3) - 3)" + from + "e.userId like 'f:%:%'",
+                        Object[].class).getResultList()) {
+                    RealmModel realm = session.realms().getRealm((String) store[0]);
+                    if (realm == null || realm.getComponent((String) store[1]) != null) {
+                        continue;
+                    }
+                    em.createQuery("select distinct e.userId" + from + "e.realmId = :realmId "
+                                    + "and e.userId like :prefix escape '!' order by e.userId", String.class)
+                            .setParameter("realmId", realm.getId())
+                            .setParameter("prefix", "f:" + likeLiteral((String) store[1]) + ":%")
+                            .setMaxResults(BATCH).getResultStream()
+                            .forEach(userId -> orphans.add(new Orphan(realm.getId(), userId)));
+                }
             }
-        }
-        return found;
-    }
-
-    /**
-     * What two sweeps in a row found: taken by the second, which starts the count again for them (one whose clean-up
-     * failed waits for two more); what the last sweep did not find is forgotten.
-     */
-    static final class TwoSightings<T> {
-
-        private Set<T> before = Set.of();
-
-        synchronized Set<T> confirmed(Set<T> found) {
-            Set<T> twice = new LinkedHashSet<>(found);
-            twice.retainAll(before);
-            Set<T> once = new HashSet<>(found);
-            once.removeAll(twice);
-            before = once;
-            return twice;
-        }
+            return orphans;
+        });
     }
 
     private static String likeLiteral(String value) {
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return value.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 }

@@ -24,6 +24,7 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
     private static final ConsentRequiredAction ACTION = new ConsentRequiredAction();
 
     private Duration orphanSweep = Duration.ofHours(6);
+    private OrphanSweep sweep;
 
     @Override
     public String getDisplayText() {
@@ -49,8 +50,9 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
             new ConsentLedger(session).forgetUser(realm.getId(), userId, settings.onUserRemoved(), pseudonym);
         };
         factory.register(UserDeletions.everyDeletion(cleanup));
-        OrphanSweep.schedule(factory, "consent", orphanSweep, List.of(OrphanSweep.Table.of("SubjectEntity"),
-                new OrphanSweep.Table("ReceiptEntity", "e.pseudonymous = false")), cleanup);
+        // every user with receipts has a standing (receipts are appended under its lock): one table to read
+        sweep = OrphanSweep.schedule(factory, "consent", orphanSweep, List.of(new OrphanSweep.Table("SubjectEntity")),
+                cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ConsentLedger(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
@@ -60,6 +62,7 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
 
     @Override
     public void close() {
+        OrphanSweep.stop(sweep);
     }
 
     @Override

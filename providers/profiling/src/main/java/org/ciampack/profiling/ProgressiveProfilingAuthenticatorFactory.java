@@ -25,6 +25,7 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
     private static final ProgressiveProfilingAuthenticator AUTHENTICATOR = new ProgressiveProfilingAuthenticator();
 
     private Duration orphanSweep = Duration.ofHours(6);
+    private OrphanSweep sweep;
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
             .property().name(ProfilingPlan.STAGES).label("Stages")
@@ -91,13 +92,18 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
         UserDeletions.Cleanup cleanup = (session, realm, userId) ->
                 new ProfilingStore(session).forgetUser(realm.getId(), userId);
         factory.register(UserDeletions.everyDeletion(cleanup));
-        OrphanSweep.schedule(factory, "profiling", orphanSweep, List.of(OrphanSweep.Table.of("ProfilingStateEntity")),
-                cleanup);
+        sweep = OrphanSweep.schedule(factory, "profiling", orphanSweep,
+                List.of(new OrphanSweep.Table("ProfilingStateEntity")), cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 new ProfilingStore(removed.getKeycloakSession()).forgetRealm(removed.getRealm().getId());
             }
         });
+    }
+
+    @Override
+    public void close() {
+        OrphanSweep.stop(sweep);
     }
 
     @Override

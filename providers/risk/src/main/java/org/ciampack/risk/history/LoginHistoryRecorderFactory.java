@@ -25,6 +25,7 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
     private int keep = 50;
     private IpStorage ipStorage = IpStorage.TRUNCATED;
     private Duration orphanSweep = Duration.ofHours(6);
+    private OrphanSweep sweep;
 
     @Override
     public EventListenerProvider create(KeycloakSession session) {
@@ -45,8 +46,8 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
             SentNotices.removeUser(session, realm.getId(), userId);
         };
         factory.register(UserDeletions.everyDeletion(cleanup));
-        OrphanSweep.schedule(factory, "risk", orphanSweep,
-                List.of(OrphanSweep.Table.of("LoginHistoryEntity"), OrphanSweep.Table.of("SentNoticesEntity")), cleanup);
+        sweep = OrphanSweep.schedule(factory, "risk", orphanSweep,
+                List.of(new OrphanSweep.Table("LoginHistoryEntity"), new OrphanSweep.Table("SentNoticesEntity")), cleanup);
         factory.register(event -> {
             if (event instanceof RealmModel.RealmRemovedEvent removed) {
                 LoginHistory.of(removed.getKeycloakSession()).removeRealm(removed.getRealm().getId());
@@ -67,5 +68,6 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
 
     @Override
     public void close() {
+        OrphanSweep.stop(sweep);
     }
 }
