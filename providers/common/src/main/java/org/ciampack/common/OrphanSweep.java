@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.cluster.ClusterProvider;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -41,6 +42,9 @@ public final class OrphanSweep {
     /** Keycloak's default transaction timeout: no registration's transaction lasts longer. */
     private static final Duration REGISTRATION_AT_MOST = Duration.ofMinutes(5);
     private static final Duration LONGEST_GRACE = Duration.ofMinutes(10);
+    /** The module factory's option, in seconds; 0 turns its sweep off. */
+    private static final String INTERVAL_OPTION = "orphan-sweep-seconds";
+    private static final Duration DEFAULT_INTERVAL = Duration.ofHours(6);
     /** Keycloak's transient users (an identity provider's, not stored) have no user row and are not orphans. */
     private static final String TRANSIENT_USERS = "lightweight-";
     private static final Meter.MeterProvider<Counter> CLEANED = Counter.builder("ciam.orphans.cleaned")
@@ -78,6 +82,11 @@ public final class OrphanSweep {
             daemon.setDaemon(true);
             return daemon;
         });
+    }
+
+    /** A module factory's sweep interval: its {@code orphan-sweep-seconds} option, six hours by default. */
+    public static Duration interval(Config.Scope config) {
+        return Duration.ofSeconds(config.getLong(INTERVAL_OPTION, DEFAULT_INTERVAL.toSeconds()));
     }
 
     /**

@@ -23,7 +23,7 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
     public static final String ID = "ciam-consent";
     private static final ConsentRequiredAction ACTION = new ConsentRequiredAction();
 
-    private Duration orphanSweep = Duration.ofHours(6);
+    private Duration orphanSweep;
     private OrphanSweep sweep;
 
     @Override
@@ -38,7 +38,7 @@ public final class ConsentRequiredActionFactory implements RequiredActionFactory
 
     @Override
     public void init(Config.Scope config) {
-        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
+        orphanSweep = OrphanSweep.interval(config);
     }
 
     @Override

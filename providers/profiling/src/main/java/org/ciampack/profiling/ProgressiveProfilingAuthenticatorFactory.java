@@ -24,7 +24,7 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
     public static final String ID = "ciam-progressive-profiling";
     private static final ProgressiveProfilingAuthenticator AUTHENTICATOR = new ProgressiveProfilingAuthenticator();
 
-    private Duration orphanSweep = Duration.ofHours(6);
+    private Duration orphanSweep;
     private OrphanSweep sweep;
 
     private static final List<ProviderConfigProperty> PROPERTIES = ProviderConfigurationBuilder.create()
@@ -84,7 +84,7 @@ public final class ProgressiveProfilingAuthenticatorFactory extends StepFactory 
 
     @Override
     public void init(Config.Scope config) {
-        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
+        orphanSweep = OrphanSweep.interval(config);
     }
 
     @Override

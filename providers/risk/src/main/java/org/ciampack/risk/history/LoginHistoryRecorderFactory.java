@@ -24,7 +24,7 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
 
     private int keep = 50;
     private IpStorage ipStorage = IpStorage.TRUNCATED;
-    private Duration orphanSweep = Duration.ofHours(6);
+    private Duration orphanSweep;
     private OrphanSweep sweep;
 
     @Override
@@ -36,7 +36,7 @@ public final class LoginHistoryRecorderFactory implements EventListenerProviderF
     public void init(Config.Scope config) {
         keep = Math.max(1, config.getInt("keep", 50));
         ipStorage = IpStorage.fromOption(config.get("ip-storage", "truncated"));
-        orphanSweep = Duration.ofSeconds(config.getLong("orphan-sweep-seconds", 21600L));
+        orphanSweep = OrphanSweep.interval(config);
     }
 
     @Override
