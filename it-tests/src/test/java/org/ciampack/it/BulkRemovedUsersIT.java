@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.OrphanSweeps;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.harness.TestStores;
@@ -44,7 +44,6 @@ class BulkRemovedUsersIT {
     private static final URI APP = URI.create("http://localhost:5173/callback");
     /** A sweep finds an id and cleans it up a sweep later; a few more for a loaded machine. */
     private static final Duration SWEPT = Duration.ofSeconds(LocalKeycloak.ORPHAN_SWEEP_SECONDS * 10L);
-    private static final List<String> MODULES = List.of("risk", "consent", "profiling");
 
     private String storeId;
 
@@ -69,8 +68,8 @@ class BulkRemovedUsersIT {
         String bystander = bystanderWithReceipts(admin);
         List<String> bystanderReceipts = Ledgers.decisions(Ledgers.ledger(admin, bystander));
 
-        Map<String, Double> sweeps = counters(server, "ciam_orphans_sweeps_total", "outcome=\"done\"");
-        Map<String, Double> cleaned = counters(server, "ciam_orphans_cleaned_total", "");
+        Map<String, Double> sweeps = OrphanSweeps.done(List.of(server));
+        Map<String, Double> cleaned = OrphanSweeps.cleaned(List.of(server));
         HttpResponse<String> removed = admin.send("DELETE", "/realms/acme/components/" + storeId, null);
         assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
 
@@ -78,12 +77,11 @@ class BulkRemovedUsersIT {
         await("the store's customer's receipts pseudonymised",
                 () -> receiptsNow(server, admin, receipts).values().stream().allMatch(pseudonym::equals));
         // Each module's sweeps run apart: three of each begun after the removal have found and cleaned it up.
-        await("three sweeps of each module", () -> MODULES.stream().allMatch(module ->
-                counters(server, "ciam_orphans_sweeps_total", "outcome=\"done\"").get(module)
-                        >= sweeps.get(module) + 3));
-        Map<String, Double> cleanedNow = counters(server, "ciam_orphans_cleaned_total", "");
-        MODULES.forEach(module -> assertThat(cleanedNow.get(module)).as(module + " cleaned up after a user")
-                .isGreaterThan(cleaned.get(module)));
+        await("three sweeps of each module", () -> OrphanSweeps.MODULES.stream().allMatch(module ->
+                OrphanSweeps.done(List.of(server)).get(module) >= sweeps.get(module) + 3));
+        Map<String, Double> cleanedNow = OrphanSweeps.cleaned(List.of(server));
+        OrphanSweeps.MODULES.forEach(module -> assertThat(cleanedNow.get(module))
+                .as(module + " cleaned up after a user").isGreaterThan(cleaned.get(module)));
         assertThat(Ledgers.decisions(Ledgers.ledger(admin, bystander))).as("a customer who still exists keeps theirs")
                 .isEqualTo(bystanderReceipts);
 
@@ -180,18 +178,6 @@ class BulkRemovedUsersIT {
                 question);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return Http.json(answer.body()).get("historyConsidered").asInt();
-    }
-
-    /** A counter's value per module (0 where it has not counted yet), of the series with {@code label} too. */
-    private static Map<String, Double> counters(ServerUnderTest server, String name, String label) {
-        String metrics = server.metrics();
-        Map<String, Double> values = new HashMap<>();
-        for (String module : MODULES) {
-            values.put(module, metrics.lines().filter(line -> line.startsWith(name + "{"))
-                    .filter(line -> line.contains("module=\"" + module + "\"") && line.contains(label))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
-        }
-        return values;
     }
 
     private static void await(String what, BooleanSupplier done) {

@@ -6,11 +6,14 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OrphanSweeps;
 import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.SqlServer;
 import org.ciampack.it.harness.TestStores;
@@ -48,6 +51,8 @@ final class BulkRemovals {
                 assertThat(rows(database, table, userId)).as(table + " before").isPositive();
             }
 
+            List<LocalKeycloak> nodes = signIn == remove ? List.of(signIn) : List.of(signIn, remove);
+            Map<String, Double> cleaned = OrphanSweeps.cleaned(nodes);
             HttpResponse<String> removed = admin.send("POST",
                     "/realms/acme/user-storage/" + store + "/remove-imported-users", null);
             assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
@@ -61,6 +66,20 @@ final class BulkRemovals {
             assertThat(database.query("select count(*) from CIAM_CONSENT_RECEIPT where PSEUDONYMOUS = true and ID in ('"
                     + String.join("','", receipts) + "')")).as("its receipts kept, pseudonymous")
                     .containsExactly(String.valueOf(receipts.size()));
+
+            // Every node may have found the copy; once each has swept twice more, it was cleaned up, and counted, once.
+            Map<LocalKeycloak, Map<String, Double>> sweeps = new HashMap<>();
+            nodes.forEach(node -> sweeps.put(node, OrphanSweeps.done(List.of(node))));
+            while (nodes.stream().anyMatch(node -> OrphanSweeps.MODULES.stream().anyMatch(module ->
+                    OrphanSweeps.done(List.of(node)).get(module) < sweeps.get(node).get(module) + 2))) {
+                assertThat(Instant.now()).as("two more sweeps on every node within " + swept)
+                        .isBefore(deadline.plus(swept));
+                Pause.millis(500);
+            }
+            Map<String, Double> cleanedNow = OrphanSweeps.cleaned(nodes);
+            OrphanSweeps.MODULES.forEach(module -> assertThat(cleanedNow.get(module) - cleaned.get(module))
+                    .as(module + ": the removed copy cleaned up once, on " + nodes.size() + " node(s)")
+                    .isEqualTo(1.0));
         } finally {
             admin.send("DELETE", "/realms/acme/components/" + store, null);
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
 import org.keycloak.cluster.ClusterProvider;
+import org.keycloak.cluster.ExecutionResult;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
@@ -32,7 +33,8 @@ import org.keycloak.models.utils.PostMigrationEvent;
  * user is still not there: a registration makes some rows (a customer's consent standing) in transactions of their
  * own before its user commits, and its user has committed, or never will, by then. A full batch is followed by the
  * next one right after its clean-up, so a large removal is worked off batch by batch. Sweeps run on a thread of
- * their own, one node of a cluster at a time.
+ * their own, one node of a cluster at a time; nodes find the same orphans, and the one that cleans up second finds
+ * no rows left and neither cleans nor counts them again.
  */
 public final class OrphanSweep {
 
@@ -123,15 +125,15 @@ public final class OrphanSweep {
     private void run() {
         boolean more = false;
         try {
-            Boolean full = KeycloakModelUtils.runJobInTransactionWithResult(factory, session -> session
-                    .getProvider(ClusterProvider.class).executeIfNotExecuted("ciam-orphans-" + module,
+            ExecutionResult<Boolean> sweep = KeycloakModelUtils.runJobInTransactionWithResult(factory, session ->
+                    session.getProvider(ClusterProvider.class).executeIfNotExecuted("ciam-orphans-" + module,
                             (int) Math.max(1, grace.toSeconds()), () -> {
                                 cleanUp(found);
                                 found = find();
                                 return found.size() >= BATCH;
-                            }).getResult());
-            more = Boolean.TRUE.equals(full) || !found.isEmpty();
-            SWEEPS.withTags("module", module, "outcome", "done").increment();
+                            }));
+            more = Boolean.TRUE.equals(sweep.getResult()) || !found.isEmpty();
+            SWEEPS.withTags("module", module, "outcome", sweep.isExecuted() ? "done" : "skipped").increment();
         } catch (Throwable e) { // the thread must live on: the next sweep tries again
             SWEEPS.withTags("module", module, "outcome", "failed").increment();
             LOG.warnf(e, "Orphan sweep of %s failed; the next one tries again", module);
@@ -166,9 +168,20 @@ public final class OrphanSweep {
             if (realm == null || session.users().getUserById(realm, orphan.userId()) != null) {
                 return false; // the realm's removal takes its rows; a user who committed meanwhile keeps theirs
             }
+            if (!holdsRows(session, orphan)) {
+                return false; // another node's sweep, which found them too, cleaned up first
+            }
             cleanup.userDeleted(session, realm, orphan.userId());
             return true;
         });
+    }
+
+    private boolean holdsRows(KeycloakSession session, Orphan orphan) {
+        EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
+        return tables.stream().anyMatch(table -> !em.createQuery("select 1 from " + table.entity() + " e "
+                        + "where e.realmId = :realmId and e.userId = :userId", Integer.class)
+                .setParameter("realmId", orphan.realmId()).setParameter("userId", orphan.userId())
+                .setMaxResults(1).getResultList().isEmpty());
     }
 
     /** Ids in the tables that no local user has, and ids of stores no longer in their realm: a batch per table. */
