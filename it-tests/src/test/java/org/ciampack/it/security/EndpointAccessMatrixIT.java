@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
@@ -29,8 +31,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every REST endpoint of the pack called by every kind of caller an attacker or a careless integrator could be: no
  * token, a customer's token, a service account's, a customer token of a client not meant for the account, an admin
- * of another realm, an admin of this realm without the role, one with only the view roles, and an admin with it. The expected answer of each cell
- * is stated here; the observed one is asserted and written, with the expected, to {@code docs/security.md}.
+ * of another realm, admins of this realm with no admin role, with only the view roles, with only one of the manage
+ * roles, and an admin with every right. The expected answer of each cell follows from the right the endpoint needs
+ * and the rights each caller holds; the observed one is asserted and written, with the expected, to
+ * {@code docs/security.md}.
  */
 @CiamIntegrationTest
 class EndpointAccessMatrixIT {
@@ -39,21 +43,36 @@ class EndpointAccessMatrixIT {
     private static final String PASSWORD = "Matrix-Pass-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
 
-    /** The callers, in the columns' order. */
+    /** The callers, in the columns' order, with the admin rights each holds in acme. */
     enum Caller {
         NONE("no token"),
         CUSTOMER("customer (acme-web)"),
         SERVICE_ACCOUNT("service account (acme-backend)"),
         OTHER_CLIENT("customer, client without the account audience"),
         OTHER_REALM("admin of another realm"),
-        ADMIN_WITHOUT_ROLE("acme admin without the role"),
-        VIEWER("acme admin with view-realm, view-users, view-events"),
-        ADMIN_WITH_ROLE("admin with the role (master admin)");
+        ADMIN_WITHOUT_ROLE("acme admin with query-users, query-groups only"),
+        VIEWER("acme admin with view-realm, view-users, view-events", "view-realm", "view-users", "view-events"),
+        REALM_MANAGER("acme admin with manage-realm only", "manage-realm", "view-realm"),
+        USER_MANAGER("acme admin with manage-users only", "manage-users", "view-users"),
+        EVENT_MANAGER("acme admin with manage-events only", "manage-events", "view-events"),
+        ADMIN_WITH_ROLE("master admin (every right)", "*");
 
         final String title;
+        /** Rights in acme: a role, or the view right Keycloak grants with it (manage-users lets one view users). */
+        final Set<String> rights;
 
-        Caller(String title) {
+        Caller(String title, String... rights) {
             this.title = title;
+            this.rights = Set.of(rights);
+        }
+
+        boolean holds(String right) {
+            return rights.contains("*") || rights.contains(right);
+        }
+
+        /** The one realm-management role of a manager: the manage right it holds. */
+        String managerRole() {
+            return rights.stream().filter(right -> right.startsWith("manage-")).findFirst().orElseThrow();
         }
     }
 
@@ -66,8 +85,7 @@ class EndpointAccessMatrixIT {
                 return 401;
             }
             if (audience == Audience.ADMIN) {
-                boolean viewing = right.startsWith("view-");
-                return caller == Caller.ADMIN_WITH_ROLE || caller == Caller.VIEWER && viewing ? allowed : 403;
+                return caller.holds(right) ? allowed : 403;
             }
             return switch (caller) {
                 case CUSTOMER -> allowed;
@@ -93,7 +111,10 @@ class EndpointAccessMatrixIT {
             admin("GET", "ciam-consent/admin/purposes/terms", null, "view-realm", 200),
             admin("PUT", "ciam-consent/admin/purposes/matrix", "{}", "manage-realm", 400),
             admin("DELETE", "ciam-consent/admin/purposes/no-such-purpose", null, "manage-realm", 404),
-            admin("POST", "ciam-consent/admin/purposes/no-such-purpose/reconsent", "{}", "manage-realm", 404),
+            admin("POST", "ciam-consent/admin/purposes/no-such-purpose/reconsent", "{\"users\":[]}", "manage-users",
+                    404),
+            admin("POST", "ciam-consent/admin/purposes/no-such-purpose/reconsent", "{\"everyone\":true}",
+                    "manage-realm", 404),
             admin("GET", "ciam-consent/admin/users/no-such-user/ledger", null, "view-users", 404),
             admin("POST", "ciam-consent/admin/users/no-such-user/receipts", "{}", "manage-users", 404),
             admin("GET", "ciam-consent/admin/receipts?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z", null,
@@ -113,7 +134,8 @@ class EndpointAccessMatrixIT {
             admin("GET", "ciam-export/routes/no-such-route/dead", null, "view-events", 404),
             admin("POST", "ciam-export/routes/no-such-route/dead/no-such-event/replay", null, "manage-events", 404),
             admin("POST", "ciam-export/routes/no-such-route/dead/replay", null, "manage-events", 404),
-            admin("POST", "ciam-export/routes/no-such-route/replay?from=2020-01-01T00:00:00Z", null, "manage-realm", 404));
+            admin("POST", "ciam-export/routes/no-such-route/replay?from=2020-01-01T00:00:00Z", null, "manage-events",
+                    404));
 
     private static Map<Caller, String> tokens;
 
@@ -174,6 +196,14 @@ class EndpointAccessMatrixIT {
         }
         tokens.put(Caller.VIEWER, token(realm, Map.of("grant_type", "password", "client_id", "admin-cli",
                 "username", auditor, "password", PASSWORD)));
+
+        for (Caller manager : List.of(Caller.REALM_MANAGER, Caller.USER_MANAGER, Caller.EVENT_MANAGER)) {
+            String username = manager.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + suffix + "@acme.test";
+            admin.grantClientRole(REALM, admin.createUser(REALM, username, PASSWORD, true), "realm-management",
+                    manager.managerRole());
+            tokens.put(manager, token(realm, Map.of("grant_type", "password", "client_id", "admin-cli",
+                    "username", username, "password", PASSWORD)));
+        }
 
         tokens.put(Caller.ADMIN_WITH_ROLE, admin.bearer());
     }
