@@ -496,4 +496,27 @@ class LegacyFederationIT {
                 .contains("providers folder");
         assertThat(admin.get("/realms/acme/components?name=mysql-shop")).as("nothing saved").isEmpty();
     }
+
+    /**
+     * The store sends its database password to the host the admin names: a store that names another of the realm's
+     * vault secrets (an export route's webhook secret here) is refused when saved, so an admin who may add a store
+     * cannot have Keycloak send that secret to a database server of their choosing.
+     */
+    @Test
+    void aStoreMayReadOnlyLegacyVaultKeys(AdminApi admin) {
+        ObjectNode component = Http.JSON.createObjectNode().put("name", "secret-taker")
+                .put("providerId", "ciam-legacy-jdbc").put("providerType", "org.keycloak.storage.UserStorageProvider")
+                .put("parentId", admin.get("/realms/acme").get("id").asText());
+        ObjectNode config = component.putObject("config");
+        config.putArray("enabled").add("true");
+        config.putArray("jdbcUrl").add("jdbc:postgresql://198.51.100.80:5432/shop");
+        config.putArray("user").add("shop");
+        config.putArray("password").add("${vault.export-webhook-secret}");
+
+        HttpResponse<String> refused = admin.send("POST", "/realms/acme/components", component);
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("vault keys starting with 'legacy-'");
+        assertThat(admin.get("/realms/acme/components?name=secret-taker")).as("nothing saved").isEmpty();
+    }
 }

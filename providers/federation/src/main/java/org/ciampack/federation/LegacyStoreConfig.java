@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.keycloak.component.ComponentModel;
 
@@ -77,6 +78,16 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
      * option {@code spi-storage--ciam-legacy-jdbc--h2-directory} (H2 runs in Keycloak's own process, so an admin's SQL
      * against it could read the server's files), without URL settings, opened read only and never created.
      */
+    /**
+     * The vault keys a store may read: its database password is sent to the host the admin names, so a store may
+     * only name a key meant for it, never another module's secret or Keycloak's own (an SMTP or identity provider
+     * password), as export routes and consent keep to theirs.
+     */
+    public static final String VAULT_KEY_PREFIX = "legacy-";
+    private static final Pattern VAULT_EXPRESSION = Pattern.compile("\\$\\{vault\\.(.*)}");
+    private static final Pattern VAULT_KEY = Pattern.compile(Pattern.quote(VAULT_KEY_PREFIX)
+            + "[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+
     static final Pattern H2_FILE = Pattern.compile("jdbc:h2:file:((/[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*)+)");
 
     /** Which column holds what; {@code attributes} maps a column to a user attribute. */
@@ -136,6 +147,12 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                     + "/database and at most these properties: sslmode, ssl, sslMode, useSSL, requireSSL, "
                     + "currentSchema, ApplicationName, connectTimeout, socketTimeout, serverTimezone, characterEncoding "
                     + "(user and password have their own fields)");
+        }
+        Matcher vault = VAULT_EXPRESSION.matcher(passwordRef);
+        if (vault.matches() && !VAULT_KEY.matcher(vault.group(1)).matches()) {
+            problems.add("The database password may only read vault keys starting with '" + VAULT_KEY_PREFIX
+                    + "' (files vault: file <realm>_" + VAULT_KEY_PREFIX + "<name>), written ${vault."
+                    + VAULT_KEY_PREFIX + "<name>}");
         }
         if (poolSize < 1 || poolSize > 64) {
             problems.add("The pool size must be between 1 and 64");

@@ -148,7 +148,9 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
-            throw new ComponentValidationException(String.join("; ", problems));
+            // Keycloak formats the message with MessageFormat: quote its special characters so they come out as written
+            throw new ComponentValidationException(String.join("; ", problems).replace("'", "''")
+                    .replace("{", "'{'").replace("}", "'}'"));
         }
     }
 
@@ -223,7 +225,8 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
                 .helpText("A read-only user: the store never writes to the legacy database.").add()
                 .property().name(LegacyStoreConfig.PASSWORD).label("Database password")
                 .type(ProviderConfigProperty.PASSWORD).secret(true)
-                .helpText("Put it in Keycloak's vault and enter ${vault.<key>} here.").add()
+                .helpText("Put it in Keycloak's vault under a key starting with legacy- and enter "
+                        + "${vault.legacy-<name>} here.").add()
                 .property().name(LegacyStoreConfig.POOL_SIZE).label("Pool size").type(ProviderConfigProperty.INTEGER_TYPE)
                 .defaultValue(8).helpText("Connections at most, per Keycloak node.").add()
                 .property().name(LegacyStoreConfig.TIMEOUT_SECONDS).label("Timeout (seconds)")

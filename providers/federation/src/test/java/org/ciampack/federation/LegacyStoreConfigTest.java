@@ -61,6 +61,22 @@ class LegacyStoreConfigTest {
     }
 
     @Test
+    void thePasswordMayReadOnlyTheStoresOwnVaultKeys() {
+        for (String allowed : java.util.List.of("${vault.legacy-shop-db}", "${vault.legacy-a.b_c}", "", "a literal")) {
+            ComponentModel model = component("jdbc:postgresql://legacy:5432/shop");
+            model.put(LegacyStoreConfig.PASSWORD, allowed);
+            assertThat(LegacyStoreConfig.of(model).problems()).as(allowed).isEmpty();
+        }
+        for (String refused : java.util.List.of("${vault.export-webhook-secret}", "${vault.consent-pseudonym-key}",
+                "${vault.smtp-password}", "${vault.legacy-}", "${vault.legacy-../x}", "${vault.}")) {
+            ComponentModel model = component("jdbc:postgresql://legacy:5432/shop");
+            model.put(LegacyStoreConfig.PASSWORD, refused);
+            assertThat(LegacyStoreConfig.of(model).problems()).as(refused)
+                    .anyMatch(problem -> problem.contains("vault keys starting with 'legacy-'"));
+        }
+    }
+
+    @Test
     void moreColumnsMapToAttributes() {
         ComponentModel model = component("jdbc:mariadb://legacy/shop");
         model.getConfig().put(LegacyStoreConfig.ATTRIBUTE_COLUMNS,

@@ -24,7 +24,7 @@ class LegacyStoreProviderFactoryTest {
 
     private final LegacyStoreProviderFactory factory = new LegacyStoreProviderFactory();
     /** The vault's secrets, by reference. */
-    private final Map<String, String> vault = new HashMap<>(Map.of("${vault.shop-db}", "first"));
+    private final Map<String, String> vault = new HashMap<>(Map.of("${vault.legacy-shop-db}", "first"));
 
     @AfterEach
     void closePools() {
@@ -68,7 +68,7 @@ class LegacyStoreProviderFactoryTest {
         LegacyCustomerDatabase second = factory.create(session(), larger).database();
         assertThat(second).isNotSameAs(first);
 
-        vault.put("${vault.shop-db}", "rotated");
+        vault.put("${vault.legacy-shop-db}", "rotated");
         assertThat(factory.create(session(), larger).database()).isNotSameAs(second);
     }
 
@@ -90,7 +90,7 @@ class LegacyStoreProviderFactoryTest {
         model.setName("legacy-shop");
         model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://legacy.example:5432/shop");
         model.put(LegacyStoreConfig.USER, "shop");
-        model.put(LegacyStoreConfig.PASSWORD, "${vault.shop-db}");
+        model.put(LegacyStoreConfig.PASSWORD, "${vault.legacy-shop-db}");
         return model;
     }
 
