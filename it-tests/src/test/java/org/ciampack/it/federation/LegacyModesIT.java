@@ -411,6 +411,35 @@ class LegacyModesIT {
                 .as("a row without groups").isEmpty();
     }
 
+    /**
+     * The admin realm's own roles administer every realm (its "admin" is the server's super-admin): a legacy store
+     * federated into it grants nothing its rows name, so a row saying "admin" makes no administrator there either.
+     */
+    @Test
+    @Order(11)
+    void inTheAdminRealmALegacyRowGrantsNoRolesAndNoGroups(ServerUnderTest server, AdminApi admin) {
+        String store = shop.federate(admin, "master", Map.of("rolesColumn", "roles", "groupsColumn", "segments"));
+        String userId = null;
+        try {
+            HttpResponse<String> signIn = grant(server, "master", username(150), LegacyShop.password(150));
+            assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+            userId = user(admin, "master", 150).get("id").asText();
+            java.util.List<String> roles = new java.util.ArrayList<>();
+            admin.get("/realms/master/users/" + userId + "/role-mappings/realm")
+                    .forEach(role -> roles.add(role.get("name").asText()));
+            assertThat(roles).as("only the admin realm's defaults").doesNotContain("admin", "create-realm",
+                    "loyal-customer");
+            assertThat(admin.get("/realms/master/users/" + userId + "/groups")).isEmpty();
+            assertThat(server.logTail(20_000)).contains("Realm master is the admin realm: legacy customer legacy-150 "
+                    + "gets none of the roles and groups their row names");
+        } finally {
+            admin.send("DELETE", "/realms/master/components/" + store, null);
+            if (userId != null) {
+                admin.send("DELETE", "/realms/master/users/" + userId, null);
+            }
+        }
+    }
+
     @Test
     @Order(12)
     void aSecondSynchronizationImportsOnlyWhatIsNew(AdminApi admin) {

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 import org.keycloak.models.ClientModel;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -17,7 +18,8 @@ import org.keycloak.models.utils.KeycloakModelUtils;
 /**
  * The realm roles and groups a legacy customer's row names, granted when they are imported. Names Keycloak does not
  * know are skipped; so is any role or group that would give a realm administration role, whatever the legacy
- * database says: a row in someone else's database must never make an administrator.
+ * database says, and everything in the admin realm: a row in someone else's database must never make an
+ * administrator.
  */
 final class LegacyMemberships {
 
@@ -29,6 +31,14 @@ final class LegacyMemberships {
     }
 
     static void grant(KeycloakSession session, RealmModel realm, UserModel user, LegacyCustomer customer) {
+        if (Config.getAdminRealm().equals(realm.getName())
+                && !(customer.roles().isEmpty() && customer.groups().isEmpty())) {
+            // The admin realm's own roles (admin, create-realm, each realm's <name>-realm client) administer every
+            // realm; customers never belong there, so nothing of a legacy row is granted in it.
+            LOG.warnf("Realm %s is the admin realm: legacy customer %s gets none of the roles and groups their row "
+                    + "names", realm.getName(), customer.username());
+            return;
+        }
         for (String name : customer.roles()) {
             RoleModel role = realm.getRole(name);
             if (role == null) {
