@@ -14,12 +14,14 @@
                 <p id="ciam-consent-delete-failed" role="alert">${msg("ciamConsentDeleteFailedText")}</p>
             </#if>
             <p id="ciam-consent-declined" role="status">${msg("ciamConsentDeclinedText")}</p>
-            <p>${msg("ciamConsentDeclinedDelete")}</p>
-            <form id="ciam-consent-delete-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-                <@buttons.actionGroup>
-                    <@buttons.button name="delete-account" id="ciam-consent-delete" label="ciamConsentDeleteAccount" type="secondary"/>
-                </@buttons.actionGroup>
-            </form>
+            <#if consentMayDelete?? && consentMayDelete>
+                <p>${msg("ciamConsentDeclinedDelete")}</p>
+                <form id="ciam-consent-delete-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
+                    <@buttons.actionGroup>
+                        <@buttons.button name="delete-account" id="ciam-consent-delete" label="ciamConsentDeleteAccount" type="secondary"/>
+                    </@buttons.actionGroup>
+                </form>
+            </#if>
         </#if>
         <p><a id="ciam-consent-back" href="${url.loginRestartFlowUrl}">${kcSanitize(msg("backToLogin"))?no_esc}</a></p>
     </#if>

@@ -197,6 +197,40 @@ class ConsentIT {
         assertThat(admin.findUserByEmail("acme", email)).as("the account is still there").isNotNull();
     }
 
+    /**
+     * Where the realm does not let users delete their own accounts (Keycloak's "Delete Account" action off, as its
+     * account console reads it), a decline offers no deletion, and a deletion sent anyway deletes nothing.
+     */
+    @Test
+    void whereTheRealmForbidsSelfDeletionADeclineOffersNoDeletionAndAForgedOneDeletesNothing(ServerUnderTest server,
+                                                                                              AdminApi admin) {
+        String email = newCustomer(admin);
+        String userId = admin.findUserByEmail("acme", email).get("id").asText();
+        assertThat(admin.sendAsAdmin("POST", admin.consentAdmin("acme").resolve("purposes/privacy/reconsent"),
+                Http.json("{\"users\":[\"" + userId + "\"]}")).statusCode()).isEqualTo(200);
+        String action = "/realms/acme/authentication/required-actions/delete_account";
+        ObjectNode deletion = (ObjectNode) admin.get(action);
+        assertThat(admin.send("PUT", action, deletion.deepCopy().put("enabled", false)).statusCode()).isEqualTo(204);
+        try {
+            OidcCodeFlow app = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+            HttpResponse<String> consent = app.follow(app.submitLogin(Attempt.fresh(), email, PASSWORD));
+            assertThat(OidcCodeFlow.hasForm(consent, "ciam-consent-form")).as(consent.body()).isTrue();
+            HttpResponse<String> declined = app.submitForm(consent, "ciam-consent-form",
+                    java.util.Map.of("decline", ""));
+            assertThat(declined.body()).contains("id=\"ciam-consent-declined\"")
+                    .doesNotContain("ciam-consent-delete-form");
+
+            HttpResponse<String> forged = app.follow(app.submitForm(consent, "ciam-consent-form",
+                    java.util.Map.of("delete-account", "")));
+            assertThat(forged.body()).contains("id=\"ciam-consent-declined\"")
+                    .doesNotContain("id=\"ciam-consent-deleted\"");
+            assertThat(admin.findUserByEmail("acme", email)).as("the account is still there").isNotNull();
+            assertThat(admin.events("acme", userId, "DELETE_ACCOUNT")).isEmpty();
+        } finally {
+            admin.send("PUT", action, deletion);
+        }
+    }
+
     @Test
     void withdrawingMarketingByApiAppendsAReceiptAndEmitsTheEvent(ServerUnderTest server, AdminApi admin) {
         String email = newCustomer(admin);

@@ -7,8 +7,13 @@ import org.keycloak.common.ClientConnection;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.AccountRoles;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RequiredActionProviderModel;
+import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserManager;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
@@ -17,14 +22,16 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * What happens when a user declines a required purpose at login, for the required action and the flow step alike:
- * the refusal is recorded, the user signed out and told why, with the way to delete the account; only after such a
- * refusal may the same login delete it.
+ * the refusal is recorded, the user signed out and told why, with the way to delete the account where the realm lets
+ * users delete their own (as its account console does); only after such a refusal may the same login delete it.
  */
 final class ConsentDecline {
 
     static final String DECLINED_TEMPLATE = "ciam-consent-declined.ftl";
     /** Set when the user declined: only then may this login delete the account. */
     private static final String DECLINED_NOTE = "ciam.consent.declined";
+    /** Keycloak's "Delete Account" required action: where it is off, users may not delete their own accounts. */
+    private static final String DELETE_ACCOUNT_ACTION = "delete_account";
     private static final Logger LOG = Logger.getLogger(ConsentDecline.class);
 
     private final KeycloakSession session;
@@ -50,7 +57,7 @@ final class ConsentDecline {
         signOut();
         authSession.setAuthNote(DECLINED_NOTE, "true");
         return form.setAttribute("consentDeclined", declined.stream().map(Choice::purpose).toList())
-                .createForm(DECLINED_TEMPLATE);
+                .setAttribute("consentMayDelete", selfDeletionAllowed()).createForm(DECLINED_TEMPLATE);
     }
 
     /**
@@ -60,16 +67,31 @@ final class ConsentDecline {
      * back and accept in the customer's name.
      */
     Response declinedAgain(LoginFormsProvider form) {
-        return form.setAttribute("consentDeclined", List.of()).createForm(DECLINED_TEMPLATE);
+        return form.setAttribute("consentDeclined", List.of()).setAttribute("consentMayDelete", selfDeletionAllowed())
+                .createForm(DECLINED_TEMPLATE);
     }
 
-    /** Whether this login declined, so that it may delete the account. */
-    boolean mayDeleteAccount() {
+    /** Whether this login declined: it answers whatever comes next with the declined page. */
+    boolean declined() {
         return "true".equals(authSession.getAuthNote(DECLINED_NOTE));
     }
 
-    /** Deletes the account (after {@link #mayDeleteAccount()}); the page that says so. */
+    /**
+     * Whether the realm lets this user delete their own account, by the rule of Keycloak's account console: the
+     * "Delete Account" required action enabled and the account client's {@code delete-account} role held.
+     */
+    private boolean selfDeletionAllowed() {
+        RequiredActionProviderModel action = realm.getRequiredActionProviderByAlias(DELETE_ACCOUNT_ACTION);
+        ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        RoleModel role = account == null ? null : account.getRole(AccountRoles.DELETE_ACCOUNT);
+        return action != null && action.isEnabled() && role != null && user.hasRole(role);
+    }
+
+    /** Deletes the account after a decline ({@link #declined()}), where the realm allows it; the page that says so. */
     Response deleteAccount(LoginFormsProvider form) {
+        if (!selfDeletionAllowed()) {
+            return declinedAgain(form); // the page offered no such button: a forged or stale form
+        }
         // The event first: the export listener reads the profile while the user still exists.
         new EventBuilder(realm, session, connection).event(EventType.DELETE_ACCOUNT).user(user)
                 .client(authSession.getClient())

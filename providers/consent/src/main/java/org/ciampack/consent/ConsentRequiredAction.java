@@ -37,7 +37,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
         ConsentDecline decline = decline(context);
-        if (decline.mayDeleteAccount()) {
+        if (decline.declined()) {
             context.challenge(decline.declinedAgain(context.form()));
             return;
         }
@@ -54,7 +54,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         ConsentDecisions decisions = decisions(context);
         ConsentDecline decline = decline(context);
-        if (decline.mayDeleteAccount()) {
+        if (decline.declined()) {
             context.challenge(form.containsKey("delete-account") ? decline.deleteAccount(context.form())
                     : decline.declinedAgain(context.form()));
             return;

@@ -20,7 +20,7 @@ final class ConsentStep extends FlowStep {
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         ConsentDecline decline = decline(context);
-        if (decline.mayDeleteAccount()) {
+        if (decline.declined()) {
             context.challenge(decline.declinedAgain(context.form()));
             return;
         }
@@ -44,7 +44,7 @@ final class ConsentStep extends FlowStep {
         ConsentDecisions decisions = decisions(context);
         List<ConsentPurpose> due = decisions.due(context.getUser());
         ConsentDecline decline = decline(context);
-        if (decline.mayDeleteAccount()) {
+        if (decline.declined()) {
             if (form.containsKey("delete-account")) {
                 context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.deleteAccount(context.form()));
             } else {
