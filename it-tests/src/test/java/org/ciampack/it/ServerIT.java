@@ -54,6 +54,14 @@ class ServerIT {
     }
 
     @Test
+    void demoRealmKeepsUserAndAdminEventsForThirtyDays(AdminApi admin) {
+        JsonNode realm = admin.get("/realms/acme");
+        assertThat(realm.get("eventsExpiration").asLong()).isEqualTo(2_592_000L);
+        // Keycloak expires admin events by this realm attribute only; without it they are kept for ever.
+        assertThat(realm.at("/attributes/adminEventsExpiration").asText()).isEqualTo("2592000");
+    }
+
+    @Test
     void demoRealmUsesTheCiamThemeAndItsStylesheetIsServed(ServerUnderTest server, AdminApi admin) {
         assertThat(admin.get("/realms/acme").get("loginTheme").asText()).isEqualTo("ciam");
 

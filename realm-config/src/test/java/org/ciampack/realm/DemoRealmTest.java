@@ -68,10 +68,13 @@ class DemoRealmTest {
     }
 
     @Test
-    void storesUserAndAdminEvents() {
+    void storesUserAndAdminEventsForThirtyDays() {
         assertThat(realm.isEventsEnabled()).isTrue();
+        assertThat(realm.getEventsExpiration()).isEqualTo(30L * 24 * 3600);
         assertThat(realm.isAdminEventsEnabled()).isTrue();
         assertThat(realm.isAdminEventsDetailsEnabled()).isTrue();
+        // Admin events carry user representations: kept as long as user events, not for ever (Keycloak's default).
+        assertThat(realm.getAttributes()).containsEntry("adminEventsExpiration", String.valueOf(30L * 24 * 3600));
     }
 
     @Test

@@ -53,6 +53,18 @@ class DockerDefaultsTest {
     }
 
     @Test
+    void everyNodeReadsTheClientAddressFromTheLoadBalancerNamedByTheOperatorOnly() {
+        assertThat(keycloakNodes()).isNotEmpty().allSatisfy((name, node) -> {
+            Map<String, Object> environment = environment(node);
+            assertThat(environment.get("KC_PROXY_HEADERS")).as(name).isEqualTo("xforwarded");
+            Matcher trusted = REQUIRED_VARIABLE.matcher(String.valueOf(environment.get("KC_PROXY_TRUSTED_ADDRESSES")));
+            assertThat(trusted.matches()).as(name + ": the trusted proxies have no default, the operator names them")
+                    .isTrue();
+            assertThat(trusted.group(1)).isEqualTo("CIAM_TRUSTED_PROXIES");
+        });
+    }
+
+    @Test
     void onlyKeycloakHttpIsPublishedAndEveryPublishedPortIsBoundToLoopback() {
         List<String> published = new ArrayList<>();
         services().forEach((name, service) -> ports(service).forEach(port -> {
