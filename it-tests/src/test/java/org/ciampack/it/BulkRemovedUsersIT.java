@@ -174,7 +174,7 @@ class BulkRemovedUsersIT {
     private static int historyConsidered(ServerUnderTest server, AdminApi admin, String email) {
         ObjectNode question = Http.JSON.createObjectNode().put("username", email).put("ipAddress", "198.51.100.9")
                 .put("userAgent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0");
-        HttpResponse<String> answer = admin.postAsAdmin(URI.create(server.realmUrl("acme") + "/ciam-risk/what-if"),
+        HttpResponse<String> answer = admin.postAsAdmin(URI.create(server.adminRealmUrl("acme") + "/ciam-risk/what-if"),
                 question);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return Http.json(answer.body()).get("historyConsidered").asInt();

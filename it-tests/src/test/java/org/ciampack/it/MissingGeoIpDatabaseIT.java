@@ -85,7 +85,7 @@ class MissingGeoIpDatabaseIT {
     }
 
     private static JsonNode whereIs(String email, String address) {
-        var response = server.admin().postAsAdmin(URI.create(server.realmUrl("acme") + "/ciam-risk/what-if"),
+        var response = server.admin().postAsAdmin(URI.create(server.adminRealmUrl("acme") + "/ciam-risk/what-if"),
                 Http.JSON.createObjectNode().put("username", email).put("ipAddress", address).put("userAgent", "Firefox"));
         assertThat(response.statusCode()).isEqualTo(200);
         return Http.json(response.body()).get("location");

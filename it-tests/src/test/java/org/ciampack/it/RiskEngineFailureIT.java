@@ -45,7 +45,7 @@ class RiskEngineFailureIT {
     void customer(ServerUnderTest server, AdminApi admin) {
         this.server = server;
         this.admin = admin;
-        settings = URI.create(server.realmUrl("acme") + "/ciam-risk/settings");
+        settings = URI.create(server.adminRealmUrl("acme") + "/ciam-risk/settings");
         email = "engine-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         userId = admin.createUser("acme", email, PASSWORD, true);
     }

@@ -28,7 +28,7 @@ class RiskWhatIfIT {
 
     @BeforeEach
     void customer(ServerUnderTest server, AdminApi admin) {
-        whatIf = URI.create(server.realmUrl("acme") + "/ciam-risk/what-if");
+        whatIf = URI.create(server.adminRealmUrl("acme") + "/ciam-risk/what-if");
         email = "whatif-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         admin.createUser("acme", email, PASSWORD, true);
     }

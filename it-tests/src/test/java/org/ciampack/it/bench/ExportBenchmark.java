@@ -45,7 +45,7 @@ public final class ExportBenchmark {
         AdminApi admin = new AdminApi(base, args[1], args[2]);
         HttpServer receiver = receiver("measure".equals(args[3]) ? Integer.parseInt(args[5]) : 0);
         URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/events");
-        URI api = URI.create(base + "/realms/acme/ciam-export/");
+        URI api = URI.create(base + "/admin/realms/acme/ciam-export/");
         List<JsonNode> demoRoutes = new ArrayList<>();
         // The demo realm's own routes point at receivers that are not running here: off during the measurement.
         for (JsonNode route : Http.json(admin.sendAsAdmin("GET", api.resolve("routes"), null).body())) {
@@ -61,7 +61,7 @@ public final class ExportBenchmark {
                         args.length > 5 ? Integer.parseInt(args[5]) : 8);
             } else if ("measure".equals(args[3])) {
                 // the drain of an existing backlog: paused routes, comma-separated, delivering to the given port
-                measure(admin, URI.create(base + "/realms/acme/ciam-export/"), args[4].split(","));
+                measure(admin, URI.create(base + "/admin/realms/acme/ciam-export/"), args[4].split(","));
             } else {
                 logins(base, admin, url, args.length > 4 ? Integer.parseInt(args[4]) : 4,
                         Duration.ofSeconds(args.length > 5 ? Long.parseLong(args[5]) : 30),
@@ -78,7 +78,7 @@ public final class ExportBenchmark {
     }
 
     private static void drain(URI base, AdminApi admin, URI url, int events, int threads) throws Exception {
-        URI api = URI.create(base + "/realms/acme/ciam-export/");
+        URI api = URI.create(base + "/admin/realms/acme/ciam-export/");
         String run = UUID.randomUUID().toString().substring(0, 6);
         String single = "bench-single-" + run;
         String batched = "bench-batched-" + run;
@@ -142,7 +142,7 @@ public final class ExportBenchmark {
     private static void logins(URI base, AdminApi admin, URI url, int threads, Duration round, int rounds,
             Duration warmUp, int batchSize) throws Exception {
         URI realm = URI.create(base + "/realms/acme");
-        URI api = URI.create(realm + "/ciam-export/");
+        URI api = URI.create(base + "/admin/realms/acme/ciam-export/");
         String route = "bench-logins-" + UUID.randomUUID().toString().substring(0, 6);
         ObjectNode definition = route(url, batchSize);
         definition.putObject("events").putArray("user").add("LOGIN");

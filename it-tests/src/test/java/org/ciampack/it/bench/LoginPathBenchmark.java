@@ -218,7 +218,7 @@ public final class LoginPathBenchmark {
      * someone paused is left as it is (and the check after the warm-up tells when that matters).
      */
     static void resumeExportRoutes(AdminApi admin, URI base) {
-        URI export = base.resolve("/realms/acme/ciam-export/");
+        URI export = base.resolve("/admin/realms/acme/ciam-export/");
         HttpResponse<String> routes = admin.sendAsAdmin("GET", export.resolve("routes"), null);
         if (routes.statusCode() != 200) {
             throw new IllegalStateException("the export routes of acme: " + routes.statusCode() + " " + routes.body());

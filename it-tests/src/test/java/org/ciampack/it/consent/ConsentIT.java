@@ -408,7 +408,7 @@ class ConsentIT {
         HttpResponse<String> lookup = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("pseudonym?user=" + userId), null);
         assertThat(lookup.statusCode()).isEqualTo(200);
         assertThat(Http.json(lookup.body()).get("pseudonym").asText()).isEqualTo(expected);
-        assertThat(admin.get("/realms/acme/admin-events?operationTypes=ACTION&resourcePath=ciam-consent/admin/pseudonym"))
+        assertThat(admin.get("/realms/acme/admin-events?operationTypes=ACTION&resourcePath=ciam-consent/pseudonym"))
                 .as("the look-up is in the admin events, with whom it was for")
                 .anySatisfy(event -> assertThat(event.path("representation").asText()).contains(userId));
     }

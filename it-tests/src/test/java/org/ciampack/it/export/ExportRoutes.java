@@ -38,7 +38,7 @@ public final class ExportRoutes {
     }
 
     public URI url(String path) {
-        return URI.create(server.realmUrl(realm) + "/ciam-export/" + path);
+        return URI.create(server.adminRealmUrl(realm) + "/ciam-export/" + path);
     }
 
     public HttpResponse<String> put(String name, JsonNode definition) {

@@ -146,7 +146,7 @@ class LegacyFederationIT {
                 + "/ledger"), null).body()).forEach(r -> receipts.add(r.get("purpose").asText()));
         assertThat(receipts).as("consents asked at the first login, as for any new customer")
                 .contains("terms", "privacy");
-        JsonNode risk = Http.json(admin.postAsAdmin(URI.create(server.realmUrl("acme") + "/ciam-risk/what-if"),
+        JsonNode risk = Http.json(admin.postAsAdmin(URI.create(server.adminRealmUrl("acme") + "/ciam-risk/what-if"),
                 Http.JSON.createObjectNode().put("userId", user.get("id").asText()).put("ipAddress", "198.51.100.60")
                         .put("userAgent", "Mozilla/5.0 Firefox/140.0")).body());
         assertThat(risk.get("historyConsidered").asInt()).as("the risk step's history started at that login")

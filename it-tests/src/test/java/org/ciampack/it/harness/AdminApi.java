@@ -127,7 +127,7 @@ public final class AdminApi {
 
     /** The consent module's admin API of a realm. */
     public URI consentAdmin(String realm) {
-        return URI.create(baseUrl + "/realms/" + realm + "/ciam-consent/admin/");
+        return URI.create(baseUrl + "/admin/realms/" + realm + "/ciam-consent/");
     }
 
     /** The user with exactly this e-mail, or null. */

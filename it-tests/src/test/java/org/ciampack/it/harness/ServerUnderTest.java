@@ -33,6 +33,11 @@ public interface ServerUnderTest extends AutoCloseable {
         return URI.create(baseUrl() + "/realms/" + realm);
     }
 
+    /** A realm in Keycloak's admin API, where the pack's admin APIs are ({@code .../ciam-consent}, ...). */
+    default URI adminRealmUrl(String realm) {
+        return URI.create(baseUrl() + "/admin/realms/" + realm);
+    }
+
     @Override
     void close();
 }

@@ -267,7 +267,7 @@ class ClusterIT {
 
     /** Where the node's GeoIP places a Berlin test address, through the risk what-if API. */
     private static JsonNode whereIs(LocalKeycloak node, String email) {
-        HttpResponse<String> response = node.admin().postAsAdmin(URI.create(node.realmUrl("acme") + "/ciam-risk/what-if"),
+        HttpResponse<String> response = node.admin().postAsAdmin(URI.create(node.adminRealmUrl("acme") + "/ciam-risk/what-if"),
                 Http.JSON.createObjectNode().put("username", email).put("ipAddress", "198.51.100.9")
                         .put("userAgent", "Firefox"));
         assertThat(response.statusCode()).isEqualTo(200);

@@ -80,6 +80,11 @@ class EndpointAccessMatrixIT {
     enum Audience { ADMIN, SELF_SERVICE }
 
     record Endpoint(String method, String path, String body, Audience audience, String right, int allowed) {
+        /** Admin APIs in Keycloak's admin API, self-service ones in the realm's own paths. */
+        String fullPath() {
+            return (audience == Audience.ADMIN ? "/admin/realms/" : "/realms/") + REALM + "/" + path;
+        }
+
         int expected(Caller caller) {
             if (caller == Caller.NONE) {
                 return 401;
@@ -107,22 +112,22 @@ class EndpointAccessMatrixIT {
             self("GET", "ciam-consent/me", null, "view-profile", 200),
             self("PUT", "ciam-consent/me/no-such-purpose", "{\"decision\":\"granted\",\"version\":1}", "manage-account", 404),
             self("GET", "ciam-consent/me/export", null, "view-profile", 200),
-            admin("GET", "ciam-consent/admin/purposes", null, "view-realm", 200),
-            admin("GET", "ciam-consent/admin/purposes/terms", null, "view-realm", 200),
-            admin("PUT", "ciam-consent/admin/purposes/matrix", "{}", "manage-realm", 400),
-            admin("DELETE", "ciam-consent/admin/purposes/no-such-purpose", null, "manage-realm", 404),
-            admin("POST", "ciam-consent/admin/purposes/no-such-purpose/reconsent", "{\"users\":[]}", "manage-users",
+            admin("GET", "ciam-consent/purposes", null, "view-realm", 200),
+            admin("GET", "ciam-consent/purposes/terms", null, "view-realm", 200),
+            admin("PUT", "ciam-consent/purposes/matrix", "{}", "manage-realm", 400),
+            admin("DELETE", "ciam-consent/purposes/no-such-purpose", null, "manage-realm", 404),
+            admin("POST", "ciam-consent/purposes/no-such-purpose/reconsent", "{\"users\":[]}", "manage-users",
                     404),
-            admin("POST", "ciam-consent/admin/purposes/no-such-purpose/reconsent", "{\"everyone\":true}",
+            admin("POST", "ciam-consent/purposes/no-such-purpose/reconsent", "{\"everyone\":true}",
                     "manage-realm", 404),
-            admin("GET", "ciam-consent/admin/users/no-such-user/ledger", null, "view-users", 404),
-            admin("POST", "ciam-consent/admin/users/no-such-user/receipts", "{}", "manage-users", 404),
-            admin("GET", "ciam-consent/admin/receipts?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z", null,
+            admin("GET", "ciam-consent/users/no-such-user/ledger", null, "view-users", 404),
+            admin("POST", "ciam-consent/users/no-such-user/receipts", "{}", "manage-users", 404),
+            admin("GET", "ciam-consent/receipts?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z", null,
                     "view-users", 200),
-            admin("GET", "ciam-consent/admin/pseudonym", null, "view-users", 400),
-            admin("GET", "ciam-consent/admin/counts", null, "view-users", 200),
-            admin("GET", "ciam-consent/admin/settings", null, "view-realm", 200),
-            admin("PUT", "ciam-consent/admin/settings", "[]", "manage-realm", 400),
+            admin("GET", "ciam-consent/pseudonym", null, "view-users", 400),
+            admin("GET", "ciam-consent/counts", null, "view-users", 200),
+            admin("GET", "ciam-consent/settings", null, "view-realm", 200),
+            admin("PUT", "ciam-consent/settings", "[]", "manage-realm", 400),
             admin("GET", "ciam-export/routes", null, "view-events", 200),
             admin("GET", "ciam-export/routes/no-such-route", null, "view-events", 404),
             admin("PUT", "ciam-export/routes/matrix", "{}", "manage-realm", 400),
@@ -210,13 +215,12 @@ class EndpointAccessMatrixIT {
 
     @Test
     void everyEndpointAnswersEveryCallerAsExpected(ServerUnderTest server) throws IOException {
-        URI realm = server.realmUrl(REALM);
         Map<Endpoint, Map<Caller, Integer>> observed = new LinkedHashMap<>();
         List<String> mismatches = new ArrayList<>();
         for (Endpoint endpoint : ENDPOINTS) {
             Map<Caller, Integer> row = new EnumMap<>(Caller.class);
             for (Caller caller : Caller.values()) {
-                int status = call(realm, endpoint, tokens.get(caller)).statusCode();
+                int status = call(server, endpoint, tokens.get(caller)).statusCode();
                 row.put(caller, status);
                 if (status != endpoint.expected(caller)) {
                     mismatches.add(endpoint.method() + " " + endpoint.path() + " by " + caller.title + ": expected "
@@ -229,8 +233,8 @@ class EndpointAccessMatrixIT {
         assertThat(mismatches).isEmpty();
     }
 
-    private static HttpResponse<String> call(URI realm, Endpoint endpoint, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(realm + "/" + endpoint.path()))
+    private static HttpResponse<String> call(ServerUnderTest server, Endpoint endpoint, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + endpoint.fullPath()))
                 .timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -268,7 +272,9 @@ class EndpointAccessMatrixIT {
         md.append("# Who may call what: the pack's REST endpoints\n\n")
                 .append("Generated by `it-tests/.../security/EndpointAccessMatrixIT` against the real server on every ")
                 .append("test run (`./mvnw verify`); do not edit by hand. Each cell is *expected / observed* HTTP status. ")
-                .append("Paths are below `/realms/acme/`. The rightful caller gets a harmless request (an unknown id, ")
+                .append("Admin APIs are in Keycloak's admin API (`/admin/realms/<realm>/ciam-...`), self-service ones ")
+                .append("in the realm's paths (`/realms/<realm>/ciam-...`). ")
+                .append("The rightful caller gets a harmless request (an unknown id, ")
                 .append("an invalid body), so 400 and 404 there mean: past the permission check. \"Customer\" tokens ")
                 .append("are a customer's own; self-service endpoints only ever reach the caller's own data.\n\n")
                 .append("| endpoint | needs |");
@@ -277,7 +283,8 @@ class EndpointAccessMatrixIT {
         }
         md.append("\n|---|---|").append("---|".repeat(Caller.values().length)).append('\n');
         observed.forEach((endpoint, row) -> {
-            md.append("| `").append(endpoint.method()).append(' ').append(endpoint.path().replaceAll("\\?.*", ""))
+            md.append("| `").append(endpoint.method()).append(' ')
+                    .append(endpoint.fullPath().replaceAll("\\?.*", ""))
                     .append("` | ").append(endpoint.audience() == Audience.ADMIN ? "admin: " : "own account: ")
                     .append('`').append(endpoint.right()).append("` |");
             row.forEach((caller, status) -> {

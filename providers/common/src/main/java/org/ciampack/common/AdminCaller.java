@@ -1,23 +1,19 @@
 package org.ciampack.common;
 
-import jakarta.ws.rs.core.Response;
-import org.keycloak.Config;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.events.admin.ResourceType;
-import org.keycloak.models.KeycloakContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
-import org.keycloak.services.resources.admin.AdminRoot;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
 
 /**
- * The administrator behind a request to one of the pack's admin APIs, authenticated exactly as Keycloak's own admin
- * API does it: a bearer token of the requested realm or of the master realm (an admin of another realm is refused,
- * as {@code /admin/realms/{realm}} refuses them), with the realm-management rights that {@link #permissions()}
- * checks. Every admin resource of the pack starts here, so no module has its own reading of a token.
+ * The administrator behind a request to one of the pack's admin APIs, which Keycloak's admin API mounts at
+ * {@code /admin/realms/{realm}/<api>} ({@code AdminRealmResourceProvider}): Keycloak has authenticated them as it
+ * does for its own endpoints (a token of the realm or of the admin realm, the {@code admin-api} feature on) and
+ * hands over its evaluator of their realm-management rights, which {@link #permissions()} gives each endpoint to
+ * check. No module reads a token itself.
  */
 public final class AdminCaller {
 
@@ -26,30 +22,16 @@ public final class AdminCaller {
     private final AdminAuth auth;
     private final AdminPermissionEvaluator permissions;
 
-    private AdminCaller(KeycloakSession session, RealmModel realm, AdminAuth auth) {
+    private AdminCaller(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator permissions) {
         this.session = session;
         this.realm = realm;
-        this.auth = auth;
-        this.permissions = AdminPermissions.evaluator(session, realm, auth);
+        this.auth = permissions.adminAuth();
+        this.permissions = permissions;
     }
 
-    /** 401 without a valid admin token, 403 for a token of a realm that may not administer this one. */
-    public static AdminCaller authenticate(KeycloakSession session) {
-        // Keycloak verifies the token in its own realm and leaves that realm in the context: put the requested one back.
-        KeycloakContext context = session.getContext();
-        RealmModel requested = context.getRealm();
-        AdminAuth auth;
-        try {
-            auth = AdminRoot.authenticateRealmAdminRequest(session);
-        } finally {
-            context.setRealm(requested);
-        }
-        RealmModel callerRealm = auth.getRealm();
-        if (!callerRealm.getId().equals(requested.getId()) && !Config.getAdminRealm().equals(callerRealm.getName())) {
-            throw Problems.failure(Response.Status.FORBIDDEN, "an administrator of realm '" + callerRealm.getName()
-                    + "' cannot administer realm '" + requested.getName() + "'");
-        }
-        return new AdminCaller(session, requested, auth);
+    /** The caller of an admin request to {@code realm}, as Keycloak's admin API authenticated them. */
+    public static AdminCaller of(KeycloakSession session, RealmModel realm, AdminPermissionEvaluator permissions) {
+        return new AdminCaller(session, realm, permissions);
     }
 
     /** Keycloak's checks of the caller's realm-management rights in the requested realm ({@code requireXxx()}). */

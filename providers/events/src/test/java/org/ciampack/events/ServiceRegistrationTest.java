@@ -16,7 +16,7 @@ import org.keycloak.connections.jpa.entityprovider.JpaEntityProviderFactory;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
-import org.keycloak.services.resource.RealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 
 /** Keycloak only finds what META-INF/services lists: every factory in the module must be there, and nothing else. */
 class ServiceRegistrationTest {
@@ -24,7 +24,7 @@ class ServiceRegistrationTest {
     @Test
     void everyFactoryIsRegisteredUnderItsServiceInterface() throws IOException {
         for (Class<? extends ProviderFactory> type : List.of(EventListenerProviderFactory.class,
-                JpaEntityProviderFactory.class, RealmResourceProviderFactory.class, ExportSinkFactory.class)) {
+                JpaEntityProviderFactory.class, AdminRealmResourceProviderFactory.class, ExportSinkFactory.class)) {
             assertThat(registered(type)).as(type.getSimpleName()).containsExactlyInAnyOrderElementsOf(implementations(type));
         }
         assertThat(registered(Spi.class)).containsExactly("org.ciampack.events.sink.ExportSinkSpi");

@@ -18,6 +18,7 @@ import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.provider.ProviderFactory;
 import org.keycloak.provider.Spi;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
+import org.keycloak.services.resources.admin.ext.AdminRealmResourceProviderFactory;
 
 /** Keycloak only finds what META-INF/services lists: every factory in the module must be there, and nothing else. */
 class ServiceRegistrationTest {
@@ -33,6 +34,8 @@ class ServiceRegistrationTest {
                 .containsExactlyInAnyOrderElementsOf(implementations(JpaEntityProviderFactory.class));
         assertThat(registered(RealmResourceProviderFactory.class))
                 .containsExactlyInAnyOrderElementsOf(implementations(RealmResourceProviderFactory.class));
+        assertThat(registered(AdminRealmResourceProviderFactory.class))
+                .containsExactlyInAnyOrderElementsOf(implementations(AdminRealmResourceProviderFactory.class));
         assertThat(registered(EventListenerProviderFactory.class))
                 .containsExactlyInAnyOrderElementsOf(implementations(EventListenerProviderFactory.class));
     }

@@ -50,9 +50,9 @@ import org.keycloak.services.resources.admin.AdminEventBuilder;
 import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
- * Consent administration at {@code /realms/<realm>/ciam-consent/admin}: purposes (view-realm to read, manage-realm
- * to change), re-consent requests, a user's ledger, the realm's receipts as JSON Lines or CSV for auditors, and
- * counts (view-users for ledger data). Every change is written as an admin event.
+ * Consent administration at {@code /admin/realms/<realm>/ciam-consent} in Keycloak's admin API: purposes
+ * (view-realm to read, manage-realm to change), re-consent requests, a user's ledger, the realm's receipts as JSON
+ * Lines or CSV for auditors, and counts (view-users for ledger data). Every change is written as an admin event.
  */
 public final class ConsentAdmin {
 
@@ -67,10 +67,9 @@ public final class ConsentAdmin {
     private final AdminAuth admin;
     private final AdminPermissionEvaluator permissions;
 
-    ConsentAdmin(KeycloakSession session) {
+    ConsentAdmin(KeycloakSession session, AdminCaller caller) {
         this.session = session;
-        this.realm = session.getContext().getRealm();
-        AdminCaller caller = AdminCaller.authenticate(session);
+        this.realm = caller.realm();
         this.admin = caller.auth();
         this.permissions = caller.permissions();
     }
@@ -447,7 +446,7 @@ public final class ConsentAdmin {
     private void adminEvent(OperationType operation, String path, JsonNode representation) {
         AdminEventBuilder event = new AdminEventBuilder(realm, admin, session, session.getContext().getConnection())
                 .resource(ResourceType.REALM).operation(operation)
-                .resourcePath(ConsentResourceFactory.ID, "admin", path);
+                .resourcePath(ConsentResourceFactory.ID, path);
         if (representation != null) {
             event.representation(representation);
         }

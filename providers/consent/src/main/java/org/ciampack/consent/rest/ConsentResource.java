@@ -5,7 +5,7 @@ import org.ciampack.common.CorsPreflight;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.services.resource.RealmResourceProvider;
 
-/** {@code /realms/<realm>/ciam-consent}: {@code me} for the signed-in user, {@code admin} for administrators. */
+/** {@code /realms/<realm>/ciam-consent/me}, for the signed-in user; administrators use {@link ConsentAdminApiFactory}. */
 public final class ConsentResource implements RealmResourceProvider {
 
     private final KeycloakSession session;
@@ -24,11 +24,6 @@ public final class ConsentResource implements RealmResourceProvider {
         // Browsers ask before a cross-origin call with an Authorization header; the real call checks the origin.
         CorsPreflight preflight = CorsPreflight.of(session, SelfService.METHODS);
         return preflight != null ? preflight : new SelfService(session);
-    }
-
-    @Path("admin")
-    public ConsentAdmin admin() {
-        return new ConsentAdmin(session);
     }
 
     @Override

@@ -41,28 +41,24 @@ import org.ciampack.events.sink.SinkContext;
 import org.keycloak.events.admin.OperationType;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
-import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resources.admin.AdminEventBuilder;
 
 /**
- * Admin API of the event export, {@code /realms/<realm>/ciam-export}: routes (list, read, create or replace,
+ * Admin API of the event export, in Keycloak's admin API at {@code /admin/realms/<realm>/ciam-export}: routes (list, read, create or replace,
  * remove, test, pause, resume) and operations (backlog, dead events, replays). Reading needs the realm's
  * {@code view-events} role; operating routes (pause, resume, replays) {@code manage-events}; creating, replacing,
  * removing and testing a route, which decides where the realm's events and personal data go, {@code manage-realm}.
  */
-public final class ExportResource implements RealmResourceProvider {
+public final class ExportResource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeycloakSession session;
+    private final AdminCaller caller;
 
-    ExportResource(KeycloakSession session) {
+    ExportResource(KeycloakSession session, AdminCaller caller) {
         this.session = session;
-    }
-
-    @Override
-    public Object getResource() {
-        return this;
+        this.caller = caller;
     }
 
     @GET
@@ -168,7 +164,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}")
     public Response removeRoute(@PathParam("name") String name) {
         AdminCaller admin = routeEditor();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         existing(realm, name);
         RouteStore.remove(realm, name);
         new ExportStore(session).forgetRoute(realm.getId(), name);
@@ -181,7 +177,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> test(@PathParam("name") String name) {
         AdminCaller admin = routeEditor();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         Map<String, Object> report = TestDelivery.send(session, realm, existing(realm, name));
         // A test delivery sends to wherever the route points: an admin's probe of a destination is audited.
         ObjectNode outcome = JsonNodeFactory.instance.objectNode()
@@ -210,7 +206,7 @@ public final class ExportResource implements RealmResourceProvider {
     private Map<String, Object> changeState(String name, String action,
                                             java.util.function.BiConsumer<RouteStateEntity, AdminCaller> change) {
         AdminCaller admin = manager();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         Route route = existing(realm, name);
         RouteStateEntity state = new ExportStore(session).stateForChange(realm.getId(), name);
         change.accept(state, admin);
@@ -272,7 +268,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Path("routes/{name}/dead/{eventId}/replay")
     public Response replayOne(@PathParam("name") String name, @PathParam("eventId") String eventId) {
         AdminCaller admin = manager();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         existing(realm, name);
         if (!new ExportStore(session).replayDead(realm.getId(), name, eventId)) {
             throw Problems.failure(Response.Status.NOT_FOUND, "no dead event " + eventId + " on route " + name);
@@ -286,7 +282,7 @@ public final class ExportResource implements RealmResourceProvider {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> replayAllDead(@PathParam("name") String name) {
         AdminCaller admin = manager();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         existing(realm, name);
         int replayed = new ExportStore(session).replayAllDead(realm.getId(), name);
         adminEvent(admin, OperationType.ACTION, name + "/dead/replay", null);
@@ -300,7 +296,7 @@ public final class ExportResource implements RealmResourceProvider {
     public Response replayRange(@PathParam("name") String name, @QueryParam("from") String from,
                                 @QueryParam("to") String to) {
         AdminCaller admin = manager();
-        RealmModel realm = session.getContext().getRealm();
+        RealmModel realm = caller.realm();
         Route route = existing(realm, name);
         ReplayRange range;
         try {
@@ -340,15 +336,13 @@ public final class ExportResource implements RealmResourceProvider {
     }
 
     private RealmModel viewer() {
-        AdminCaller admin = AdminCaller.authenticate(session);
-        admin.permissions().realm().requireViewEvents();
-        return admin.realm();
+        caller.permissions().realm().requireViewEvents();
+        return caller.realm();
     }
 
     private AdminCaller manager() {
-        AdminCaller admin = AdminCaller.authenticate(session);
-        admin.permissions().realm().requireManageEvents();
-        return admin;
+        caller.permissions().realm().requireManageEvents();
+        return caller;
     }
 
     /**
@@ -356,9 +350,8 @@ public final class ExportResource implements RealmResourceProvider {
      * {@code manage-realm}, a right granted deliberately; {@code manage-events} alone only operates routes.
      */
     private AdminCaller routeEditor() {
-        AdminCaller admin = AdminCaller.authenticate(session);
-        admin.permissions().realm().requireManageRealm();
-        return admin;
+        caller.permissions().realm().requireManageRealm();
+        return caller;
     }
 
     private static Route existing(RealmModel realm, String name) {
@@ -426,9 +419,5 @@ public final class ExportResource implements RealmResourceProvider {
             event.representation(representation);
         }
         event.success();
-    }
-
-    @Override
-    public void close() {
     }
 }
