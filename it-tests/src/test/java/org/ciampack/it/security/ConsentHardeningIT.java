@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -175,6 +176,17 @@ class ConsentHardeningIT {
                     .resolve("pseudonym?user=" + userId), null);
             assertThat(Http.json(lookup.body()).get("pseudonym").asText()).as("an auditor still finds them")
                     .isEqualTo(kept.get(0).get("user").asText());
+
+            // The realm key also signs device cookies: a look-up of "<realm id>/<device id>" must not give one away.
+            String device = deviceCookie(server, newCustomer(admin));
+            String deviceId = device.substring(0, device.indexOf('.'));
+            String signature = HexFormat.of().formatHex(Base64.getUrlDecoder().decode(device.substring(
+                    device.indexOf('.') + 1)));
+            HttpResponse<String> probe = admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("pseudonym?user="
+                    + Http.encode(realmId + "/" + deviceId)), null);
+            assertThat(probe.statusCode()).isEqualTo(200);
+            assertThat(signature).as("the device cookie's signature")
+                    .doesNotStartWith(Http.json(probe.body()).get("pseudonym").asText().substring("realm:".length()));
         } finally {
             ObjectNode back = Http.JSON.createObjectNode().put("pseudonymKey", original.get("pseudonymKey").asText());
             assertThat(admin.sendAsAdmin("PUT", settings, back).statusCode()).isEqualTo(200);
@@ -283,6 +295,15 @@ class ConsentHardeningIT {
         } finally {
             admin.sendAsAdmin("DELETE", purpose, null);
         }
+    }
+
+    /** The device cookie a new browser gets at its first sign-in. */
+    private static String deviceCookie(ServerUnderTest server, String email) {
+        OidcCodeFlow app = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+        HttpResponse<String> signedIn = app.submitLogin(Attempt.fresh(), email, PASSWORD);
+        return signedIn.headers().allValues("Set-Cookie").stream().filter(cookie -> cookie.startsWith("CIAM_DEVICE="))
+                .map(cookie -> cookie.substring("CIAM_DEVICE=".length(), cookie.indexOf(';')))
+                .findFirst().orElseThrow(() -> new AssertionError("no device cookie: " + signedIn.headers()));
     }
 
     private static String newCustomer(AdminApi admin) {

@@ -15,13 +15,16 @@ import org.keycloak.vault.VaultStringSecret;
 /**
  * Picks the key for a deleted user's pseudonym. First the realm's vault secret named in the consent settings
  * ({@code pseudonymKey}, by default {@code ${vault.consent-pseudonym-key}}): it lives outside the database, so a
- * copy of the database alone cannot link receipts to user ids. Without it, the realm's active HS512 key: still
- * keyed, but it is stored in the database and rotates, so the operator is told to put a key in the vault. Without
+ * copy of the database alone cannot link receipts to user ids. Without it, a key derived from the realm's active
+ * HS512 key: still keyed, but it is stored in the database and rotates, so the operator is told to put a key in the
+ * vault. Without
  * either, a random pseudonym: the proof stays, the link is gone.
  */
 public final class ReceiptPseudonyms {
 
     private static final Logger LOG = Logger.getLogger(ReceiptPseudonyms.class);
+    /** What the pseudonym key derived from the realm's HS512 key is for. */
+    private static final String PSEUDONYM_KEY_LABEL = "ciam-consent-pseudonym-key";
 
     private ReceiptPseudonyms() {
     }
@@ -47,7 +50,9 @@ public final class ReceiptPseudonyms {
         }
         LOG.warnf("realm %s: no consent pseudonym key in the vault (%s); pseudonyms are keyed with the realm's HS512 "
                 + "key instead", realm.getName(), settings.pseudonymKey());
-        return Optional.of(Pseudonym.keyed(Pseudonym.REALM, secret.getEncoded(), userId));
+        // A key of its own, derived from the realm's: the realm key also signs device cookies and page tokens, and
+        // an admin's look-up of any text must not hand out such a signature.
+        return Optional.of(Pseudonym.keyed(Pseudonym.REALM, RealmKey.mac(secret, PSEUDONYM_KEY_LABEL), userId));
     }
 
     /** The secret, read in a session of its own whose realm is the user's: Keycloak's vault reads that realm's files. */
