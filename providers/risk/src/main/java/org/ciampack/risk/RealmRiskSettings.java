@@ -6,7 +6,7 @@ import org.keycloak.models.RealmModel;
 
 /**
  * Risk settings that hold for a whole realm rather than one flow step, kept as realm attributes: realm-config
- * seeds them, admins change them through {@code /realms/{realm}/ciam-risk/settings}. An unreadable stored value
+ * seeds them, admins change them through {@code /admin/realms/{realm}/ciam-risk/settings}. An unreadable stored value
  * reads as the default, so a bad import weakens nothing and fails no login.
  */
 public record RealmRiskSettings(FailMode onError) {
