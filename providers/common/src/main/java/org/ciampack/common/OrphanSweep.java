@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -178,10 +179,11 @@ public final class OrphanSweep {
 
     private boolean holdsRows(KeycloakSession session, Orphan orphan) {
         EntityManager em = session.getProvider(JpaConnectionProvider.class).getEntityManager();
-        return tables.stream().anyMatch(table -> !em.createQuery("select 1 from " + table.entity() + " e "
-                        + "where e.realmId = :realmId and e.userId = :userId", Integer.class)
+        // A locking read: a cleaner of another node that overlaps this one waits, then finds nothing to count.
+        return tables.stream().anyMatch(table -> !em.createQuery("select e from " + table.entity() + " e "
+                        + "where e.realmId = :realmId and e.userId = :userId", Object.class)
                 .setParameter("realmId", orphan.realmId()).setParameter("userId", orphan.userId())
-                .setMaxResults(1).getResultList().isEmpty());
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE).setMaxResults(1).getResultList().isEmpty());
     }
 
     /** Ids in the tables that no local user has, and ids of stores no longer in their realm: a batch per table. */
