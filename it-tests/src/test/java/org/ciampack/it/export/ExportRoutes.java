@@ -22,9 +22,9 @@ import org.ciampack.it.harness.ServerUnderTest;
 /** The export's admin API as tests use it: routes of the demo realm, their backlog and dead events. */
 public final class ExportRoutes {
 
-    private final ServerUnderTest server;
+    /** The export's admin API, ending in a slash. */
+    private final URI api;
     private final AdminApi admin;
-    private final String realm;
 
     public ExportRoutes(ServerUnderTest server, AdminApi admin) {
         this(server, admin, "acme");
@@ -32,13 +32,21 @@ public final class ExportRoutes {
 
     /** The routes of another realm, e.g. master's. */
     public ExportRoutes(ServerUnderTest server, AdminApi admin, String realm) {
-        this.server = server;
+        this(URI.create(server.adminRealmUrl(realm) + "/ciam-export/"), admin);
+    }
+
+    private ExportRoutes(URI api, AdminApi admin) {
+        this.api = api;
         this.admin = admin;
-        this.realm = realm;
+    }
+
+    /** The routes of a release before 2026-12-06, whose admin APIs were below {@code /realms/<realm>/}. */
+    public static ExportRoutes ofReleaseBeforeTheAdminApiMoved(ServerUnderTest server, AdminApi admin) {
+        return new ExportRoutes(URI.create(server.realmUrl("acme") + "/ciam-export/"), admin);
     }
 
     public URI url(String path) {
-        return URI.create(server.adminRealmUrl(realm) + "/ciam-export/" + path);
+        return api.resolve(path);
     }
 
     public HttpResponse<String> put(String name, JsonNode definition) {

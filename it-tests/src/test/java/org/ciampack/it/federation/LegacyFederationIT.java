@@ -516,7 +516,8 @@ class LegacyFederationIT {
         HttpResponse<String> refused = admin.send("POST", "/realms/acme/components", component);
 
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-        assertThat(refused.body()).contains("vault keys starting with 'legacy-'");
+        assertThat(refused.body()).contains("vault keys starting with 'legacy-'").contains("${vault.legacy-<name>}")
+                .doesNotContain("''");
         assertThat(admin.get("/realms/acme/components?name=secret-taker")).as("nothing saved").isEmpty();
     }
 }

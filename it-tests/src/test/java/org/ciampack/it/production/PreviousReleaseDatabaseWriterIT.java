@@ -42,7 +42,7 @@ class PreviousReleaseDatabaseWriterIT {
             try {
                 AdminApi admin = node.admin();
                 admin.createUser("acme", CUSTOMER, PASSWORD, true);
-                ExportRoutes routes = new ExportRoutes(node, admin);
+                ExportRoutes routes = ExportRoutes.ofReleaseBeforeTheAdminApiMoved(node, admin);
                 routes.create(ROUTE, ExportRoutes.loginWebhookRoute(URI.create("http://127.0.0.1:9/crm")));
                 routes.post("routes/" + ROUTE + "/pause");
 

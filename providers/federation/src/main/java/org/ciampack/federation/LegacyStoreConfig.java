@@ -74,11 +74,6 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
             + "=[A-Za-z0-9_\\-.]+)*)?");
 
     /**
-     * An H2 database file, for demos and tests: accepted only inside the folder the operator names in the server
-     * option {@code spi-storage--ciam-legacy-jdbc--h2-directory} (H2 runs in Keycloak's own process, so an admin's SQL
-     * against it could read the server's files), without URL settings, opened read only and never created.
-     */
-    /**
      * The vault keys a store may read: its database password is sent to the host the admin names, so a store may
      * only name a key meant for it, never another module's secret or Keycloak's own (an SMTP or identity provider
      * password), as export routes and consent keep to theirs.
@@ -88,6 +83,11 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     private static final Pattern VAULT_KEY = Pattern.compile(Pattern.quote(VAULT_KEY_PREFIX)
             + "[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
+    /**
+     * An H2 database file, for demos and tests: accepted only inside the folder the operator names in the server
+     * option {@code spi-storage--ciam-legacy-jdbc--h2-directory} (H2 runs in Keycloak's own process, so an admin's SQL
+     * against it could read the server's files), without URL settings, opened read only and never created.
+     */
     static final Pattern H2_FILE = Pattern.compile("jdbc:h2:file:((/[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]*)+)");
 
     /** Which column holds what; {@code attributes} maps a column to a user attribute. */

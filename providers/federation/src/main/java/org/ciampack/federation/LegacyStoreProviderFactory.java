@@ -148,9 +148,8 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
         }
         if (!problems.isEmpty()) {
-            // Keycloak formats the message with MessageFormat: quote its special characters so they come out as written
-            throw new ComponentValidationException(String.join("; ", problems).replace("'", "''")
-                    .replace("{", "'{'").replace("}", "'}'"));
+            // Keycloak formats the message with MessageFormat: one quoted literal comes out as written
+            throw new ComponentValidationException("'" + String.join("; ", problems).replace("'", "''") + "'");
         }
     }
 
