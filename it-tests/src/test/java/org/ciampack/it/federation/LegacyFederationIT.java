@@ -1,6 +1,7 @@
 package org.ciampack.it.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.ciampack.it.federation.LegacyShop.email;
 import static org.ciampack.it.federation.LegacyShop.format;
 import static org.ciampack.it.federation.LegacyShop.password;
@@ -8,6 +9,9 @@ import static org.ciampack.it.federation.LegacyShop.username;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -519,5 +523,47 @@ class LegacyFederationIT {
         assertThat(refused.body()).contains("vault keys starting with 'legacy-'").contains("${vault.legacy-<name>}")
                 .doesNotContain("''");
         assertThat(admin.get("/realms/acme/components?name=secret-taker")).as("nothing saved").isEmpty();
+    }
+
+    /**
+     * The store connects to the host the admin names, so it is an SSRF surface: one aimed at the server's own network
+     * (a loopback address here; the suite's servers allow only 127.0.0.1, where the legacy PostgreSQL listens) is
+     * refused when saved, and so is a realm import that brings one in; the listener at that address never sees a
+     * connection. (A store that gets past these, saved before the operator narrowed the allowed ranges or a name that
+     * resolves elsewhere later, is refused at each lookup: {@code LegacyCustomerDatabaseTest}.)
+     */
+    @Test
+    void aStoreAimedAtTheServersOwnNetworkConnectsNowhere(ServerUnderTest server, AdminApi admin) throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getByName("127.0.0.2"))) {
+            listener.setSoTimeout(1_000);
+            ObjectNode store = Http.JSON.createObjectNode().put("name", "own-network")
+                    .put("providerId", "ciam-legacy-jdbc").put("providerType", "org.keycloak.storage.UserStorageProvider")
+                    .put("parentId", admin.get("/realms/acme").get("id").asText());
+            ObjectNode config = store.putObject("config");
+            config.putArray("enabled").add("true");
+            config.putArray("jdbcUrl").add("jdbc:postgresql://127.0.0.2:" + listener.getLocalPort() + "/keycloak");
+            config.putArray("user").add("keycloak");
+
+            HttpResponse<String> refused = admin.send("POST", "/realms/acme/components", store);
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("127.0.0.2 resolves to a loopback address")
+                    .contains("spi-storage--ciam-legacy-jdbc--allowed-destinations");
+            assertThat(admin.get("/realms/acme/components?name=own-network")).as("nothing saved").isEmpty();
+
+            String realm = "legacy-own-network";
+            admin.send("DELETE", "/realms/" + realm, null);
+            store.remove(List.of("parentId", "providerType")); // an export's component names neither
+            ObjectNode imported = Http.JSON.createObjectNode().put("realm", realm).put("enabled", true);
+            imported.putObject("components").putArray("org.keycloak.storage.UserStorageProvider").add(store);
+            HttpResponse<String> importing = admin.send("POST", "/realms", imported);
+            assertThat(importing.statusCode()).as("a realm import with the store: " + importing.body())
+                    .isNotEqualTo(201);
+            assertThat(admin.send("GET", "/realms/" + realm, null).statusCode()).as("no such realm").isEqualTo(404);
+            assertThat(server.logTail(500)).contains("127.0.0.2 resolves to a loopback address");
+
+            assertThatThrownBy(listener::accept).as("no connection to the server's own network")
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
     }
 }

@@ -217,6 +217,8 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--vault-dir=" + vault(),
                     // the export ITs' receivers listen on 127.0.0.1; every other internal address stays refused
                     "--spi-events-listener--ciam-export--allowed-destinations=127.0.0.1/32",
+                    // the legacy store ITs' databases too
+                    "--spi-storage--ciam-legacy-jdbc--allowed-destinations=127.0.0.1/32",
                     // low enough that a test can pass it with a few hundred admin events; the suite's replays are small
                     "--spi-events-listener--ciam-export--max-replay-events=200",
                     // sweeps for users removed in bulk often enough for a test to wait for two

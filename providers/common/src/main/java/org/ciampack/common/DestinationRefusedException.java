@@ -10,6 +10,6 @@ public final class DestinationRefusedException extends UnknownHostException {
 
     public DestinationRefusedException(String host, String reason) {
         super("destination refused: " + host + " resolves to " + reason
-                + ", which this server does not send to (an operator can allow it with allowed-destinations)");
+                + ", which this server does not connect to (an operator can allow it with allowed-destinations)");
     }
 }

@@ -5,6 +5,7 @@ import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.DestinationRefusedException;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,6 +36,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LegacyCustomerDatabase.class);
 
     private final LegacyStoreConfig config;
+    /** Which hosts this server may connect to: the admin names the host, the operator the internal ranges. */
+    private final AddressPolicy destinations;
     private final AgroalDataSource pool;
     private final Outage outage;
     /**
@@ -42,11 +47,14 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      */
     private final Semaphore seats;
     private volatile long lastBusyWarning;
+    private volatile long lastRefusalWarning;
     /** Why this server cannot reach the database at all (no driver for it), or null. */
     private final String noDriver;
 
-    LegacyCustomerDatabase(LegacyStoreConfig config, String password) throws SQLException {
+    LegacyCustomerDatabase(LegacyStoreConfig config, String password, AddressPolicy destinations)
+            throws SQLException {
         this.config = config;
+        this.destinations = destinations;
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
         this.seats = new Semaphore(config.poolSize(), true);
         Optional<Class<?>> driver = driver(config);
@@ -172,6 +180,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
     private <T> T run(String sql, String value, List<Integer> paging, Rows<T> rows) {
+        mayConnect();
         if (noDriver != null) {
             throw new LegacyStoreUnavailable(noDriver, null);
         }
@@ -215,6 +224,31 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses, before any connection is opened, a host that resolves only to addresses this server does not connect
+     * to (its own loopback, cloud metadata, internal ranges the operator did not allow): the admin's save checked it,
+     * but a realm import skips that check and a name can resolve elsewhere later. The driver resolves the name again
+     * right after this, from the JVM's address cache.
+     */
+    private void mayConnect() {
+        String host = config.host();
+        if (host == null) {
+            return; // an H2 file in the operator's folder
+        }
+        try {
+            destinations.permitted(host);
+        } catch (DestinationRefusedException e) {
+            long now = System.currentTimeMillis();
+            if (now - lastRefusalWarning > 60_000) {
+                lastRefusalWarning = now;
+                LOG.warnf("Legacy customer database %s: %s", host(), e.getMessage());
+            }
+            throw new LegacyStoreUnavailable(e.getMessage(), null);
+        } catch (UnknownHostException e) {
+            // no address at all: the driver's connection fails on it, as when the database is down
+        }
+    }
+
     /** Waits for a free connection as long as for the database; refuses the lookup, without a pause, after that. */
     private void takeSeat() {
         try {
@@ -238,7 +272,9 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private LegacyStoreUnavailable failed(Exception e) {
         String why = e.getClass().getSimpleName() + ": " + e.getMessage();
         outage.failed(why);
-        pool.flush(AgroalDataSource.FlushMode.INVALID);
+        if (pool != null) {
+            pool.flush(AgroalDataSource.FlushMode.INVALID);
+        }
         LOG.warnf("Legacy customer database %s failed: %s", host(), why);
         return new LegacyStoreUnavailable("legacy customer database failed: " + why, e);
     }

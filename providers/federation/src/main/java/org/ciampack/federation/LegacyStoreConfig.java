@@ -184,6 +184,19 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
         return problems;
     }
 
+    /** The host a network URL names (the server connects there), or null for an H2 file or a URL not accepted. */
+    public String host() {
+        if (isH2File() || !URL.matcher(jdbcUrl).matches()) {
+            return null;
+        }
+        int start = jdbcUrl.indexOf("//") + 2;
+        int end = start;
+        while (end < jdbcUrl.length() && jdbcUrl.charAt(end) != ':' && jdbcUrl.charAt(end) != '/') {
+            end++;
+        }
+        return jdbcUrl.substring(start, end);
+    }
+
     /** Whether the URL names an H2 database file (see {@link #H2_FILE}). */
     public boolean isH2File() {
         return H2_FILE.matcher(jdbcUrl).matches();

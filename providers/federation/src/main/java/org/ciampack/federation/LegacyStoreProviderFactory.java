@@ -1,5 +1,6 @@
 package org.ciampack.federation;
 
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -7,9 +8,12 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.DestinationRefusedException;
 import org.ciampack.common.UserDeletions;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -47,6 +51,8 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     });
     /** Where H2 database files may be (server option h2-directory), or null: nowhere. */
     private Path h2Directory;
+    /** Which database hosts stores may connect to (server option allowed-destinations adds internal ranges). */
+    private AddressPolicy destinations = AddressPolicy.DEFAULT;
 
     /**
      * A pool and the settings it was made with (as the admin saved them, and parsed), so a changed store gets a new
@@ -99,7 +105,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             }
             LegacyCustomerDatabase database;
             try {
-                database = new LegacyCustomerDatabase(config, password);
+                database = new LegacyCustomerDatabase(config, password, destinations);
             } catch (SQLException e) {
                 // the pool in place stays, open: it is made again at the next request with these settings
                 LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
@@ -147,9 +153,30 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         if (problems.isEmpty()) {
             LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
         }
+        destinationProblem(config).ifPresent(problems::add); // a URL that is not accepted names no host
         if (!problems.isEmpty()) {
             // Keycloak formats the message with MessageFormat: one quoted literal comes out as written
             throw new ComponentValidationException("'" + String.join("; ", problems).replace("'", "''") + "'");
+        }
+    }
+
+    /**
+     * Why this server will not connect to the URL's host, for the admin: the host is theirs to name, so a store
+     * could otherwise probe the server's own network (its database, cloud metadata) and send it the vault password.
+     */
+    Optional<String> destinationProblem(LegacyStoreConfig config) {
+        String host = config.host();
+        if (host == null) {
+            return Optional.empty();
+        }
+        try {
+            destinations.permitted(host);
+            return Optional.empty();
+        } catch (DestinationRefusedException e) {
+            return Optional.of("The JDBC URL: " + e.getMessage()
+                    .replace("allowed-destinations", "the server option spi-storage--" + ID + "--allowed-destinations"));
+        } catch (UnknownHostException e) {
+            return Optional.of("The JDBC URL's host " + host + " is not known to this server's name service");
         }
     }
 
@@ -172,6 +199,20 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         if (h2Directory != null) {
             LOG.infof("Legacy customer stores may use H2 database files in %s (for demos and tests)", h2Directory);
         }
+        String[] allowed = config.getArray("allowed-destinations");
+        destinations = AddressPolicy.allowing(allowed == null ? List.of() : List.of(allowed));
+    }
+
+    @Override
+    public List<ProviderConfigProperty> getConfigMetadata() {
+        return ProviderConfigurationBuilder.create()
+                .property().name("allowed-destinations").type("string").defaultValue("")
+                .helpText("Internal address ranges (CIDR list, e.g. 10.20.0.15/32) that stores may connect to. "
+                        + "Loopback, link-local (cloud metadata), private and other non-public addresses are "
+                        + "refused otherwise, whatever a realm admin types.").add()
+                .property().name("h2-directory").type("string")
+                .helpText("A folder whose H2 database files stores may read, for demos and tests; unset: none.").add()
+                .build();
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.ciampack.common.AddressPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.keycloak.component.ComponentModel;
@@ -85,13 +86,41 @@ class LegacyCustomerDatabaseTest {
     void aStoreWhoseDriverTheServerLostAnswersEveryLookupAsUnavailable() throws Exception {
         ComponentModel model = new ComponentModel();
         model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://legacy:3306/shop");
-        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused")) {
+        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused",
+                AddressPolicy.DEFAULT)) {
             List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
                     () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
             for (ThrowingCallable lookup : lookups) {
                 assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                         .hasMessageContaining("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)");
             }
+        }
+    }
+
+    /**
+     * A store aimed at an address the server does not connect to (here its own loopback, which the operator did not
+     * allow), as a realm import can make one without the admin console's check: every lookup is refused before any
+     * connection is tried, naming the option that would allow it.
+     */
+    @Test
+    void aHostTheServerMayNotConnectToIsRefusedBeforeAnyConnection() throws Exception {
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            listener.setSoTimeout(500);
+            ComponentModel model = new ComponentModel();
+            model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://127.0.0.1:" + listener.getLocalPort() + "/shop");
+            try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
+                    AddressPolicy.DEFAULT)) {
+                List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
+                        () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
+                for (ThrowingCallable lookup : lookups) {
+                    assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
+                            .hasMessageContaining("destination refused: 127.0.0.1 resolves to a loopback address")
+                            .hasMessageContaining("allowed-destinations");
+                }
+            }
+            assertThatThrownBy(listener::accept).as("nothing connected")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
         }
     }
 
@@ -118,7 +147,8 @@ class LegacyCustomerDatabaseTest {
         model.put(LegacyStoreConfig.OUTAGE_PAUSE_SECONDS, "600");
         model.put(LegacyStoreConfig.BY_EMAIL_SQL, "select * from customers where email = ? and HELD_WHILE(?)");
         HELD.set(new CountDownLatch(1));
-        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "")) {
+        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "",
+                AddressPolicy.DEFAULT)) {
             CompletableFuture<Optional<LegacyCustomer>> slow =
                     CompletableFuture.supplyAsync(() -> database.byEmail("slow@shop.example"));
             if (!STARTED.tryAcquire(10, TimeUnit.SECONDS)) {

@@ -44,6 +44,15 @@ class LegacyStoreConfigTest {
     }
 
     @Test
+    void theHostIsWhatTheServerConnectsToAndAnH2FileHasNone() {
+        assertThat(LegacyStoreConfig.of(component("jdbc:postgresql://legacy-db.internal:5432/shop?sslmode=require"))
+                .host()).isEqualTo("legacy-db.internal");
+        assertThat(LegacyStoreConfig.of(component("jdbc:mariadb://10.20.0.15/shop")).host()).isEqualTo("10.20.0.15");
+        assertThat(LegacyStoreConfig.of(component("jdbc:h2:file:/srv/ciam/legacy/old-shop")).host()).isNull();
+        assertThat(LegacyStoreConfig.of(component("jdbc:mysql://address=(host=evil)/x")).host()).isNull();
+    }
+
+    @Test
     void h2FilesOnlyInTheFolderTheOperatorAllowsAndWithoutSettings() {
         java.nio.file.Path demo = java.nio.file.Path.of("/srv/ciam/legacy");
         LegacyStoreConfig inside = LegacyStoreConfig.of(component("jdbc:h2:file:/srv/ciam/legacy/old-shop"));

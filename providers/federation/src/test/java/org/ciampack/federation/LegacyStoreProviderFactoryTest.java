@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
+import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.vault.VaultStringSecret;
@@ -82,6 +84,45 @@ class LegacyStoreProviderFactoryTest {
             assertThatThrownBy(() -> factory.create(session(), broken)).isInstanceOf(StorageUnavailableException.class)
                     .hasMessageContaining("is misconfigured");
         }
+    }
+
+    /**
+     * The admin names the host, so a store is an SSRF surface: by default the server connects to no loopback,
+     * link-local (cloud metadata) or private address, and the operator allows their own ranges.
+     */
+    @Test
+    void aStoreAimedAtTheServersOwnNetworkIsRefusedUnlessTheOperatorAllowsIt() {
+        for (String host : new String[] {"127.0.0.1", "169.254.169.254", "10.20.0.15", "0.0.0.0", "localhost"}) {
+            ComponentModel store = store();
+            store.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://" + host + ":5432/shop");
+            assertThatThrownBy(() -> factory.validateConfiguration(null, null, store)).as(host)
+                    .isInstanceOf(ComponentValidationException.class)
+                    .hasMessageContaining("The JDBC URL: destination refused: " + host + " resolves to a")
+                    .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations");
+        }
+
+        LegacyStoreProviderFactory allowing = new LegacyStoreProviderFactory();
+        allowing.init(scope(Map.of("allowed-destinations", "10.20.0.15/32,127.0.0.1")));
+        ComponentModel internal = store();
+        internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.15:5432/shop");
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).isEmpty();
+        internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.16:5432/shop");
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).get().asString()
+                .contains("a private address");
+        internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://no-such-host.invalid:5432/shop");
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).get().asString()
+                .contains("not known to this server's name service");
+    }
+
+    /** A server option scope with these values (Keycloak splits lists at commas). */
+    private static Config.Scope scope(Map<String, String> values) {
+        return (Config.Scope) Proxy.newProxyInstance(LegacyStoreProviderFactoryTest.class.getClassLoader(),
+                new Class<?>[] {Config.Scope.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "get" -> values.get((String) args[0]);
+                    case "getArray" -> values.containsKey((String) args[0])
+                            ? values.get((String) args[0]).split(",") : null;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     private static ComponentModel store() {
