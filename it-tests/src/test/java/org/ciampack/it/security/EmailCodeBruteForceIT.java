@@ -8,14 +8,21 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
@@ -206,6 +213,68 @@ class EmailCodeBruteForceIT {
         HttpResponse<String> late = second.submitForm(secondPage, CODE_FORM, Map.of("code", latestCode(4)));
         assertThat(late.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
         assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
+    }
+
+    /**
+     * Guesses sent all at once get no more tries than guesses one after the other, also where the realm's brute-force
+     * detection is off (each code's tries are then all that stops a guesser who has the password): Keycloak's page
+     * code is single use, so of 12 wrong codes sent at once with one code page one is checked and counted and the
+     * others are sent back to the page unchecked. The burst cost one of the code's 5 tries: no new code is mailed and
+     * the code mailed still signs in.
+     */
+    @Test
+    void guessesSentAllAtOnceAreCheckedOneAtATime() throws Exception {
+        boolean bruteForce = admin.get("/realms/acme").get("bruteForceProtected").asBoolean();
+        admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("bruteForceProtected", false));
+        try {
+            guessAllAtOnce();
+        } finally {
+            admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("bruteForceProtected", bruteForce));
+        }
+    }
+
+    private void guessAllAtOnce() throws Exception {
+        OidcCodeFlow paris = from("2001:db8::66");
+        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        String code = latestCode(1);
+        String wrong = code.equals("000000") ? "111111" : "000000";
+
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        ExecutorService guessers = Executors.newFixedThreadPool(12);
+        try {
+            CountDownLatch ready = new CountDownLatch(12);
+            HttpResponse<String> codePage = page;
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int guess = 0; guess < 12; guess++) {
+                sent.add(guessers.submit(() -> {
+                    ready.countDown();
+                    ready.await();
+                    return paris.submitForm(codePage, CODE_FORM, Map.of("code", wrong));
+                }));
+            }
+            for (Future<HttpResponse<String>> answer : sent) {
+                answers.add(answer.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            guessers.shutdownNow();
+        }
+
+        List<HttpResponse<String>> checked = answers.stream()
+                .filter(answer -> answer.body().contains("That code is not right")).toList();
+        List<HttpResponse<String>> sentBack = answers.stream().filter(answer -> answer.statusCode() == 302
+                && answer.headers().firstValue("Location").orElse("").startsWith(realm + "/login-actions/authenticate"))
+                .toList();
+        assertThat(checked).as("guesses checked against the code, of 12 sent at once").hasSize(1);
+        assertThat(sentBack).as("the others, sent back to the code page unchecked").hasSize(11);
+        Pause.millis(2_000); // a new code would be on its way now
+        assertThat(codeMails()).as("no new code: the burst did not use up the code's tries").hasSize(1);
+
+        HttpResponse<String> again = paris.follow(sentBack.get(0));
+        assertThat(OidcCodeFlow.hasForm(again, CODE_FORM)).as("the code page again").isTrue();
+        OidcCodeFlow.Callback callback = paris.callbackFrom(paris.follow(paris.submitForm(again, CODE_FORM,
+                Map.of("code", code))));
+        assertThat(callback.code()).isNotBlank();
     }
 
     /** Signs in with the password and asks for new codes until this sign-in has had {@code codes}; its code page. */
