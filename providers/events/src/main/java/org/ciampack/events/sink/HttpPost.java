@@ -119,6 +119,10 @@ final class HttpPost implements AutoCloseable {
             secretParameter(parsed.getRawQuery()).ifPresent(name -> problems.add("settings.url carries a secret in "
                     + "its query (" + name + "=): a route is a realm attribute every realm viewer sees; put the whole "
                     + "url in the vault as ${vault.export-<name>}"));
+            tokenInPath(parsed.getRawPath()).ifPresent(token -> problems.add("settings.url carries what looks like a "
+                    + "token in its path (" + token.substring(0, 4) + "..., " + token.length() + " characters), as "
+                    + "Slack's and Discord's webhook urls do: a route is a realm attribute every realm viewer sees; put "
+                    + "the whole url in the vault as ${vault.export-<name>}"));
         } catch (IllegalArgumentException e) {
             problems.add("settings.url: " + e.getMessage());
         }
@@ -148,6 +152,23 @@ final class HttpPost implements AutoCloseable {
                     return java.util.Arrays.stream(decoded.split("[-_.\\s]+|(?<=[a-z0-9])(?=[A-Z])"))
                             .anyMatch(word -> SECRET_WORDS.contains(word.toLowerCase(java.util.Locale.ROOT)));
                 }).findFirst();
+    }
+
+    /** A path segment of 24 or more letters, digits, - and _ with both letters and digits: a token, not a name. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
+            "(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}");
+    /** A UUID is an id in the usual receiver's path (a tenant, a source), not a secret of its own. */
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** The first segment of a written url's path that looks like a token (see {@link #TOKEN}). */
+    static Optional<String> tokenInPath(String rawPath) {
+        if (rawPath == null) {
+            return Optional.empty();
+        }
+        return java.util.Arrays.stream(rawPath.split("/"))
+                .filter(segment -> TOKEN.matcher(segment).matches() && !UUID.matcher(segment).matches())
+                .findFirst();
     }
 
     URI url() {

@@ -36,6 +36,22 @@ class HttpSinkSettingsTest {
                 "https://hooks.example.com/in?source=keycloak&v=2&author=kc&design=a&signal=b&assignee=c"))).isEmpty();
     }
 
+    @Test
+    void aWrittenUrlWithATokenInItsPathIsRefusedAndIdsAndNamesAreNot() {
+        for (String url : new String[] {"https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXX1",
+                "https://discord.com/api/webhooks/123456789012345678/Ab3dEfGhIjKlMnOpQrStUvWxYz_0123456789-abcdefgh",
+                "https://hooks.example.com/in/9f8e7d6c5b4a39281706f5e4d3c2b1a0"}) {
+            assertThat(new WebhookSinkFactory().validate(webhook(url))).as(url).anySatisfy(problem ->
+                    assertThat(problem).startsWith("settings.url carries what looks like a token in its path")
+                            .doesNotContain(url.substring(url.lastIndexOf('/') + 5)));
+        }
+        for (String url : new String[] {"https://crm.example.com/api/v2/keycloak-customer-events/ingest",
+                "https://siem.example.com/tenants/3fa85f64-5717-4562-b3fc-2c963f66afa6/events",
+                "https://hooks.example.com/sources/123456789012345678901234567890", "https://crm.example.com/in"}) {
+            assertThat(new WebhookSinkFactory().validate(webhook(url))).as(url).isEmpty();
+        }
+    }
+
     private static ObjectNode webhook(String url) {
         return JsonNodeFactory.instance.objectNode().put("url", url).put("secret", "${vault.export-hook}");
     }
