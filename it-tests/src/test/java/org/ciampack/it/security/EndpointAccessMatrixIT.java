@@ -213,6 +213,30 @@ class EndpointAccessMatrixIT {
         tokens.put(Caller.ADMIN_WITH_ROLE, admin.bearer());
     }
 
+    /**
+     * The admin APIs moved into Keycloak's admin API (docs/operations.md, upgrading): their old paths under the
+     * realm's public URL answer nothing to anyone (404, or 405 where the self-service resource holds the path), the
+     * master admin with every role included, while the
+     * self-service APIs stay there.
+     */
+    @Test
+    void theAdminApisOldPathsUnderTheRealmAnswerNothing(ServerUnderTest server, AdminApi admin) {
+        for (String path : List.of("ciam-export/routes", "ciam-export/backlog", "ciam-consent/admin/purposes",
+                "ciam-consent/admin/settings", "ciam-risk/settings")) {
+            URI old = URI.create(server.realmUrl(REALM) + "/" + path);
+            HttpResponse<String> answer = admin.sendAsAdmin("GET", old, null);
+            assertThat(answer.statusCode()).as("GET " + old).isIn(404, 405);
+            assertThat(answer.body()).as("nothing of the realm's settings").doesNotContain("privacy")
+                    .doesNotContain("routes").doesNotContain("threshold");
+            URI moved = URI.create(server.adminRealmUrl(REALM) + "/" + path.replace("ciam-consent/admin/", "ciam-consent/"));
+            assertThat(admin.sendAsAdmin("GET", moved, null).statusCode()).as("GET " + moved).isEqualTo(200);
+        }
+        HttpResponse<String> selfService = Http.send(HttpRequest.newBuilder(
+                URI.create(server.realmUrl(REALM) + "/ciam-consent/me")).GET().build());
+        assertThat(selfService.statusCode()).as("the self-service API is still there: it wants a customer's token")
+                .isEqualTo(401);
+    }
+
     @Test
     void everyEndpointAnswersEveryCallerAsExpected(ServerUnderTest server) throws IOException {
         Map<Endpoint, Map<Caller, Integer>> observed = new LinkedHashMap<>();
