@@ -66,8 +66,8 @@ class LegacyModesIT {
         federatedStore = shop.federate(admin, FEDERATED, Map.of("mode", "federated",
                 "cachePolicy", "MAX_LIFESPAN", "maxLifespan", String.valueOf(LIFESPAN_MS), "syncAnswerSeconds", "1"));
         shop.query("alter table customers add column roles varchar(200), add column segments varchar(200)");
-        shop.query("update customers set roles = 'loyal-customer, admin, no-such-role', "
-                + "segments = 'vip,/tiers/gold,staff,no-such-group' where id = 150");
+        shop.query("update customers set roles = 'loyal-customer, admin, no-such-role, support', "
+                + "segments = 'vip,/tiers/gold,staff,no-such-group,auditors' where id = 150");
         LegacyShop.newRealm(admin, LAZY);
         lazyStore = shop.federate(admin, LAZY);
         rolesAndGroupsOfTheBulkRealm(admin);
@@ -92,6 +92,43 @@ class LegacyModesIT {
                 Http.JSON.createObjectNode().put("name", "staff")));
         admin.send("POST", realm + "/groups/" + staff + "/role-mappings/clients/" + management,
                 Http.JSON.createArrayNode().add(admin.get(realm + "/clients/" + management + "/roles/view-users")));
+        adminPermissionsOfTheBulkRealm(admin);
+    }
+
+    /**
+     * Fine-grained admin permissions (version 2) for an "auditors" group and a "support" role, neither of which
+     * carries an administration role: a group policy and a role policy, each in a permission to view and manage the
+     * realm's users.
+     */
+    private static void adminPermissionsOfTheBulkRealm(AdminApi admin) {
+        String realm = "/realms/" + BULK;
+        assertThat(admin.send("PUT", realm, Http.JSON.createObjectNode().put("adminPermissionsEnabled", true))
+                .statusCode()).isEqualTo(204);
+        String auditors = created(admin.send("POST", realm + "/groups",
+                Http.JSON.createObjectNode().put("name", "auditors")));
+        admin.send("POST", realm + "/roles", Http.JSON.createObjectNode().put("name", "support"));
+        String support = admin.get(realm + "/roles/support").get("id").asText();
+        String authz = realm + "/clients/" + admin.get(realm + "/clients?clientId=admin-permissions").get(0).get("id")
+                .asText() + "/authz/resource-server";
+        ObjectNode groupPolicy = Http.JSON.createObjectNode().put("name", "auditors-group");
+        groupPolicy.putArray("groups").addObject().put("id", auditors).put("extendChildren", false);
+        ObjectNode rolePolicy = Http.JSON.createObjectNode().put("name", "support-role");
+        rolePolicy.putArray("roles").addObject().put("id", support).put("required", false);
+        for (ObjectNode policy : new ObjectNode[] {groupPolicy, rolePolicy}) {
+            String type = policy.has("groups") ? "group" : "role";
+            String policyId = Http.json(expectCreated(admin.send("POST", authz + "/policy/" + type, policy)))
+                    .get("id").asText();
+            ObjectNode permission = Http.JSON.createObjectNode().put("name", type + "-manages-users")
+                    .put("resourceType", "Users").put("decisionStrategy", "UNANIMOUS");
+            permission.putArray("scopes").add("view").add("manage");
+            permission.putArray("policies").add(policyId);
+            expectCreated(admin.send("POST", authz + "/permission/scope", permission));
+        }
+    }
+
+    private static String expectCreated(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.uri() + ": " + response.body()).isEqualTo(201);
+        return response.body();
     }
 
     private static String created(HttpResponse<String> response) {
@@ -392,6 +429,11 @@ class LegacyModesIT {
         assertThat(credentialData(admin, user)).contains("\"algorithm\":\"ciam-legacy\"");
     }
 
+    /**
+     * Roles and groups the row names are granted, except those that carry an administration role and those that the
+     * realm's fine-grained admin permissions name ("auditors" and "support", each in a policy of a permission to view
+     * and manage the realm's users).
+     */
     @Test
     @Order(11)
     void theRolesAndGroupsTheLegacyRowNamesAreGrantedButNeverAdministrationRights(ServerUnderTest server,
@@ -403,10 +445,12 @@ class LegacyModesIT {
         java.util.List<String> groups = new java.util.ArrayList<>();
         admin.get(path + "/groups").forEach(group -> groups.add(group.get("path").asText()));
 
-        assertThat(roles).contains("loyal-customer").doesNotContain("admin", "no-such-role");
+        assertThat(roles).contains("loyal-customer").doesNotContain("admin", "no-such-role", "support");
         assertThat(groups).containsExactlyInAnyOrder("/vip", "/tiers/gold");
         assertThat(server.logTail(20_000)).contains("legacy customer legacy-150: role admin gives realm administration "
-                + "rights", "legacy customer legacy-150: group staff gives realm administration rights");
+                + "rights", "legacy customer legacy-150: group staff gives realm administration rights",
+                "legacy customer legacy-150: role support gives realm administration rights",
+                "legacy customer legacy-150: group auditors gives realm administration rights");
         assertThat(admin.get("/realms/" + BULK + "/users/" + user(admin, BULK, 151).get("id").asText() + "/groups"))
                 .as("a row without groups").isEmpty();
     }
@@ -558,6 +602,7 @@ class LegacyModesIT {
         assertThat(credentials).hasSize(1);
         return credentials.get(0).get("credentialData").asText();
     }
+
 
     private static HttpResponse<String> grant(ServerUnderTest server, String realm, String username, String password) {
         return LegacyShop.passwordGrant(server, realm, username, password);
