@@ -5,7 +5,6 @@ import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.ciampack.common.AddressPolicy;
-import org.ciampack.common.DestinationRefusedException;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,10 +31,11 @@ import org.jboss.logging.Logger;
 final class LegacyCustomerDatabase implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LegacyCustomerDatabase.class);
+    private static final java.time.Duration MAX_CONNECTION_LIFETIME = java.time.Duration.ofMinutes(30);
 
     private final LegacyStoreConfig config;
     /** Which hosts this server may connect to: the admin names the host, the operator the internal ranges. */
-    private final AddressPolicy destinations;
+    private final DatabaseDestinations destinations;
     private final AgroalDataSource pool;
     private final Outage outage;
     /**
@@ -51,7 +49,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     /** Why this server cannot reach the database at all (no driver for it), or null. */
     private final String noDriver;
 
-    LegacyCustomerDatabase(LegacyStoreConfig config, String password, AddressPolicy destinations)
+    LegacyCustomerDatabase(LegacyStoreConfig config, String password, DatabaseDestinations destinations)
             throws SQLException {
         this.config = config;
         this.destinations = destinations;
@@ -70,6 +68,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         this.pool = AgroalDataSource.from(new AgroalDataSourceConfigurationSupplier()
                 .connectionPoolConfiguration(pool -> pool.maxSize(config.poolSize()).minSize(0).initialSize(0)
                         .acquisitionTimeout(config.timeout())
+                        // a connection's address, checked when it was opened, stands for half an hour at most
+                        .maxLifetime(MAX_CONNECTION_LIFETIME)
                         // a connection the database closed (a restart, a failover) is replaced, not handed out
                         .validateOnBorrow(true)
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
@@ -180,12 +180,17 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
     private <T> T run(String sql, String value, List<Integer> paging, Rows<T> rows) {
-        mayConnect();
-        if (noDriver != null) {
-            throw new LegacyStoreUnavailable(noDriver, null);
-        }
         outage.check();
         takeSeat();
+        try {
+            mayConnect(); // right before the pool may open a connection, which resolves the name again
+            if (noDriver != null) {
+                throw new LegacyStoreUnavailable(noDriver, null);
+            }
+        } catch (RuntimeException e) {
+            seats.release();
+            throw e;
+        }
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
@@ -225,28 +230,24 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     }
 
     /**
-     * Refuses, before any connection is opened, a host that resolves only to addresses this server does not connect
-     * to (its own loopback, cloud metadata, internal ranges the operator did not allow): the admin's save checked it,
-     * but a realm import skips that check and a name can resolve elsewhere later. The driver resolves the name again
-     * right after this, from the JVM's address cache.
+     * Refuses a host that resolves to an address this server does not connect to (its own loopback, cloud metadata,
+     * internal ranges the operator did not allow), at every lookup: the admin's save checked it too, but a name can
+     * resolve elsewhere later, and a store saved before the operator narrowed the ranges stays. The driver resolves
+     * the name again right after this, from the JVM's address cache; the pool's connections live half an hour at most.
      */
     private void mayConnect() {
         String host = config.host();
         if (host == null) {
             return; // an H2 file in the operator's folder
         }
-        try {
-            destinations.permitted(host);
-        } catch (DestinationRefusedException e) {
+        destinations.refusal(host).ifPresent(refusal -> {
             long now = System.currentTimeMillis();
             if (now - lastRefusalWarning > 60_000) {
                 lastRefusalWarning = now;
-                LOG.warnf("Legacy customer database %s: %s", host(), e.getMessage());
+                LOG.warnf("Legacy customer database %s: %s", host(), refusal);
             }
-            throw new LegacyStoreUnavailable(e.getMessage(), null);
-        } catch (UnknownHostException e) {
-            // no address at all: the driver's connection fails on it, as when the database is down
-        }
+            throw new LegacyStoreUnavailable(refusal, null);
+        });
     }
 
     /** Waits for a free connection as long as for the database; refuses the lookup, without a pause, after that. */

@@ -1,6 +1,5 @@
 package org.ciampack.federation;
 
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ciampack.common.AddressPolicy;
-import org.ciampack.common.DestinationRefusedException;
 import org.ciampack.common.UserDeletions;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -52,7 +50,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     /** Where H2 database files may be (server option h2-directory), or null: nowhere. */
     private Path h2Directory;
     /** Which database hosts stores may connect to (server option allowed-destinations adds internal ranges). */
-    private AddressPolicy destinations = AddressPolicy.DEFAULT;
+    private DatabaseDestinations destinations = new DatabaseDestinations(AddressPolicy.DEFAULT);
 
     /**
      * A pool and the settings it was made with (as the admin saved them, and parsed), so a changed store gets a new
@@ -90,7 +88,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             return new LegacyStoreProvider(session, model, known.config(), known.database());
         }
         LegacyStoreConfig config = LegacyStoreConfig.of(model);
-        List<String> problems = config.problems(h2Directory); // a realm import skips the console's validation
+        List<String> problems = config.problems(h2Directory); // a store saved before a rule came in is checked here
         if (!problems.isEmpty()) {
             throw new StorageUnavailableException("legacy customer store " + model.getName() + " is misconfigured: "
                     + String.join("; ", problems));
@@ -160,24 +158,10 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         }
     }
 
-    /**
-     * Why this server will not connect to the URL's host, for the admin: the host is theirs to name, so a store
-     * could otherwise probe the server's own network (its database, cloud metadata) and send it the vault password.
-     */
+    /** Why this server will not connect to the URL's host, for the admin ({@link DatabaseDestinations}). */
     Optional<String> destinationProblem(LegacyStoreConfig config) {
         String host = config.host();
-        if (host == null) {
-            return Optional.empty();
-        }
-        try {
-            destinations.permitted(host);
-            return Optional.empty();
-        } catch (DestinationRefusedException e) {
-            return Optional.of("The JDBC URL: " + e.getMessage()
-                    .replace("allowed-destinations", "the server option spi-storage--" + ID + "--allowed-destinations"));
-        } catch (UnknownHostException e) {
-            return Optional.of("The JDBC URL's host " + host + " is not known to this server's name service");
-        }
+        return host == null ? Optional.empty() : destinations.refusal(host);
     }
 
     @Override
@@ -200,7 +184,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             LOG.infof("Legacy customer stores may use H2 database files in %s (for demos and tests)", h2Directory);
         }
         String[] allowed = config.getArray("allowed-destinations");
-        destinations = AddressPolicy.allowing(allowed == null ? List.of() : List.of(allowed));
+        destinations = new DatabaseDestinations(AddressPolicy.allowing(allowed == null ? List.of() : List.of(allowed)));
     }
 
     @Override

@@ -87,7 +87,7 @@ class LegacyCustomerDatabaseTest {
         ComponentModel model = new ComponentModel();
         model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://legacy:3306/shop");
         try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused",
-                AddressPolicy.DEFAULT)) {
+                new DatabaseDestinations(AddressPolicy.DEFAULT))) {
             List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
                     () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
             for (ThrowingCallable lookup : lookups) {
@@ -99,8 +99,8 @@ class LegacyCustomerDatabaseTest {
 
     /**
      * A store aimed at an address the server does not connect to (here its own loopback, which the operator did not
-     * allow), as a realm import can make one without the admin console's check: every lookup is refused before any
-     * connection is tried, naming the option that would allow it.
+     * allow), as one saved before the operator narrowed the ranges or a name that resolves elsewhere later is: every
+     * lookup is refused before any connection is tried, naming the option that would allow it.
      */
     @Test
     void aHostTheServerMayNotConnectToIsRefusedBeforeAnyConnection() throws Exception {
@@ -110,13 +110,13 @@ class LegacyCustomerDatabaseTest {
             ComponentModel model = new ComponentModel();
             model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://127.0.0.1:" + listener.getLocalPort() + "/shop");
             try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
-                    AddressPolicy.DEFAULT)) {
+                    new DatabaseDestinations(AddressPolicy.DEFAULT))) {
                 List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
                         () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
                 for (ThrowingCallable lookup : lookups) {
                     assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
-                            .hasMessageContaining("destination refused: 127.0.0.1 resolves to a loopback address")
-                            .hasMessageContaining("allowed-destinations");
+                            .hasMessageContaining("host 127.0.0.1 is not one this server connects to")
+                            .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations");
                 }
             }
             assertThatThrownBy(listener::accept).as("nothing connected")
@@ -148,7 +148,7 @@ class LegacyCustomerDatabaseTest {
         model.put(LegacyStoreConfig.BY_EMAIL_SQL, "select * from customers where email = ? and HELD_WHILE(?)");
         HELD.set(new CountDownLatch(1));
         try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "",
-                AddressPolicy.DEFAULT)) {
+                new DatabaseDestinations(AddressPolicy.DEFAULT))) {
             CompletableFuture<Optional<LegacyCustomer>> slow =
                     CompletableFuture.supplyAsync(() -> database.byEmail("slow@shop.example"));
             if (!STARTED.tryAcquire(10, TimeUnit.SECONDS)) {

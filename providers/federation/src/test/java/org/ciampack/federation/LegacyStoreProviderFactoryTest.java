@@ -88,7 +88,9 @@ class LegacyStoreProviderFactoryTest {
 
     /**
      * The admin names the host, so a store is an SSRF surface: by default the server connects to no loopback,
-     * link-local (cloud metadata) or private address, and the operator allows their own ranges.
+     * link-local (cloud metadata) or private address, and the operator allows their own ranges. A name that does not
+     * resolve is saved (its lookups fail as a database that is down), and the answer never says what kind of address
+     * a name has.
      */
     @Test
     void aStoreAimedAtTheServersOwnNetworkIsRefusedUnlessTheOperatorAllowsIt() {
@@ -97,8 +99,9 @@ class LegacyStoreProviderFactoryTest {
             store.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://" + host + ":5432/shop");
             assertThatThrownBy(() -> factory.validateConfiguration(null, null, store)).as(host)
                     .isInstanceOf(ComponentValidationException.class)
-                    .hasMessageContaining("The JDBC URL: destination refused: " + host + " resolves to a")
-                    .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations");
+                    .hasMessageContaining("The JDBC URL''s host " + host + " is not one this server connects to")
+                    .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations")
+                    .hasMessageNotContaining("loopback").hasMessageNotContaining("private");
         }
 
         LegacyStoreProviderFactory allowing = new LegacyStoreProviderFactory();
@@ -107,11 +110,9 @@ class LegacyStoreProviderFactoryTest {
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.15:5432/shop");
         assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).isEmpty();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.16:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).get().asString()
-                .contains("a private address");
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).isPresent();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://no-such-host.invalid:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).get().asString()
-                .contains("not known to this server's name service");
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).as("not resolved: saved").isEmpty();
     }
 
     /** A server option scope with these values (Keycloak splits lists at commas). */
