@@ -218,9 +218,10 @@ class EmailCodeBruteForceIT {
     /**
      * Guesses sent all at once get no more tries than guesses one after the other, also where the realm's brute-force
      * detection is off (each code's tries are then all that stops a guesser who has the password): Keycloak's page
-     * code is single use, so of 12 wrong codes sent at once with one code page one is checked and counted and the
-     * others are sent back to the page unchecked. The burst cost one of the code's 5 tries: no new code is mailed and
-     * the code mailed still signs in.
+     * code is single use, so of 12 wrong codes sent at once with one code page one (rarely two, its check is not
+     * atomic) is compared and counted, and the others are sent back to the page unchecked. The burst cost fewer than
+     * the code's 5 tries: no new code is mailed and the code mailed still signs in. (The tries themselves are taken
+     * atomically in Keycloak's single-use store, so guesses that pass together never get more: CodeTriesTest.)
      */
     @Test
     void guessesSentAllAtOnceAreCheckedOneAtATime() throws Exception {
@@ -229,7 +230,9 @@ class EmailCodeBruteForceIT {
         try {
             guessAllAtOnce();
         } finally {
-            admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode().put("bruteForceProtected", bruteForce));
+            assertThat(admin.send("PUT", "/realms/acme", Http.JSON.createObjectNode()
+                    .put("bruteForceProtected", bruteForce)).statusCode()).as("brute-force detection restored")
+                    .isEqualTo(204);
         }
     }
 
@@ -265,8 +268,8 @@ class EmailCodeBruteForceIT {
         List<HttpResponse<String>> sentBack = answers.stream().filter(answer -> answer.statusCode() == 302
                 && answer.headers().firstValue("Location").orElse("").startsWith(realm + "/login-actions/authenticate"))
                 .toList();
-        assertThat(checked).as("guesses checked against the code, of 12 sent at once").hasSize(1);
-        assertThat(sentBack).as("the others, sent back to the code page unchecked").hasSize(11);
+        assertThat(checked).as("guesses compared with the code, of 12 sent at once").hasSizeBetween(1, 4);
+        assertThat(sentBack).as("the others, sent back to the code page unchecked").hasSize(12 - checked.size());
         Pause.millis(2_000); // a new code would be on its way now
         assertThat(codeMails()).as("no new code: the burst did not use up the code's tries").hasSize(1);
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.ciampack.common.FlowStep;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
@@ -31,6 +32,8 @@ final class EmailOtpAuthenticator extends FlowStep {
     private static final String HASH = "ciam.email-otp.hash";
     private static final String EXPIRES = "ciam.email-otp.expires";
     private static final String ATTEMPTS = "ciam.email-otp.attempts";
+    /** The mailed code's own id, which its tries are counted under ({@link CodeTries}). */
+    private static final String CODE_ID = "ciam.email-otp.code-id";
     private static final String SENT = "ciam.email-otp.sent";
     private static final String CODES_SENT = "ciam.email-otp.codes-sent";
     private static final String USED_UP = "ciam.email-otp.used-up";
@@ -92,12 +95,24 @@ final class EmailOtpAuthenticator extends FlowStep {
             }
             return;
         }
+        String codeId = authSession.getAuthNote(CODE_ID);
+        OptionalInt tried = codeId == null ? OptionalInt.of((int) number(authSession.getAuthNote(ATTEMPTS)) + 1)
+                : CodeTries.take(context.getSession().singleUseObjects(), codeId, settings.maxAttempts(),
+                        settings.ttlSeconds() + 60L);
+        if (tried.isEmpty()) {
+            // Guesses sent at the same time took this code's last tries; the one that took the last has burnt it and
+            // mailed a new code. This guess is not compared, and counts like a wrong one.
+            context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
+            context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                    form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
+            return;
+        }
         if (OneTimeCode.matches(input.getFirst("code"), authSession.getParentSession().getId(), authSession.getAuthNote(HASH))) {
             clear(authSession);
             context.success();
             return;
         }
-        int attempts = (int) number(authSession.getAuthNote(ATTEMPTS)) + 1;
+        int attempts = tried.getAsInt();
         authSession.setAuthNote(ATTEMPTS, String.valueOf(attempts));
         context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
         if (attempts >= settings.maxAttempts()) {
@@ -139,6 +154,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         authSession.setAuthNote(HASH, OneTimeCode.hash(code, authSession.getParentSession().getId()));
         authSession.setAuthNote(EXPIRES, String.valueOf(now + settings.ttlSeconds() * 1000L));
         authSession.setAuthNote(ATTEMPTS, "0");
+        authSession.setAuthNote(CODE_ID, java.util.UUID.randomUUID().toString());
         authSession.setAuthNote(SENT, String.valueOf(now));
         // Keycloak adds its own attributes (user, realm, locale) to this map: it must be mutable.
         Map<String, Object> attributes = new HashMap<>();
@@ -222,7 +238,7 @@ final class EmailOtpAuthenticator extends FlowStep {
     }
 
     private static void clear(AuthenticationSessionModel authSession) {
-        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, SENT, CODES_SENT}) {
+        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, CODE_ID, SENT, CODES_SENT}) {
             authSession.removeAuthNote(note);
         }
     }
