@@ -215,8 +215,8 @@ class EndpointAccessMatrixIT {
 
     /**
      * The admin APIs moved into Keycloak's admin API (docs/operations.md, upgrading): their old paths under the
-     * realm's public URL answer nothing to anyone (404, or 405 where the self-service resource holds the path), the
-     * master admin with every role included, while the
+     * realm's public URL answer nothing to anyone (404, or 405 where the self-service resource holds the path: no
+     * handler for the method), the master admin with every role and a realm manager of acme included, while the
      * self-service APIs stay there.
      */
     @Test
@@ -230,6 +230,18 @@ class EndpointAccessMatrixIT {
                     .doesNotContain("routes").doesNotContain("threshold");
             URI moved = URI.create(server.adminRealmUrl(REALM) + "/" + path.replace("ciam-consent/admin/", "ciam-consent/"));
             assertThat(admin.sendAsAdmin("GET", moved, null).statusCode()).as("GET " + moved).isEqualTo(200);
+        }
+        // what the old resources took from this realm's admins: writes with an acme realm manager's token
+        for (String[] write : new String[][] {{"PUT", "ciam-risk/settings", "{}"}, {"PUT", "ciam-consent/admin/settings",
+                "[]"}, {"PUT", "ciam-export/routes/old-path", "{}"}, {"POST", "ciam-risk/what-if", "{}"},
+                {"POST", "ciam-export/routes/old-path/pause", "{}"}}) {
+            HttpResponse<String> answer = Http.send(HttpRequest.newBuilder(
+                            URI.create(server.realmUrl(REALM) + "/" + write[1]))
+                    .header("Authorization", "Bearer " + tokens.get(Caller.REALM_MANAGER))
+                    .header("Content-Type", "application/json")
+                    .method(write[0], HttpRequest.BodyPublishers.ofString(write[2])).build());
+            assertThat(answer.statusCode()).as(write[0] + " " + write[1] + " as acme's realm manager: " + answer.body())
+                    .isIn(404, 405);
         }
         HttpResponse<String> selfService = Http.send(HttpRequest.newBuilder(
                 URI.create(server.realmUrl(REALM) + "/ciam-consent/me")).GET().build());

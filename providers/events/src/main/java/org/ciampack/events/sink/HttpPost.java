@@ -154,20 +154,26 @@ final class HttpPost implements AutoCloseable {
                 }).findFirst();
     }
 
-    /** A path segment of 24 or more letters, digits, - and _ with both letters and digits: a token, not a name. */
-    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile(
-            "(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}");
-    /** A UUID is an id in the usual receiver's path (a tenant, a source), not a secret of its own. */
-    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /**
+     * A path segment that is a token, not a name: 24 or more letters, digits, - and _, with a run of 16 or more
+     * letters and digits (between - and _) that has both, as random strings have and words (keycloak-events-v2) do
+     * not. A UUID or a MongoDB ObjectId (24 hex digits) is an id in the usual receiver's path, not a secret.
+     */
+    private static final java.util.regex.Pattern SEGMENT = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{24,}");
+    private static final java.util.regex.Pattern RANDOM_RUN = java.util.regex.Pattern.compile(
+            "(?=[A-Za-z0-9]*[0-9])(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{16,}");
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{24}");
 
-    /** The first segment of a written url's path that looks like a token (see {@link #TOKEN}). */
+    /** The first segment of a written url's path that looks like a token (see {@link #SEGMENT}). */
     static Optional<String> tokenInPath(String rawPath) {
         if (rawPath == null) {
             return Optional.empty();
         }
         return java.util.Arrays.stream(rawPath.split("/"))
-                .filter(segment -> TOKEN.matcher(segment).matches() && !UUID.matcher(segment).matches())
+                .filter(segment -> SEGMENT.matcher(segment).matches() && !ID.matcher(segment).matches()
+                        && java.util.Arrays.stream(segment.split("[-_]"))
+                                .anyMatch(run -> RANDOM_RUN.matcher(run).matches()))
                 .findFirst();
     }
 

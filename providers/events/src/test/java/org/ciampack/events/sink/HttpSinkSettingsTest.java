@@ -46,6 +46,7 @@ class HttpSinkSettingsTest {
                             .doesNotContain(url.substring(url.lastIndexOf('/') + 5)));
         }
         for (String url : new String[] {"https://crm.example.com/api/v2/keycloak-customer-events/ingest",
+                "https://crm.example.com/in/keycloak-customer-events-v2", "https://crm.example.com/customers/507f1f77bcf86cd799439011",
                 "https://siem.example.com/tenants/3fa85f64-5717-4562-b3fc-2c963f66afa6/events",
                 "https://hooks.example.com/sources/123456789012345678901234567890", "https://crm.example.com/in"}) {
             assertThat(new WebhookSinkFactory().validate(webhook(url))).as(url).isEmpty();
