@@ -36,6 +36,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final LegacyStoreConfig config;
     /** Which hosts this server may connect to: the admin names the host, the operator the internal ranges. */
     private final DatabaseDestinations destinations;
+    /** The URL's host, parsed once (null for an H2 file). */
+    private final String networkHost;
     private final AgroalDataSource pool;
     private final Outage outage;
     /**
@@ -53,6 +55,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
             throws SQLException {
         this.config = config;
         this.destinations = destinations;
+        this.networkHost = config.host();
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
         this.seats = new Semaphore(config.poolSize(), true);
         Optional<Class<?>> driver = driver(config);
@@ -236,11 +239,10 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * the name again right after this, from the JVM's address cache; the pool's connections live half an hour at most.
      */
     private void mayConnect() {
-        String host = config.host();
-        if (host == null) {
+        if (networkHost == null) {
             return; // an H2 file in the operator's folder
         }
-        destinations.refusal(host).ifPresent(refusal -> {
+        destinations.refusal(networkHost).ifPresent(refusal -> {
             long now = System.currentTimeMillis();
             if (now - lastRefusalWarning > 60_000) {
                 lastRefusalWarning = now;

@@ -88,13 +88,17 @@ class LegacyCustomerDatabaseTest {
         model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://legacy:3306/shop");
         try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused",
                 new DatabaseDestinations(AddressPolicy.DEFAULT))) {
-            List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
-                    () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
-            for (ThrowingCallable lookup : lookups) {
+            for (ThrowingCallable lookup : everyLookup(database)) {
                 assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                         .hasMessageContaining("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)");
             }
         }
+    }
+
+    /** Each kind of question the store asks its database. */
+    private static List<ThrowingCallable> everyLookup(LegacyCustomerDatabase database) {
+        return List.of(() -> database.byEmail("a@shop.example"), () -> database.byUsername("a"),
+                () -> database.search("a", 0, 10), () -> database.count("a"));
     }
 
     /**
@@ -111,9 +115,7 @@ class LegacyCustomerDatabaseTest {
             model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://127.0.0.1:" + listener.getLocalPort() + "/shop");
             try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
                     new DatabaseDestinations(AddressPolicy.DEFAULT))) {
-                List<ThrowingCallable> lookups = List.of(() -> database.byEmail("a@shop.example"),
-                        () -> database.byUsername("a"), () -> database.search("a", 0, 10), () -> database.count("a"));
-                for (ThrowingCallable lookup : lookups) {
+                for (ThrowingCallable lookup : everyLookup(database)) {
                     assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                             .hasMessageContaining("host 127.0.0.1 is not one this server connects to")
                             .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations");
