@@ -1,8 +1,11 @@
 package org.ciampack.federation;
 
+import java.util.Optional;
 import org.keycloak.credential.hash.PasswordHashProvider;
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
 import org.keycloak.models.PasswordPolicy;
+import org.keycloak.models.RealmModel;
 import org.keycloak.models.credential.PasswordCredentialModel;
 
 /**
@@ -15,11 +18,26 @@ final class LegacyHashProvider implements PasswordHashProvider {
 
     static final String ID = "ciam-legacy";
 
+    private final KeycloakSession session;
+
+    LegacyHashProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
+    /**
+     * A wrong password is hashed once more with the realm's own algorithm, as Keycloak does for an unknown address,
+     * and the check is timed so that {@link EqualFailureTime} holds the other failures as long.
+     */
     @Override
     public boolean verify(String rawPassword, PasswordCredentialModel credential) {
-        return LegacyPasswordHash.parse(credential.getPasswordSecretData().getValue())
-                .map(hash -> hash.matches(rawPassword))
-                .orElse(false);
+        RealmModel realm = session.getContext().getRealm();
+        Optional<LegacyPasswordHash> hash = LegacyPasswordHash.parse(credential.getPasswordSecretData().getValue());
+        boolean matches = hash.isPresent() && (realm == null ? hash.get().matches(rawPassword)
+                : EqualFailureTime.timed(session, realm, () -> hash.get().matches(rawPassword)));
+        if (!matches && realm != null) {
+            new PasswordMigration(session, false).hashOnce(realm, rawPassword);
+        }
+        return matches;
     }
 
     @Override

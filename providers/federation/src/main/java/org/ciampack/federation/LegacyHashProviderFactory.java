@@ -9,11 +9,9 @@ import org.keycloak.models.KeycloakSessionFactory;
 /** The {@value LegacyHashProvider#ID} password hash: legacy hashes imported as Keycloak credentials. */
 public final class LegacyHashProviderFactory implements PasswordHashProviderFactory {
 
-    private static final LegacyHashProvider PROVIDER = new LegacyHashProvider();
-
     @Override
     public PasswordHashProvider create(KeycloakSession session) {
-        return PROVIDER;
+        return new LegacyHashProvider(session);
     }
 
     @Override

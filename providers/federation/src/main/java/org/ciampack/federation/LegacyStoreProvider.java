@@ -304,12 +304,13 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         PasswordMigration migration = new PasswordMigration(session, config.checkPolicyAtMigration());
         boolean matches = ask(() -> database.byUsername(user.getUsername()), this::signingIn)
                 .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
-                .map(hash -> hash.matches(password))
+                .map(hash -> EqualFailureTime.timed(session, realm, () -> hash.matches(password)))
                 .orElse(false);
         if (matches && !federated()) {
             migration.migrate(realm, user, password);
         } else if (!matches) {
-            migration.hashOnce(realm, password); // a cheap legacy hash must not answer faster than Keycloak's
+            // Keycloak's own hash as for any wrong password; EqualFailureTime holds the answer for the legacy part
+            migration.hashOnce(realm, password);
         }
         return matches;
     }

@@ -1,0 +1,129 @@
+package org.ciampack.it.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ciampack.it.federation.LegacyShop.format;
+import static org.ciampack.it.federation.LegacyShop.password;
+import static org.ciampack.it.federation.LegacyShop.username;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.Pause;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * "Never leak whether an account exists", tried as an attacker with a stopwatch: a legacy customer's hash (Argon2id
+ * 64 MiB, scrypt 2^15, PBKDF2 260,000, bcrypt 10) is slower to check than the realm's own, so without care a wrong
+ * password answers later for a legacy customer than for an unknown address or a customer of Keycloak's own. Checked
+ * in both modes that check legacy hashes: lazy migration (the legacy database asked) and imported hashes.
+ */
+@CiamIntegrationTest
+class LegacyFailureTimeIT {
+
+    private static final String LAZY = "legacy-timing-lazy";
+    private static final String BULK = "legacy-timing-bulk";
+    /** The shop's customers with production costs: Argon2id, scrypt, PBKDF2-SHA256 and bcrypt. */
+    private static final int[] EXPENSIVE = {1, 2, 3, 12};
+    private static final String NATIVE = "native-customer@acme.test";
+    private static final int ROUNDS = 9;
+
+    private static LegacyShop shop;
+
+    @BeforeAll
+    static void aShopInTwoRealms(ServerUnderTest server, AdminApi admin) {
+        shop = LegacyShop.start(LegacyShop.FORMATS.size());
+        for (String realm : new String[] {LAZY, BULK}) {
+            LegacyShop.newRealm(admin, realm);
+            // tries of one account less than a second apart would lock it ("quick login"): Keycloak then answers at
+            // once without a check, for a reason of its own
+            admin.send("PUT", "/realms/" + realm, Http.JSON.createObjectNode().put("quickLoginCheckMilliSeconds", 1));
+            admin.createUser(realm, NATIVE, "Native-Customer-Pass-1", true, Map.of());
+        }
+        shop.federate(admin, LAZY);
+        String bulkStore = shop.federate(admin, BULK, Map.of("importPasswordHashes", "true"));
+        HttpResponse<String> sync = admin.send("POST", "/realms/" + BULK + "/user-storage/" + bulkStore
+                + "/sync?action=triggerFullSync", null);
+        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+        Instant until = Instant.now().plusSeconds(120);
+        while (admin.get("/realms/" + BULK + "/users?exact=true&username=" + username(12)).isEmpty()) {
+            assertThat(Instant.now()).as("the shop imported into " + BULK).isBefore(until);
+            Pause.millis(500);
+        }
+    }
+
+    @AfterAll
+    static void cleanUp(AdminApi admin) {
+        admin.send("DELETE", "/realms/" + LAZY, null);
+        admin.send("DELETE", "/realms/" + BULK, null);
+        if (shop != null) {
+            shop.close();
+        }
+    }
+
+    @Test
+    void inLazyMigrationAWrongPasswordTakesAsLongForAnUnknownAddressAsForALegacyCustomer(ServerUnderTest server) {
+        assertWrongPasswordsTakeAsLong(server, LAZY);
+    }
+
+    @Test
+    void withImportedHashesAWrongPasswordTakesAsLongForAnUnknownAddressAsForALegacyCustomer(ServerUnderTest server) {
+        assertWrongPasswordsTakeAsLong(server, BULK);
+    }
+
+    /**
+     * Medians of refused password grants, tried in turn (shuffled) for an unknown address, a customer of Keycloak's
+     * own and each expensive legacy customer: each within a fifth (at least 40 ms) of the unknown address's. The
+     * first round is not counted: it imports the customers and lets the server learn the legacy hashes' cost.
+     */
+    private static void assertWrongPasswordsTakeAsLong(ServerUnderTest server, String realm) {
+        Map<String, String> tried = new LinkedHashMap<>();
+        tried.put("an unknown address", null);
+        tried.put("a customer of Keycloak's own", NATIVE);
+        for (int n : EXPENSIVE) {
+            tried.put("legacy customer " + n + " (" + format(n) + ")", username(n));
+        }
+        Map<String, List<Long>> millis = new LinkedHashMap<>();
+        tried.keySet().forEach(who -> millis.put(who, new ArrayList<>()));
+        List<String> order = new ArrayList<>(tried.keySet());
+        for (int round = 0; round <= ROUNDS; round++) {
+            Collections.shuffle(order);
+            for (String who : order) {
+                String username = tried.get(who) == null ? "nobody-" + UUID.randomUUID() + "@acme.test" : tried.get(who);
+                long started = System.nanoTime();
+                HttpResponse<String> refused = LegacyShop.passwordGrant(server, realm, username, "Not-The-Password-1");
+                long took = (System.nanoTime() - started) / 1_000_000;
+                assertThat(refused.statusCode()).as(who + ": " + refused.body()).isEqualTo(400);
+                assertThat(refused.body()).as(who).contains("\"error\":\"invalid_grant\"")
+                        .contains("Invalid user credentials");
+                if (round > 0) {
+                    millis.get(who).add(took);
+                }
+            }
+        }
+        Map<String, Long> medians = new LinkedHashMap<>();
+        millis.forEach((who, times) -> medians.put(who, median(times)));
+        long unknown = medians.get("an unknown address");
+        long tolerance = Math.max(40, unknown / 5);
+        System.out.println("[ciam-it] " + realm + ": median ms of a refused password grant " + medians);
+        medians.forEach((who, median) -> assertThat(median)
+                .as("%s: %s; medians in ms %s", realm, who, medians)
+                .isBetween(unknown - tolerance, unknown + tolerance));
+    }
+
+    private static long median(List<Long> times) {
+        List<Long> sorted = new ArrayList<>(times);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+}
