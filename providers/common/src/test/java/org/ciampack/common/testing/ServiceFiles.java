@@ -5,8 +5,13 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.keycloak.provider.ProviderFactory;
@@ -15,8 +20,8 @@ import org.keycloak.provider.Spi;
 /**
  * Keycloak finds only what a module's {@code META-INF/services} files list. For the unit tests of each module (run
  * in the module's folder): what is wrong with its files, or nothing. Every concrete factory and SPI of the module
- * is listed under an interface it implements, and every line names a concrete class of the module that implements
- * the file's interface.
+ * is listed under an interface it implements, every file of a factory interface is named for the factory interface
+ * of an SPI, and every line names a concrete class of the module that implements the file's interface.
  */
 public final class ServiceFiles {
 
@@ -28,8 +33,12 @@ public final class ServiceFiles {
     public static List<String> problems() throws IOException {
         Map<String, List<String>> listed = listed();
         List<String> problems = new ArrayList<>();
+        Set<Class<?>> spiFactories = spiFactories();
         listed.forEach((service, names) -> {
             Class<?> type = load(service);
+            if (ProviderFactory.class.isAssignableFrom(type) && !spiFactories.contains(type)) {
+                problems.add(service + " is not the factory interface of an SPI: Keycloak never reads this file");
+            }
             for (String name : names) {
                 Class<?> listedClass = Files.exists(CLASSES.resolve(name.replace('.', '/') + ".class"))
                         ? load(name) : null;
@@ -63,6 +72,25 @@ public final class ServiceFiles {
             }
         }
         return listed;
+    }
+
+    /**
+     * The factory interface of every SPI on the class path (Keycloak's and the pack's own): the only names under which
+     * Keycloak looks for factories.
+     */
+    private static Set<Class<?>> spiFactories() {
+        Set<Class<?>> factories = new HashSet<>();
+        Iterator<Spi> spis = ServiceLoader.load(Spi.class, ServiceFiles.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!spis.hasNext()) {
+                    return factories;
+                }
+                factories.add(spis.next().getProviderFactoryClass());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // an SPI whose classes this module does not have: nothing of the module can be its factory
+            }
+        }
     }
 
     /** The module's concrete provider factories and SPIs. */
