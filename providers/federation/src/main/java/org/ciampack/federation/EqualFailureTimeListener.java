@@ -7,20 +7,31 @@ import org.keycloak.events.Event;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
+import org.keycloak.models.AbstractKeycloakTransaction;
+import org.keycloak.models.KeycloakSession;
 
 /**
- * Holds a failed password sign-in until it has taken as long as a legacy customer's would ({@link EqualFailureTime}).
- * Failed means an unknown address, a wrong password or code, and {@code access_denied}: the risk step's refusal and
- * the deny list answer as a wrong password does, and must take as long too. Keycloak sends a failure's event at
- * once, on the request's own thread, before it answers: the pause delays the answer, which is the point.
+ * Holds a failed sign-in until it has taken as long as a legacy customer's would ({@link EqualFailureTime}). Held are
+ * the failures answered as a wrong password: an unknown address, a wrong password or code, an account that brute-force
+ * detection locks (also while another try of it is running: were that one not held, two tries at once would tell an
+ * account from none), a service account's name, and {@code access_denied} (the risk step's refusal and the deny
+ * list answer as a wrong password does). Keycloak sends a failure's event at once, on the request's own thread,
+ * in a transaction of its own, before it answers: the pause comes once that transaction has ended (its database
+ * connection given back) and delays the answer, which is the point.
  */
 final class EqualFailureTimeListener implements EventListenerProvider {
 
-    static final EqualFailureTimeListener INSTANCE = new EqualFailureTimeListener();
     private static final Set<String> HELD = Set.of(Errors.USER_NOT_FOUND, Errors.INVALID_USER_CREDENTIALS,
-            Errors.ACCESS_DENIED);
+            Errors.USER_TEMPORARILY_DISABLED, Errors.USER_DISABLED, Errors.INVALID_USER, Errors.ACCESS_DENIED);
 
-    private EqualFailureTimeListener() {
+    private final KeycloakSession session;
+
+    EqualFailureTimeListener(KeycloakSession session) {
+        this.session = session;
+    }
+
+    static boolean held(Event event) {
+        return event.getType() == EventType.LOGIN_ERROR && HELD.contains(event.getError());
     }
 
     @Override
@@ -29,14 +40,31 @@ final class EqualFailureTimeListener implements EventListenerProvider {
             return;
         }
         long owed = EqualFailureTime.owed(event.getRealmId());
-        long until = System.nanoTime() + owed;
-        for (long left = owed; left > 0; left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left); // wakes early now and then: park again for the rest
+        if (owed <= 0) {
+            return;
         }
+        if (!session.getTransactionManager().isActive()) {
+            pause(owed);
+            return;
+        }
+        session.getTransactionManager().enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                pause(owed);
+            }
+
+            @Override
+            protected void rollbackImpl() {
+                pause(owed);
+            }
+        });
     }
 
-    static boolean held(Event event) {
-        return event.getType() == EventType.LOGIN_ERROR && HELD.contains(event.getError());
+    private static void pause(long nanos) {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted(); left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left); // wakes early now and then: park again for the rest
+        }
     }
 
     @Override

@@ -1,6 +1,6 @@
 package org.ciampack.federation;
 
-import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.keycloak.credential.hash.PasswordHashProvider;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ModelException;
@@ -31,10 +31,14 @@ final class LegacyHashProvider implements PasswordHashProvider {
     @Override
     public boolean verify(String rawPassword, PasswordCredentialModel credential) {
         RealmModel realm = session.getContext().getRealm();
-        Optional<LegacyPasswordHash> hash = LegacyPasswordHash.parse(credential.getPasswordSecretData().getValue());
-        boolean matches = hash.isPresent() && (realm == null ? hash.get().matches(rawPassword)
-                : EqualFailureTime.timed(session, realm, () -> hash.get().matches(rawPassword)));
-        if (!matches && realm != null) {
+        BooleanSupplier check = () -> LegacyPasswordHash.parse(credential.getPasswordSecretData().getValue())
+                .map(hash -> hash.matches(rawPassword))
+                .orElse(false);
+        if (realm == null) { // not in a request: nobody to answer
+            return check.getAsBoolean();
+        }
+        boolean matches = EqualFailureTime.check(session, realm.getId(), check);
+        if (!matches) {
             new PasswordMigration(session, false).hashOnce(realm, rawPassword);
         }
         return matches;

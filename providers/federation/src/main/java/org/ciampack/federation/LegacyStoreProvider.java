@@ -89,14 +89,14 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
 
     @Override
     public UserModel getUserByUsername(RealmModel realm, String username) {
-        return lookUp(config.byUsernameSql(), username, () -> database.byUsername(username))
-                .map(customer -> imported(realm, customer)).orElse(null);
+        return EqualFailureTime.timed(session, () -> lookUp(config.byUsernameSql(), username,
+                () -> database.byUsername(username)).map(customer -> imported(realm, customer)).orElse(null));
     }
 
     @Override
     public UserModel getUserByEmail(RealmModel realm, String email) {
-        return lookUp(config.byEmailSql(), email, () -> database.byEmail(email))
-                .map(customer -> imported(realm, customer)).orElse(null);
+        return EqualFailureTime.timed(session, () -> lookUp(config.byEmailSql(), email,
+                () -> database.byEmail(email)).map(customer -> imported(realm, customer)).orElse(null));
     }
 
     /** A lookup, not repeated in this request once the legacy database said it has no such customer. */
@@ -302,10 +302,11 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         String password = input.getChallengeResponse();
         PasswordMigration migration = new PasswordMigration(session, config.checkPolicyAtMigration());
-        boolean matches = ask(() -> database.byUsername(user.getUsername()), this::signingIn)
-                .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
-                .map(hash -> EqualFailureTime.timed(session, realm, () -> hash.matches(password)))
-                .orElse(false);
+        boolean matches = EqualFailureTime.check(session, realm.getId(), () ->
+                ask(() -> database.byUsername(user.getUsername()), this::signingIn)
+                        .flatMap(customer -> LegacyPasswordHash.parse(customer.passwordHash()))
+                        .map(hash -> hash.matches(password))
+                        .orElse(false));
         if (matches && !federated()) {
             migration.migrate(realm, user, password);
         } else if (!matches) {
@@ -327,7 +328,7 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
         }
         Optional<LegacyCustomer> customer;
         try {
-            customer = database.stillHas(user.getUsername());
+            customer = EqualFailureTime.timed(session, () -> database.stillHas(user.getUsername()));
         } catch (LegacyStoreUnavailable e) {
             return owned(user);
         }
