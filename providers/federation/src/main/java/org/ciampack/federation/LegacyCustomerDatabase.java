@@ -2,6 +2,7 @@ package org.ciampack.federation;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration;
+import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
@@ -77,7 +78,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                         .validateOnBorrow(true)
                         .connectionValidator(AgroalConnectionPoolConfiguration.ConnectionValidator
                                 .defaultValidatorWithTimeout((int) Math.max(1, config.timeout().toSeconds())))
-                        .connectionFactoryConfiguration(factory -> factory.connectionProviderClass(driver.get())
+                        .connectionFactoryConfiguration(factory -> checkedSockets(factory, config)
+                                .connectionProviderClass(driver.get())
                                 .jdbcUrl(config.isH2File() ? config.jdbcUrl() + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r"
                                         : config.jdbcUrl())
                                 .principal(new NamePrincipal(config.user()))
@@ -328,6 +330,14 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     private static String optional(ResultSet result, String column) throws SQLException {
         return column.isBlank() ? null : result.getString(column);
+    }
+
+    /** Sockets checked at connect time where the driver takes a {@link javax.net.SocketFactory}. */
+    private static AgroalConnectionFactoryConfigurationSupplier checkedSockets(
+            AgroalConnectionFactoryConfigurationSupplier factory, LegacyStoreConfig config) {
+        String url = config.jdbcUrl();
+        return url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:mariadb:")
+                ? factory.jdbcProperty("socketFactory", CheckedSocketFactory.class.getName()) : factory;
     }
 
     /**

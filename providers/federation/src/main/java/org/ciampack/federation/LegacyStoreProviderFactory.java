@@ -184,7 +184,9 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             LOG.infof("Legacy customer stores may use H2 database files in %s (for demos and tests)", h2Directory);
         }
         String[] allowed = config.getArray("allowed-destinations");
-        destinations = new DatabaseDestinations(AddressPolicy.allowing(allowed == null ? List.of() : List.of(allowed)));
+        AddressPolicy policy = AddressPolicy.allowing(allowed == null ? List.of() : List.of(allowed));
+        destinations = new DatabaseDestinations(policy);
+        CheckedSocketFactory.policy(policy);
     }
 
     @Override
