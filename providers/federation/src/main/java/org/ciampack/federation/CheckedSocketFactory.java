@@ -77,6 +77,9 @@ public final class CheckedSocketFactory extends SocketFactory {
         @Override
         public void connect(SocketAddress endpoint, int timeout) throws IOException {
             if (!(endpoint instanceof InetSocketAddress inet) || inet.isUnresolved()) {
+                // e.g. a SOCKS proxy set for the JVM (socksProxyHost): the driver leaves the name to the proxy
+                LOG.warnf("Legacy customer database connection to %s refused: the driver did not resolve the address, "
+                        + "so it cannot be checked (is a SOCKS proxy set for the JVM?)", endpoint);
                 throw new ConnectException("A legacy database address must be resolved before it is checked");
             }
             Optional<String> refusal = policy.refusal(inet.getAddress());

@@ -27,6 +27,8 @@ final class EqualFailureTime {
     private static final Map<String, LegacyCheckTime> REALMS = new ConcurrentHashMap<>();
     /** The legacy work of the request on this thread, until its transaction ends. */
     private static final ThreadLocal<Spent> SPENT = new ThreadLocal<>();
+    /** What a request's legacy work is set to once it has been held: a second failure in it owes nothing. */
+    private static final long HELD = Long.MAX_VALUE / 4;
 
     private record Spent(KeycloakTransactionManager transaction, long nanos) {
     }
@@ -48,56 +50,82 @@ final class EqualFailureTime {
         }
     }
 
-    /** The legacy part of a password check (the database asked, the hash compared): it sets the realm's time. */
+    /**
+     * A password check against a legacy hash (the database asked, the hash compared): the request's legacy work up to
+     * its end, lookups and import included, sets the realm's time, as a failure must take at least that long.
+     */
     static boolean check(KeycloakSession session, String realmId, BooleanSupplier check) {
         long started = System.nanoTime();
         try {
             return check.getAsBoolean();
         } finally {
-            long spent = spend(session, System.nanoTime() - started);
-            REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause)).record(spent);
+            long now = System.nanoTime();
+            long spent = spend(session, now - started);
+            if (spent < HELD) {
+                REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause)).record(spent, now);
+            }
         }
     }
 
-    /** Adds to this request's legacy work; returns it all. Outside a transaction there is no request to hold. */
+    /**
+     * Adds to this request's legacy work; returns it all. Work in a transaction nested on the same thread (an event's
+     * own, a listener's lookup) belongs to the request still running. Outside a transaction there is none to hold.
+     */
     private static long spend(KeycloakSession session, long took) {
+        Spent spent = SPENT.get();
+        if (spent != null && spent.transaction().isActive()) {
+            return add(spent, took);
+        }
         KeycloakTransactionManager transaction = session.getTransactionManager();
         if (!transaction.isActive()) {
-            return took;
+            return Math.max(0, took);
         }
-        Spent spent = SPENT.get();
-        if (spent == null || spent.transaction() != transaction) {
-            transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
-                @Override
-                protected void commitImpl() {
-                    SPENT.remove();
-                }
+        transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                forget();
+            }
 
-                @Override
-                protected void rollbackImpl() {
+            @Override
+            protected void rollbackImpl() {
+                forget();
+            }
+
+            private void forget() {
+                Spent current = SPENT.get();
+                if (current != null && current.transaction() == transaction) {
                     SPENT.remove();
                 }
-            });
-            spent = new Spent(transaction, 0);
-        }
-        long total = spent.nanos() + Math.max(0, took);
-        SPENT.set(new Spent(transaction, total));
+            }
+        });
+        return add(new Spent(transaction, 0), took);
+    }
+
+    private static long add(Spent spent, long took) {
+        long total = spent.nanos() >= HELD ? HELD : spent.nanos() + Math.max(0, took);
+        SPENT.set(new Spent(spent.transaction(), total));
         return total;
     }
 
     /**
      * How long the failed sign-in ending on this thread must still wait, in nanoseconds: none in a realm without
-     * legacy password checks on this node. The request's legacy work is forgotten.
+     * legacy password checks on this node, none if this request was held already.
      */
     static long owed(String realmId) {
         Spent spent = SPENT.get();
-        SPENT.remove();
+        boolean thisRequest = spent != null && spent.transaction().isActive();
+        if (!thisRequest) {
+            SPENT.remove();
+        }
         LegacyCheckTime time = realmId == null ? null : REALMS.get(realmId);
         if (time == null) {
             return 0;
         }
-        boolean thisRequest = spent != null && spent.transaction().isActive();
-        return Math.min(maxPause, time.owed(thisRequest ? spent.nanos() : 0));
+        long owed = Math.min(maxPause, time.owed(thisRequest ? spent.nanos() : 0, System.nanoTime()));
+        if (thisRequest) {
+            SPENT.set(new Spent(spent.transaction(), HELD));
+        }
+        return owed;
     }
 
     /** A realm removed: nothing of it is held any more. */

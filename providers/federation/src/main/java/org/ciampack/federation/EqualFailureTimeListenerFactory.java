@@ -40,9 +40,14 @@ public final class EqualFailureTimeListenerFactory implements EventListenerProvi
 
     @Override
     public void init(Config.Scope config) {
-        long millis = config.getLong(MAX_PAUSE, EqualFailureTime.DEFAULT_MAX_PAUSE.toMillis());
+        long millis;
+        try {
+            millis = config.getLong(MAX_PAUSE, EqualFailureTime.DEFAULT_MAX_PAUSE.toMillis());
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
         if (millis < 0 || millis > 10_000) {
-            throw new IllegalArgumentException(MAX_PAUSE + " of " + ID + " must be between 0 and 10000 ms, not " + millis);
+            throw new IllegalArgumentException(MAX_PAUSE + " of " + ID + " must be a number of milliseconds from 0 to 10000, not " + config.get(MAX_PAUSE));
         }
         EqualFailureTime.maxPause(Duration.ofMillis(millis));
     }

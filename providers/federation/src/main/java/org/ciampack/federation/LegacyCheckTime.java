@@ -1,35 +1,46 @@
 package org.ciampack.federation;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * How long the legacy part of a password check takes in one realm: the slowest of the recent ones, followed at once
- * when one is slower and let go slowly when they are faster (each faster one takes 1/{@value #RELEASE} of the gap),
- * so that one expensive format among cheap ones still sets the time for a while. A sample counts up to a ceiling: a
- * longer one was a stall (a pause of the JVM, a loaded host), and must not hold every failure in the realm as long.
+ * How long the legacy work of a password check takes in one realm: the slowest recent one, followed at once when a
+ * check is slower and let go with time (halved every {@link #HALF_LIFE}), never by faster checks, so that many cheap
+ * formats do not wear down what one expensive format among them takes. A sample counts up to a ceiling: a longer
+ * one was a stall (a pause of the JVM, a loaded host) and must not hold every failure in the realm as long.
  */
 final class LegacyCheckTime {
 
-    static final int RELEASE = 64;
+    static final Duration HALF_LIFE = Duration.ofHours(1);
 
-    private final AtomicLong nanos = new AtomicLong();
+    private record Peak(long nanos, long at) {
+    }
+
+    private final AtomicReference<Peak> peak = new AtomicReference<>(new Peak(0, 0));
     private final long ceiling;
 
     LegacyCheckTime(long ceilingNanos) {
         this.ceiling = ceilingNanos;
     }
 
-    void record(long took) {
+    /** A check that took {@code took} nanoseconds, at {@code now} (nanoTime). */
+    void record(long took, long now) {
         long sample = Math.min(ceiling, Math.max(0, took));
-        nanos.accumulateAndGet(sample, (slowest, next) -> next >= slowest ? next : slowest - (slowest - next) / RELEASE);
+        peak.updateAndGet(current -> sample >= decayed(current, now) ? new Peak(sample, now) : current);
     }
 
-    long nanos() {
-        return nanos.get();
+    /** The time at {@code now} (nanoTime). */
+    long nanos(long now) {
+        return decayed(peak.get(), now);
     }
 
-    /** What a failure that already spent {@code spent} on legacy work still owes. */
-    long owed(long spent) {
-        return Math.max(0, nanos() - Math.max(0, spent));
+    /** What a failure that already spent {@code spent} on legacy work still owes at {@code now}. */
+    long owed(long spent, long now) {
+        return Math.max(0, nanos(now) - Math.max(0, spent));
+    }
+
+    private static long decayed(Peak peak, long now) {
+        double halvings = Math.max(0, now - peak.at()) / (double) HALF_LIFE.toNanos();
+        return (long) (peak.nanos() * Math.pow(0.5, halvings));
     }
 }

@@ -57,20 +57,21 @@ class CheckedSocketFactoryTest {
 
     @Test
     void postgresqlsDriverMakesItsSocketsFromTheFactory() throws Exception {
-        assertTheDriverUsesTheFactory(new org.postgresql.Driver(), "jdbc:postgresql://127.0.0.1:%d/shop");
+        assertTheDriverUsesTheFactory(new org.postgresql.Driver(), "jdbc:postgresql://127.0.0.1:%d/shop", "5");
     }
 
     @Test
     void mariadbsDriverMakesItsSocketsFromTheFactory() throws Exception {
-        assertTheDriverUsesTheFactory(new org.mariadb.jdbc.Driver(), "jdbc:mariadb://127.0.0.1:%d/shop");
+        assertTheDriverUsesTheFactory(new org.mariadb.jdbc.Driver(), "jdbc:mariadb://127.0.0.1:%d/shop", "5000");
     }
 
-    private static void assertTheDriverUsesTheFactory(Driver driver, String url) throws Exception {
+    /** {@code timeout}: pgjdbc reads seconds, MariaDB's driver milliseconds. */
+    private static void assertTheDriverUsesTheFactory(Driver driver, String url, String timeout) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("user", "shop");
         properties.setProperty("password", "secret");
-        properties.setProperty("connectTimeout", "2");
-        properties.setProperty("socketTimeout", "2");
+        properties.setProperty("connectTimeout", timeout);
+        properties.setProperty("socketTimeout", timeout);
         properties.setProperty("socketFactory", CheckedSocketFactory.class.getName());
         try (ServerSocket listener = listener()) {
             String address = url.formatted(listener.getLocalPort());

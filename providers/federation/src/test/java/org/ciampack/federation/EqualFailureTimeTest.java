@@ -10,52 +10,62 @@ import org.keycloak.events.EventType;
 class EqualFailureTimeTest {
 
     private static final long CEILING = 1_000_000_000;
+    private static final long MINUTE = 60_000_000_000L;
+    private static final long HALF_LIFE = LegacyCheckTime.HALF_LIFE.toNanos();
 
     @Test
     void aSlowerCheckSetsTheTimeAtOnce() {
         LegacyCheckTime time = new LegacyCheckTime(CEILING);
-        time.record(2_000_000);
-        time.record(90_000_000);
+        time.record(2_000_000, 0);
+        time.record(90_000_000, MINUTE);
 
-        assertThat(time.nanos()).isEqualTo(90_000_000);
+        assertThat(time.nanos(MINUTE)).isEqualTo(90_000_000);
     }
 
     @Test
-    void fasterChecksLetItGoSlowlySoThatOneExpensiveFormatAmongCheapOnesStillCounts() {
+    void manyCheapChecksDoNotWearDownWhatOneExpensiveFormatTakes() {
         LegacyCheckTime time = new LegacyCheckTime(CEILING);
-        time.record(256_000_000); // one bcrypt customer
-        for (int i = 0; i < 3; i++) {
-            time.record(0); // three MD5 customers
+        time.record(256_000_000, 0); // one bcrypt customer
+        for (int i = 0; i < 10_000; i++) {
+            time.record(1_000, i); // ten thousand MD5 customers within the same moment
         }
 
-        assertThat(time.nanos()).isBetween(240_000_000L, 256_000_000L);
-        for (int i = 0; i < 100 * LegacyCheckTime.RELEASE; i++) {
-            time.record(1_000_000);
-        }
-        assertThat(time.nanos()).as("in the end, what the checks take now").isBetween(1_000_000L, 1_000_100L);
+        assertThat(time.nanos(10_000)).isBetween(255_000_000L, 256_000_000L);
+    }
+
+    @Test
+    void itIsLetGoWithTimeHalvedEachHalfLife() {
+        LegacyCheckTime time = new LegacyCheckTime(CEILING);
+        time.record(400_000_000, 0);
+
+        assertThat(time.nanos(HALF_LIFE)).isBetween(199_000_000L, 201_000_000L);
+        assertThat(time.nanos(2 * HALF_LIFE)).isBetween(99_000_000L, 101_000_000L);
+        time.record(150_000_000, 2 * HALF_LIFE);
+        assertThat(time.nanos(2 * HALF_LIFE)).as("a check slower than what is left sets it again")
+                .isEqualTo(150_000_000);
     }
 
     @Test
     void aStallCountsOnlyUpToTheCeiling() {
         LegacyCheckTime time = new LegacyCheckTime(CEILING);
-        time.record(30_000_000_000L); // a 30 s pause of the JVM
+        time.record(30_000_000_000L, 0); // a 30 s pause of the JVM
         LegacyCheckTime clockBack = new LegacyCheckTime(CEILING);
-        clockBack.record(-5);
+        clockBack.record(-5, 0);
 
-        assertThat(time.nanos()).isEqualTo(CEILING);
-        assertThat(clockBack.nanos()).isZero();
+        assertThat(time.nanos(0)).isEqualTo(CEILING);
+        assertThat(clockBack.nanos(0)).isZero();
     }
 
     @Test
     void whatARequestSpentOnLegacyWorkIsNotOwedAgain() {
         LegacyCheckTime time = new LegacyCheckTime(CEILING);
-        time.record(400_000_000);
+        time.record(400_000_000, 0);
 
-        assertThat(time.owed(0)).as("an unknown address").isEqualTo(400_000_000);
-        assertThat(time.owed(3_000_000)).as("an unknown address looked up in the legacy database")
+        assertThat(time.owed(0, 0)).as("an unknown address").isEqualTo(400_000_000);
+        assertThat(time.owed(3_000_000, 0)).as("an unknown address looked up in the legacy database")
                 .isEqualTo(397_000_000);
-        assertThat(time.owed(120_000_000)).as("a legacy customer with a cheaper hash").isEqualTo(280_000_000);
-        assertThat(time.owed(500_000_000)).as("a legacy customer with the slowest hash").isZero();
+        assertThat(time.owed(120_000_000, 0)).as("a legacy customer with a cheaper hash").isEqualTo(280_000_000);
+        assertThat(time.owed(500_000_000, 0)).as("a legacy customer with the slowest hash").isZero();
     }
 
     @Test
