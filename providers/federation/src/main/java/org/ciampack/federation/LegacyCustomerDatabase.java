@@ -332,11 +332,10 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         return column.isBlank() ? null : result.getString(column);
     }
 
-    /** Sockets checked at connect time where the driver takes a {@link javax.net.SocketFactory}. */
+    /** Sockets checked at connect time where the driver takes the pack's factory. */
     private static AgroalConnectionFactoryConfigurationSupplier checkedSockets(
             AgroalConnectionFactoryConfigurationSupplier factory, LegacyStoreConfig config) {
-        String url = config.jdbcUrl();
-        return url.startsWith("jdbc:postgresql:") || url.startsWith("jdbc:mariadb:")
+        return LegacyDriver.of(config).checkedSockets
                 ? factory.jdbcProperty("socketFactory", CheckedSocketFactory.class.getName()) : factory;
     }
 
@@ -346,7 +345,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      */
     private static Optional<Class<?>> driver(LegacyStoreConfig config) {
         try {
-            return Optional.of(Class.forName(driverName(config), true, LegacyCustomerDatabase.class.getClassLoader()));
+            return Optional.of(Class.forName(LegacyDriver.of(config).className, true, LegacyCustomerDatabase.class.getClassLoader()));
         } catch (ClassNotFoundException | LinkageError e) {
             return Optional.empty();
         }
@@ -361,14 +360,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     }
 
     private static String noDriverSentence(LegacyStoreConfig config) {
-        return "This server has no JDBC driver for " + config.jdbcUrl().split(":")[1] + " (" + driverName(config)
-                + "): put the driver's JAR in Keycloak's providers folder and run kc.sh build again";
-    }
-
-    private static String driverName(LegacyStoreConfig config) {
-        return config.jdbcUrl().startsWith("jdbc:postgresql:") ? "org.postgresql.Driver"
-                : config.jdbcUrl().startsWith("jdbc:mariadb:") ? "org.mariadb.jdbc.Driver"
-                : config.isH2File() ? "org.h2.Driver" : "com.mysql.cj.jdbc.Driver";
+        return "This server has no JDBC driver for " + config.jdbcUrl().split(":")[1] + " ("
+                + LegacyDriver.of(config).className + "): put the driver's JAR in Keycloak's providers folder and run kc.sh build again";
     }
 
     /** The statement's ? parameters, those inside quoted literals left out. */
