@@ -27,10 +27,13 @@ final class EqualFailureTime {
     private static final Map<String, LegacyCheckTime> REALMS = new ConcurrentHashMap<>();
     /** The legacy work of the request on this thread, until its transaction ends. */
     private static final ThreadLocal<Spent> SPENT = new ThreadLocal<>();
-    /** What a request's legacy work is set to once it has been held: a second failure in it owes nothing. */
-    private static final long HELD = Long.MAX_VALUE / 4;
 
-    private record Spent(KeycloakTransactionManager transaction, long nanos) {
+    /** A request's legacy work, and whether it has been held already (a second failure in it owes nothing). */
+    private record Spent(KeycloakTransactionManager transaction, long nanos, boolean held) {
+
+        Spent plus(long took) {
+            return new Spent(transaction, nanos + Math.max(0, took), held);
+        }
     }
 
     private EqualFailureTime() {
@@ -60,9 +63,9 @@ final class EqualFailureTime {
             return check.getAsBoolean();
         } finally {
             long now = System.nanoTime();
-            long spent = spend(session, now - started);
-            if (spent < HELD) {
-                REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause)).record(spent, now);
+            Spent spent = spend(session, now - started);
+            if (!spent.held()) {
+                REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause)).record(spent.nanos(), now);
             }
         }
     }
@@ -71,14 +74,14 @@ final class EqualFailureTime {
      * Adds to this request's legacy work; returns it all. Work in a transaction nested on the same thread (an event's
      * own, a listener's lookup) belongs to the request still running. Outside a transaction there is none to hold.
      */
-    private static long spend(KeycloakSession session, long took) {
+    private static Spent spend(KeycloakSession session, long took) {
         Spent spent = SPENT.get();
         if (spent != null && spent.transaction().isActive()) {
-            return add(spent, took);
+            return remember(spent.plus(took));
         }
         KeycloakTransactionManager transaction = session.getTransactionManager();
         if (!transaction.isActive()) {
-            return Math.max(0, took);
+            return new Spent(transaction, 0, false).plus(took);
         }
         transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
@@ -98,13 +101,12 @@ final class EqualFailureTime {
                 }
             }
         });
-        return add(new Spent(transaction, 0), took);
+        return remember(new Spent(transaction, 0, false).plus(took));
     }
 
-    private static long add(Spent spent, long took) {
-        long total = spent.nanos() >= HELD ? HELD : spent.nanos() + Math.max(0, took);
-        SPENT.set(new Spent(spent.transaction(), total));
-        return total;
+    private static Spent remember(Spent spent) {
+        SPENT.set(spent);
+        return spent;
     }
 
     /**
@@ -118,14 +120,13 @@ final class EqualFailureTime {
             SPENT.remove();
         }
         LegacyCheckTime time = realmId == null ? null : REALMS.get(realmId);
-        if (time == null) {
+        if (time == null || thisRequest && spent.held()) {
             return 0;
         }
-        long owed = Math.min(maxPause, time.owed(thisRequest ? spent.nanos() : 0, System.nanoTime()));
         if (thisRequest) {
-            SPENT.set(new Spent(spent.transaction(), HELD));
+            remember(new Spent(spent.transaction(), spent.nanos(), true));
         }
-        return owed;
+        return Math.min(maxPause, time.owed(thisRequest ? spent.nanos() : 0, System.nanoTime()));
     }
 
     /** A realm removed: nothing of it is held any more. */

@@ -47,7 +47,8 @@ public final class EqualFailureTimeListenerFactory implements EventListenerProvi
             millis = -1;
         }
         if (millis < 0 || millis > 10_000) {
-            throw new IllegalArgumentException(MAX_PAUSE + " of " + ID + " must be a number of milliseconds from 0 to 10000, not " + config.get(MAX_PAUSE));
+            throw new IllegalArgumentException(MAX_PAUSE + " of " + ID
+                    + " must be a number of milliseconds from 0 to 10000, not " + config.get(MAX_PAUSE));
         }
         EqualFailureTime.maxPause(Duration.ofMillis(millis));
     }
