@@ -12,11 +12,11 @@ import org.keycloak.models.KeycloakTransactionManager;
 /**
  * A failed sign-in takes as long whoever it was for: an unknown address, a customer of Keycloak's own, or a legacy
  * customer whose old hash (bcrypt, Argon2, PBKDF2: often slower than the realm's own) was checked, looked up and
- * imported first. Otherwise its time tells which addresses are legacy customers. All legacy work of a request
- * (lookups, imports, password checks) is timed; the legacy part of each password check sets the realm's time
- * ({@link LegacyCheckTime}), and a failed sign-in in a realm where this node has checked legacy passwords is held
- * until it has spent that long on legacy work and waiting. Keycloak's own hash (of the password, or its dummy hash
- * for an unknown address) comes on top of each alike.
+ * imported first. Otherwise its time tells which addresses are legacy customers. All legacy work of a request is
+ * timed. A failed legacy password check counts from its start to the failure's event, less the realm's own hash that
+ * every failure pays: what a memory-hard hash costs after it (the collector's work on its garbage) is legacy work
+ * too. Each such failure sets the realm's time ({@link LegacyCheckTime}), and a failed sign-in in a realm where this
+ * node has checked legacy passwords is held until it has spent that long on legacy work and waiting.
  */
 final class EqualFailureTime {
 
@@ -25,14 +25,39 @@ final class EqualFailureTime {
 
     private static volatile long maxPause = DEFAULT_MAX_PAUSE.toNanos();
     private static final Map<String, LegacyCheckTime> REALMS = new ConcurrentHashMap<>();
+    /** How long each realm's own hash of a wrong password usually takes on this node. */
+    private static final Map<String, TypicalTime> REALM_HASHES = new ConcurrentHashMap<>();
     /** The legacy work of the request on this thread, until its transaction ends. */
     private static final ThreadLocal<Spent> SPENT = new ThreadLocal<>();
 
-    /** A request's legacy work, and whether it has been held already (a second failure in it owes nothing). */
-    private record Spent(KeycloakTransactionManager transaction, long nanos, boolean held) {
+    /** A request's legacy work; confined to the request's thread. */
+    private static final class Spent {
+        final KeycloakTransactionManager transaction;
+        /** Lookups, imports and password checks, each timed. */
+        long nanos;
+        /** When its first legacy password check started (nanoTime), and the legacy work before it. */
+        boolean checked;
+        long checkStarted;
+        long beforeCheck;
+        /** The realm's own hash of the wrong password, which every failure pays. */
+        long realmHash;
+        /** A second failure in the same request owes nothing. */
+        boolean held;
 
-        Spent plus(long took) {
-            return new Spent(transaction, nanos + Math.max(0, took), held);
+        Spent(KeycloakTransactionManager transaction) {
+            this.transaction = transaction;
+        }
+
+        boolean current() {
+            return transaction.isActive();
+        }
+
+        /** The legacy part of a failure ending {@code now}. */
+        long legacy(long now, long typicalRealmHash) {
+            if (!checked) {
+                return nanos;
+            }
+            return Math.max(nanos, beforeCheck + (now - checkStarted) - Math.min(realmHash, typicalRealmHash));
         }
     }
 
@@ -49,39 +74,61 @@ final class EqualFailureTime {
         try {
             return work.get();
         } finally {
-            spend(session, System.nanoTime() - started);
+            spent(session).nanos += System.nanoTime() - started;
         }
     }
 
     /**
-     * A password check against a legacy hash (the database asked, the hash compared): the request's legacy work up to
-     * its end, lookups and import included, sets the realm's time, as a failure must take at least that long.
+     * A password check against a legacy hash (the database asked, the hash compared). A match sets the realm's time
+     * at once, as a successful sign-in sends no failure; a mismatch sets it at its failure's event, counted to there.
      */
     static boolean check(KeycloakSession session, String realmId, BooleanSupplier check) {
+        Spent spent = spent(session);
+        LegacyCheckTime time = realm(realmId);
         long started = System.nanoTime();
+        if (!spent.checked) {
+            spent.checked = true;
+            spent.checkStarted = started;
+            spent.beforeCheck = spent.nanos;
+        }
+        boolean matches = false;
         try {
-            return check.getAsBoolean();
+            matches = check.getAsBoolean();
+            return matches;
         } finally {
             long now = System.nanoTime();
-            Spent spent = spend(session, now - started);
-            if (!spent.held()) {
-                REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause)).record(spent.nanos(), now);
+            spent.nanos += now - started;
+            if (matches && !spent.held) {
+                time.record(spent.nanos, now);
             }
         }
     }
 
+    /** The realm's own hash of a wrong password, as Keycloak makes for an unknown address: timed, not legacy work. */
+    static void realmHash(KeycloakSession session, String realmId, Runnable hash) {
+        long started = System.nanoTime();
+        hash.run();
+        long took = System.nanoTime() - started;
+        spent(session).realmHash += took;
+        REALM_HASHES.computeIfAbsent(realmId, id -> new TypicalTime()).record(took);
+    }
+
+    private static LegacyCheckTime realm(String realmId) {
+        return REALMS.computeIfAbsent(realmId, id -> new LegacyCheckTime(maxPause));
+    }
+
     /**
-     * Adds to this request's legacy work; returns it all. Work in a transaction nested on the same thread (an event's
-     * own, a listener's lookup) belongs to the request still running. Outside a transaction there is none to hold.
+     * This request's legacy work. Work in a transaction nested on the same thread (an event's own, a listener's
+     * lookup) belongs to the request still running. Outside a transaction there is none to hold: a throwaway.
      */
-    private static Spent spend(KeycloakSession session, long took) {
+    private static Spent spent(KeycloakSession session) {
         Spent spent = SPENT.get();
-        if (spent != null && spent.transaction().isActive()) {
-            return remember(spent.plus(took));
+        if (spent != null && spent.current()) {
+            return spent;
         }
         KeycloakTransactionManager transaction = session.getTransactionManager();
         if (!transaction.isActive()) {
-            return new Spent(transaction, 0, false).plus(took);
+            return new Spent(transaction);
         }
         transaction.enlistAfterCompletion(new AbstractKeycloakTransaction() {
             @Override
@@ -96,17 +143,14 @@ final class EqualFailureTime {
 
             private void forget() {
                 Spent current = SPENT.get();
-                if (current != null && current.transaction() == transaction) {
+                if (current != null && current.transaction == transaction) {
                     SPENT.remove();
                 }
             }
         });
-        return remember(new Spent(transaction, 0, false).plus(took));
-    }
-
-    private static Spent remember(Spent spent) {
-        SPENT.set(spent);
-        return spent;
+        Spent started = new Spent(transaction);
+        SPENT.set(started);
+        return started;
     }
 
     /**
@@ -115,22 +159,33 @@ final class EqualFailureTime {
      */
     static long owed(String realmId) {
         Spent spent = SPENT.get();
-        boolean thisRequest = spent != null && spent.transaction().isActive();
-        if (!thisRequest) {
+        if (spent != null && !spent.current()) {
             SPENT.remove();
+            spent = null;
         }
         LegacyCheckTime time = realmId == null ? null : REALMS.get(realmId);
-        if (time == null || thisRequest && spent.held()) {
+        if (time == null || spent != null && spent.held) {
             return 0;
         }
-        if (thisRequest) {
-            remember(new Spent(spent.transaction(), spent.nanos(), true));
+        long now = System.nanoTime();
+        if (spent == null) {
+            return Math.min(maxPause, time.owed(0, now));
         }
-        return Math.min(maxPause, time.owed(thisRequest ? spent.nanos() : 0, System.nanoTime()));
+        spent.held = true;
+        TypicalTime realmHash = REALM_HASHES.get(realmId);
+        long legacy = spent.legacy(now, realmHash == null ? 0 : realmHash.nanos());
+        // held to the time before it: a check a little slower than those before does not show, nor does it start
+        // a new level that the others only reach after it
+        long owed = time.owed(legacy, now);
+        if (spent.checked) {
+            time.record(legacy, now);
+        }
+        return Math.min(maxPause, owed);
     }
 
     /** A realm removed: nothing of it is held any more. */
     static void forget(String realmId) {
         REALMS.remove(realmId);
+        REALM_HASHES.remove(realmId);
     }
 }

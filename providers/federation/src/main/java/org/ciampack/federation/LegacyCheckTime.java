@@ -4,10 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * How long the legacy work of a password check takes in one realm: the slowest recent one, followed at once when a
- * check is slower and let go with time (halved every {@link #HALF_LIFE}), never by faster checks, so that many cheap
- * formats do not wear down what one expensive format among them takes. A sample counts up to a ceiling: a longer
- * one was a stall (a pause of the JVM, a loaded host) and must not hold every failure in the realm as long.
+ * How long the legacy work of a password check takes in one realm (to its failure's event, if it failed): the slowest
+ * recent one, followed at once when a check is slower and let go with time (halved every {@link #HALF_LIFE}), never
+ * by faster checks, so that many cheap formats do not wear down what one expensive format among them takes. A sample
+ * counts up to a ceiling: a longer one was a stall (a pause of the JVM, a loaded host) and must not hold every failure
+ * in the realm as long.
  */
 final class LegacyCheckTime {
 
@@ -34,9 +35,14 @@ final class LegacyCheckTime {
         return decayed(peak.get(), now);
     }
 
-    /** What a failure that already spent {@code spent} on legacy work still owes at {@code now}. */
+    /**
+     * What a failure that already spent {@code spent} on legacy work still owes at {@code now}: the time and a quarter
+     * more. Checks of one format vary (a memory-hard hash more than most, with the collector's work): were failures
+     * held only to the slowest seen, each check slower still would show, and a new node's climb would show as a trend.
+     */
     long owed(long spent, long now) {
-        return Math.max(0, nanos(now) - Math.max(0, spent));
+        long time = nanos(now);
+        return Math.max(0, time + time / 4 - Math.max(0, spent));
     }
 
     private static long decayed(Peak peak, long now) {

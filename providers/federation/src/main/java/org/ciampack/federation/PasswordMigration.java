@@ -65,7 +65,8 @@ final class PasswordMigration {
 
     /** The realm's password hash of a wrong password, thrown away: the same time as Keycloak's own check. */
     void hashOnce(RealmModel realm, String password) {
-        hashing(realm).encodedCredential(password == null ? "" : password, realm.getPasswordPolicy().getHashIterations());
+        EqualFailureTime.realmHash(session, realm.getId(), () -> hashing(realm)
+                .encodedCredential(password == null ? "" : password, realm.getPasswordPolicy().getHashIterations()));
     }
 
     private PasswordHashProvider hashing(RealmModel realm) {

@@ -24,11 +24,11 @@ class EqualFailureTimeRequestTest {
         EqualFailureTime.timed(request.session, () -> pause(20));
         long owed = EqualFailureTime.owed(realm);
 
-        assertThat(owed).isBetween(200 * MS, 281 * MS);
+        assertThat(owed).as("375 ms (the realm's 300 and a quarter) less 20").isBetween(275 * MS, 361 * MS);
         assertThat(EqualFailureTime.owed(realm)).as("a second failure in the same request").isZero();
         request.end();
         assertThat(EqualFailureTime.owed(realm)).as("the next request, with no legacy work")
-                .isGreaterThan(290 * MS);
+                .isGreaterThan(365 * MS);
     }
 
     @Test
@@ -41,7 +41,7 @@ class EqualFailureTimeRequestTest {
         EqualFailureTime.timed(nested.session, () -> pause(20));
         nested.end();
 
-        assertThat(EqualFailureTime.owed(realm)).as("both lookups spent").isBetween(200 * MS, 262 * MS);
+        assertThat(EqualFailureTime.owed(realm)).as("both lookups spent").isBetween(275 * MS, 341 * MS);
         request.end();
     }
 
@@ -53,19 +53,50 @@ class EqualFailureTimeRequestTest {
         first.end();
 
         Request next = new Request();
-        assertThat(EqualFailureTime.owed(realm)).isGreaterThan(290 * MS);
+        assertThat(EqualFailureTime.owed(realm)).isGreaterThan(365 * MS);
         next.end();
     }
 
-    /** A realm whose legacy checks took {@code nanos} (a check of that long, outside any request). */
+    @Test
+    void aFailedCheckALittleSlowerThanThoseBeforeIsHeldToTheirTimeAndRaisesItForTheNext() {
+        String realm = realm(300 * MS);
+        Request failed = new Request();
+        EqualFailureTime.check(failed.session, realm, () -> !pause(340));
+
+        assertThat(EqualFailureTime.owed(realm)).as("375 ms (the realm's 300 and a quarter) less 340")
+                .isBetween(15 * MS, 36 * MS);
+        failed.end();
+        Request next = new Request();
+        assertThat(EqualFailureTime.owed(realm)).as("a quarter over 340 ms").isBetween(424 * MS, 450 * MS);
+        next.end();
+    }
+
+    /**
+     * A failed check counts from its start to the failure's event: what the hash costs after it (the collector's work
+     * on a memory-hard hash's garbage) is legacy work too; the realm's own hash, which every failure pays, is not.
+     */
+    @Test
+    void aFailedCheckCountsToItsEventLessTheRealmsOwnHash() {
+        String realm = "realm-" + UUID.randomUUID();
+        Request failed = new Request();
+        EqualFailureTime.check(failed.session, realm, () -> !pause(50));
+        EqualFailureTime.realmHash(failed.session, realm, () -> pause(30));
+        pause(40); // the collector, after the hash
+        EqualFailureTime.owed(realm);
+        failed.end();
+
+        Request next = new Request();
+        assertThat(EqualFailureTime.owed(realm)).as("a quarter over 90 ms: the check and what came after it")
+                .isBetween(112 * MS, 140 * MS);
+        next.end();
+    }
+
+    /** A realm whose legacy checks took {@code nanos} (a successful check of that long, outside any request). */
     private static String realm(long nanos) {
         String realm = "realm-" + UUID.randomUUID();
         Request outside = new Request();
         outside.active = false;
-        EqualFailureTime.check(outside.session, realm, () -> {
-            pause(nanos / MS);
-            return false;
-        });
+        EqualFailureTime.check(outside.session, realm, () -> pause(nanos / MS)); // a match: no failure to wait for
         return realm;
     }
 

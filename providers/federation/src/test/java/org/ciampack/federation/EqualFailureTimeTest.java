@@ -57,15 +57,30 @@ class EqualFailureTimeTest {
     }
 
     @Test
-    void whatARequestSpentOnLegacyWorkIsNotOwedAgain() {
+    void whatARequestSpentOnLegacyWorkIsNotOwedAgainAndFailuresAreHeldAQuarterLonger() {
         LegacyCheckTime time = new LegacyCheckTime(CEILING);
         time.record(400_000_000, 0);
 
-        assertThat(time.owed(0, 0)).as("an unknown address").isEqualTo(400_000_000);
+        assertThat(time.owed(0, 0)).as("an unknown address").isEqualTo(500_000_000);
         assertThat(time.owed(3_000_000, 0)).as("an unknown address looked up in the legacy database")
-                .isEqualTo(397_000_000);
-        assertThat(time.owed(120_000_000, 0)).as("a legacy customer with a cheaper hash").isEqualTo(280_000_000);
-        assertThat(time.owed(500_000_000, 0)).as("a legacy customer with the slowest hash").isZero();
+                .isEqualTo(497_000_000);
+        assertThat(time.owed(120_000_000, 0)).as("a legacy customer with a cheaper hash").isEqualTo(380_000_000);
+        assertThat(time.owed(450_000_000, 0)).as("a check a little slower than any before").isEqualTo(50_000_000);
+        assertThat(time.owed(600_000_000, 0)).as("a legacy customer with a far slower hash").isZero();
+    }
+
+    @Test
+    void aTypicalTimeIsNotMovedByOneSlowRun() {
+        TypicalTime time = new TypicalTime();
+        assertThat(time.nanos()).isZero();
+        for (long millis : new long[] {50, 52, 48, 400, 51, 49}) {
+            time.record(millis * 1_000_000);
+        }
+        assertThat(time.nanos()).isEqualTo(51_000_000);
+        for (int i = 0; i < 9; i++) {
+            time.record(90_000_000);
+        }
+        assertThat(time.nanos()).as("only the last few count").isEqualTo(90_000_000);
     }
 
     @Test
