@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
@@ -27,6 +28,8 @@ final class EqualFailureTime {
     private static final Map<String, LegacyCheckTime> REALMS = new ConcurrentHashMap<>();
     /** How long each realm's own hash of a wrong password usually takes on this node. */
     private static final Map<String, TypicalTime> REALM_HASHES = new ConcurrentHashMap<>();
+    /** The node's clock (nanoTime); unit tests turn one of their own. */
+    static LongSupplier clock = System::nanoTime;
     /** The legacy work of the request on this thread, until its transaction ends. */
     private static final ThreadLocal<Spent> SPENT = new ThreadLocal<>();
 
@@ -39,8 +42,13 @@ final class EqualFailureTime {
         boolean checked;
         long checkStarted;
         long beforeCheck;
-        /** The realm's own hash of the wrong password, which every failure pays. */
+        /** A check matched: a failure later in the request (a refusal, a wrong code) is no wrong password. */
+        boolean matched;
+        /** The match is followed by no hash of the realm's own (federated mode: nothing to migrate). */
+        boolean matchWithoutRealmHash;
+        /** The realm's own hash of the wrong password, which every failure pays, and when the last one ended. */
         long realmHash;
+        long realmHashEnded;
         /** A second failure in the same request owes nothing. */
         boolean held;
 
@@ -52,12 +60,21 @@ final class EqualFailureTime {
             return transaction.isActive();
         }
 
-        /** The legacy part of a failure ending {@code now}. */
+        /**
+         * The legacy part of a failure ending {@code now}. After a wrong password: from the check's start to the end
+         * of the realm's own hash that follows it (what the collector does about a memory-hard hash's garbage falls
+         * there), less that hash, at most its typical time. After a match: the legacy work timed, less a typical
+         * realm hash where the match made none, so that the failure waits for one as a wrong password's hashes it.
+         */
         long legacy(long now, long typicalRealmHash) {
+            if (matched) {
+                return nanos - (matchWithoutRealmHash ? typicalRealmHash : 0);
+            }
             if (!checked) {
                 return nanos;
             }
-            return Math.max(nanos, beforeCheck + (now - checkStarted) - Math.min(realmHash, typicalRealmHash));
+            long end = realmHash > 0 ? realmHashEnded : now;
+            return Math.max(nanos, beforeCheck + (end - checkStarted) - Math.min(realmHash, typicalRealmHash));
         }
     }
 
@@ -70,11 +87,11 @@ final class EqualFailureTime {
 
     /** Legacy work of this request that is no password check: a lookup, an import. */
     static <T> T timed(KeycloakSession session, Supplier<T> work) {
-        long started = System.nanoTime();
+        long started = clock.getAsLong();
         try {
             return work.get();
         } finally {
-            spent(session).nanos += System.nanoTime() - started;
+            spent(session).nanos += clock.getAsLong() - started;
         }
     }
 
@@ -85,7 +102,7 @@ final class EqualFailureTime {
     static boolean check(KeycloakSession session, String realmId, BooleanSupplier check) {
         Spent spent = spent(session);
         LegacyCheckTime time = realm(realmId);
-        long started = System.nanoTime();
+        long started = clock.getAsLong();
         if (!spent.checked) {
             spent.checked = true;
             spent.checkStarted = started;
@@ -96,20 +113,35 @@ final class EqualFailureTime {
             matches = check.getAsBoolean();
             return matches;
         } finally {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             spent.nanos += now - started;
-            if (matches && !spent.held) {
-                time.record(spent.nanos, now);
+            if (matches) {
+                spent.matched = true;
+                if (!spent.held) {
+                    time.record(spent.nanos, now);
+                }
             }
         }
     }
 
+    /**
+     * A legacy password matched and no hash of the realm's own follows (federated mode: nothing to migrate). A
+     * failure later in the request, e.g. the risk step's refusal, waits as long as that hash would take, or a right
+     * password would answer faster than a wrong one.
+     */
+    static void matchWithoutRealmHash(KeycloakSession session) {
+        spent(session).matchWithoutRealmHash = true;
+    }
+
     /** The realm's own hash of a wrong password, as Keycloak makes for an unknown address: timed, not legacy work. */
     static void realmHash(KeycloakSession session, String realmId, Runnable hash) {
-        long started = System.nanoTime();
+        long started = clock.getAsLong();
         hash.run();
-        long took = System.nanoTime() - started;
-        spent(session).realmHash += took;
+        long ended = clock.getAsLong();
+        long took = ended - started;
+        Spent spent = spent(session);
+        spent.realmHash += took;
+        spent.realmHashEnded = ended;
         REALM_HASHES.computeIfAbsent(realmId, id -> new TypicalTime()).record(took);
     }
 
@@ -158,26 +190,36 @@ final class EqualFailureTime {
      * legacy password checks on this node, none if this request was held already.
      */
     static long owed(String realmId) {
+        return owed(realmId, 0);
+    }
+
+    /**
+     * The same in a realm whose failures take at least {@code floor} nanoseconds (the admin's setting on its legacy
+     * store), whether or not this node has checked a legacy password there yet.
+     */
+    static long owed(String realmId, long floor) {
         Spent spent = SPENT.get();
         if (spent != null && !spent.current()) {
             SPENT.remove();
             spent = null;
         }
-        LegacyCheckTime time = realmId == null ? null : REALMS.get(realmId);
-        if (time == null || spent != null && spent.held) {
+        LegacyCheckTime learned = realmId == null ? null : REALMS.get(realmId);
+        if (learned == null && floor <= 0 || spent != null && spent.held) {
             return 0;
         }
-        long now = System.nanoTime();
+        LegacyCheckTime time = learned == null ? realm(realmId) : learned;
+        long now = clock.getAsLong();
+        long level = Math.max(floor, time.held(now));
         if (spent == null) {
-            return Math.min(maxPause, time.owed(0, now));
+            return Math.min(maxPause, level);
         }
         spent.held = true;
         TypicalTime realmHash = REALM_HASHES.get(realmId);
         long legacy = spent.legacy(now, realmHash == null ? 0 : realmHash.nanos());
-        // held to the time before it: a check a little slower than those before does not show, nor does it start
+        // held to the level before it: a check a little slower than those before does not show, nor does it start
         // a new level that the others only reach after it
-        long owed = time.owed(legacy, now);
-        if (spent.checked) {
+        long owed = Math.max(0, level - legacy);
+        if (spent.checked && !spent.matched) {
             time.record(legacy, now);
         }
         return Math.min(maxPause, owed);

@@ -9,6 +9,9 @@ import org.keycloak.events.EventType;
 import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.storage.UserStorageProvider;
+import org.keycloak.storage.UserStorageProviderModel;
 
 /**
  * Holds a failed sign-in until it has taken as long as a legacy customer's would ({@link EqualFailureTime}). Held are
@@ -39,7 +42,7 @@ final class EqualFailureTimeListener implements EventListenerProvider {
         if (!held(event)) {
             return;
         }
-        long owed = EqualFailureTime.owed(event.getRealmId());
+        long owed = EqualFailureTime.owed(event.getRealmId(), floor(event.getRealmId()));
         if (owed <= 0) {
             return;
         }
@@ -58,6 +61,23 @@ final class EqualFailureTimeListener implements EventListenerProvider {
                 pause(owed);
             }
         });
+    }
+
+    /**
+     * The longest "failed sign-ins take at least" of the realm's enabled legacy stores, in nanoseconds; 0 without.
+     * Read from the realm's components (cached) on each held failure, so it holds on a node before its first
+     * legacy check and on every node of a cluster as soon as an admin saves it.
+     */
+    private long floor(String realmId) {
+        RealmModel realm = realmId == null ? null : session.realms().getRealm(realmId);
+        if (realm == null) {
+            return 0;
+        }
+        return realm.getComponentsStream(realm.getId(), UserStorageProvider.class.getName())
+                .filter(component -> LegacyStoreProviderFactory.ID.equals(component.getProviderId()))
+                .filter(component -> new UserStorageProviderModel(component).isEnabled())
+                .mapToLong(component -> LegacyStoreConfig.failureFloor(component).toNanos())
+                .max().orElse(0);
     }
 
     private static void pause(long nanos) {

@@ -36,13 +36,13 @@ final class LegacyCheckTime {
     }
 
     /**
-     * What a failure that already spent {@code spent} on legacy work still owes at {@code now}: the time and a quarter
-     * more. Checks of one format vary (a memory-hard hash more than most, with the collector's work): were failures
-     * held only to the slowest seen, each check slower still would show, and a new node's climb would show as a trend.
+     * How long a failure is held at {@code now}, legacy work included: the time and a quarter more. Checks of one
+     * format vary (a memory-hard hash more than most, with the collector's work): were failures held only to the
+     * slowest seen, each check slower still would show, and a new node's climb would show as a trend.
      */
-    long owed(long spent, long now) {
+    long held(long now) {
         long time = nanos(now);
-        return Math.max(0, time + time / 4 - Math.max(0, spent));
+        return time + time / 4;
     }
 
     private static long decayed(Peak peak, long now) {

@@ -14,7 +14,7 @@ import org.keycloak.component.ComponentModel;
 public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef, int poolSize, Duration timeout,
                                 Duration outagePause, String byUsernameSql, String byEmailSql, String searchSql,
                                 String countSql, Columns columns, boolean checkPolicyAtMigration, Mode mode,
-                                boolean importPasswordHashes, Duration syncAnswer) {
+                                boolean importPasswordHashes, Duration syncAnswer, int failureFloorMillis) {
 
     public static final String JDBC_URL = "jdbcUrl";
     public static final String USER = "user";
@@ -39,6 +39,9 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
     public static final String MODE = "mode";
     public static final String IMPORT_PASSWORD_HASHES = "importPasswordHashes";
     public static final String SYNC_ANSWER_SECONDS = "syncAnswerSeconds";
+    public static final String FAILURE_FLOOR_MILLIS = "failureFloorMillis";
+    /** The longest floor an admin may set; the server option {@code max-pause-millis} may bound it lower. */
+    static final int MAX_FAILURE_FLOOR_MILLIS = 10_000;
 
     /** Who owns a customer once Keycloak has seen them. */
     public enum Mode {
@@ -123,7 +126,26 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
                         Map.copyOf(attributes), text(model, ROLES_COLUMN, ""), text(model, GROUPS_COLUMN, "")),
                 !"false".equals(model.get(CHECK_POLICY_AT_MIGRATION)), Mode.of(model.get(MODE)),
                 "true".equals(model.get(IMPORT_PASSWORD_HASHES)),
-                Duration.ofSeconds(number(model, SYNC_ANSWER_SECONDS, 60)));
+                Duration.ofSeconds(number(model, SYNC_ANSWER_SECONDS, 60)),
+                number(model, FAILURE_FLOOR_MILLIS, 0));
+    }
+
+    /**
+     * How long every failed sign-in in the store's realm takes at least (see {@link EqualFailureTime}): read on each
+     * held failure, so it holds from a node's first request, before the node has checked a legacy password. A value
+     * out of range holds nothing more (the admin console showed the problem when it was saved).
+     */
+    static Duration failureFloor(ComponentModel model) {
+        return floor(number(model, FAILURE_FLOOR_MILLIS, 0));
+    }
+
+    /** {@link #failureFloor(ComponentModel)} of these settings. */
+    public Duration failureFloor() {
+        return floor(failureFloorMillis);
+    }
+
+    private static Duration floor(int millis) {
+        return Duration.ofMillis(millis < 0 || millis > MAX_FAILURE_FLOOR_MILLIS ? 0 : millis);
     }
 
     /** What is wrong with the settings, for the admin console; empty when nothing is. */
@@ -173,6 +195,10 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
         if (syncAnswer.toSeconds() < 1 || syncAnswer.toSeconds() > 240) {
             problems.add("The answer time of a synchronization must be between 1 and 240 seconds (Keycloak cancels "
                     + "the admin's request after 300)");
+        }
+        if (failureFloorMillis < 0 || failureFloorMillis > MAX_FAILURE_FLOOR_MILLIS) {
+            problems.add("Failed sign-ins take at least: a number of milliseconds from 0 to "
+                    + MAX_FAILURE_FLOOR_MILLIS);
         }
         if (mode == Mode.FEDERATED && importPasswordHashes) {
             problems.add("Password hashes are imported only in lazy migration: in federated mode the legacy database "

@@ -309,7 +309,9 @@ final class LegacyStoreProvider implements UserStorageProvider, UserLookupProvid
                         .orElse(false));
         if (matches && !federated()) {
             migration.migrate(realm, user, password);
-        } else if (!matches) {
+        } else if (matches) {
+            EqualFailureTime.matchWithoutRealmHash(session);
+        } else {
             // Keycloak's own hash as for any wrong password; EqualFailureTime holds the answer for the legacy part
             migration.hashOnce(realm, password);
         }

@@ -316,6 +316,14 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
                 .type(ProviderConfigProperty.BOOLEAN_TYPE).defaultValue("true")
                 .helpText("A legacy password the realm's password policy refuses must be changed at that first "
                         + "login (it is still accepted once).").add()
+                .property().name(LegacyStoreConfig.FAILURE_FLOOR_MILLIS).label("Failed sign-ins take at least (ms)")
+                .type(ProviderConfigProperty.INTEGER_TYPE).defaultValue(0)
+                .helpText("Every failed sign-in in this realm that answers as a wrong password takes at least this "
+                        + "long, from a node's first request on. Without it a node learns how long legacy checks take "
+                        + "from the first ones after a start, and until then a legacy customer's wrong password "
+                        + "answers later than an unknown address's. Set it a little over your slowest legacy hash "
+                        + "(e.g. 600 for Argon2id at 64 MiB); 0: learned only. At most the server option "
+                        + "spi-events-listener--ciam-legacy-failure-time--max-pause-millis (1000 by default).").add()
                 .build();
     }
 }

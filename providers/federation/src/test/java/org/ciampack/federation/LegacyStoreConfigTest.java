@@ -86,6 +86,20 @@ class LegacyStoreConfigTest {
     }
 
     @Test
+    void failedSignInsTakeAtLeastWhatTheAdminSetsFromNoneTo10Seconds() {
+        assertThat(LegacyStoreConfig.failureFloor(component("jdbc:mysql://legacy/shop"))).isZero();
+        ComponentModel model = component("jdbc:mysql://legacy/shop");
+        model.put(LegacyStoreConfig.FAILURE_FLOOR_MILLIS, "600");
+        assertThat(LegacyStoreConfig.failureFloor(model)).hasMillis(600);
+        assertThat(LegacyStoreConfig.of(model).problems()).isEmpty();
+        for (String refused : new String[] {"-1", "10001", "half a second"}) {
+            model.put(LegacyStoreConfig.FAILURE_FLOOR_MILLIS, refused);
+            assertThat(LegacyStoreConfig.of(model).problems()).as(refused).hasSize(1);
+            assertThat(LegacyStoreConfig.failureFloor(model)).as(refused).isZero();
+        }
+    }
+
+    @Test
     void moreColumnsMapToAttributes() {
         ComponentModel model = component("jdbc:mariadb://legacy/shop");
         model.getConfig().put(LegacyStoreConfig.ATTRIBUTE_COLUMNS,
