@@ -14,10 +14,11 @@ import org.keycloak.models.KeycloakTransactionManager;
  * A failed sign-in takes as long whoever it was for: an unknown address, a customer of Keycloak's own, or a legacy
  * customer whose old hash (bcrypt, Argon2, PBKDF2: often slower than the realm's own) was checked, looked up and
  * imported first. Otherwise its time tells which addresses are legacy customers. All legacy work of a request is
- * timed. A failed legacy password check counts from its start to the failure's event, less the realm's own hash that
- * every failure pays: what a memory-hard hash costs after it (the collector's work on its garbage) is legacy work
- * too. Each such failure sets the realm's time ({@link LegacyCheckTime}), and a failed sign-in in a realm where this
- * node has checked legacy passwords is held until it has spent that long on legacy work and waiting.
+ * timed. A failed legacy password check counts from its start to the end of the realm's own hash that follows it, less
+ * that hash's typical time, which every failure pays: what a memory-hard hash costs after it (the collector's work on
+ * its garbage) is legacy work too. Each such failure sets the realm's time ({@link LegacyCheckTime}), and a failed
+ * sign-in in a realm where this node has checked legacy passwords, or whose legacy store sets a floor, is held until
+ * it has spent that long on legacy work and waiting, never longer than the bound.
  */
 final class EqualFailureTime {
 
@@ -29,7 +30,7 @@ final class EqualFailureTime {
     /** How long each realm's own hash of a wrong password usually takes on this node. */
     private static final Map<String, TypicalTime> REALM_HASHES = new ConcurrentHashMap<>();
     /** The node's clock (nanoTime); unit tests turn one of their own. */
-    static LongSupplier clock = System::nanoTime;
+    static volatile LongSupplier clock = System::nanoTime;
     /** The legacy work of the request on this thread, until its transaction ends. */
     private static final ThreadLocal<Spent> SPENT = new ThreadLocal<>();
 
@@ -61,20 +62,25 @@ final class EqualFailureTime {
         }
 
         /**
-         * The legacy part of a failure ending {@code now}. After a wrong password: from the check's start to the end
+         * The legacy part of a failure. After a wrong password: from the check's start to the end
          * of the realm's own hash that follows it (what the collector does about a memory-hard hash's garbage falls
-         * there), less that hash, at most its typical time. After a match: the legacy work timed, less a typical
-         * realm hash where the match made none, so that the failure waits for one as a wrong password's hashes it.
+         * there), less that hash's typical time, which an unknown address's hash takes too (less this one's would
+         * favour the fast ones: on average, legacy failures would answer sooner). After a match: the legacy work
+         * timed (the migration included), less a typical realm hash, which the migration made or, in federated
+         * mode, the failure waits for instead, as a wrong password's hashes one. (A match of an imported hash is
+         * followed by Keycloak's own re-hash, as a wrong one by the realm's: its check alone counts.)
          */
-        long legacy(long now, long typicalRealmHash) {
+        long legacy(long typicalRealmHash) {
             if (matched) {
-                return nanos - (matchWithoutRealmHash ? typicalRealmHash : 0);
+                return nanos - (matchWithoutRealmHash || realmHash > 0 ? typicalRealmHash : 0);
             }
             if (!checked) {
                 return nanos;
             }
-            long end = realmHash > 0 ? realmHashEnded : now;
-            return Math.max(nanos, beforeCheck + (end - checkStarted) - Math.min(realmHash, typicalRealmHash));
+            if (realmHash == 0) { // no hash of the realm's own followed: the check alone
+                return nanos;
+            }
+            return beforeCheck + (realmHashEnded - checkStarted) - typicalRealmHash;
         }
     }
 
@@ -133,16 +139,20 @@ final class EqualFailureTime {
         spent(session).matchWithoutRealmHash = true;
     }
 
-    /** The realm's own hash of a wrong password, as Keycloak makes for an unknown address: timed, not legacy work. */
-    static void realmHash(KeycloakSession session, String realmId, Runnable hash) {
+    /**
+     * The realm's own hash of a password (a wrong one, as Keycloak hashes for an unknown address; a migrated one):
+     * timed, and not legacy work.
+     */
+    static <T> T realmHash(KeycloakSession session, String realmId, Supplier<T> hash) {
         long started = clock.getAsLong();
-        hash.run();
+        T hashed = hash.get();
         long ended = clock.getAsLong();
         long took = ended - started;
         Spent spent = spent(session);
         spent.realmHash += took;
         spent.realmHashEnded = ended;
         REALM_HASHES.computeIfAbsent(realmId, id -> new TypicalTime()).record(took);
+        return hashed;
     }
 
     private static LegacyCheckTime realm(String realmId) {
@@ -209,13 +219,14 @@ final class EqualFailureTime {
         }
         LegacyCheckTime time = learned == null ? realm(realmId) : learned;
         long now = clock.getAsLong();
-        long level = Math.max(floor, time.held(now));
+        // never over the bound: a legacy customer's own check up to it is not held further, so neither are others
+        long level = Math.min(maxPause, Math.max(floor, time.held(now)));
         if (spent == null) {
             return Math.min(maxPause, level);
         }
         spent.held = true;
         TypicalTime realmHash = REALM_HASHES.get(realmId);
-        long legacy = spent.legacy(now, realmHash == null ? 0 : realmHash.nanos());
+        long legacy = spent.legacy(realmHash == null ? 0 : realmHash.nanos());
         // held to the level before it: a check a little slower than those before does not show, nor does it start
         // a new level that the others only reach after it
         long owed = Math.max(0, level - legacy);

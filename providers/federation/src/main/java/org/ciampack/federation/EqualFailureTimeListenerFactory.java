@@ -14,9 +14,9 @@ import org.keycloak.provider.ProviderConfigurationBuilder;
 /**
  * {@value #ID}: a global listener (every realm, nothing to switch on) that makes a failed sign-in take as long for an
  * unknown address as for a legacy customer, so that sign-in times do not tell who the legacy customers are. It only
- * acts in realms where this node has checked legacy passwords. The server option
- * {@code spi-events-listener--ciam-legacy-failure-time--max-pause-millis} (default 1000) bounds the hold: a legacy
- * hash slower than that still shows.
+ * acts in realms where this node has checked legacy passwords or whose legacy store sets a floor. The server option
+ * {@code spi-events-listener--ciam-legacy-failure-time--max-pause-millis} (default 1000) bounds the hold and the floor:
+ * a legacy hash slower than that still shows.
  */
 public final class EqualFailureTimeListenerFactory implements EventListenerProviderFactory {
 

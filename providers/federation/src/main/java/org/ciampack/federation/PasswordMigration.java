@@ -36,14 +36,26 @@ final class PasswordMigration {
         this.checkPolicy = checkPolicy;
     }
 
+    /**
+     * Stores the password as the customer's own credential. Timed as legacy work (a failure later in the request, e.g.
+     * the risk step's refusal, must not answer later than a wrong password), its realm hash as such.
+     */
     void migrate(RealmModel realm, UserModel user, String password) {
+        EqualFailureTime.timed(session, () -> {
+            store(realm, user, password);
+            return null;
+        });
+    }
+
+    private void store(RealmModel realm, UserModel user, String password) {
         String source = user.getFederationLink();
         user.setFederationLink(null); // first: a credential update would go to the linked store otherwise
         // checked before the password is stored: a history policy would otherwise find it among the old ones
         PolicyError refused = checkPolicy
                 ? session.getProvider(PasswordPolicyManagerProvider.class).validate(realm, user, password) : null;
         PasswordPolicy policy = realm.getPasswordPolicy();
-        PasswordCredentialModel credential = hashing(realm).encodedCredential(password, policy.getHashIterations());
+        PasswordCredentialModel credential = EqualFailureTime.realmHash(session, realm.getId(),
+                () -> hashing(realm).encodedCredential(password, policy.getHashIterations()));
         ((PasswordCredentialProvider) session.getProvider(CredentialProvider.class,
                 PasswordCredentialProviderFactory.PROVIDER_ID)).createCredential(realm, user, credential);
         if (refused != null) {

@@ -93,10 +93,12 @@ class EqualFailureTimeRequestTest {
         assertOwed(EqualFailureTime.owed(realm), 325, "a wrong password: 375 ms less its check's 50");
         wrong.end();
 
-        Request migrated = request(); // lazy migration: the match is followed by the realm's hash, not timed
+        Request migrated = request(); // lazy migration: the match is followed by the migration, with a realm hash
         EqualFailureTime.check(migrated.session, realm, () -> pause(50));
-        pause(150); // the migration, the risk step: not legacy work
-        assertOwed(EqualFailureTime.owed(realm), 325, "375 ms less the check's 50");
+        EqualFailureTime.timed(migrated.session,
+                () -> EqualFailureTime.realmHash(migrated.session, realm, () -> pause(30)) && pause(20));
+        pause(150); // the risk step: not legacy work
+        assertOwed(EqualFailureTime.owed(realm), 305, "375 ms less the check's 50 and the migration's writes' 20");
         migrated.end();
 
         Request federated = request(); // federated: no hash of the realm's own after the match
@@ -151,8 +153,20 @@ class EqualFailureTimeRequestTest {
         lookedUp.end();
 
         String learned = realm(600);
-        request();
+        request().end();
         assertOwed(EqualFailureTime.owed(learned, 400 * MS), 750, "a learned time over the floor");
+    }
+
+    @Test
+    void noFailureIsHeldOverTheBoundSoThatNoneAnswersLaterThanTheOthers() {
+        String realm = realm(900); // held a quarter over: 1125 ms, over the default bound of 1000
+        request().end();
+        assertOwed(EqualFailureTime.owed(realm), 1000, "an unknown address");
+
+        Request legacy = request();
+        EqualFailureTime.check(legacy.session, realm, () -> !pause(700));
+        assertOwed(EqualFailureTime.owed(realm, 3_000 * MS), 300, "a legacy customer's 700 ms check, the floor "
+                + "over the bound too");
     }
 
     /** A realm whose legacy checks took {@code millis} (a successful check of that long, outside any request). */
