@@ -74,10 +74,7 @@ final class EqualFailureTime {
             if (matched) {
                 return nanos - (matchWithoutRealmHash || realmHash > 0 ? typicalRealmHash : 0);
             }
-            if (!checked) {
-                return nanos;
-            }
-            if (realmHash == 0) { // no hash of the realm's own followed: the check alone
+            if (!checked || realmHash == 0) { // no check, or no hash of the realm's own after it: what was timed
                 return nanos;
             }
             return beforeCheck + (realmHashEnded - checkStarted) - typicalRealmHash;
@@ -222,7 +219,7 @@ final class EqualFailureTime {
         // never over the bound: a legacy customer's own check up to it is not held further, so neither are others
         long level = Math.min(maxPause, Math.max(floor, time.held(now)));
         if (spent == null) {
-            return Math.min(maxPause, level);
+            return level;
         }
         spent.held = true;
         TypicalTime realmHash = REALM_HASHES.get(realmId);
@@ -233,7 +230,7 @@ final class EqualFailureTime {
         if (spent.checked && !spent.matched) {
             time.record(legacy, now);
         }
-        return Math.min(maxPause, owed);
+        return owed;
     }
 
     /** A realm removed: nothing of it is held any more. */

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * How long the legacy work of a password check takes in one realm (to its failure's event, if it failed): the slowest
- * recent one, followed at once when a check is slower and let go with time (halved every {@link #HALF_LIFE}), never
- * by faster checks, so that many cheap formats do not wear down what one expensive format among them takes. A sample
- * counts up to a ceiling: a longer one was a stall (a pause of the JVM, a loaded host) and must not hold every failure
- * in the realm as long.
+ * How long the legacy work of a password check takes in one realm (if it failed, to the end of the realm's own hash
+ * after it, less that hash's typical time; see {@link EqualFailureTime}): the slowest recent one, followed at once
+ * when a check is slower and let go with time (halved every {@link #HALF_LIFE}), never by faster checks, so that many
+ * cheap formats do not wear down what one expensive format among them takes. A sample counts up to a ceiling: a longer
+ * one was a stall (a pause of the JVM, a loaded host) and must not hold every failure in the realm as long.
  */
 final class LegacyCheckTime {
 

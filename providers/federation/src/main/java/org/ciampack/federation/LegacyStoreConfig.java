@@ -136,15 +136,7 @@ public record LegacyStoreConfig(String jdbcUrl, String user, String passwordRef,
      * out of range holds nothing more (the admin console showed the problem when it was saved).
      */
     static Duration failureFloor(ComponentModel model) {
-        return floor(number(model, FAILURE_FLOOR_MILLIS, 0));
-    }
-
-    /** {@link #failureFloor(ComponentModel)} of these settings. */
-    public Duration failureFloor() {
-        return floor(failureFloorMillis);
-    }
-
-    private static Duration floor(int millis) {
+        int millis = number(model, FAILURE_FLOOR_MILLIS, 0);
         return Duration.ofMillis(millis < 0 || millis > MAX_FAILURE_FLOOR_MILLIS ? 0 : millis);
     }
 
