@@ -563,7 +563,7 @@ class ConsentIT {
 
         HttpResponse<String> unknown = decide(server, token, "no_such_purpose", "{\"decision\":\"granted\",\"version\":1}");
         assertThat(unknown.statusCode()).isEqualTo(404);
-        assertThat(unknown.body()).contains("no consent purpose with that id");
+        assertThat(unknown.body()).contains("no consent purpose in force with that id");
         int privacy = Http.json(admin.sendAsAdmin("GET", admin.consentAdmin("acme").resolve("purposes/privacy"), null)
                 .body()).get("version").asInt();
         HttpResponse<String> stale = decide(server, token, "marketing_email", "{\"decision\":\"granted\",\"version\":7}");

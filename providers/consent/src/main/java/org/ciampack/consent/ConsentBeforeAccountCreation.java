@@ -1,6 +1,7 @@
 package org.ciampack.consent;
 
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.time.Instant;
 import java.util.List;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.AuthenticationFlowError;
@@ -23,21 +24,28 @@ final class ConsentBeforeAccountCreation extends AbstractIdpAuthenticator {
     @Override
     protected void authenticateImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serialized,
             BrokeredIdentityContext broker) {
-        List<ConsentPurpose> purposes = new ConsentDecisions(context.getSession(), context.getRealm()).catalog().all();
+        List<ConsentPurpose> purposes = new ConsentDecisions(context.getSession(), context.getRealm()).catalog()
+                .inForce(Instant.now());
         if (purposes.isEmpty() || PendingConsents.present(context.getAuthenticationSession())
                 || existingAccount(context.getSession(), context.getRealm(), broker)) {
             context.success();
             return;
         }
         context.challenge(ConsentRequiredAction.page(context.form().setAttribute("consentBeforeAccount", true),
-                purposes, null, List.of()));
+                context.getAuthenticationSession(), purposes, null, List.of()));
     }
 
     @Override
     protected void actionImpl(AuthenticationFlowContext context, SerializedBrokeredIdentityContext serialized,
             BrokeredIdentityContext broker) {
-        List<ConsentPurpose> purposes = new ConsentDecisions(context.getSession(), context.getRealm()).catalog().all();
+        List<ConsentPurpose> purposes = new ConsentDecisions(context.getSession(), context.getRealm()).catalog()
+                .inForce(Instant.now());
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        if (!ShownPurposes.answers(context.getAuthenticationSession(), purposes)) {
+            context.challenge(ConsentRequiredAction.changed(context.form().setAttribute("consentBeforeAccount", true),
+                    context.getAuthenticationSession(), purposes));
+            return;
+        }
         if (form.containsKey("decline")) {
             context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, context.form()
                     .setAttribute("consentNoAccount", true).createForm(ConsentRequiredAction.DECLINED_TEMPLATE));
@@ -47,7 +55,7 @@ final class ConsentBeforeAccountCreation extends AbstractIdpAuthenticator {
         if (!answer.complete()) {
             List<FormMessage> errors = answer.errors();
             context.challenge(ConsentRequiredAction.page(context.form().setAttribute("consentBeforeAccount", true),
-                    purposes, form, errors));
+                    context.getAuthenticationSession(), purposes, form, errors));
             return;
         }
         PendingConsents.keep(context.getAuthenticationSession(), answer.choices());

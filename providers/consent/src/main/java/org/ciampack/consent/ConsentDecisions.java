@@ -53,7 +53,7 @@ public final class ConsentDecisions {
     /** What the consent step must ask this user now. */
     public List<ConsentPurpose> due(UserModel user) {
         PurposeCatalog catalog = catalog();
-        return catalog.all().isEmpty() ? List.of() : state(user).due(catalog, Instant.now());
+        return catalog.isEmpty() ? List.of() : state(user).due(catalog, Instant.now());
     }
 
     /**

@@ -25,16 +25,24 @@ final class ConsentRegistration implements FormAction {
         if (purposes.isEmpty()) {
             return;
         }
-        // Shown again after an error: keep what the user ticked.
+        // Shown again after an error: keep what the user ticked, unless it was ticked on other wording.
         MultivaluedMap<String, String> answers = "POST".equals(context.getHttpRequest().getHttpMethod())
-                ? context.getHttpRequest().getDecodedFormParameters() : null;
+                ? ShownPurposes.stillValid(context.getAuthenticationSession(), purposes,
+                        context.getHttpRequest().getDecodedFormParameters()) : null;
+        ShownPurposes.remember(context.getAuthenticationSession(), purposes);
         form.setAttribute("consentPurposes", ConsentForm.views(purposes, answers));
     }
 
     @Override
     public void validate(ValidationContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        ConsentForm.Answer answer = ConsentForm.read(purposes(context), form);
+        List<ConsentPurpose> purposes = purposes(context);
+        if (!purposes.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), purposes)) {
+            context.error(Errors.INVALID_REGISTRATION);
+            context.validationError(form, List.of(new FormMessage(FormMessage.GLOBAL, ShownPurposes.CHANGED_MESSAGE)));
+            return;
+        }
+        ConsentForm.Answer answer = ConsentForm.read(purposes, form);
         if (answer.complete()) {
             context.success();
             return;
@@ -60,8 +68,7 @@ final class ConsentRegistration implements FormAction {
 
     private static List<ConsentPurpose> purposes(FormContext context) {
         Instant now = Instant.now();
-        return new ConsentDecisions(context.getSession(), context.getRealm()).catalog().all().stream()
-                .filter(purpose -> purpose.inEffect(now)).toList();
+        return new ConsentDecisions(context.getSession(), context.getRealm()).catalog().inForce(now);
     }
 
     @Override

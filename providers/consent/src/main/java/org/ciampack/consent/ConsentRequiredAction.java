@@ -7,6 +7,7 @@ import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Asks, at login, about every purpose whose current version the user has not decided on. Required purposes must be
@@ -46,7 +47,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             context.success();
             return;
         }
-        context.challenge(page(context.form(), due, null, List.of()));
+        context.challenge(page(context.form(), context.getAuthenticationSession(), due, null, List.of()));
     }
 
     @Override
@@ -60,12 +61,17 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             return;
         }
         if (form.containsKey("delete-account")) {
-            context.challenge(page(context.form(), decisions.due(context.getUser()), null, List.of()));
+            context.challenge(page(context.form(), context.getAuthenticationSession(), decisions.due(context.getUser()),
+                    null, List.of()));
             return;
         }
         List<ConsentPurpose> due = decisions.due(context.getUser());
         if (due.isEmpty()) {
             context.success();
+            return;
+        }
+        if (!ShownPurposes.answers(context.getAuthenticationSession(), due)) {
+            context.challenge(changed(context.form(), context.getAuthenticationSession(), due));
             return;
         }
         if (form.containsKey("decline")) {
@@ -75,7 +81,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
         ConsentForm.Answer answer = ConsentForm.read(due, form);
         if (!answer.complete()) {
             List<FormMessage> errors = answer.errors();
-            context.challenge(page(context.form(), due, form, errors));
+            context.challenge(page(context.form(), context.getAuthenticationSession(), due, form, errors));
             return;
         }
         decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),
@@ -83,12 +89,19 @@ final class ConsentRequiredAction implements RequiredActionProvider {
         context.success();
     }
 
-    static Response page(LoginFormsProvider form, List<ConsentPurpose> due, MultivaluedMap<String, String> answers,
-            List<FormMessage> errors) {
+    /** The consent page for {@code due}, remembered as what the customer was shown. */
+    static Response page(LoginFormsProvider form, AuthenticationSessionModel authSession, List<ConsentPurpose> due,
+            MultivaluedMap<String, String> answers, List<FormMessage> errors) {
         if (!errors.isEmpty()) {
             form.setErrors(errors);
         }
+        ShownPurposes.remember(authSession, due);
         return form.setAttribute("consentPurposes", ConsentForm.views(due, answers)).createForm(TEMPLATE);
+    }
+
+    /** The page again, nothing recorded: what is asked changed since the customer's page was shown. */
+    static Response changed(LoginFormsProvider form, AuthenticationSessionModel authSession, List<ConsentPurpose> due) {
+        return page(form.setInfo(ShownPurposes.CHANGED_MESSAGE), authSession, due, null, List.of());
     }
 
     private static ConsentDecline decline(RequiredActionContext context) {

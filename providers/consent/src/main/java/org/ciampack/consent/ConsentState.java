@@ -23,11 +23,11 @@ public record ConsentState(Map<String, Latest> latest, Map<String, Instant> requ
     }
 
     /**
-     * The purposes to ask about now: in effect, and never decided on their current version, or decided before
+     * The purposes to ask about now: the version in force, never decided on, or decided before
      * an admin asked again (for everyone through the purpose, or for this user).
      */
     public List<ConsentPurpose> due(PurposeCatalog catalog, Instant now) {
-        return catalog.all().stream().filter(purpose -> purpose.inEffect(now) && isDue(purpose)).toList();
+        return catalog.inForce(now).stream().filter(this::isDue).toList();
     }
 
     /**
@@ -60,8 +60,8 @@ public record ConsentState(Map<String, Latest> latest, Map<String, Instant> requ
 
     private boolean isDue(ConsentPurpose purpose) {
         Latest last = latest.get(purpose.id());
-        if (last == null || last.version() != purpose.version()) {
-            return true;
+        if (last == null || last.version() < purpose.version()) {
+            return true; // a decision on a later version (one published ahead, imported) stands for this one too
         }
         if (purpose.required() && !last.decision().granted()) {
             return true; // declined at the last login: asked again, or there is no way in

@@ -35,7 +35,8 @@ final class ConsentStep extends FlowStep {
             context.success();
             return;
         }
-        context.challenge(ConsentRequiredAction.page(context.form(), due, null, List.of()));
+        context.challenge(ConsentRequiredAction.page(context.form(), context.getAuthenticationSession(), due, null,
+                List.of()));
     }
 
     @Override
@@ -52,6 +53,10 @@ final class ConsentStep extends FlowStep {
             }
             return;
         }
+        if (!due.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), due)) {
+            context.challenge(ConsentRequiredAction.changed(context.form(), context.getAuthenticationSession(), due));
+            return;
+        }
         if (form.containsKey("decline") && !due.isEmpty()) {
             context.failureChallenge(AuthenticationFlowError.ACCESS_DENIED, decline.decline(decisions, due, context.form()));
             return;
@@ -62,7 +67,8 @@ final class ConsentStep extends FlowStep {
         }
         ConsentForm.Answer answer = ConsentForm.read(due, form);
         if (!answer.complete()) {
-            context.challenge(ConsentRequiredAction.page(context.form(), due, form, answer.errors()));
+            context.challenge(ConsentRequiredAction.page(context.form(), context.getAuthenticationSession(), due, form,
+                    answer.errors()));
             return;
         }
         decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),

@@ -8,11 +8,13 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.ciampack.common.ParsedOnce;
 
@@ -24,42 +26,95 @@ public final class PurposeCatalog {
 
     public static final String ATTRIBUTE = "ciam.consent.purposes";
     public static final int MAX_PURPOSES = 50;
+    /** Versions of one purpose that may wait for their date at a time. */
+    public static final int MAX_AHEAD = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern MESSAGE_KEY = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,127}");
     private static final Set<String> FIELDS = Set.of("id", "version", "required", "title", "description",
             "documentUrl", "effectiveFrom", "reconsentAfter");
+    /** What the admin API adds to a purpose it answers with: accepted back, and ignored. */
+    private static final Set<String> ANSWER_ONLY = Set.of("inForce", "versionInForce");
 
     /** Every login reads the catalog; it is parsed once per text. */
     private static final ParsedOnce<String, PurposeCatalog> PARSED = new ParsedOnce<>(PurposeCatalog::fromJson);
 
-    private final Map<String, ConsentPurpose> purposes;
+    /** Per purpose, its published versions in ascending order: the one in force, then any published ahead. */
+    private final Map<String, List<ConsentPurpose>> versions;
 
-    private PurposeCatalog(Map<String, ConsentPurpose> purposes) {
-        this.purposes = purposes;
+    private PurposeCatalog(Map<String, List<ConsentPurpose>> versions) {
+        this.versions = versions;
     }
 
     public static PurposeCatalog empty() {
         return new PurposeCatalog(Map.of());
     }
 
+    public boolean isEmpty() {
+        return versions.isEmpty();
+    }
+
+    /** The latest published version of each purpose, in force or not: what an admin manages. */
     public List<ConsentPurpose> all() {
-        return List.copyOf(purposes.values());
+        return versions.values().stream().map(published -> published.get(published.size() - 1)).toList();
     }
 
+    /** The latest published version of a purpose, in force or not. */
     public Optional<ConsentPurpose> find(String id) {
-        return Optional.ofNullable(id == null ? null : purposes.get(id));
+        List<ConsentPurpose> published = id == null ? null : versions.get(id);
+        return published == null ? Optional.empty() : Optional.of(published.get(published.size() - 1));
     }
 
-    public PurposeCatalog with(ConsentPurpose purpose) {
-        Map<String, ConsentPurpose> changed = new LinkedHashMap<>(purposes);
-        changed.put(purpose.id(), purpose);
+    /**
+     * The version of each purpose in force at {@code now}: the highest whose {@code effectiveFrom} has come. A version
+     * published ahead leaves the one before it in force until its date; a purpose with no version in force yet is
+     * not asked.
+     */
+    public List<ConsentPurpose> inForce(Instant now) {
+        List<ConsentPurpose> inForce = new ArrayList<>();
+        versions.values().forEach(published -> inForce(published, now).ifPresent(inForce::add));
+        return inForce;
+    }
+
+    public Optional<ConsentPurpose> findInForce(String id, Instant now) {
+        List<ConsentPurpose> published = id == null ? null : versions.get(id);
+        return published == null ? Optional.empty() : inForce(published, now);
+    }
+
+    /** The versions of a purpose published ahead of {@code now}. */
+    public List<ConsentPurpose> ahead(String id, Instant now) {
+        return versions.getOrDefault(id, List.of()).stream().filter(version -> !version.inEffect(now)).toList();
+    }
+
+    private static Optional<ConsentPurpose> inForce(List<ConsentPurpose> published, Instant now) {
+        ConsentPurpose inForce = null;
+        for (ConsentPurpose version : published) {
+            if (version.inEffect(now)) {
+                inForce = version;
+            }
+        }
+        return Optional.ofNullable(inForce);
+    }
+
+    /**
+     * Publishes a version: it replaces the same version of the purpose, or is added beside the others. Versions
+     * older than the one in force at {@code now} are dropped: the ledger keeps the decisions on them.
+     */
+    public PurposeCatalog with(ConsentPurpose purpose, Instant now) {
+        Map<String, List<ConsentPurpose>> changed = new LinkedHashMap<>(versions);
+        List<ConsentPurpose> published = new ArrayList<>(changed.getOrDefault(purpose.id(), List.of()));
+        published.removeIf(version -> version.version() == purpose.version());
+        published.add(purpose);
+        published.sort(Comparator.comparingInt(ConsentPurpose::version));
+        int inForce = inForce(published, now).map(ConsentPurpose::version).orElse(0);
+        published.removeIf(version -> version.version() < inForce);
+        changed.put(purpose.id(), List.copyOf(published));
         return new PurposeCatalog(changed);
     }
 
     public PurposeCatalog without(String id) {
-        Map<String, ConsentPurpose> changed = new LinkedHashMap<>(purposes);
+        Map<String, List<ConsentPurpose>> changed = new LinkedHashMap<>(versions);
         changed.remove(id);
         return new PurposeCatalog(changed);
     }
@@ -76,19 +131,23 @@ public final class PurposeCatalog {
         try {
             JsonNode node = JSON.readTree(attribute);
             List<String> problems = new ArrayList<>();
-            Map<String, ConsentPurpose> purposes = new LinkedHashMap<>();
+            Map<String, Map<Integer, ConsentPurpose>> byVersion = new LinkedHashMap<>();
             for (JsonNode entry : node) {
-                parse(entry, problems).ifPresent(purpose -> purposes.put(purpose.id(), purpose));
+                parse(entry, problems).ifPresent(purpose -> byVersion
+                        .computeIfAbsent(purpose.id(), id -> new TreeMap<>()).put(purpose.version(), purpose));
             }
-            return new PurposeCatalog(purposes);
+            Map<String, List<ConsentPurpose>> versions = new LinkedHashMap<>();
+            byVersion.forEach((id, published) -> versions.put(id, List.copyOf(published.values())));
+            return new PurposeCatalog(versions);
         } catch (Exception e) {
             return empty();
         }
     }
 
+    /** Every published version, one JSON object each (a purpose with a version ahead has two or more). */
     public String write() {
         ArrayNode array = JSON.createArrayNode();
-        purposes.values().forEach(purpose -> array.add(toJson(purpose)));
+        versions.values().forEach(published -> published.forEach(purpose -> array.add(toJson(purpose))));
         return array.toString();
     }
 
@@ -119,7 +178,7 @@ public final class PurposeCatalog {
             return Optional.empty();
         }
         node.fieldNames().forEachRemaining(field -> {
-            if (!FIELDS.contains(field)) {
+            if (!FIELDS.contains(field) && !ANSWER_ONLY.contains(field)) {
                 problems.add("unknown field '" + clip(field) + "'; known: " + String.join(", ", new java.util.TreeSet<>(FIELDS)));
             }
         });

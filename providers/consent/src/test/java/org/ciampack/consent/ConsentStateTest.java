@@ -16,8 +16,8 @@ class ConsentStateTest {
         return new ConsentPurpose(id, version, required, "t", "d", null, null, null);
     }
 
-    private static final PurposeCatalog CATALOG = PurposeCatalog.empty().with(purpose("terms", 1, true))
-            .with(purpose("privacy", 2, true)).with(purpose("marketing_email", 1, false));
+    private static final PurposeCatalog CATALOG = PurposeCatalog.empty().with(purpose("terms", 1, true), NOW)
+            .with(purpose("privacy", 2, true), NOW).with(purpose("marketing_email", 1, false), NOW);
 
     private static ConsentState.Latest latest(int version, Decision decision) {
         return new ConsentState.Latest(version, decision, EARLIER, 1);
@@ -51,7 +51,7 @@ class ConsentStateTest {
                 "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.GRANTED));
         assertThat(new ConsentState(decided, Map.of("marketing_email", NOW.minusSeconds(60))).due(CATALOG, NOW))
                 .extracting(ConsentPurpose::id).containsExactly("marketing_email");
-        PurposeCatalog everyone = CATALOG.with(purpose("terms", 1, true).withReconsentAfter(NOW.minusSeconds(60)));
+        PurposeCatalog everyone = CATALOG.with(purpose("terms", 1, true).withReconsentAfter(NOW.minusSeconds(60)), NOW);
         assertThat(new ConsentState(decided, Map.of()).due(everyone, NOW)).extracting(ConsentPurpose::id)
                 .containsExactly("terms");
         // decided after the request: settled
@@ -61,9 +61,26 @@ class ConsentStateTest {
     @Test
     void aVersionNotYetInEffectIsNotAsked() {
         PurposeCatalog future = PurposeCatalog.empty().with(new ConsentPurpose("terms", 2, true, "t", "d", null,
-                NOW.plusSeconds(86400), null));
+                NOW.plusSeconds(86400), null), NOW);
         assertThat(ConsentState.none().due(future, NOW)).isEmpty();
         assertThat(ConsentState.none().due(future, NOW.plusSeconds(86400))).hasSize(1);
+    }
+
+    @Test
+    void aVersionPublishedAheadLeavesTheOneInForceAskedUntilItsDate() {
+        PurposeCatalog ahead = CATALOG.with(new ConsentPurpose("terms", 2, true, "t2", "d2", null,
+                NOW.plusSeconds(86400), null), NOW);
+        assertThat(ConsentState.none().due(ahead, NOW)).as("a new customer accepts the terms in force")
+                .contains(purpose("terms", 1, true));
+        ConsentState declined = new ConsentState(Map.of("terms", latest(1, Decision.DECLINED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.GRANTED)), Map.of());
+        assertThat(declined.due(ahead, NOW)).as("a customer who declined them is asked them again")
+                .containsExactly(purpose("terms", 1, true));
+        ConsentState accepted = new ConsentState(Map.of("terms", latest(1, Decision.GRANTED),
+                "privacy", latest(2, Decision.GRANTED), "marketing_email", latest(1, Decision.GRANTED)), Map.of());
+        assertThat(accepted.due(ahead, NOW)).as("nothing before the date").isEmpty();
+        assertThat(accepted.due(ahead, NOW.plusSeconds(86400))).extracting(ConsentPurpose::version)
+                .as("the new version on its date").containsExactly(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.ciampack.consent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,8 @@ class PurposeCatalogTest {
                  "description": "ciamConsentPrivacyDescription", "documentUrl": "https://acme.example/privacy",
                  "effectiveFrom": "2026-01-01T00:00:00Z"}"""), problems).orElseThrow();
         assertThat(problems).isEmpty();
-        PurposeCatalog stored = PurposeCatalog.read(PurposeCatalog.empty().with(purpose).write());
+        PurposeCatalog stored = PurposeCatalog.read(PurposeCatalog.empty()
+                .with(purpose, Instant.parse("2026-06-01T00:00:00Z")).write());
         assertThat(stored.find("privacy")).contains(purpose);
     }
 
@@ -48,5 +50,50 @@ class PurposeCatalogTest {
     void aDamagedAttributeReadsAsNoPurposes() {
         assertThat(PurposeCatalog.read("{not json").all()).isEmpty();
         assertThat(PurposeCatalog.read(null).all()).isEmpty();
+    }
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static ConsentPurpose terms(int version, Instant effectiveFrom) {
+        return new ConsentPurpose("terms", version, true, "t" + version, "d", null, effectiveFrom, null);
+    }
+
+    @Test
+    void aVersionPublishedAheadIsKeptBesideTheOneInForce() {
+        Instant nextWeek = NOW.plusSeconds(7 * 86400);
+        PurposeCatalog catalog = PurposeCatalog.empty().with(terms(3, null), NOW).with(terms(4, nextWeek), NOW);
+        PurposeCatalog stored = PurposeCatalog.read(catalog.write());
+        assertThat(stored.find("terms")).as("the latest, for the admin").contains(terms(4, nextWeek));
+        assertThat(stored.inForce(NOW)).containsExactly(terms(3, null));
+        assertThat(stored.findInForce("terms", nextWeek)).contains(terms(4, nextWeek));
+        assertThat(stored.ahead("terms", NOW)).containsExactly(terms(4, nextWeek));
+        assertThat(stored.all()).containsExactly(terms(4, nextWeek));
+    }
+
+    @Test
+    void versionsBeforeTheOneInForceAreDroppedWhenTheCatalogChanges() {
+        Instant yesterday = NOW.minusSeconds(86400);
+        PurposeCatalog catalog = PurposeCatalog.empty().with(terms(3, null), yesterday.minusSeconds(86400))
+                .with(terms(4, yesterday), yesterday.minusSeconds(86400));
+        assertThat(PurposeCatalog.read(catalog.write()).inForce(NOW)).as("v4's date has come")
+                .containsExactly(terms(4, yesterday));
+        PurposeCatalog changed = catalog.with(terms(5, NOW.plusSeconds(86400)), NOW);
+        assertThat(PurposeCatalog.read(changed.write()).findInForce("terms", NOW)).contains(terms(4, yesterday));
+        assertThat(changed.write()).doesNotContain("\"t3\"");
+    }
+
+    @Test
+    void aPurposeWithNoVersionInForceIsNotAskedYet() {
+        PurposeCatalog catalog = PurposeCatalog.empty().with(terms(1, NOW.plusSeconds(60)), NOW);
+        assertThat(catalog.inForce(NOW)).isEmpty();
+        assertThat(catalog.isEmpty()).isFalse();
+        assertThat(catalog.findInForce("terms", NOW)).isEmpty();
+    }
+
+    @Test
+    void whatTheAdminApiAddsIsAcceptedBack() throws Exception {
+        assertThat(problems("""
+                {"id": "terms", "version": 2, "title": "t", "description": "d", "inForce": false,
+                 "versionInForce": 1}""")).isEmpty();
     }
 }

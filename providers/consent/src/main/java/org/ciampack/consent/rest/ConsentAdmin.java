@@ -80,7 +80,9 @@ public final class ConsentAdmin {
     public Response purposes() {
         permissions.realm().requireViewRealm();
         ArrayNode list = JSON.createArrayNode();
-        catalog().all().forEach(purpose -> list.add(PurposeCatalog.toJson(purpose)));
+        PurposeCatalog catalog = catalog();
+        Instant now = Instant.now();
+        catalog.all().forEach(purpose -> list.add(view(catalog, purpose, now)));
         return Response.ok(list).build();
     }
 
@@ -89,7 +91,8 @@ public final class ConsentAdmin {
     @Produces(MediaType.APPLICATION_JSON)
     public Response purpose(@PathParam("id") String id) {
         permissions.realm().requireViewRealm();
-        return catalog().find(id).map(purpose -> Response.ok(PurposeCatalog.toJson(purpose)).build())
+        PurposeCatalog catalog = catalog();
+        return catalog.find(id).map(purpose -> Response.ok(view(catalog, purpose, Instant.now())).build())
                 .orElseGet(() -> Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id"));
     }
 
@@ -137,6 +140,17 @@ public final class ConsentAdmin {
                         + decided + " of a purpose with this id");
             }
         }
+        Instant now = Instant.now();
+        if (parsed.isPresent() && existing.isPresent() && parsed.get().version() == existing.get().version()
+                && existing.get().inEffect(now) && !parsed.get().inEffect(now)) {
+            // customers have been asked this version; moving it ahead would leave the purpose unasked meanwhile
+            problems.add("version " + existing.get().version() + " is in force: publish a higher version with "
+                    + "effectiveFrom to replace it at a date");
+        }
+        if (parsed.isPresent() && existing.isPresent() && parsed.get().version() > existing.get().version()
+                && !parsed.get().inEffect(now) && catalog.ahead(id, now).size() >= PurposeCatalog.MAX_AHEAD) {
+            problems.add("at most " + PurposeCatalog.MAX_AHEAD + " versions of a purpose may wait for their date");
+        }
         if (existing.isEmpty() && catalog.all().size() >= PurposeCatalog.MAX_PURPOSES) {
             problems.add("a realm has at most " + PurposeCatalog.MAX_PURPOSES + " purposes");
         }
@@ -147,10 +161,24 @@ public final class ConsentAdmin {
         if (existing.isPresent() && purpose.reconsentAfter() == null) {
             purpose = purpose.withReconsentAfter(existing.get().reconsentAfter());
         }
-        realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.with(purpose).write());
-        ObjectNode answer = PurposeCatalog.toJson(purpose);
+        PurposeCatalog changed = catalog.with(purpose, now);
+        realm.setAttribute(PurposeCatalog.ATTRIBUTE, changed.write());
+        ObjectNode answer = view(changed, purpose, now);
         adminEvent(existing.isPresent() ? OperationType.UPDATE : OperationType.CREATE, "purposes/" + id, answer);
         return Response.status(existing.isPresent() ? Response.Status.OK : Response.Status.CREATED).entity(answer).build();
+    }
+
+    /**
+     * A purpose as the admin API answers it: its latest version, whether that is in force, and if not, which version
+     * is in force until its date.
+     */
+    private static ObjectNode view(PurposeCatalog catalog, ConsentPurpose purpose, Instant now) {
+        ObjectNode node = PurposeCatalog.toJson(purpose);
+        node.put("inForce", purpose.inEffect(now));
+        if (!purpose.inEffect(now)) {
+            catalog.findInForce(purpose.id(), now).ifPresent(inForce -> node.put("versionInForce", inForce.version()));
+        }
+        return node;
     }
 
     private static boolean sameWording(ConsentPurpose one, ConsentPurpose other) {
@@ -207,11 +235,12 @@ public final class ConsentAdmin {
         ObjectNode answer = JSON.createObjectNode().put("purpose", id).put("requestedAt", now.toString());
         if (everyone) {
             PurposeCatalog current = catalogForChange();
-            Optional<ConsentPurpose> latest = current.find(id);
-            if (latest.isEmpty()) {
-                return Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id");
+            Optional<ConsentPurpose> inForce = current.findInForce(id, now);
+            if (inForce.isEmpty()) {
+                return Problems.status(Response.Status.CONFLICT, "no version of '" + id + "' is in force yet: it will "
+                        + "be asked of everyone on its date");
             }
-            realm.setAttribute(PurposeCatalog.ATTRIBUTE, current.with(latest.get().withReconsentAfter(now)).write());
+            realm.setAttribute(PurposeCatalog.ATTRIBUTE, current.with(inForce.get().withReconsentAfter(now), now).write());
             answer.put("everyone", true);
         } else {
             if (json.path("users").size() > MAX_USERS_PER_REQUEST) { // before any of them is looked up

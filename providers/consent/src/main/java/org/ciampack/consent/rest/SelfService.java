@@ -76,9 +76,9 @@ public final class SelfService {
             return caller.answer(Problems.tooLarge());
         }
         ConsentDecisions decisions = new ConsentDecisions(session, realm);
-        Optional<ConsentPurpose> purpose = decisions.catalog().find(purposeId);
+        Optional<ConsentPurpose> purpose = decisions.catalog().findInForce(purposeId, Instant.now());
         if (purpose.isEmpty()) {
-            return caller.answer(Problems.status(Response.Status.NOT_FOUND, "no consent purpose with that id"));
+            return caller.answer(Problems.status(Response.Status.NOT_FOUND, "no consent purpose in force with that id"));
         }
         List<String> problems = new ArrayList<>();
         JsonNode json = Problems.json(body, problems);
@@ -157,11 +157,12 @@ public final class SelfService {
         ConsentDecisions decisions = new ConsentDecisions(session, realm);
         ConsentState state = decisions.state(user);
         PurposeCatalog catalog = decisions.catalog();
-        List<ConsentPurpose> due = state.due(catalog, Instant.now());
+        Instant now = Instant.now();
+        List<ConsentPurpose> due = state.due(catalog, now);
         PurposeTexts texts = PurposeTexts.of(session, realm, user);
         ObjectNode node = JSON.createObjectNode();
         ArrayNode purposes = node.putArray("purposes");
-        for (ConsentPurpose purpose : catalog.all()) {
+        for (ConsentPurpose purpose : catalog.inForce(now)) {
             ObjectNode entry = purposes.addObject();
             entry.put("id", purpose.id());
             entry.put("version", purpose.version());
