@@ -249,6 +249,39 @@ class EndpointAccessMatrixIT {
                 .isEqualTo(401);
     }
 
+    /**
+     * An operator who disables the realm's account client turns self-service off, as for Keycloak's own account API:
+     * the pack's self-service APIs then answer 404 to a customer's valid token as well, until it is enabled again.
+     */
+    @Test
+    void selfServiceIsOffWhileTheAccountClientIsDisabled(ServerUnderTest server, AdminApi admin) {
+        String account = admin.get("/realms/" + REALM + "/clients?clientId=account").get(0).get("id").asText();
+        List<String> paths = List.of("ciam-consent/me", "ciam-consent/me/export", "ciam-risk/devices");
+        try {
+            assertThat(admin.send("PUT", "/realms/" + REALM + "/clients/" + account,
+                    Http.JSON.createObjectNode().put("enabled", false)).statusCode()).isEqualTo(204);
+            HttpResponse<String> keycloaks = selfService(server, "account", tokens.get(Caller.CUSTOMER));
+            assertThat(keycloaks.statusCode()).as("Keycloak's own account API").isEqualTo(404);
+            for (String path : paths) {
+                HttpResponse<String> answer = selfService(server, path, tokens.get(Caller.CUSTOMER));
+                assertThat(answer.statusCode()).as("GET " + path + ": " + answer.body()).isEqualTo(404);
+                assertThat(answer.body()).contains("account management is not enabled");
+            }
+        } finally {
+            assertThat(admin.send("PUT", "/realms/" + REALM + "/clients/" + account,
+                    Http.JSON.createObjectNode().put("enabled", true)).statusCode()).isEqualTo(204);
+        }
+        for (String path : paths) {
+            assertThat(selfService(server, path, tokens.get(Caller.CUSTOMER)).statusCode()).as("GET " + path + " again")
+                    .isEqualTo(200);
+        }
+    }
+
+    private static HttpResponse<String> selfService(ServerUnderTest server, String path, String token) {
+        return Http.send(HttpRequest.newBuilder(URI.create(server.realmUrl(REALM) + "/" + path))
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build());
+    }
+
     @Test
     void everyEndpointAnswersEveryCallerAsExpected(ServerUnderTest server) throws IOException {
         Map<Endpoint, Map<Caller, Integer>> observed = new LinkedHashMap<>();

@@ -60,11 +60,16 @@ public final class SelfServiceCaller {
     }
 
     /**
-     * The caller, or an answer ending the call: 401 without a valid token or cookie of this realm, 403 for a token
+     * The caller, or an answer ending the call: 404 while the realm's account client is disabled (or gone), 401 without a valid token or cookie of this realm, 403 for a token
      * without the account audience or role, a service account, or a cookie change without this origin and page token.
      */
     public static SelfServiceCaller authenticate(KeycloakSession session, Access access, String... corsMethods) {
         RealmModel realm = session.getContext().getRealm();
+        ClientModel account = realm.getClientByClientId(Constants.ACCOUNT_MANAGEMENT_CLIENT_ID);
+        if (account == null || !account.isEnabled()) {
+            // as Keycloak's own account API: an operator turns self-service off by disabling the account client
+            throw Problems.failure(Response.Status.NOT_FOUND, "account management is not enabled in this realm");
+        }
         HttpHeaders headers = session.getContext().getRequestHeaders();
         if (headers.getHeaderString(HttpHeaders.AUTHORIZATION) != null) {
             AuthResult auth = new AppAuthManager.BearerTokenAuthenticator(session).setRealm(realm)
