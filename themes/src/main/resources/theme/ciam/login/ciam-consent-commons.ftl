@@ -3,6 +3,8 @@
 <#macro purposeList purposes>
     <fieldset id="ciam-consent-purposes" class="ciam-consent-purposes">
         <legend class="pf-v5-u-screen-reader">${msg("ciamConsentLegend")}</legend>
+        <#-- What this page shows: an answer is recorded only against these versions (ShownPurposes). -->
+        <input type="hidden" name="consentShown" value="<#list purposes as purpose>${purpose.id}:${purpose.version?c}<#sep>,</#list>"/>
         <#list purposes as purpose>
             <#assign invalid = messagesPerField.existsError(purpose.field)>
             <div class="${properties.kcFormGroupClass!} ciam-consent-purpose" id="ciam-consent-${purpose.id}">

@@ -71,6 +71,16 @@ class ConsentVersionsIT {
             new LoginPage(browser).openRegistration();
             assertThat(browser.driver().findElements(By.id("consent." + id))).hasSize(1);
 
+            // A version waiting can be withdrawn before its date; the version in force cannot.
+            assertThat(save(admin, purpose(id, 3, "ciamConsentMarketingDescription", nextWeek.plusSeconds(86400)))
+                    .statusCode()).isEqualTo(200);
+            assertThat(admin.sendAsAdmin("DELETE", api.resolve("purposes/" + id + "/versions/3"), null).statusCode())
+                    .isEqualTo(204);
+            assertThat(admin.sendAsAdmin("DELETE", api.resolve("purposes/" + id + "/versions/1"), null).statusCode())
+                    .as("the version in force").isEqualTo(404);
+            assertThat(Http.json(admin.sendAsAdmin("GET", api.resolve("purposes/" + id), null).body()).get("version")
+                    .asInt()).as("version 2 waits again as the latest").isEqualTo(2);
+
             // A version in force cannot be moved ahead; the version ahead can be brought forward, and is then asked.
             HttpResponse<String> backwards = save(admin, purpose(id, 2, "ciamConsentPrivacyDescription", null)
                     .put("effectiveFrom", Instant.now().minusSeconds(1).toString()));

@@ -116,6 +116,7 @@ class EndpointAccessMatrixIT {
             admin("GET", "ciam-consent/purposes/terms", null, "view-realm", 200),
             admin("PUT", "ciam-consent/purposes/matrix", "{}", "manage-realm", 400),
             admin("DELETE", "ciam-consent/purposes/no-such-purpose", null, "manage-realm", 404),
+            admin("DELETE", "ciam-consent/purposes/no-such-purpose/versions/2", null, "manage-realm", 404),
             admin("POST", "ciam-consent/purposes/no-such-purpose/reconsent", "{\"users\":[]}", "manage-users",
                     404),
             admin("POST", "ciam-consent/purposes/no-such-purpose/reconsent", "{\"everyone\":true}",

@@ -41,7 +41,7 @@ final class ConsentBeforeAccountCreation extends AbstractIdpAuthenticator {
         List<ConsentPurpose> purposes = new ConsentDecisions(context.getSession(), context.getRealm()).catalog()
                 .inForce(Instant.now());
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
-        if (!ShownPurposes.answers(context.getAuthenticationSession(), purposes)) {
+        if (!ShownPurposes.answers(context.getAuthenticationSession(), form, purposes)) {
             context.challenge(ConsentRequiredAction.changed(context.form().setAttribute("consentBeforeAccount", true),
                     context.getAuthenticationSession(), purposes));
             return;

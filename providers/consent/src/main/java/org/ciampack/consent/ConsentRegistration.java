@@ -37,7 +37,7 @@ final class ConsentRegistration implements FormAction {
     public void validate(ValidationContext context) {
         MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
         List<ConsentPurpose> purposes = purposes(context);
-        if (!purposes.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), purposes)) {
+        if (!purposes.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), form, purposes)) {
             context.error(Errors.INVALID_REGISTRATION);
             context.validationError(form, List.of(new FormMessage(FormMessage.GLOBAL, ShownPurposes.CHANGED_MESSAGE)));
             return;

@@ -70,7 +70,7 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             context.success();
             return;
         }
-        if (!ShownPurposes.answers(context.getAuthenticationSession(), due)) {
+        if (!ShownPurposes.answers(context.getAuthenticationSession(), form, due)) {
             context.challenge(changed(context.form(), context.getAuthenticationSession(), due));
             return;
         }

@@ -53,7 +53,7 @@ final class ConsentStep extends FlowStep {
             }
             return;
         }
-        if (!due.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), due)) {
+        if (!due.isEmpty() && !ShownPurposes.answers(context.getAuthenticationSession(), form, due)) {
             context.challenge(ConsentRequiredAction.changed(context.form(), context.getAuthenticationSession(), due));
             return;
         }

@@ -113,6 +113,19 @@ public final class PurposeCatalog {
         return new PurposeCatalog(changed);
     }
 
+    /** The catalog less one version of a purpose; less the purpose when it was its only one. */
+    public PurposeCatalog withoutVersion(String id, int version) {
+        Map<String, List<ConsentPurpose>> changed = new LinkedHashMap<>(versions);
+        List<ConsentPurpose> left = changed.getOrDefault(id, List.of()).stream()
+                .filter(published -> published.version() != version).toList();
+        if (left.isEmpty()) {
+            changed.remove(id);
+        } else {
+            changed.put(id, left);
+        }
+        return new PurposeCatalog(changed);
+    }
+
     public PurposeCatalog without(String id) {
         Map<String, List<ConsentPurpose>> changed = new LinkedHashMap<>(versions);
         changed.remove(id);

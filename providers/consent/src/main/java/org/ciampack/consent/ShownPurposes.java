@@ -4,6 +4,7 @@ import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -11,12 +12,17 @@ import org.keycloak.sessions.AuthenticationSessionModel;
 /**
  * The purposes and versions a consent page showed. An answer is recorded only against what the customer read: if
  * an admin published a version or a purpose between the page and its answer, the page is shown again with the new
- * text instead of recording a grant of wording the customer never saw (or a decline of a purpose never shown).
+ * text instead of recording a grant of wording the customer never saw (or a decline of a purpose never shown). The
+ * page itself says what it showed (the {@value #FIELD} field of the {@code ciam} theme's forms), since two windows of
+ * one sign-in share one authentication session; a theme without the field is held to what the session's last page
+ * showed.
  */
 final class ShownPurposes {
 
     static final String CHANGED_MESSAGE = "ciamConsentChanged";
+    static final String FIELD = "consentShown";
     private static final String NOTE = "ciam.consent.shown";
+    private static final int MAX_FIELD = 8192;
 
     private ShownPurposes() {
     }
@@ -26,24 +32,30 @@ final class ShownPurposes {
     }
 
     /** Whether the page answered showed exactly these purposes, in these versions. */
-    static boolean answers(AuthenticationSessionModel authSession, List<ConsentPurpose> due) {
-        return authSession.getAuthNote(NOTE) != null && keys(due).equals(shown(authSession));
+    static boolean answers(AuthenticationSessionModel authSession, MultivaluedMap<String, String> form,
+            List<ConsentPurpose> due) {
+        Set<String> shown = shown(authSession, form);
+        return shown != null && keys(due).equals(shown);
     }
 
     /** The form's answers less the ticks given to versions that are no longer the ones asked. */
     static MultivaluedMap<String, String> stillValid(AuthenticationSessionModel authSession, List<ConsentPurpose> asked,
             MultivaluedMap<String, String> form) {
-        Set<String> shown = shown(authSession);
+        Set<String> shown = Optional.ofNullable(shown(authSession, form)).orElse(Set.of());
         MultivaluedMap<String, String> kept = new MultivaluedHashMap<>(form);
         asked.stream().filter(purpose -> !shown.contains(key(purpose)))
                 .forEach(purpose -> kept.remove(ConsentForm.field(purpose)));
         return kept;
     }
 
-    private static Set<String> shown(AuthenticationSessionModel authSession) {
-        String note = authSession.getAuthNote(NOTE);
-        return note == null ? Set.of()
-                : Arrays.stream(note.split(",")).filter(key -> !key.isEmpty()).collect(Collectors.toSet());
+    /** What the answered page showed, by its own field, else by the session's note; null when neither says. */
+    private static Set<String> shown(AuthenticationSessionModel authSession, MultivaluedMap<String, String> form) {
+        String field = form == null ? null : form.getFirst(FIELD);
+        String shown = field != null ? field : authSession.getAuthNote(NOTE);
+        if (shown == null || shown.length() > MAX_FIELD) {
+            return null;
+        }
+        return Arrays.stream(shown.split(",")).filter(key -> !key.isEmpty()).collect(Collectors.toSet());
     }
 
     private static Set<String> keys(List<ConsentPurpose> purposes) {

@@ -96,4 +96,13 @@ class PurposeCatalogTest {
                 {"id": "terms", "version": 2, "title": "t", "description": "d", "inForce": false,
                  "versionInForce": 1}""")).isEmpty();
     }
+
+    @Test
+    void aVersionAheadIsWithdrawnAndTheOneInForceStays() {
+        PurposeCatalog catalog = PurposeCatalog.empty().with(terms(3, null), NOW)
+                .with(terms(4, NOW.plusSeconds(86400)), NOW).withoutVersion("terms", 4);
+        assertThat(PurposeCatalog.read(catalog.write()).all()).containsExactly(terms(3, null));
+        assertThat(PurposeCatalog.empty().with(terms(1, NOW.plusSeconds(60)), NOW).withoutVersion("terms", 1).isEmpty())
+                .as("a purpose whose only version was ahead").isTrue();
+    }
 }

@@ -132,8 +132,9 @@ public final class ConsentAdmin {
             problems.add("a changed title, description, document or requirement needs a higher version (it is "
                     + existing.get().version() + ")");
         }
-        if (parsed.isPresent() && existing.isEmpty()) {
-            // A purpose removed and made again must not reach a version the ledger holds decisions on with other text.
+        if (parsed.isPresent() && (existing.isEmpty() || parsed.get().version() > existing.get().version())) {
+            // A purpose removed and made again, or a version ahead withdrawn and published again, must not reach a
+            // version the ledger holds decisions on with other text.
             int decided = new ConsentLedger(session).highestVersion(realm.getId(), id);
             if (parsed.get().version() <= decided) {
                 problems.add("version must be above " + decided + ": the ledger holds decisions on version "
@@ -185,6 +186,27 @@ public final class ConsentAdmin {
         return one.required() == other.required() && Objects.equals(one.title(), other.title())
                 && Objects.equals(one.description(), other.description())
                 && Objects.equals(one.documentUrl(), other.documentUrl());
+    }
+
+    /**
+     * Withdraws a version published ahead of its date, before anyone is asked it: the version in force stays (a
+     * purpose published ahead with no version in force goes). A version in force is not withdrawn: publish a higher
+     * one, or remove the purpose.
+     */
+    @DELETE
+    @Path("purposes/{id}/versions/{version}")
+    public Response withdrawVersionAhead(@PathParam("id") String id, @PathParam("version") String version) {
+        permissions.realm().requireManageRealm();
+        PurposeCatalog catalog = catalogForChange();
+        Optional<ConsentPurpose> ahead = catalog.ahead(id, Instant.now()).stream()
+                .filter(published -> String.valueOf(published.version()).equals(version)).findFirst();
+        if (ahead.isEmpty()) {
+            return Problems.status(Response.Status.NOT_FOUND, "no version " + (version.length() > 12 ? "" : version)
+                    + " of that purpose waits for its date");
+        }
+        realm.setAttribute(PurposeCatalog.ATTRIBUTE, catalog.withoutVersion(id, ahead.get().version()).write());
+        adminEvent(OperationType.DELETE, "purposes/" + id + "/versions/" + ahead.get().version(), null);
+        return Response.noContent().build();
     }
 
     /** Removes a purpose from what is asked; its receipts stay in the ledger as proof. */

@@ -178,7 +178,12 @@ public final class ExportResource {
     public Map<String, Object> test(@PathParam("name") String name) {
         AdminCaller admin = routeEditor();
         RealmModel realm = caller.realm();
-        Map<String, Object> report = TestDelivery.send(session, realm, existing(realm, name));
+        Map<String, Object> report;
+        try {
+            report = TestDelivery.send(session, realm, existing(realm, name));
+        } catch (TestDelivery.Busy e) {
+            throw Problems.failure(Response.Status.TOO_MANY_REQUESTS, e.getMessage());
+        }
         // A test delivery sends to wherever the route points: an admin's probe of a destination is audited.
         ObjectNode outcome = JsonNodeFactory.instance.objectNode()
                 .put("outcome", String.valueOf(report.get("outcome")));

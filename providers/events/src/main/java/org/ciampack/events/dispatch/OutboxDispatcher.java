@@ -5,6 +5,7 @@ import jakarta.persistence.TypedQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -13,13 +14,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.ciampack.events.outbox.DeliveryEntity;
 import org.ciampack.events.outbox.OutboxRecord;
 import org.ciampack.events.outbox.RouteStateEntity;
 import org.ciampack.events.sink.ExportSinkFactory;
+import org.ciampack.events.sink.SinkTimeouts;
 import org.jboss.logging.Logger;
 import org.keycloak.connections.jpa.JpaConnectionProvider;
 import org.keycloak.models.KeycloakSession;
@@ -51,8 +55,19 @@ public final class OutboxDispatcher {
     private final RouteRegistry registry;
     private final Set<String> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(named("ciam-export-ticker"));
+    /** Renews the leases of routes whose rounds are sending: a thread of its own, so a slow renewal delays no tick. */
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(named("ciam-export-lease"));
+    /**
+     * How long past a round's deadline its lease is renewed at most: the longest a send begun may take (connecting to
+     * two addresses, then the answer). A send that still hangs then gives the route up to another node.
+     */
+    private static final Duration LONGEST_SEND = Duration.ofMillis(2L * SinkTimeouts.MAX_CONNECT_MILLIS
+            + SinkTimeouts.MAX_READ_MILLIS);
+    private int ticks;
     private final ExecutorService rounds;
-    private final ExecutorService lanes = Executors.newFixedThreadPool(16, named("ciam-export-send"));
+    private static final int SEND_THREADS = 16;
+    private final ExecutorService lanes = Executors.newFixedThreadPool(SEND_THREADS, named("ciam-export-send"));
+    private final RealmShares shares;
     private Instant lastGauges = Instant.EPOCH;
     private Instant nextPurge = Instant.EPOCH;
     private Purge purge = new Purge();
@@ -62,6 +77,7 @@ public final class OutboxDispatcher {
         this.settings = settings;
         this.registry = new RouteRegistry(settings.crossRealmRoutes());
         this.rounds = Executors.newFixedThreadPool(settings.threads(), named("ciam-export-route"));
+        this.shares = new RealmShares(settings.threads(), SEND_THREADS);
     }
 
     public void start() {
@@ -75,18 +91,34 @@ public final class OutboxDispatcher {
             KeycloakModelUtils.runJobInTransaction(factory, registry::refresh);
             fanOut();
             wakeResumed();
-            for (OpenRoute open : registry.all()) {
+            List<OpenRoute> all = new ArrayList<>(registry.all());
+            shares.realmsWithRoutes((int) all.stream().map(open -> open.realmId).distinct().count());
+            // Each tick starts at another route: where a realm's share is full, its routes take turns.
+            Collections.rotate(all, -(ticks++ % Math.max(1, all.size())));
+            for (OpenRoute open : all) {
                 String key = RouteRegistry.key(open.realmId, open.route.name());
-                if (open.route.enabled() && !open.waiting(Instant.now()) && running.add(key)) {
+                if (!open.route.enabled() || open.waiting(Instant.now()) || !running.add(key)) {
+                    continue;
+                }
+                if (!shares.startRound(open.realmId)) {
+                    running.remove(key); // the realm's other routes hold its share of the route threads: next tick
+                    continue;
+                }
+                try {
                     rounds.submit(() -> {
                         try {
                             deliver(open);
                         } catch (RuntimeException e) {
-                            LOG.errorf(e, "Realm %s, export route %s: delivery round failed", open.realmName, open.route.name());
+                            LOG.errorf(e, "Realm %s, export route %s: delivery round failed", open.realmName,
+                                    open.route.name());
                         } finally {
+                            shares.endRound(open.realmId);
                             running.remove(key);
                         }
                     });
+                } catch (RejectedExecutionException stopping) {
+                    shares.endRound(open.realmId);
+                    running.remove(key);
                 }
             }
             Instant now = Instant.now();
@@ -169,12 +201,14 @@ public final class OutboxDispatcher {
     }
 
     /**
-     * Delivery rounds for one route while this node holds its lease and full rounds are due (ten seconds at most). A
+     * Delivery rounds for one route while this node holds its lease and full rounds are due: ten seconds at most, after
+     * which no send starts (a send begun may still wait for its receiver's timeouts, its lease renewed meanwhile). A
      * round that was not full has caught up: what arrives meanwhile waits for the next tick, so a steady trickle of
      * events is sent in one round per tick, not in many small rounds that each pay for the lease and the queries.
      */
     private void deliver(OpenRoute open) {
         Instant until = Instant.now().plus(ROUND_BUDGET);
+        long deadline = System.nanoTime() + ROUND_BUDGET.toNanos();
         while (Instant.now().isBefore(until)) {
             Round round = new Round();
             KeycloakModelUtils.runJobInTransaction(factory, session -> {
@@ -192,8 +226,18 @@ public final class OutboxDispatcher {
             if (round.due == null || round.due.isEmpty()) {
                 return;
             }
-            RouteRound sending = new RouteRound(open);
-            sending.send(round.due, round.openError, lanes);
+            RouteRound sending = new RouteRound(open, deadline);
+            // A send started before the deadline may wait for the receiver's timeouts past the lease: renewed meanwhile,
+            // so no other node takes the route over and sends the same events again.
+            long every = settings.lease().toMillis() / 3;
+            long renewUntil = deadline + LONGEST_SEND.toNanos();
+            ScheduledFuture<?> renewal = leases.scheduleWithFixedDelay(() -> renewLease(open, renewUntil), every, every,
+                    TimeUnit.MILLISECONDS);
+            try {
+                sending.send(round.due, round.openError, lanes, shares);
+            } finally {
+                renewal.cancel(false);
+            }
             KeycloakModelUtils.runJobInTransaction(factory, session -> sending.record(session, round.due,
                     !settings.keepDelivered().isZero()));
             if (sending.delivered() == 0 && sending.failed() > 0) {
@@ -229,6 +273,23 @@ public final class OutboxDispatcher {
             LOG.warnf("Realm %s, export route %s: cannot open the %s sink: %s", open.realmName, open.route.name(),
                     open.route.sink(), e.getMessage());
             return "cannot open sink: " + e.getMessage();
+        }
+    }
+
+    private void renewLease(OpenRoute open, long until) {
+        if (System.nanoTime() - until > 0) {
+            return;
+        }
+        try {
+            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(JpaConnectionProvider.class)
+                    .getEntityManager().createNamedQuery("ciamRouteState.renewLease")
+                    .setParameter("until", System.currentTimeMillis() + settings.lease().toMillis())
+                    .setParameter("realmId", open.realmId)
+                    .setParameter("route", open.route.name())
+                    .setParameter("owner", nodeId)
+                    .executeUpdate());
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Realm %s, export route %s: lease not renewed", open.realmName, open.route.name());
         }
     }
 
@@ -347,6 +408,7 @@ public final class OutboxDispatcher {
 
     public void stop() {
         ticker.shutdownNow();
+        leases.shutdownNow();
         rounds.shutdown();
         lanes.shutdown();
         try {

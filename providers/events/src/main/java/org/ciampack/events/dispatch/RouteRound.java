@@ -62,6 +62,8 @@ final class RouteRound {
     }
 
     private final OpenRoute open;
+    /** No send starts after this ({@link System#nanoTime()}): what is left is due at the next round. */
+    private final long deadline;
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final AtomicInteger delivered = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -69,8 +71,9 @@ final class RouteRound {
     private final Set<String> failingKeys = ConcurrentHashMap.newKeySet();
     private volatile boolean unreachable;
 
-    RouteRound(OpenRoute open) {
+    RouteRound(OpenRoute open, long deadline) {
         this.open = open;
+        this.deadline = deadline;
     }
 
     /** A round's due events, and whether the route had as many rows due as one round takes (more may wait). */
@@ -205,8 +208,12 @@ final class RouteRound {
         return event -> waitingSince.containsKey(event.orderKey()) && waitingSince.get(event.orderKey()) <= event.eventTime();
     }
 
-    /** Sends what is due; the sink could not be opened when {@code openError} is set, and every event fails with it. */
-    void send(List<Due> due, String openError, ExecutorService lanes) {
+    /**
+     * Sends what is due, in as many lanes as the route asks and its realm's share of the send threads has free (in
+     * this thread when none is); the sink could not be opened when {@code openError} is set, and every event fails
+     * with it.
+     */
+    void send(List<Due> due, String openError, ExecutorService lanes, RealmShares shares) {
         if (openError != null) {
             due.forEach(event -> results.put(event.id(), new Result(RetryPolicy.Outcome.RETRY, openError, Optional.empty())));
             failed.addAndGet(due.size());
@@ -219,8 +226,20 @@ final class RouteRound {
         }
         Map<String, List<Due>> byKey = new LinkedHashMap<>();
         due.forEach(event -> byKey.computeIfAbsent(event.orderKey(), key -> new ArrayList<>()).add(event));
+        int granted = shares.takeLanes(open.realmId, Math.min(open.route.concurrency(), byKey.size()));
+        try {
+            if (granted == 0) {
+                byKey.values().forEach(this::sendInOrder);
+            } else {
+                sendInLanes(byKey, granted, lanes);
+            }
+        } finally {
+            shares.giveLanes(open.realmId, granted);
+        }
+    }
+
+    private void sendInLanes(Map<String, List<Due>> byKey, int laneCount, ExecutorService lanes) {
         List<List<List<Due>>> laneWork = new ArrayList<>();
-        int laneCount = Math.min(open.route.concurrency(), byKey.size());
         for (int i = 0; i < laneCount; i++) {
             laneWork.add(new ArrayList<>());
         }
@@ -246,7 +265,7 @@ final class RouteRound {
 
     private void sendInOrder(List<Due> events) {
         for (Due event : events) {
-            if (receiverLooksDown()) {
+            if (receiverLooksDown() || pastDeadline()) {
                 return;
             }
             OutgoingEvent outgoing = render(event);
@@ -263,6 +282,9 @@ final class RouteRound {
         List<Due> batch = new ArrayList<>();
         List<OutgoingEvent> outgoing = new ArrayList<>();
         for (Due event : due) {
+            if (pastDeadline()) {
+                return; // the batch begun is not sent: its events are due at the next round, in order
+            }
             OutgoingEvent rendered = render(event);
             if (rendered == null) {
                 continue;
@@ -324,6 +346,10 @@ final class RouteRound {
         failed.addAndGet(events.size());
         events.forEach(event -> failingKeys.add(event.orderKey()));
         return false;
+    }
+
+    private boolean pastDeadline() {
+        return System.nanoTime() - deadline > 0;
     }
 
     private boolean receiverLooksDown() {

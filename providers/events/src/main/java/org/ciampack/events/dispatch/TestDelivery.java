@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.ciampack.events.EventEnvelope;
 import org.ciampack.events.route.Route;
 import org.ciampack.events.sink.ExportSink;
@@ -18,14 +20,42 @@ import org.keycloak.models.RealmModel;
 
 /**
  * A test delivery for an admin setting up a route: one made-up event ({@code CIAM_EXPORT_TEST}, a fictitious user)
- * sent right away through the route's format, PII policy and sink, and the sink's answer reported back.
+ * sent right away through the route's format, PII policy and sink, and the sink's answer reported back. It holds
+ * one of Keycloak's request threads until the receiver answers or its timeouts pass, so a realm runs at most
+ * {@value #PER_REALM} at a time: a realm admin cannot tie up the server's request threads with tests aimed at a
+ * receiver that never answers.
  */
 public final class TestDelivery {
+
+    public static final int PER_REALM = 2;
+    private static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
+
+    /** The realm already runs {@value #PER_REALM} test deliveries. */
+    public static final class Busy extends RuntimeException {
+        Busy() {
+            super("at most " + PER_REALM + " test deliveries of a realm at a time; try again once one has answered",
+                    null, false, false);
+        }
+    }
 
     private TestDelivery() {
     }
 
+    /** The report of one test delivery; {@link Busy} when the realm has {@value #PER_REALM} running. */
     public static Map<String, Object> send(KeycloakSession session, RealmModel realm, Route route) {
+        AtomicInteger running = RUNNING.computeIfAbsent(realm.getId(), id -> new AtomicInteger());
+        if (running.incrementAndGet() > PER_REALM) {
+            running.decrementAndGet();
+            throw new Busy();
+        }
+        try {
+            return sendNow(session, realm, route);
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private static Map<String, Object> sendNow(KeycloakSession session, RealmModel realm, Route route) {
         Map<String, Object> report = new LinkedHashMap<>();
         String id = UUID.randomUUID().toString();
         report.put("eventId", id);

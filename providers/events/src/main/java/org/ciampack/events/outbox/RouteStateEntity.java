@@ -22,6 +22,10 @@ import java.util.Objects;
         @NamedQuery(name = "ciamRouteState.takeLease", query = "update RouteStateEntity s set s.leaseOwner = :owner, "
                 + "s.leaseUntil = :until where s.realmId = :realmId and s.routeName = :route "
                 + "and (s.leaseUntil < :now or s.leaseOwner = :owner) and s.pausedAt is null"),
+        // Renewed while a round sends; never taken back from another node, never for a paused or removed route.
+        @NamedQuery(name = "ciamRouteState.renewLease", query = "update RouteStateEntity s set s.leaseUntil = :until "
+                + "where s.realmId = :realmId and s.routeName = :route and s.leaseOwner = :owner "
+                + "and s.pausedAt is null"),
         @NamedQuery(name = "ciamRouteState.releaseLeases", query = "update RouteStateEntity s set s.leaseUntil = 0 "
                 + "where s.leaseOwner = :owner"),
         // Counted in one statement, in the database: no copy of the row read before can lose a count.

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -48,9 +51,25 @@ final class HttpPost implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HttpPost.class);
     /** Read (and dropped) of an answer's body so the connection can be kept; a longer body closes the connection. */
     private static final int DRAIN_LIMIT = 64 * 1024;
+    /**
+     * Addresses of a host tried at most, each with the connect timeout: a name that resolves to many addresses that
+     * drop connections must not multiply the wait.
+     */
+    static final int MAX_ADDRESSES = 2;
+    /** Aborts a request that is not answered in full by its deadline (one timer for every route's sends). */
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ciam-export-deadline");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final URI url;
     private final CloseableHttpClient client;
+    /**
+     * The longest a send may take, connecting and answering: the read timeout bounds each read only, and a receiver
+     * sending a byte now and then would otherwise hold the sending thread (and the route's lease) for good.
+     */
+    private final long sendMillis;
 
     HttpPost(SinkContext context, String url) {
         this.url = parse(url);
@@ -60,7 +79,8 @@ final class HttpPost implements AutoCloseable {
         ConnectionSocketFactory https = tls == null ? SSLConnectionSocketFactory.getSocketFactory()
                 : new SSLConnectionSocketFactory(tls, SSLConnectionSocketFactory.getDefaultHostnameVerifier());
         AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-        DnsResolver checked = host -> policy.permitted(host).toArray(InetAddress[]::new);
+        DnsResolver checked = host -> policy.permitted(host).stream().limit(MAX_ADDRESSES).toArray(InetAddress[]::new);
+        this.sendMillis = (long) MAX_ADDRESSES * connectMillis + readMillis;
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(
                 RegistryBuilder.<ConnectionSocketFactory>create()
                         .register("http", PlainConnectionSocketFactory.getSocketFactory())
@@ -186,6 +206,7 @@ final class HttpPost implements AutoCloseable {
         request.setEntity(new ByteArrayEntity(body.getBytes(StandardCharsets.UTF_8)));
         request.setHeader("Content-Type", contentType);
         headers.forEach(request::setHeader);
+        ScheduledFuture<?> deadline = DEADLINES.schedule(request::abort, sendMillis, TimeUnit.MILLISECONDS);
         try (CloseableHttpResponse response = client.execute(request)) {
             int status = response.getStatusLine().getStatusCode();
             drain(response.getEntity(), request);
@@ -201,12 +222,19 @@ final class HttpPost implements AutoCloseable {
             LOG.debugf("Export to %s: host unknown", url.getHost());
             return SinkAnswer.retry(unreachable(url.getHost(), port()));
         } catch (IOException e) {
+            if (request.isAborted()) {
+                LOG.debugf("Export to %s:%d: no whole answer within %d ms", url.getHost(), port(), sendMillis);
+                return SinkAnswer.retry("no whole answer from " + url.getHost() + ":" + port() + " within " + sendMillis
+                        + " ms");
+            }
             if (isTls(e)) {
                 LOG.debugf("Export to %s:%d: TLS error: %s", url.getHost(), port(), e.getMessage());
                 return SinkAnswer.retry(TLS_ERROR);
             }
             LOG.debugf("Export to %s:%d: %s", url.getHost(), port(), e.toString());
             return SinkAnswer.retry(unreachable(url.getHost(), port()));
+        } finally {
+            deadline.cancel(false);
         }
     }
 

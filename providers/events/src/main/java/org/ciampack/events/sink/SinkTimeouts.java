@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The time limits a route may set for its receiver: a connection (and, over TLS, its handshake) within
- * {@value #MAX_CONNECT_MILLIS} ms, an answer (or, for syslog, which has none, the round written) within
- * {@value #MAX_READ_MILLIS} ms. A route's rounds and an admin's test delivery wait at most that long for a receiver
- * that accepts a connection and then says nothing, or stops reading.
+ * {@value #MAX_CONNECT_MILLIS} ms per address (two of a host's addresses at most), an answer (or, for syslog, which
+ * has none, the round written) within {@value #MAX_READ_MILLIS} ms. A send over HTTP is aborted when its answer is not
+ * in whole by then, however the receiver trickles it. A route's rounds and an admin's test delivery wait at most that
+ * long for a receiver that accepts a connection and then says nothing, or stops reading.
  */
 public final class SinkTimeouts {
 

@@ -199,7 +199,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         private Socket connected() throws IOException {
             IOException last = null;
             AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-            for (InetAddress address : policy.permitted(host)) {
+            for (InetAddress address : policy.permitted(host).stream().limit(HttpPost.MAX_ADDRESSES).toList()) {
                 Socket plain = SocketChannel.open().socket();
                 try {
                     plain.connect(new InetSocketAddress(address, port), connectTimeout);
