@@ -1,0 +1,109 @@
+package org.ciampack.it.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.Browser;
+import org.ciampack.it.harness.BrowserExtension;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Mailbox;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.pages.SocialProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+
+/**
+ * A customer with an account arrives from an identity provider with the same address for the first time. The demo's
+ * first-broker-login flow links the provider to the account only once the customer follows the link mailed to
+ * that address: it offers no password form, which would link an account on the password alone, past the risk
+ * checks of the sign-in. Each journey starts at the app and ends with the sign-in the app asked for.
+ */
+@CiamIntegrationTest
+@ExtendWith(BrowserExtension.class)
+class IdentityProviderLinkIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final String SOCIAL_PASSWORD = "Social-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final Pattern PROCEED = Pattern.compile("href=\"([^\"]*/login-actions/action-token[^\"]*)\"");
+
+    @Test
+    void theLinkMailedToTheAddressLinksTheAccountAndNoPasswordIsOffered(ServerUnderTest server, AdminApi admin,
+            Mailbox mailbox, Browser browser) {
+        String email = "link-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            arriveAndAskToLink(server, browser, social, email);
+            assertThat(browser.driver().findElements(By.id("try-another-way"))).as("no other way to link").isEmpty();
+            assertThat(browser.driver().findElements(By.name("password"))).as("no password form").isEmpty();
+            assertThat(linkedProviders(admin, userId)).as("nothing linked before the link is followed").isEmpty();
+
+            browser.open(mailedLink(mailbox, email));
+
+            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
+            JsonNode login = admin.events("acme", userId, "LOGIN").get(0);
+            assertThat(login.at("/details/identity_provider").asText()).isEqualTo(social.alias());
+            assertThat(login.at("/details/redirect_uri").asText()).as("the sign-in the app asked for")
+                    .isEqualTo(APP.toString());
+        }
+    }
+
+    @Test
+    void theLinkOpenedOnAnotherDeviceLetsTheFirstBrowserContinue(ServerUnderTest server, AdminApi admin,
+            Mailbox mailbox, Browser browser) {
+        String email = "link-phone-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            arriveAndAskToLink(server, browser, social, email);
+
+            // The phone has no session: it asks to confirm, then tells the customer to go back to the first browser.
+            OidcCodeFlow phone = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+            HttpResponse<String> confirm = phone.send("GET", mailedLink(mailbox, email), java.util.Map.of());
+            assertThat(confirm.statusCode()).isEqualTo(200);
+            Matcher proceed = PROCEED.matcher(confirm.body());
+            assertThat(proceed.find()).as("a link to confirm on " + confirm.body()).isTrue();
+            HttpResponse<String> confirmed = phone.follow(phone.send("GET",
+                    confirm.uri().resolve(proceed.group(1).replace("&amp;", "&")), java.util.Map.of()));
+            assertThat(confirmed.body()).contains("go back to your original browser");
+            assertThat(linkedProviders(admin, userId)).as("linked once the first browser continues").isEmpty();
+
+            browser.driver().navigate().refresh();
+            browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
+            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
+            assertThat(admin.events("acme", userId, "LOGIN").get(0).at("/details/redirect_uri").asText())
+                    .isEqualTo(APP.toString());
+        }
+    }
+
+    /** From the app to the provider and back: Keycloak finds the account and mails the link on request. */
+    private static void arriveAndAskToLink(ServerUnderTest server, Browser browser, SocialProvider social, String email) {
+        browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
+        social.signIn(browser, email, SOCIAL_PASSWORD);
+        assertThat(browser.await(By.tagName("body")).getText()).contains("Account already exists");
+        browser.await(By.id("linkAccount")).click();
+        assertThat(browser.await(By.tagName("body")).getText())
+                .contains("An email with instructions to link " + social.alias().replace("social-", "Social social-"));
+    }
+
+    private static URI mailedLink(Mailbox mailbox, String email) {
+        return mailbox.await(email, mail -> mail.subject().startsWith("Link "), Duration.ofSeconds(30))
+                .linkContaining("/login-actions/action-token");
+    }
+
+    private static java.util.List<String> linkedProviders(AdminApi admin, String userId) {
+        java.util.List<String> aliases = new java.util.ArrayList<>();
+        admin.get("/realms/acme/users/" + userId + "/federated-identity")
+                .forEach(identity -> aliases.add(identity.get("identityProvider").asText()));
+        return aliases;
+    }
+}
