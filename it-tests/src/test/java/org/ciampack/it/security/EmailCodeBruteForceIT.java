@@ -146,6 +146,38 @@ class EmailCodeBruteForceIT {
         paris.callbackFrom(paris.follow(paris.submitForm(page, CODE_FORM, Map.of("code", code))));
     }
 
+    /**
+     * A user locked by brute-force detection (here by wrong passwords from elsewhere) is mailed no code while the
+     * lock lasts: the code page loaded again after its code expired asks for a code and mails none.
+     */
+    @Test
+    void aLockedUserIsMailedNoNewCode() throws InterruptedException {
+        ObjectNode shortLived = originalCodeConfig.deepCopy();
+        ((ObjectNode) shortLived.get("config")).put("ttl-seconds", "30");
+        admin.updateStepConfig("acme", shortLived);
+        OidcCodeFlow paris = from("2001:db8::66");
+        HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
+        latestCode(1);
+        Instant mailed = Instant.now();
+
+        for (int wrong = 1; wrong <= 5; wrong++) {
+            Thread.sleep(1_200); // slower than the realm's quick-login check, so each failure counts on its own
+            from("198.18.0.61").submitLogin(Attempt.fresh(), email, "Wrong-Horse-" + wrong);
+        }
+        assertThat(awaitBruteForce(s -> s.get("disabled").asBoolean()).get("disabled").asBoolean())
+                .as("5 wrong passwords lock the user").isTrue();
+
+        Pause.millis(Math.max(0, Duration.between(Instant.now(), mailed.plusSeconds(32)).toMillis())); // the code expired
+        Matcher tab = Pattern.compile("tab_id=([A-Za-z0-9_-]+)").matcher(page.body());
+        assertThat(tab.find()).as("the page's tab").isTrue();
+        page = paris.send("GET", URI.create(realm + "/login-actions/authenticate?client_id=acme-web&tab_id="
+                + tab.group(1)), Map.of());
+        assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).as(page.body()).isTrue();
+        Pause.millis(2_000); // a second mail would be on its way now
+        assertThat(codeMails()).as("codes mailed to a locked user whose code expired").hasSize(1);
+    }
+
     @Test
     void aSignInAttemptGetsAtMostThreeCodesThenFails() {
         ObjectNode noWait = originalCodeConfig.deepCopy();

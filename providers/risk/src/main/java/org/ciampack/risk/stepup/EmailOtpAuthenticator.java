@@ -45,7 +45,9 @@ final class EmailOtpAuthenticator extends FlowStep {
 
     /**
      * Mails a code, unless the code mailed before in this sign-in is still good: the page shown again (a reload, a
-     * way back from "try another way") asks for that code instead of filling the customer's mailbox.
+     * way back from "try another way") asks for that code instead of filling the customer's mailbox. A user locked
+     * by brute-force detection is mailed none (no code of theirs is accepted meanwhile): the page comes, unchanged,
+     * and its guesses are refused as wrong codes.
      */
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -57,7 +59,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         }
         boolean mailedAndGood = authSession.getAuthNote(HASH) != null
                 && System.currentTimeMillis() <= number(authSession.getAuthNote(EXPIRES));
-        if (!mailedAndGood && !send(context, settings, false)) {
+        if (!mailedAndGood && !lockedOut(context) && !send(context, settings, false)) {
             return;
         }
         context.challenge(form(context).createForm(FORM));
@@ -231,6 +233,10 @@ final class EmailOtpAuthenticator extends FlowStep {
         } else {
             context.forceChallenge(page);
         }
+    }
+
+    private static boolean lockedOut(AuthenticationFlowContext context) {
+        return AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser()) != null;
     }
 
     private static org.keycloak.forms.login.LoginFormsProvider form(AuthenticationFlowContext context) {
