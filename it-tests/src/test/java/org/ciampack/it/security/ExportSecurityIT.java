@@ -258,6 +258,17 @@ class ExportSecurityIT {
                     .as("the first creates it (201); the others find it stored and replace it (200), none refused")
                     .containsExactlyInAnyOrder(201, 200, 200, 200, 200, 200);
             assertThat(storedRoutes(realm)).hasSize(25).contains("ciam.export.route.twin");
+
+            // Two more written around the API (a realm update): the dispatcher opens the first 25 by name only.
+            JsonNode representation = admin.get("/realms/" + realm);
+            ((ObjectNode) representation).withObject("/attributes")
+                    .put("ciam.export.route.aa-around", quietRoute(nowhere).toString())
+                    .put("ciam.export.route.zz-around", quietRoute(nowhere).toString());
+            assertThat(admin.send("PUT", "/realms/" + realm, representation).statusCode()).isEqualTo(204);
+            Pattern first = Pattern.compile("^ciam_export_backlog\\{[^}]*route=\"aa-around\"", Pattern.MULTILINE);
+            awaitMetrics(metrics -> first.matcher(metrics).find(), "the first route by name opened");
+            Pause.millis(3_000); // ticks and gauge updates after it
+            assertThat(server.metrics()).as("the 27th route by name is not opened").doesNotContain("zz-around");
         } finally {
             admins.shutdownNow();
             admin.send("DELETE", "/realms/" + realm, null);

@@ -34,6 +34,8 @@ final class RouteRegistry {
     private volatile String masterId;
     /** Master's routes named other realms without approval, and the digest of what was warned about. */
     private final Map<String, String> warnedUnapproved = new ConcurrentHashMap<>();
+    /** Realms storing more routes than the cap, and how many the log last said. */
+    private final Map<String, Integer> warnedOverCap = new ConcurrentHashMap<>();
 
     /** {@code crossRealmRoutes}: the operator's choice whether master-realm routes may take other realms' events. */
     RouteRegistry(boolean crossRealmRoutes) {
@@ -56,7 +58,7 @@ final class RouteRegistry {
             if (definitions.values().stream().filter(Objects::nonNull).count() > readable.size()) {
                 withUnreadable.add(realm.getId());
             }
-            for (Route route : readable.values()) {
+            for (Route route : withinCap(realm, readable)) {
                 String key = key(realm.getId(), route.name());
                 seen.put(key, true);
                 boolean approved = master && route.takesOtherRealms()
@@ -83,6 +85,23 @@ final class RouteRegistry {
         });
         unreadable = withUnreadable;
         definitions = stored;
+    }
+
+    /**
+     * The realm's first {@link RouteStore#MAX_ROUTES} routes by name. The export API keeps a realm under the cap, but
+     * routes written around it (a realm update, realm-as-code) could be any number, and each costs every node a round
+     * per tick: the rest are not opened, and the log says so once per count.
+     */
+    private Collection<Route> withinCap(RealmModel realm, Map<String, Route> readable) {
+        if (readable.size() <= RouteStore.MAX_ROUTES) {
+            warnedOverCap.remove(realm.getId());
+            return readable.values();
+        }
+        if (!Objects.equals(warnedOverCap.put(realm.getId(), readable.size()), readable.size())) {
+            LOG.warnf("Realm %s stores %d export routes, written around the export API: only the first %d by name "
+                    + "are open", realm.getName(), readable.size(), RouteStore.MAX_ROUTES);
+        }
+        return readable.values().stream().limit(RouteStore.MAX_ROUTES).toList();
     }
 
     /** Master's approvals of its routes that name other realms, from their state rows: route name to digest. */

@@ -162,6 +162,27 @@ class RouteRegistryTest {
         assertThat(registry.current(session(acme), acme)).as("nor is it known any more").isFalse();
     }
 
+    /** Routes written around the export API past its cap: the first 25 by name are open, the others not. */
+    @Test
+    void aRealmStoringMoreRoutesThanTheCapHasOnlyTheFirstOpen() {
+        Map<String, String> stored = new HashMap<>();
+        for (int i = 0; i < RouteStore.MAX_ROUTES + 2; i++) {
+            stored.put(RouteStore.ATTRIBUTE_PREFIX + String.format("r%02d", i), "{\"sink\": \"syslog\"}");
+        }
+        RealmModel acme = realm("acme-id", "acme", stored);
+        RouteRegistry registry = refreshed(new RouteRegistry(false), session(acme));
+        assertThat(registry.all()).hasSize(RouteStore.MAX_ROUTES);
+        assertThat(registry.get("acme-id", "r24")).isNotNull();
+        assertThat(registry.get("acme-id", "r25")).isNull();
+        assertThat(registry.get("acme-id", "r26")).isNull();
+
+        stored.remove(RouteStore.ATTRIBUTE_PREFIX + "r00");
+        stored.remove(RouteStore.ATTRIBUTE_PREFIX + "r01");
+        registry.refresh(session(acme));
+        assertThat(registry.all()).as("back under the cap: every route open").hasSize(RouteStore.MAX_ROUTES);
+        assertThat(registry.get("acme-id", "r26")).isNotNull();
+    }
+
     private static RouteRegistry refreshed(RouteRegistry registry, KeycloakSession session) {
         registry.refresh(session);
         return registry;
