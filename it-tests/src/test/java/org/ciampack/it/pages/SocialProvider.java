@@ -2,6 +2,7 @@ package org.ciampack.it.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.UUID;
 import org.ciampack.it.harness.AdminApi;
@@ -53,6 +54,24 @@ public final class SocialProvider implements AutoCloseable {
         assertThat(admin.send("POST", "/realms/acme/identity-provider/instances", provider).statusCode())
                 .as("identity provider " + alias).isEqualTo(201);
         return new SocialProvider(admin, alias);
+    }
+
+    /** Makes {@code flowAlias} the provider's post login flow: run after every sign-in through it. */
+    public SocialProvider afterEverySignIn(String flowAlias) {
+        String path = "/realms/acme/identity-provider/instances/" + alias;
+        ObjectNode provider = (ObjectNode) admin.get(path);
+        provider.put("postBrokerLoginFlowAlias", flowAlias);
+        assertThat(admin.send("PUT", path, provider).statusCode()).as("post login flow of " + alias).isEqualTo(204);
+        return this;
+    }
+
+    /** Links the provider's account of {@code email} to the acme account {@code userId}, as a past first login would. */
+    public void linkTo(String userId, String email) {
+        JsonNode account = admin.get("/realms/" + alias + "/users?exact=true&email=" + Http.encode(email)).get(0);
+        ObjectNode link = Http.JSON.createObjectNode().put("identityProvider", alias)
+                .put("userId", account.get("id").asText()).put("userName", email);
+        assertThat(admin.send("POST", "/realms/acme/users/" + userId + "/federated-identity/" + alias, link).statusCode())
+                .as("link to " + alias).isEqualTo(204);
     }
 
     public String alias() {

@@ -1,0 +1,88 @@
+package org.ciampack.it.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.ciampack.it.harness.AdminApi;
+import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Mailbox;
+import org.ciampack.it.harness.OidcCodeFlow;
+import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.pages.SocialProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sign-in through an identity provider whose post login flow is the demo's {@code ciam identity provider sign-in}
+ * is scored like one with the password and recorded in the login history: a customer's usual place passes, a new
+ * device in a new country must give a code mailed to the address (and is then trusted), and an address on the deny
+ * list is refused. Clients play their addresses with
+ * X-Forwarded-For, which the test server trusts from loopback.
+ */
+@CiamIntegrationTest
+class IdentityProviderRiskIT {
+
+    private static final String PASSWORD = "Correct-Horse-42";
+    private static final String SOCIAL_PASSWORD = "Social-Horse-42";
+    private static final URI APP = URI.create("http://localhost:5173/callback");
+    private static final String CODE_FORM = "ciam-email-otp-form";
+
+    @Test
+    void aSignInThroughTheProviderIsScoredSteppedUpOrRefused(ServerUnderTest server, AdminApi admin, Mailbox mailbox) {
+        String email = "idp-risk-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)
+                .afterEverySignIn("ciam identity provider sign-in")) {
+            social.linkTo(userId, email);
+
+            // The usual place (an address GeoIP cannot place): low risk, straight to the app.
+            OidcCodeFlow home = from(server, "198.18.0.71");
+            home.callbackFrom(throughProvider(home, social, email));
+            assertThat(admin.events("acme", userId, "LOGIN").get(0).at("/details/identity_provider").asText())
+                    .isEqualTo(social.alias());
+
+            // A new browser in Paris: medium risk, so a code to the verified address before the app gets a code.
+            OidcCodeFlow paris = from(server, "2001:db8::71");
+            HttpResponse<String> stepUp = throughProvider(paris, social, email);
+            assertThat(OidcCodeFlow.hasForm(stepUp, CODE_FORM)).as("e-mail code step-up on " + stepUp.body()).isTrue();
+            Mailbox.Mail mail = mailbox.await(email, m -> m.subject().equals("Your sign-in code"), Duration.ofSeconds(30));
+            String code = mail.text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
+            paris.callbackFrom(paris.follow(paris.submitForm(stepUp, CODE_FORM, Map.of("code", code))));
+            // Recorded in the login history like any scored sign-in: the customer is told, and the browser is trusted.
+            Mailbox.Mail notice = mailbox.await(email, m -> m.subject().equals("New sign-in to your account"),
+                    Duration.ofSeconds(30));
+            assertThat(notice.text()).contains("Where: Paris, FR");
+            paris.callbackFrom(throughProvider(paris.forgetSession(), social, email));
+
+            // An address on the demo's deny list: refused with the generic message, no sign-in.
+            int logins = admin.events("acme", userId, "LOGIN").size();
+            HttpResponse<String> refused = throughProvider(from(server, "192.0.2.66"), social, email);
+            assertThat(refused.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+            assertThat(refused.body()).contains("We could not sign you in");
+            assertThat(admin.events("acme", userId, "LOGIN")).hasSize(logins);
+        }
+    }
+
+    /** From the app's authorization request through the provider's login and back: the page or redirect it ends on. */
+    private static HttpResponse<String> throughProvider(OidcCodeFlow browser, SocialProvider social, String email) {
+        HttpResponse<String> login = browser.send("GET", browser.authorizationUrl(Attempt.fresh()), Map.of());
+        Matcher button = Pattern.compile("href=\"([^\"]*/broker/" + Pattern.quote(social.alias()) + "/login[^\"]*)\"")
+                .matcher(login.body());
+        assertThat(button.find()).as("the provider's button on " + login.uri()).isTrue();
+        HttpResponse<String> providerLogin = browser.follow(browser.send("GET",
+                login.uri().resolve(button.group(1).replace("&amp;", "&")), Map.of()));
+        assertThat(OidcCodeFlow.hasForm(providerLogin, "kc-form-login")).as("the provider's login page").isTrue();
+        return browser.follow(browser.submitForm(providerLogin, "kc-form-login",
+                Map.of("username", email, "password", SOCIAL_PASSWORD, "credentialId", "")));
+    }
+
+    private static OidcCodeFlow from(ServerUnderTest server, String forwardedFor) {
+        return new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).header("X-Forwarded-For", forwardedFor);
+    }
+}
