@@ -174,9 +174,16 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                         SSLParameters parameters = secure.getSSLParameters();
                         parameters.setEndpointIdentificationAlgorithm("HTTPS");
                         secure.setSSLParameters(parameters);
-                        // A receiver that accepts and never answers the handshake must not hold the round for ever.
+                        // A receiver that accepts and never answers the handshake, or trickles it, must not hold
+                        // the round: the whole handshake gets the connect timeout.
                         secure.setSoTimeout(connectTimeout);
-                        secure.startHandshake();
+                        ScheduledFuture<?> handshakeDeadline = DEADLINES.schedule(() -> close(plain), connectTimeout,
+                                TimeUnit.MILLISECONDS);
+                        try {
+                            secure.startHandshake();
+                        } finally {
+                            handshakeDeadline.cancel(false);
+                        }
                         secure.setSoTimeout(0);
                         socket = secure;
                     } else {

@@ -45,6 +45,31 @@ class SendDeadlineTest {
         }
     }
 
+    /** A send answered in time leaves no deadline behind: a waiting one would hold the request and its body. */
+    @Test
+    void aSendAnsweredInTimeLeavesNoDeadlineWaiting() throws Exception {
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/in", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        ObjectNode settings = JsonNodeFactory.instance.objectNode().put(SinkTimeouts.READ, 60_000);
+        SinkContext context = new SinkContext("acme", "r", settings, value -> value, null, "kc",
+                AddressPolicy.allowing(List.of("127.0.0.0/8")));
+        try (HttpPost post = new HttpPost(context, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/in")) {
+            for (int i = 0; i < 20; i++) {
+                assertThat(post.post("application/json", "{\"n\": " + i + "}", Map.of()).outcome())
+                        .isEqualTo(RetryPolicy.Outcome.DELIVERED);
+            }
+            assertThat(HttpPost.deadlinesWaiting()).isZero();
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     /** Answers the first connection with a status line, then one header byte every 300 ms for 10 s. */
     private static void trickle(ServerSocket listener) {
         try (Socket connection = listener.accept()) {

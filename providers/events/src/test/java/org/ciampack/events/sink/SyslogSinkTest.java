@@ -81,6 +81,38 @@ class SyslogSinkTest {
         }
     }
 
+    /** A receiver that trickles its handshake, a byte within each read timeout, still holds a round for the connect limit. */
+    @Test
+    void aTlsHandshakeTrickledByteByByteEndsAtTheConnectLimit() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1")
+                    .put("port", listener.getLocalPort()).put("tls", true).put("connectTimeoutMs", 500);
+            SinkContext context = new SinkContext("acme", "siem", settings, secret -> secret,
+                    javax.net.ssl.SSLContext.getDefault(), "kc-test", AddressPolicy.allowing(List.of("127.0.0.1/32")));
+            try (ExportSink sink = new SyslogSinkFactory().open(context)) {
+                long started = System.nanoTime();
+                java.util.concurrent.CompletableFuture<SinkAnswer> answer =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> sink.send(events("trickled", 1)));
+                try (Socket trickling = listener.accept()) {
+                    java.io.OutputStream out = trickling.getOutputStream();
+                    out.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00}); // a handshake record of 16 KB, then its bytes
+                    while (!answer.isDone() && System.nanoTime() - started < 10_000_000_000L) {
+                        out.write(0);
+                        out.flush();
+                        Thread.sleep(200);
+                    }
+                    SinkAnswer result = answer.get(1, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(result.isDelivered()).isFalse();
+                    assertThat((System.nanoTime() - started) / 1_000_000).as("ms until the round ended")
+                            .isLessThan(3_000);
+                } catch (java.net.SocketException closedByTheSink) {
+                    assertThat(answer.get(1, java.util.concurrent.TimeUnit.SECONDS).isDelivered()).isFalse();
+                    assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_000);
+                }
+            }
+        }
+    }
+
     /**
      * A receiver that takes the connection and stops reading: once the connection's buffers are full the write
      * would wait for ever; the round ends at the write limit, to be tried again, and the next round connects anew.
