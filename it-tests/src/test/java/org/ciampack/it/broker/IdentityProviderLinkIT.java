@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,7 @@ import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.ServerUnderTest;
+import org.ciampack.it.harness.Totp;
 import org.ciampack.it.pages.SocialProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,7 +48,9 @@ class IdentityProviderLinkIT {
         try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
             arriveAndAskToLink(server, browser, social, email);
             assertThat(browser.driver().findElements(By.id("try-another-way"))).as("no other way to link").isEmpty();
-            assertThat(browser.driver().findElements(By.name("password"))).as("no password form").isEmpty();
+            assertThat(admin.get("/realms/acme/authentication/flows/ciam%20first%20broker%20login/executions")
+                    .findValuesAsText("providerId")).as("no password step in the flow")
+                    .contains("idp-email-verification").doesNotContain("idp-username-password-form");
             assertThat(linkedProviders(admin, userId)).as("nothing linked before the link is followed").isEmpty();
 
             browser.open(mailedLink(mailbox, email));
@@ -68,12 +73,12 @@ class IdentityProviderLinkIT {
 
             // The phone has no session: it asks to confirm, then tells the customer to go back to the first browser.
             OidcCodeFlow phone = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
-            HttpResponse<String> confirm = phone.send("GET", mailedLink(mailbox, email), java.util.Map.of());
+            HttpResponse<String> confirm = phone.send("GET", mailedLink(mailbox, email), Map.of());
             assertThat(confirm.statusCode()).isEqualTo(200);
             Matcher proceed = PROCEED.matcher(confirm.body());
             assertThat(proceed.find()).as("a link to confirm on " + confirm.body()).isTrue();
             HttpResponse<String> confirmed = phone.follow(phone.send("GET",
-                    confirm.uri().resolve(proceed.group(1).replace("&amp;", "&")), java.util.Map.of()));
+                    confirm.uri().resolve(proceed.group(1).replace("&amp;", "&")), Map.of()));
             assertThat(confirmed.body()).contains("go back to your original browser");
             assertThat(linkedProviders(admin, userId)).as("linked once the first browser continues").isEmpty();
 
@@ -82,6 +87,33 @@ class IdentityProviderLinkIT {
             assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
             assertThat(admin.events("acme", userId, "LOGIN").get(0).at("/details/redirect_uri").asText())
                     .isEqualTo(APP.toString());
+        }
+    }
+
+    /** An account with an authenticator app is linked only once its code follows the mailed link. */
+    @Test
+    void anAccountWithASecondFactorAsksForItAfterTheMailedLink(ServerUnderTest server, AdminApi admin, Mailbox mailbox,
+            Browser browser) throws InterruptedException {
+        String email = "link-otp-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        admin.requireActions("acme", userId, "CONFIGURE_TOTP");
+        OidcCodeFlow earlier = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
+                .header("X-Forwarded-For", "198.18.0.81");
+        HttpResponse<String> setup = earlier.follow(earlier.submitLogin(Attempt.fresh(), email, PASSWORD));
+        String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
+        Instant enrolledAt = Instant.now();
+        earlier.callbackFrom(earlier.follow(earlier.submitForm(setup, "kc-totp-settings-form", Map.of(
+                "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            arriveAndAskToLink(server, browser, social, email);
+            browser.open(mailedLink(mailbox, email));
+
+            browser.await(By.id("otp"));
+            assertThat(linkedProviders(admin, userId)).as("not linked on the mailbox alone").isEmpty();
+            browser.driver().findElement(By.id("otp")).sendKeys(Totp.code(secret, Totp.nextStep(enrolledAt)));
+            browser.driver().findElement(By.id("kc-login")).click();
+            browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
+            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
         }
     }
 
