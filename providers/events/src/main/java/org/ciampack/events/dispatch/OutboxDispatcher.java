@@ -231,8 +231,16 @@ public final class OutboxDispatcher {
             // so no other node takes the route over and sends the same events again.
             long every = settings.lease().toMillis() / 3;
             long renewUntil = deadline + LONGEST_SEND.toNanos();
-            ScheduledFuture<?> renewal = leases.scheduleWithFixedDelay(() -> renewLease(open, renewUntil), every, every,
-                    TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> renewal;
+            try {
+                renewal = leases.scheduleWithFixedDelay(() -> {
+                    if (!renewLease(open, renewUntil)) {
+                        sending.leaseLost();
+                    }
+                }, every, every, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                return; // the node is stopping: the events are due wherever the route goes on
+            }
             try {
                 sending.send(round.due, round.openError, lanes, shares);
             } finally {
@@ -276,20 +284,29 @@ public final class OutboxDispatcher {
         }
     }
 
-    private void renewLease(OpenRoute open, long until) {
+    /**
+     * Renews the route's lease while a send begun may still wait for its receiver; false when this node no longer
+     * holds it (another node took it over, or the route was paused). A renewal that fails to reach the database is
+     * not taken for a loss: it is tried again before the lease runs out.
+     */
+    private boolean renewLease(OpenRoute open, long until) {
         if (System.nanoTime() - until > 0) {
-            return;
+            return true;
         }
         try {
-            KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(JpaConnectionProvider.class)
-                    .getEntityManager().createNamedQuery("ciamRouteState.renewLease")
+            AtomicInteger renewed = new AtomicInteger();
+            KeycloakModelUtils.runJobInTransaction(factory, session -> renewed.set(session
+                    .getProvider(JpaConnectionProvider.class).getEntityManager()
+                    .createNamedQuery("ciamRouteState.renewLease")
                     .setParameter("until", System.currentTimeMillis() + settings.lease().toMillis())
                     .setParameter("realmId", open.realmId)
                     .setParameter("route", open.route.name())
                     .setParameter("owner", nodeId)
-                    .executeUpdate());
+                    .executeUpdate()));
+            return renewed.get() > 0;
         } catch (RuntimeException e) {
             LOG.debugf(e, "Realm %s, export route %s: lease not renewed", open.realmName, open.route.name());
+            return true;
         }
     }
 
@@ -412,7 +429,13 @@ public final class OutboxDispatcher {
         rounds.shutdown();
         lanes.shutdown();
         try {
-            rounds.awaitTermination(5, TimeUnit.SECONDS);
+            // A round still sending keeps its leases until they run out: released now, another node would send its
+            // events again while they may still arrive from here.
+            if (!rounds.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.debugf("CIAM event export: rounds still sending on stop; their leases run out by themselves");
+                registry.closeAll();
+                return;
+            }
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(JpaConnectionProvider.class)
                     .getEntityManager().createNamedQuery("ciamRouteState.releaseLeases")
                     .setParameter("owner", nodeId).executeUpdate());

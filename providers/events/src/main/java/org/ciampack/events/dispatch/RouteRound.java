@@ -70,6 +70,7 @@ final class RouteRound {
     /** The customers (order keys) whose sends the sink failed this round (to retry, or refused for good). */
     private final Set<String> failingKeys = ConcurrentHashMap.newKeySet();
     private volatile boolean unreachable;
+    private volatile boolean leaseLost;
 
     RouteRound(OpenRoute open, long deadline) {
         this.open = open;
@@ -348,8 +349,17 @@ final class RouteRound {
         return false;
     }
 
+    /** No send starts any more: the round's time is up, or its node no longer holds the route's lease. */
     private boolean pastDeadline() {
-        return System.nanoTime() - deadline > 0;
+        return leaseLost || System.nanoTime() - deadline > 0;
+    }
+
+    /**
+     * The lease could not be renewed (another node took the route, or it was paused): no further send starts, so the
+     * node that holds it now is the only one sending the route's events from here on.
+     */
+    void leaseLost() {
+        leaseLost = true;
     }
 
     private boolean receiverLooksDown() {
