@@ -127,7 +127,7 @@ class ExportSecurityIT {
         JsonNode report = routes.post("routes/" + name + "/test");
         assertThat(report.path("delivered").asBoolean()).isFalse();
         assertThat(report.path("outcome").asText()).isEqualTo("REJECTED");
-        assertThat(report.path("detail").asText()).startsWith("destination refused: 127.0.0.2 resolves to a loopback address");
+        assertThat(report.path("detail").asText()).startsWith("destination refused: 127.0.0.2 is a loopback address");
         assertThat(internal.received()).as("no request reached the internal receiver").isEmpty();
 
         // A redirect is an answer, not a new destination: it is not followed.

@@ -78,6 +78,6 @@ class AddressPolicyTest {
     void aHostIsRefusedWhenNoneOfItsAddressesMayBeReached() {
         assertThatThrownBy(() -> AddressPolicy.DEFAULT.permitted("127.0.0.1"))
                 .isInstanceOf(DestinationRefusedException.class)
-                .hasMessageContaining("127.0.0.1 resolves to a loopback address");
+                .hasMessageContaining("127.0.0.1 is a loopback address");
     }
 }

@@ -228,6 +228,7 @@ final class HttpPost implements AutoCloseable {
                     : Optional.empty();
             return new SinkAnswer(outcome, statusLine(status), retryAfter);
         } catch (DestinationRefusedException e) {
+            LOG.debugf("Export to %s refused: it resolves to %s", url.getHost(), e.reason());
             return SinkAnswer.rejected(e.getMessage());
         } catch (UnknownHostException e) {
             LOG.debugf("Export to %s: host unknown", url.getHost());

@@ -144,6 +144,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
                 return SinkAnswer.delivered(events.size() + " message(s) written to " + host + ":" + port);
             } catch (DestinationRefusedException e) {
                 disconnect();
+                LOG.debugf("Syslog export to %s refused: it resolves to %s", host, e.reason());
                 return SinkAnswer.rejected(e.getMessage());
             } catch (SSLException e) {
                 disconnect();

@@ -22,7 +22,7 @@ class LiteralDestinationsTest {
     @Test
     void addressesTheServerDoesNotSendToAreRefusedAtSave() throws Exception {
         assertThat(problems("{\"url\": \"http://127.0.0.2:9000/metrics\"}")).singleElement().asString()
-                .startsWith("settings.url: destination refused: 127.0.0.2 resolves to a loopback address");
+                .startsWith("settings.url: destination refused: 127.0.0.2 is a loopback address");
         assertThat(problems("{\"url\": \"http://[::1]:9000/\"}")).hasSize(1);
         assertThat(problems("{\"host\": \"169.254.169.254\"}")).singleElement().asString().startsWith("settings.host:");
     }
