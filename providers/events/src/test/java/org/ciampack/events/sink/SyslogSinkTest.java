@@ -65,11 +65,7 @@ class SyslogSinkTest {
     @Test
     void aTlsHandshakeThatNeverAnswersEndsAtTheConnectLimit() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1")
-                    .put("port", listener.getLocalPort()).put("tls", true).put("connectTimeoutMs", 500);
-            SinkContext context = new SinkContext("acme", "siem", settings, secret -> secret,
-                    javax.net.ssl.SSLContext.getDefault(), "kc-test", AddressPolicy.allowing(List.of("127.0.0.1/32")));
-            try (ExportSink sink = new SyslogSinkFactory().open(context)) {
+            try (ExportSink sink = new SyslogSinkFactory().open(tlsContext(listener.getLocalPort()))) {
                 java.util.concurrent.CompletableFuture<SinkAnswer> answer =
                         java.util.concurrent.CompletableFuture.supplyAsync(() -> sink.send(events("silent", 1)));
                 try (Socket silent = listener.accept()) {
@@ -85,11 +81,7 @@ class SyslogSinkTest {
     @Test
     void aTlsHandshakeTrickledByteByByteEndsAtTheConnectLimit() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1")
-                    .put("port", listener.getLocalPort()).put("tls", true).put("connectTimeoutMs", 500);
-            SinkContext context = new SinkContext("acme", "siem", settings, secret -> secret,
-                    javax.net.ssl.SSLContext.getDefault(), "kc-test", AddressPolicy.allowing(List.of("127.0.0.1/32")));
-            try (ExportSink sink = new SyslogSinkFactory().open(context)) {
+            try (ExportSink sink = new SyslogSinkFactory().open(tlsContext(listener.getLocalPort()))) {
                 long started = System.nanoTime();
                 java.util.concurrent.CompletableFuture<SinkAnswer> answer =
                         java.util.concurrent.CompletableFuture.supplyAsync(() -> sink.send(events("trickled", 1)));
@@ -171,6 +163,14 @@ class SyslogSinkTest {
                 .put("connectTimeoutMs", 0).put("readTimeoutMs", 2_000_000_000), secret -> secret, null, "kc-test", null);
         assertThat(unchecked.millis(SinkTimeouts.CONNECT, 3000, SinkTimeouts.MAX_CONNECT_MILLIS)).isEqualTo(100);
         assertThat(unchecked.millis(SinkTimeouts.READ, 10_000, SinkTimeouts.MAX_READ_MILLIS)).isEqualTo(60_000);
+    }
+
+    /** TLS to a receiver on loopback, with a connect limit of 500 ms. */
+    private static SinkContext tlsContext(int port) throws java.security.NoSuchAlgorithmException {
+        ObjectNode settings = JsonNodeFactory.instance.objectNode().put("host", "127.0.0.1").put("port", port)
+                .put("tls", true).put("connectTimeoutMs", 500);
+        return new SinkContext("acme", "siem", settings, secret -> secret, javax.net.ssl.SSLContext.getDefault(),
+                "kc-test", AddressPolicy.allowing(List.of("127.0.0.1/32")));
     }
 
     private static SinkContext context(int port) {
