@@ -155,7 +155,7 @@ class DemoRealmTest {
         assertThat(steps(flow("ciam step-up medium risk"))).containsExactly("ciam-condition-risk-level",
                 "ciam step-up second factor", "ciam step-up without second factor");
         assertThat(steps(flow("ciam step-up second factor"))).containsExactly("conditional-user-configured",
-                "auth-otp-form", "webauthn-authenticator", "ciam-email-otp");
+                "auth-otp-form", "webauthn-authenticator", "webauthn-authenticator-passwordless", "ciam-email-otp");
         assertThat(flow("ciam step-up second factor").getAuthenticationExecutions().stream()
                 .filter(e -> !e.getAuthenticator().startsWith("conditional")).map(e -> e.getRequirement()))
                 .containsOnly("ALTERNATIVE");
@@ -182,6 +182,35 @@ class DemoRealmTest {
                 .containsEntry("max-questions", "2");
         assertThat(client("acme-shop").isPublicClient()).isTrue();
         assertThat(client("acme-shop").getAttributes()).containsEntry("pkce.code.challenge.method", "S256");
+    }
+
+    @Test
+    void anExistingAccountIsLinkedByTheMailedLinkAndItsSecondFactorNeverByAPassword() {
+        assertThat(steps(flow("ciam handle existing account"))).containsExactly("idp-confirm-link",
+                "ciam account verification options", "ciam link second factor");
+        assertThat(steps(flow("ciam account verification options"))).containsExactly("idp-email-verification");
+        assertThat(flow("ciam account verification options").getAuthenticationExecutions().get(0).getRequirement())
+                .isEqualTo("REQUIRED");
+        assertThat(steps(flow("ciam link second factor"))).containsExactly("conditional-user-configured",
+                "auth-otp-form", "webauthn-authenticator", "webauthn-authenticator-passwordless");
+        assertThat(realm.getAuthenticationFlows()).flatExtracting(AuthenticationFlowRepresentation::getAuthenticationExecutions)
+                .extracting(AuthenticationExecutionExportRepresentation::getAuthenticator)
+                .doesNotContain("idp-username-password-form");
+    }
+
+    @Test
+    void signInsThroughAnIdentityProviderAreScoredLikePasswordSignIns() {
+        assertThat(steps(flow("ciam identity provider sign-in"))).containsExactly("ciam-risk-assessment",
+                "ciam identity provider deny high risk", "ciam identity provider step-up medium risk");
+        assertThat(flow("ciam identity provider sign-in").isTopLevel()).isTrue();
+        assertThat(steps(flow("ciam identity provider deny high risk"))).containsExactly("ciam-condition-risk-level",
+                "deny-access-authenticator");
+        assertThat(steps(flow("ciam identity provider step-up medium risk"))).containsExactly(
+                "ciam-condition-risk-level", "ciam identity provider second factor",
+                "ciam identity provider without second factor");
+        assertThat(config("ciam identity provider no second factor used"))
+                .containsEntry("flow_to_check", "ciam identity provider second factor")
+                .containsEntry("check_result", "not-executed");
     }
 
     @Test

@@ -136,6 +136,7 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         authSession.setAuthNote(RiskNotes.LEVEL, assessment.level().id());
         authSession.setAuthNote(RiskNotes.REASONS, assessment.reasonList());
         authSession.setAuthNote(RiskNotes.ENFORCED_LEVEL, assessment.enforcedLevel().id());
+        authSession.setAuthNote(RiskNotes.SCORED_USER, user.getId());
         // Copied into the user session when it is created, so the history recorder finds them even when required
         // actions come in between and Keycloak's final LOGIN event no longer carries these details.
         authSession.setUserSessionNote(RiskNotes.EVENT_SCORE, String.valueOf(assessment.score()));

@@ -14,6 +14,8 @@ public final class RiskNotes {
     public static final String NOTIFY_NEW_SIGN_IN = "ciam.risk.notify-new-sign-in";
     /** The level conditions act on: the assessed level, or low in shadow mode. */
     public static final String ENFORCED_LEVEL = "ciam.risk.enforced-level";
+    /** The user the assessment is about: a flow whose user changed since is not covered by it. */
+    public static final String SCORED_USER = "ciam.risk.scored-user";
 
     public static final String EVENT_SCORE = "risk_score";
     public static final String EVENT_LEVEL = "risk_level";

@@ -229,7 +229,8 @@ public final class OutboxDispatcher {
             RouteRound sending = new RouteRound(open, deadline);
             // A send started before the deadline may wait for the receiver's timeouts past the lease: renewed meanwhile,
             // so no other node takes the route over and sends the same events again.
-            long every = settings.lease().toMillis() / 3;
+            // Often enough that a lease lost (a pause, another node) stops the round's sends within seconds.
+            long every = Math.min(settings.lease().toMillis() / 3, 2_000);
             long renewUntil = deadline + LONGEST_SEND.toNanos();
             ScheduledFuture<?> renewal;
             try {
@@ -429,13 +430,9 @@ public final class OutboxDispatcher {
         rounds.shutdown();
         lanes.shutdown();
         try {
-            // A round still sending keeps its leases until they run out: released now, another node would send its
-            // events again while they may still arrive from here.
-            if (!rounds.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.debugf("CIAM event export: rounds still sending on stop; their leases run out by themselves");
-                registry.closeAll();
-                return;
-            }
+            rounds.awaitTermination(5, TimeUnit.SECONDS);
+            // Released even where a round still sends: the node is going down, and what it has not recorded is due
+            // again (at least once) on the node that takes the route, at once rather than when the lease runs out.
             KeycloakModelUtils.runJobInTransaction(factory, session -> session.getProvider(JpaConnectionProvider.class)
                     .getEntityManager().createNamedQuery("ciamRouteState.releaseLeases")
                     .setParameter("owner", nodeId).executeUpdate());

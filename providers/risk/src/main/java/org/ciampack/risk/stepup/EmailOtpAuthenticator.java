@@ -109,7 +109,7 @@ final class EmailOtpAuthenticator extends FlowStep {
                     form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
             return;
         }
-        if (OneTimeCode.matches(input.getFirst("code"), authSession.getParentSession().getId(), authSession.getAuthNote(HASH))) {
+        if (OneTimeCode.matches(input.getFirst("code"), salt(context), authSession.getAuthNote(HASH))) {
             clear(authSession);
             context.success();
             return;
@@ -153,7 +153,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent + 1));
         String code = OneTimeCode.generate(settings.digits());
         long now = System.currentTimeMillis();
-        authSession.setAuthNote(HASH, OneTimeCode.hash(code, authSession.getParentSession().getId()));
+        authSession.setAuthNote(HASH, OneTimeCode.hash(code, salt(context)));
         authSession.setAuthNote(EXPIRES, String.valueOf(now + settings.ttlSeconds() * 1000L));
         authSession.setAuthNote(ATTEMPTS, "0");
         authSession.setAuthNote(CODE_ID, java.util.UUID.randomUUID().toString());
@@ -233,6 +233,14 @@ final class EmailOtpAuthenticator extends FlowStep {
         } else {
             context.forceChallenge(page);
         }
+    }
+
+    /**
+     * The sign-in and the user a code is for: a code mailed to one account is no good for another that the same
+     * sign-in comes to (a second identity-provider login in the same tab).
+     */
+    private static String salt(AuthenticationFlowContext context) {
+        return context.getAuthenticationSession().getParentSession().getId() + "/" + context.getUser().getId();
     }
 
     private static boolean lockedOut(AuthenticationFlowContext context) {
