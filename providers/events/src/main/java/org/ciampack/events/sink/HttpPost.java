@@ -56,18 +56,7 @@ final class HttpPost implements AutoCloseable {
      */
     static final int MAX_ADDRESSES = 2;
     /** Aborts a request that is not answered in full by its deadline (one timer for every route's sends). */
-    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
-
-    /** A cancelled deadline leaves the queue at once: it holds the request, and with it the round's body. */
-    private static ScheduledThreadPoolExecutor deadlines() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "ciam-export-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        return executor;
-    }
+    private static final ScheduledThreadPoolExecutor DEADLINES = SendDeadlines.timer("ciam-export-deadline");
 
     /** Deadlines of sends still under way. */
     static int deadlinesWaiting() {

@@ -42,23 +42,10 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     public static final String ID = "syslog";
     private static final Logger LOG = Logger.getLogger(SyslogSinkFactory.class);
     /** Closes connections whose round is not written in time; a socket's blocking write has no timeout of its own. */
-    private static final ScheduledThreadPoolExecutor DEADLINES = deadlines();
+    private static final ScheduledThreadPoolExecutor DEADLINES = SendDeadlines.timer("ciam-export-syslog-deadline");
 
     private static final String LATE = "late";
     private static final String WRITTEN = "written";
-
-    private static ScheduledThreadPoolExecutor deadlines() {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "ciam-export-syslog-deadline");
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        // no thread kept while no route writes to syslog (nor one holding this class's loader after a redeploy)
-        executor.setKeepAliveTime(60, TimeUnit.SECONDS);
-        executor.allowCoreThreadTimeOut(true);
-        return executor;
-    }
 
     @Override
     public String getId() {
