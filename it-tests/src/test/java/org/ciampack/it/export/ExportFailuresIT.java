@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Http;
+import org.ciampack.it.harness.LocalKeycloak;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
 import org.ciampack.it.harness.Pause;
@@ -185,11 +186,11 @@ class ExportFailuresIT {
 
     /**
      * One customer's pile of events behind their own retry does not hold up everyone else's. While the route is
-     * paused, Carol signs in, then Ann, then Ann fails to sign in more often than a delivery round reads rows (1,000),
-     * and Bob signs in after all that. The first round takes Carol's login and refuses Ann's, whose retry waits a
-     * minute or more (two, less jitter): every due row the next round reads first is then one of Ann's, held back
-     * behind it. Bob's login still arrives within half a minute, and none of Ann's later events arrives before her
-     * login.
+     * paused, Carol signs in, then Ann, then Ann fails to sign in more often than a delivery round reads rows
+     * ({@link LocalKeycloak#ROUND_EVENTS} in the suite's servers), and Bob signs in after all that. The first round
+     * takes Carol's login and refuses Ann's, whose retry waits a minute or more (two, less jitter): every due row the
+     * next round reads first is then one of Ann's, held back behind it. Bob's login still arrives within half a
+     * minute, and none of Ann's later events arrives before her login.
      */
     @Test
     void aPileOfOneCustomersEventsBehindTheirRetryDoesNotHoldUpOtherCustomers() throws Exception {
@@ -206,15 +207,15 @@ class ExportFailuresIT {
         routes.post("routes/" + route + "/pause");
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(carol), PASSWORD);
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(ann), PASSWORD);
-        failedGrants(app, username(ann), 1_020); // more than a delivery round reads (OutboxDispatcher.ROUND_LIMIT)
+        failedGrants(app, username(ann), LocalKeycloak.ROUND_EVENTS + 20); // more than a delivery round reads
         new OidcCodeFlow(server.realmUrl("acme"), clientId, APP).signIn(Attempt.fresh(), username(bob), PASSWORD);
         assertThat(routes.backlogOf(route).path("pending").asLong()).as("the logins and Ann's failures")
-                .isGreaterThan(1_002);
+                .isGreaterThan(LocalKeycloak.ROUND_EVENTS + 2);
         routes.post("routes/" + route + "/resume");
         receiver.await(event -> isOf(event, carol, "LOGIN"), DEAD_WITHIN, "Carol's login, in the round that refused Ann's");
 
         receiver.await(event -> isOf(event, bob, "LOGIN"), Duration.ofSeconds(30),
-                "Bob's login, past Ann's thousand events waiting for her retry");
+                "Bob's login, past Ann's round of events waiting for her retry");
         Pause.millis(3_000); // a few more ticks: anything sent beside Bob's login in its round has arrived
         List<JsonNode> events = receiver.events();
         assertThat(events.stream().filter(event -> isOf(event, ann, "LOGIN")).count())

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,11 @@ public final class LocalKeycloak implements ServerUnderTest {
      * for the suite's registrations, short enough for a test to wait for a few.
      */
     public static final int ORPHAN_SWEEP_SECONDS = 10;
+    /** Due events a delivery round reads in the suite's servers (1,000 by default), so a few hundred events fill one. */
+    public static final int ROUND_EVENTS = 200;
+
+    /** Distributions built by {@link #built}, by prepared distribution and vendor. */
+    private static final Map<String, Path> BUILT = new HashMap<>();
 
     private final URI baseUrl;
     private final URI managementUrl;
@@ -118,9 +124,10 @@ public final class LocalKeycloak implements ServerUnderTest {
     }
 
     /**
-     * A node of the production build: a copy of the prepared distribution under target/production/, built for the
-     * given database ({@code kc.sh build --db=<vendor>} with the pack's build-time options: vault, metrics, health)
-     * and started with {@code start --optimized} against it, as an operator runs it. The caller closes it.
+     * A node of the production build: under target/production/, a copy of the prepared distribution built for the
+     * given database ({@code kc.sh build --db=<vendor>} with the pack's build-time options: vault, metrics, health;
+     * built once per run) and started with {@code start --optimized} against it, as an operator runs it. The caller
+     * closes it.
      */
     public static LocalKeycloak startOptimized(String name, SqlServer database, List<String> serverOptions) {
         return startOptimized(name, Settings.existingPath("ciam.it.keycloak.home"), database, serverOptions);
@@ -131,16 +138,9 @@ public final class LocalKeycloak implements ServerUnderTest {
             List<String> serverOptions) {
         Path home = Settings.output().resolve("production").resolve(name);
         try {
+            Path built = built(prepared, database.vendor());
             deleteRecursively(home);
-            copyRecursively(prepared, home);
-            // built for the database, Keycloak has its own driver: those the H2 suite adds for the legacy store go
-            try (Stream<Path> drivers = Files.list(home.resolve("providers"))) {
-                for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")
-                        || jar.getFileName().toString().startsWith("mariadb-java-client-")).toList()) {
-                    Files.delete(driver);
-                }
-            }
-            build(home, name, database.vendor());
+            copyRecursively(built, home);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -151,6 +151,31 @@ public final class LocalKeycloak implements ServerUnderTest {
         // from the environment, not the command line; a server that trusts local connections takes any
         String password = database.password().isEmpty() ? "unused" : database.password();
         return start(home, name, mode, serverOptions, Map.of("KC_DB_PASSWORD", password));
+    }
+
+    /**
+     * The prepared distribution built for a database vendor, once per run and kept under target/production/: every
+     * node is a copy of it, as an operator's nodes all run one image (a build takes half a minute here).
+     */
+    private static synchronized Path built(Path prepared, String vendor) throws IOException {
+        String key = prepared.toAbsolutePath().normalize() + " for " + vendor;
+        Path home = BUILT.get(key);
+        if (home == null) {
+            String name = "built-" + vendor + "-" + (BUILT.size() + 1);
+            home = Settings.output().resolve("production").resolve(name);
+            deleteRecursively(home);
+            copyRecursively(prepared, home);
+            // built for the database, Keycloak has its own driver: those the H2 suite adds for the legacy store go
+            try (Stream<Path> drivers = Files.list(home.resolve("providers"))) {
+                for (Path driver : drivers.filter(jar -> jar.getFileName().toString().startsWith("postgresql-")
+                        || jar.getFileName().toString().startsWith("mariadb-java-client-")).toList()) {
+                    Files.delete(driver);
+                }
+            }
+            build(home, name, vendor);
+            BUILT.put(key, home);
+        }
+        return home;
     }
 
     /** The options the production build fixes; a start that names them otherwise is refused. */
@@ -221,6 +246,8 @@ public final class LocalKeycloak implements ServerUnderTest {
                     "--spi-storage--ciam-legacy-jdbc--allowed-destinations=127.0.0.1/32",
                     // low enough that a test can pass it with a few hundred admin events; the suite's replays are small
                     "--spi-events-listener--ciam-export--max-replay-events=200",
+                    // likewise for a delivery round: a backlog of a few hundred events takes several rounds
+                    "--spi-events-listener--ciam-export--round-events=" + ROUND_EVENTS,
                     // sweeps for users removed in bulk often enough for a test to wait for two
                     "--spi-events-listener--ciam-risk-history--orphan-sweep-seconds=" + ORPHAN_SWEEP_SECONDS,
                     "--spi-required-action--ciam-consent--orphan-sweep-seconds=" + ORPHAN_SWEEP_SECONDS,

@@ -10,16 +10,18 @@ import org.keycloak.Config;
  * Server-wide settings of the export, from the listener's SPI options
  * ({@code --spi-events-listener--ciam-export--<option>}): the dispatcher's, the destinations routes may reach beyond
  * public addresses ({@code allowed-destinations}, CIDR list) and whether master-realm routes may take other realms'
- * events ({@code cross-realm-routes}), and how many events one range replay may queue ({@code max-replay-events}).
+ * events ({@code cross-realm-routes}), how many events one range replay may queue ({@code max-replay-events}) and
+ * how many due events a route's delivery round reads at most ({@code round-events}).
  */
 public record DispatcherSettings(boolean enabled, int threads, Duration pollInterval, Duration lease,
                                  Duration keepDelivered, Duration keepDead, Duration keepOutbox,
-                                 AddressPolicy destinations, boolean crossRealmRoutes, int maxReplayEvents) {
+                                 AddressPolicy destinations, boolean crossRealmRoutes, int maxReplayEvents,
+                                 int roundEvents) {
 
     /** Without the listener's options (e.g. in a test): the defaults, nothing internal reachable, no cross-realm routes. */
     public static final DispatcherSettings DEFAULTS = new DispatcherSettings(true, 4, Duration.ofSeconds(1),
             Duration.ofSeconds(30), Duration.ZERO, Duration.ofDays(30), Duration.ofDays(7),
-            AddressPolicy.DEFAULT, false, 100_000);
+            AddressPolicy.DEFAULT, false, 100_000, 1000);
 
     public static DispatcherSettings from(Config.Scope config) {
         String[] allowed = config.getArray("allowed-destinations");
@@ -35,6 +37,7 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
                 Duration.ofDays(Math.max(0, config.getInt("keep-events-days", 7))),
                 AddressPolicy.allowing(cidrs),
                 config.getBoolean("cross-realm-routes", false),
-                Math.max(1, config.getInt("max-replay-events", 100_000)));
+                Math.max(1, config.getInt("max-replay-events", 100_000)),
+                Math.min(10_000, Math.max(10, config.getInt("round-events", 1000))));
     }
 }

@@ -41,8 +41,6 @@ public final class OutboxDispatcher {
 
     private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
     private static final int FAN_OUT_BATCH = 500;
-    /** Due rows a round reads first (ExportFailuresIT's pile of one customer's events is larger). */
-    private static final int ROUND_LIMIT = 1000;
     private static final Duration ROUND_BUDGET = Duration.ofSeconds(10);
     private static final Duration GAUGE_EVERY = Duration.ofSeconds(15);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
@@ -122,7 +120,8 @@ public final class OutboxDispatcher {
                 }
             }
             Instant now = Instant.now();
-            if (now.isAfter(lastGauges.plus(GAUGE_EVERY))) {
+            // A route added or removed shows in (or leaves) the gauges at this tick, not up to GAUGE_EVERY later.
+            if (registry.takeChanged() || now.isAfter(lastGauges.plus(GAUGE_EVERY))) {
                 lastGauges = now;
                 KeycloakModelUtils.runJobInTransaction(factory, this::refreshGauges);
             }
@@ -215,7 +214,7 @@ public final class OutboxDispatcher {
                 if (!takeLease(session, open)) {
                     return;
                 }
-                RouteRound.DuePage page = RouteRound.due(session, open, ROUND_LIMIT,
+                RouteRound.DuePage page = RouteRound.due(session, open, settings.roundEvents(),
                         eventRealmId -> registry.takes(session, open, eventRealmId));
                 round.due = page.events();
                 round.full = page.full();

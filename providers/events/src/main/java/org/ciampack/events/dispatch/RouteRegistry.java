@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ciampack.events.outbox.CrossRealmApproval;
 import org.ciampack.events.route.Route;
 import org.ciampack.events.route.RouteStore;
@@ -36,6 +37,8 @@ final class RouteRegistry {
     private final Map<String, String> warnedUnapproved = new ConcurrentHashMap<>();
     /** Realms storing more routes than the cap, and how many the log last said. */
     private final Map<String, Integer> warnedOverCap = new ConcurrentHashMap<>();
+    /** A route was opened, replaced or closed since {@link #takeChanged()} last asked. */
+    private final AtomicBoolean changed = new AtomicBoolean();
 
     /** {@code crossRealmRoutes}: the operator's choice whether master-realm routes may take other realms' events. */
     RouteRegistry(boolean crossRealmRoutes) {
@@ -71,6 +74,7 @@ final class RouteRegistry {
                     if (replaced != null) {
                         replaced.close();
                     }
+                    changed.set(true);
                 } else {
                     current.crossRealmApproved = approved;
                 }
@@ -81,10 +85,16 @@ final class RouteRegistry {
                 return false;
             }
             routes.get(key).close();
+            changed.set(true);
             return true;
         });
         unreadable = withUnreadable;
         definitions = stored;
+    }
+
+    /** Whether a route was opened, replaced or closed since the last call (the gauges then follow at once). */
+    boolean takeChanged() {
+        return changed.getAndSet(false);
     }
 
     /**

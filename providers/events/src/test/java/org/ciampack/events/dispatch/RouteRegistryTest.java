@@ -144,18 +144,24 @@ class RouteRegistryTest {
                 SIEM, "{\"sink\": \"syslog\"}"));
         RealmModel acme = realm("acme-id", "acme", acmeRoutes);
         RouteRegistry registry = refreshed(new RouteRegistry(false), session(acme));
+        assertThat(registry.takeChanged()).as("two routes opened").isTrue();
         OpenRoute crm = registry.get("acme-id", "crm");
         OpenRoute siem = registry.get("acme-id", "siem");
+        registry.refresh(session(acme));
+        assertThat(registry.takeChanged()).as("nothing changed").isFalse();
 
         acmeRoutes.put(SIEM, "{\"sink\": \"syslog\", \"format\": \"cef\"}");
         registry.refresh(session(acme));
         assertThat(registry.get("acme-id", "crm")).as("unchanged: its sink, throttle and health kept").isSameAs(crm);
         assertThat(registry.get("acme-id", "siem")).as("changed: opened anew").isNotSameAs(siem).isNotNull();
+        assertThat(registry.takeChanged()).as("one route replaced").isTrue();
 
         acmeRoutes.remove(CRM);
         registry.refresh(session(acme));
         assertThat(registry.get("acme-id", "crm")).isNull();
         assertThat(names(List.copyOf(registry.all()))).containsExactly("acme/siem");
+        assertThat(registry.takeChanged()).as("one route closed").isTrue();
+        assertThat(registry.takeChanged()).as("asked once").isFalse();
 
         registry.refresh(session());
         assertThat(registry.all()).as("the realm is gone, and its routes with it").isEmpty();
