@@ -124,6 +124,7 @@ class ExportIsolationIT {
             HttpResponse<String> third = admin.sendAsAdmin("POST", test, null);
             assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
             assertThat(third.body()).contains("at most 2 test deliveries of a realm at a time");
+            assertThat(third.headers().firstValue("Retry-After")).as("when to try again").hasValue("5");
             assertThat(admin.sendAsAdmin("POST", URI.create(server.adminRealmUrl("acme") + "/ciam-export/routes/"
                     + acmeRoute + "/test"), null).statusCode()).as("another realm's test").isEqualTo(200);
             hanging.forEach(call -> call.cancel(true));

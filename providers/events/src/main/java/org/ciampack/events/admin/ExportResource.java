@@ -14,6 +14,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
@@ -182,7 +183,9 @@ public final class ExportResource {
         try {
             report = TestDelivery.send(session, realm, existing(realm, name));
         } catch (TestDelivery.Busy e) {
-            throw Problems.failure(Response.Status.TOO_MANY_REQUESTS, e.getMessage());
+            throw new WebApplicationException(Response.fromResponse(
+                            Problems.status(Response.Status.TOO_MANY_REQUESTS, e.getMessage()))
+                    .header("Retry-After", TestDelivery.RETRY_AFTER_SECONDS).build());
         }
         // A test delivery sends to wherever the route points: an admin's probe of a destination is audited.
         ObjectNode outcome = JsonNodeFactory.instance.objectNode()

@@ -28,6 +28,8 @@ import org.keycloak.models.RealmModel;
 public final class TestDelivery {
 
     public static final int PER_REALM = 2;
+    /** What a refused test is told to wait (Retry-After): most test deliveries answer within a few seconds. */
+    public static final int RETRY_AFTER_SECONDS = 5;
     private static final Map<String, AtomicInteger> RUNNING = new ConcurrentHashMap<>();
 
     /** The realm already runs {@value #PER_REALM} test deliveries. */
