@@ -29,6 +29,12 @@ public final class Problems {
         return status(status.getStatusCode(), message, List.of());
     }
 
+    /** A 429 with one message and when to try again (Retry-After, whole seconds). */
+    public static Response tooManyRequests(String message, long retryAfterSeconds) {
+        return Response.fromResponse(status(Response.Status.TOO_MANY_REQUESTS, message))
+                .header("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds))).build();
+    }
+
     /** A 400 listing every problem found, with their sentences joined as the message. */
     public static Response badRequest(List<String> problems) {
         return status(Response.Status.BAD_REQUEST.getStatusCode(),

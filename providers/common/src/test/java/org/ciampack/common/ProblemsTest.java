@@ -28,6 +28,16 @@ class ProblemsTest {
     }
 
     @Test
+    void tooManyRequestsSaysWhenToTryAgainInWholeSecondsAtLeastOne() {
+        var response = Problems.tooManyRequests("at most 2 at a time", 5);
+
+        assertThat(response.getStatus()).isEqualTo(429);
+        assertThat(response.getHeaderString("Retry-After")).isEqualTo("5");
+        assertThat((Map<String, Object>) response.getEntity()).containsEntry("error", "at most 2 at a time");
+        assertThat(Problems.tooManyRequests("soon", 0).getHeaderString("Retry-After")).isEqualTo("1");
+    }
+
+    @Test
     void aBodyOverTheLimitIsRefusedBeforeItIsParsed() {
         String big = "{\"a\":\"" + "x".repeat(Problems.MAX_BODY) + "\"}";
 

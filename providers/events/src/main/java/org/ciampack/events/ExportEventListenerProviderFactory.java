@@ -95,9 +95,11 @@ public final class ExportEventListenerProviderFactory implements EventListenerPr
                 .property().name("max-replay-events").type("int").defaultValue(100000)
                 .helpText("Events one replay of a time range may queue; a larger range is refused (413).").add()
                 .property().name("round-events").type("int").defaultValue(1000)
-                .helpText("Due events a route's delivery round reads at most (10 to 10000); a backlog goes out in such "
-                        + "rounds back to back. Smaller rounds hold less memory and leave fewer events to send again "
-                        + "after a node dies mid-round; larger ones drain a backlog with fewer queries.").add()
+                .helpText("Due events a route's delivery round reads at a time (10 to 10000; a round reads past "
+                        + "customers held back by a retry in a few more such pages); a backlog goes out in rounds back "
+                        + "to back. Smaller rounds hold less memory and leave fewer events to send again after a node "
+                        + "dies mid-round; larger ones drain a backlog with fewer queries. It also caps a route's "
+                        + "batchSize.").add()
                 .build();
     }
 

@@ -112,9 +112,8 @@ public final class SelfService {
                     Source.SELF_SERVICE, caller.client(), false);
         } catch (DecisionRate.Exceeded e) {
             long seconds = e.retryAfter().toSeconds();
-            return caller.answer(Response.fromResponse(Problems.status(Response.Status.TOO_MANY_REQUESTS, "at most "
-                    + e.perMinute() + " consent changes per minute; try again in " + seconds + " s"))
-                    .header("Retry-After", String.valueOf(seconds)).build());
+            return caller.answer(Problems.tooManyRequests("at most " + e.perMinute()
+                    + " consent changes per minute; try again in " + seconds + " s", seconds));
         }
         return caller.answer(Response.ok(standing(caller.user())).build());
     }

@@ -183,9 +183,7 @@ public final class ExportResource {
         try {
             report = TestDelivery.send(session, realm, existing(realm, name));
         } catch (TestDelivery.Busy e) {
-            throw new WebApplicationException(Response.fromResponse(
-                            Problems.status(Response.Status.TOO_MANY_REQUESTS, e.getMessage()))
-                    .header("Retry-After", TestDelivery.RETRY_AFTER_SECONDS).build());
+            throw new WebApplicationException(Problems.tooManyRequests(e.getMessage(), TestDelivery.RETRY_AFTER_SECONDS));
         }
         // A test delivery sends to wherever the route points: an admin's probe of a destination is audited.
         ObjectNode outcome = JsonNodeFactory.instance.objectNode()

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.ciampack.common.AddressPolicy;
+import org.jboss.logging.Logger;
 import org.keycloak.Config;
 
 /**
@@ -11,7 +12,7 @@ import org.keycloak.Config;
  * ({@code --spi-events-listener--ciam-export--<option>}): the dispatcher's, the destinations routes may reach beyond
  * public addresses ({@code allowed-destinations}, CIDR list) and whether master-realm routes may take other realms'
  * events ({@code cross-realm-routes}), how many events one range replay may queue ({@code max-replay-events}) and
- * how many due events a route's delivery round reads at most ({@code round-events}).
+ * how many due events a route's delivery round reads at a time ({@code round-events}).
  */
 public record DispatcherSettings(boolean enabled, int threads, Duration pollInterval, Duration lease,
                                  Duration keepDelivered, Duration keepDead, Duration keepOutbox,
@@ -38,6 +39,15 @@ public record DispatcherSettings(boolean enabled, int threads, Duration pollInte
                 AddressPolicy.allowing(cidrs),
                 config.getBoolean("cross-realm-routes", false),
                 Math.max(1, config.getInt("max-replay-events", 100_000)),
-                Math.min(10_000, Math.max(10, config.getInt("round-events", 1000))));
+                roundEvents(config.getInt("round-events", 1000)));
+    }
+
+    private static int roundEvents(int asked) {
+        int held = Math.min(10_000, Math.max(10, asked));
+        if (held != asked) {
+            Logger.getLogger(DispatcherSettings.class).warnf("Event export: round-events=%d is outside 10 to 10000; "
+                    + "rounds read %d events at a time", asked, held);
+        }
+        return held;
     }
 }

@@ -83,6 +83,14 @@ final class ExportMetrics {
         gauges.values[2].set(dead);
     }
 
+    /**
+     * Gives a route that has none yet its gauges, at zero (a route just opened has nothing pending), and leaves a
+     * route's figures as they are otherwise: the periodic refresh counts them.
+     */
+    static void opened(String realm, String route) {
+        GAUGES.computeIfAbsent(Tags.of("realm", realm, "route", route), RouteGauges::register);
+    }
+
     /** Routes not seen in the last refresh (removed, or their realm removed) lose their gauges. */
     static void removeAllBut(java.util.Set<Tags> seen) {
         GAUGES.entrySet().removeIf(entry -> {

@@ -120,10 +120,12 @@ public final class OutboxDispatcher {
                 }
             }
             Instant now = Instant.now();
-            // A route added or removed shows in (or leaves) the gauges at this tick, not up to GAUGE_EVERY later.
-            if (registry.takeChanged() || now.isAfter(lastGauges.plus(GAUGE_EVERY))) {
+            if (now.isAfter(lastGauges.plus(GAUGE_EVERY))) {
                 lastGauges = now;
+                registry.takeChanged();
                 KeycloakModelUtils.runJobInTransaction(factory, this::refreshGauges);
+            } else if (registry.takeChanged()) {
+                gaugesOfOpenRoutes(); // a route added or removed shows in (or leaves) the gauges now, with no query
             }
             if (!now.isBefore(nextPurge) && purgeSlice()) {
                 nextPurge = Instant.now().plus(PURGE_EVERY);
@@ -328,6 +330,16 @@ public final class OutboxDispatcher {
                 .setParameter("realmId", open.realmId)
                 .setParameter("route", open.route.name())
                 .executeUpdate() == 1;
+    }
+
+    /** Gauges for the routes open now: a new one's at zero, a removed one's gone, the others' figures kept. */
+    private void gaugesOfOpenRoutes() {
+        Set<io.micrometer.core.instrument.Tags> open = new HashSet<>();
+        for (OpenRoute route : registry.all()) {
+            ExportMetrics.opened(route.realmName, route.route.name());
+            open.add(ExportMetrics.tags(route.realmName, route.route.name()));
+        }
+        ExportMetrics.removeAllBut(open);
     }
 
     private void refreshGauges(KeycloakSession session) {
