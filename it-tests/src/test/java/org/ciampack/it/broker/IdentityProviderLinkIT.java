@@ -15,6 +15,7 @@ import org.ciampack.it.harness.AdminApi;
 import org.ciampack.it.harness.Browser;
 import org.ciampack.it.harness.BrowserExtension;
 import org.ciampack.it.harness.CiamIntegrationTest;
+import org.ciampack.it.harness.Http;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
@@ -115,6 +116,83 @@ class IdentityProviderLinkIT {
             browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
             assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
         }
+    }
+
+    /**
+     * A realm without a mail server cannot mail the link: the customer reads how to link the provider from their
+     * account instead (not Keycloak's generic error), nothing is linked, and the event says why.
+     */
+    @Test
+    void withoutAMailServerTheCustomerIsToldToLinkFromTheirAccountAndNothingIsLinked(ServerUnderTest server,
+            AdminApi admin, Mailbox mailbox, Browser browser) {
+        String email = "link-nomail-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        JsonNode smtp = admin.get("/realms/acme").get("smtpServer");
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            putSmtp(admin, Http.JSON.createObjectNode());
+            browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
+            social.signIn(browser, email, SOCIAL_PASSWORD);
+            browser.await(By.id("linkAccount")).click();
+
+            assertThat(browser.await(By.id("ciam-link-from-account")).getText())
+                    .isEqualTo("We could not confirm by e-mail that the existing account is yours, so Social "
+                            + social.alias() + " has not been linked to it.");
+            assertThat(browser.await(By.tagName("body")).getText()).contains("under Linked accounts")
+                    .doesNotContain("unexpected error");
+            assertThat(browser.driver().findElements(By.id("try-another-way"))).isEmpty();
+            assertThat(linkedProviders(admin, userId)).isEmpty();
+            assertThat(linkRefused(admin, social)).isEqualTo("no_mail_server");
+        } finally {
+            putSmtp(admin, smtp);
+        }
+        assertThat(mailbox.inbox(email)).as("no mail could go").isEmpty();
+    }
+
+    /**
+     * An address changed on the review page to another customer's cannot be proven by a mailed link (Keycloak mails
+     * none then): that customer's account is not linked, and the page says how to link from one's own account.
+     */
+    @Test
+    void anAddressChangedOnReviewToAnotherAccountsLinksNothing(ServerUnderTest server, AdminApi admin, Mailbox mailbox,
+            Browser browser) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String email = "link-review-" + run + "@acme.test";
+        String other = "link-victim-" + run + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        String otherId = admin.createUser("acme", other, PASSWORD, true);
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
+            social.signIn(browser, email, SOCIAL_PASSWORD);
+            browser.await(By.id("updateProfile")).click();
+            var address = browser.await(By.id("email"));
+            address.clear();
+            address.sendKeys(other);
+            address.submit();
+            browser.await(By.id("linkAccount")).click();
+
+            assertThat(browser.await(By.id("ciam-link-from-account")).getText()).contains("has not been linked");
+            assertThat(linkedProviders(admin, otherId)).as("the other customer's account").isEmpty();
+            assertThat(linkedProviders(admin, userId)).isEmpty();
+            assertThat(linkRefused(admin, social)).isEqualTo("changed_on_review");
+        }
+        assertThat(mailbox.inbox(other)).as("nothing mailed to the other customer").isEmpty();
+    }
+
+    private static void putSmtp(AdminApi admin, JsonNode smtp) {
+        com.fasterxml.jackson.databind.node.ObjectNode realm = Http.JSON.createObjectNode();
+        realm.set("smtpServer", smtp);
+        assertThat(admin.send("PUT", "/realms/acme", realm).statusCode()).as("acme's mail server").isEqualTo(204);
+    }
+
+    /** The reason of the first broker login that ended on the link-from-account page through this provider. */
+    private static String linkRefused(AdminApi admin, SocialProvider social) {
+        for (JsonNode event : admin.get("/realms/acme/events?type=IDENTITY_PROVIDER_FIRST_LOGIN_ERROR")) {
+            if (social.alias().equals(event.at("/details/identity_provider").asText())
+                    && "ciam_link_by_mail_unavailable".equals(event.path("error").asText())) {
+                return event.at("/details/reason").asText();
+            }
+        }
+        return null;
     }
 
     /** From the app to the provider and back: Keycloak finds the account and mails the link on request. */
