@@ -119,6 +119,48 @@ class IdentityProviderLinkIT {
     }
 
     /**
+     * The link confirmed on another device marks the account as verified for the provider for a while; a new sign-in
+     * through the provider then links it at once (Keycloak's "create user if unique"), and must still ask for the
+     * account's second factor.
+     */
+    @Test
+    void aNewSignInAfterTheLinkWasConfirmedElsewhereStillAsksForTheSecondFactor(ServerUnderTest server,
+            AdminApi admin, Mailbox mailbox, Browser browser) throws InterruptedException {
+        String email = "link-otp-phone-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        admin.requireActions("acme", userId, "CONFIGURE_TOTP");
+        OidcCodeFlow earlier = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
+                .header("X-Forwarded-For", "198.18.0.82");
+        HttpResponse<String> setup = earlier.follow(earlier.submitLogin(Attempt.fresh(), email, PASSWORD));
+        String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
+        Instant enrolledAt = Instant.now();
+        earlier.callbackFrom(earlier.follow(earlier.submitForm(setup, "kc-totp-settings-form", Map.of(
+                "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
+            arriveAndAskToLink(server, browser, social, email);
+            OidcCodeFlow phone = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
+            HttpResponse<String> confirm = phone.send("GET", mailedLink(mailbox, email), Map.of());
+            Matcher proceed = PROCEED.matcher(confirm.body());
+            assertThat(proceed.find()).as("a link to confirm on " + confirm.body()).isTrue();
+            assertThat(phone.follow(phone.send("GET", confirm.uri().resolve(proceed.group(1).replace("&amp;", "&")),
+                    Map.of())).body()).contains("go back to your original browser");
+
+            // a new sign-in, not the first browser's: every cookie goes, the provider's session and acme's
+            ((org.openqa.selenium.chromium.HasCdp) browser.driver()).executeCdpCommand("Network.clearBrowserCookies",
+                    Map.of());
+            browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
+            social.signIn(browser, email, SOCIAL_PASSWORD);
+
+            browser.await(By.id("otp"));
+            assertThat(linkedProviders(admin, userId)).as("not linked on the mailbox alone").isEmpty();
+            browser.driver().findElement(By.id("otp")).sendKeys(Totp.code(secret, Totp.nextStep(enrolledAt)));
+            browser.driver().findElement(By.id("kc-login")).click();
+            browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
+            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
+        }
+    }
+
+    /**
      * A realm without a mail server cannot mail the link: the customer reads how to link the provider from their
      * account instead (not Keycloak's generic error), nothing is linked, and the event says why.
      */
@@ -141,7 +183,8 @@ class IdentityProviderLinkIT {
                     .doesNotContain("unexpected error");
             assertThat(browser.driver().findElements(By.id("try-another-way"))).isEmpty();
             assertThat(linkedProviders(admin, userId)).isEmpty();
-            assertThat(linkRefused(admin, social)).isEqualTo("no_mail_server");
+            assertThat(linkRefused(admin, social)).as("one event, naming the account")
+                    .containsExactly("no_mail_server " + userId);
         } finally {
             putSmtp(admin, smtp);
         }
@@ -173,7 +216,8 @@ class IdentityProviderLinkIT {
             assertThat(browser.await(By.id("ciam-link-from-account")).getText()).contains("has not been linked");
             assertThat(linkedProviders(admin, otherId)).as("the other customer's account").isEmpty();
             assertThat(linkedProviders(admin, userId)).isEmpty();
-            assertThat(linkRefused(admin, social)).isEqualTo("changed_on_review");
+            assertThat(linkRefused(admin, social)).as("one event, naming the account aimed at")
+                    .containsExactly("changed_on_review " + otherId);
         }
         assertThat(mailbox.inbox(other)).as("nothing mailed to the other customer").isEmpty();
     }
@@ -184,15 +228,16 @@ class IdentityProviderLinkIT {
         assertThat(admin.send("PUT", "/realms/acme", realm).statusCode()).as("acme's mail server").isEqualTo(204);
     }
 
-    /** The reason of the first broker login that ended on the link-from-account page through this provider. */
-    private static String linkRefused(AdminApi admin, SocialProvider social) {
+    /** Reason and account of each first broker login through this provider that ended on the link-from-account page. */
+    private static java.util.List<String> linkRefused(AdminApi admin, SocialProvider social) {
+        java.util.List<String> reasons = new java.util.ArrayList<>();
         for (JsonNode event : admin.get("/realms/acme/events?type=IDENTITY_PROVIDER_FIRST_LOGIN_ERROR")) {
             if (social.alias().equals(event.at("/details/identity_provider").asText())
                     && "ciam_link_by_mail_unavailable".equals(event.path("error").asText())) {
-                return event.at("/details/reason").asText();
+                reasons.add(event.at("/details/reason").asText() + " " + event.path("userId").asText());
             }
         }
-        return null;
+        return reasons;
     }
 
     /** From the app to the provider and back: Keycloak finds the account and mails the link on request. */
