@@ -89,7 +89,7 @@ class ThemePackagingTest {
             messages.load(in);
         }
         for (String template : List.of("ciam-profiling.ftl", "ciam-consent.ftl", "ciam-consent-declined.ftl",
-                "ciam-email-otp.ftl", "ciam-link-from-account.ftl")) {
+                "ciam-email-otp.ftl")) {
             String text;
             try (InputStream in = resource("theme/ciam/login/" + template)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
