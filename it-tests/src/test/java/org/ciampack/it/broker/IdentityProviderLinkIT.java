@@ -97,24 +97,12 @@ class IdentityProviderLinkIT {
             Browser browser) throws InterruptedException {
         String email = "link-otp-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        admin.requireActions("acme", userId, "CONFIGURE_TOTP");
-        OidcCodeFlow earlier = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
-                .header("X-Forwarded-For", "198.18.0.81");
-        HttpResponse<String> setup = earlier.follow(earlier.submitLogin(Attempt.fresh(), email, PASSWORD));
-        String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
-        Instant enrolledAt = Instant.now();
-        earlier.callbackFrom(earlier.follow(earlier.submitForm(setup, "kc-totp-settings-form", Map.of(
-                "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+        AuthenticatorApp app = AuthenticatorApp.enrol(server, admin, userId, email, "198.18.0.81");
         try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
             arriveAndAskToLink(server, browser, social, email);
             browser.open(mailedLink(mailbox, email));
 
-            browser.await(By.id("otp"));
-            assertThat(linkedProviders(admin, userId)).as("not linked on the mailbox alone").isEmpty();
-            browser.driver().findElement(By.id("otp")).sendKeys(Totp.code(secret, Totp.nextStep(enrolledAt)));
-            browser.driver().findElement(By.id("kc-login")).click();
-            browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
-            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
+            linkedOnlyOnceTheCodeIsGiven(admin, browser, userId, social, app);
         }
     }
 
@@ -128,14 +116,7 @@ class IdentityProviderLinkIT {
             AdminApi admin, Mailbox mailbox, Browser browser) throws InterruptedException {
         String email = "link-otp-phone-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        admin.requireActions("acme", userId, "CONFIGURE_TOTP");
-        OidcCodeFlow earlier = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
-                .header("X-Forwarded-For", "198.18.0.82");
-        HttpResponse<String> setup = earlier.follow(earlier.submitLogin(Attempt.fresh(), email, PASSWORD));
-        String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
-        Instant enrolledAt = Instant.now();
-        earlier.callbackFrom(earlier.follow(earlier.submitForm(setup, "kc-totp-settings-form", Map.of(
-                "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+        AuthenticatorApp app = AuthenticatorApp.enrol(server, admin, userId, email, "198.18.0.82");
         try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)) {
             arriveAndAskToLink(server, browser, social, email);
             OidcCodeFlow phone = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP);
@@ -151,12 +132,7 @@ class IdentityProviderLinkIT {
             browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
             social.signIn(browser, email, SOCIAL_PASSWORD);
 
-            browser.await(By.id("otp"));
-            assertThat(linkedProviders(admin, userId)).as("not linked on the mailbox alone").isEmpty();
-            browser.driver().findElement(By.id("otp")).sendKeys(Totp.code(secret, Totp.nextStep(enrolledAt)));
-            browser.driver().findElement(By.id("kc-login")).click();
-            browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
-            assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
+            linkedOnlyOnceTheCodeIsGiven(admin, browser, userId, social, app);
         }
     }
 
@@ -238,6 +214,39 @@ class IdentityProviderLinkIT {
             }
         }
         return reasons;
+    }
+
+    /** An authenticator app enrolled on the account by a password sign-in from {@code address}. */
+    private record AuthenticatorApp(String secret, Instant enrolledAt) {
+
+        static AuthenticatorApp enrol(ServerUnderTest server, AdminApi admin, String userId, String email,
+                String address) {
+            admin.requireActions("acme", userId, "CONFIGURE_TOTP");
+            OidcCodeFlow earlier = new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP)
+                    .header("X-Forwarded-For", address);
+            HttpResponse<String> setup = earlier.follow(earlier.submitLogin(Attempt.fresh(), email, PASSWORD));
+            String secret = OidcCodeFlow.hiddenField(setup, "totpSecret");
+            Instant enrolledAt = Instant.now();
+            earlier.callbackFrom(earlier.follow(earlier.submitForm(setup, "kc-totp-settings-form", Map.of(
+                    "totp", Totp.code(secret, enrolledAt), "totpSecret", secret, "userLabel", "phone"))));
+            return new AuthenticatorApp(secret, enrolledAt);
+        }
+
+        /** A code the account has not used yet: the next 30-second step's after the enrolment. */
+        String nextCode() throws InterruptedException {
+            return Totp.code(secret, Totp.nextStep(enrolledAt));
+        }
+    }
+
+    /** On the account's OTP page: nothing linked yet; the app's code links the provider. */
+    private static void linkedOnlyOnceTheCodeIsGiven(AdminApi admin, Browser browser, String userId,
+            SocialProvider social, AuthenticatorApp app) throws InterruptedException {
+        browser.await(By.id("otp"));
+        assertThat(linkedProviders(admin, userId)).as("not linked on the mailbox alone").isEmpty();
+        browser.driver().findElement(By.id("otp")).sendKeys(app.nextCode());
+        browser.driver().findElement(By.id("kc-login")).click();
+        browser.until(driver -> !linkedProviders(admin, userId).isEmpty());
+        assertThat(linkedProviders(admin, userId)).containsExactly(social.alias());
     }
 
     /** From the app to the provider and back: Keycloak finds the account and mails the link on request. */
