@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +19,9 @@ public final class AddressPolicy {
 
     /** What refuses nothing extra: only the built-in classes above, nothing allowed beyond public addresses. */
     public static final AddressPolicy DEFAULT = new AddressPolicy(List.of());
+
+    /** How long a name may take to resolve where the caller has no tighter deadline. */
+    public static final Duration LOOKUP_LIMIT = Duration.ofSeconds(5);
 
     private final List<Cidr> allowed;
 
@@ -49,9 +53,18 @@ public final class AddressPolicy {
         return Optional.ofNullable(kind(address)).map(kind -> "a " + kind + " address");
     }
 
-    /** The addresses of {@code host} that may be connected to, in DNS order; an exception saying why when none. */
+    /** As {@link #permitted(String, Duration)}, looked up within {@link #LOOKUP_LIMIT}. */
     public List<InetAddress> permitted(String host) throws UnknownHostException {
-        InetAddress[] resolved = InetAddress.getAllByName(host);
+        return permitted(host, LOOKUP_LIMIT);
+    }
+
+    /**
+     * The addresses of {@code host} that may be connected to, in DNS order; an exception saying why when none. The
+     * name is looked up within {@code lookupLimit} ({@link NameLookup}): a name whose DNS servers do not answer is
+     * unknown by then, rather than holding the caller past its own deadline.
+     */
+    public List<InetAddress> permitted(String host, Duration lookupLimit) throws UnknownHostException {
+        InetAddress[] resolved = NameLookup.SYSTEM.resolve(host, lookupLimit);
         List<InetAddress> permitted = new ArrayList<>();
         String reason = null;
         for (InetAddress address : resolved) {

@@ -79,7 +79,10 @@ final class HttpPost implements AutoCloseable {
         ConnectionSocketFactory https = tls == null ? SSLConnectionSocketFactory.getSocketFactory()
                 : new SSLConnectionSocketFactory(tls, SSLConnectionSocketFactory.getDefaultHostnameVerifier());
         AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-        DnsResolver checked = host -> policy.permitted(host).stream().limit(MAX_ADDRESSES).toArray(InetAddress[]::new);
+        // The name's lookup is held to the connect timeout: the send's deadline cannot stop a lookup under way.
+        Duration lookupLimit = Duration.ofMillis(connectMillis);
+        DnsResolver checked = host -> policy.permitted(host, lookupLimit).stream().limit(MAX_ADDRESSES)
+                .toArray(InetAddress[]::new);
         this.sendMillis = (long) MAX_ADDRESSES * connectMillis + readMillis;
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(
                 RegistryBuilder.<ConnectionSocketFactory>create()

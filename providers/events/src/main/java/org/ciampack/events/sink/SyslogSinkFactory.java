@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
@@ -194,7 +195,8 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         private Socket connected() throws IOException {
             IOException last = null;
             AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-            for (InetAddress address : policy.permitted(host).stream().limit(HttpPost.MAX_ADDRESSES).toList()) {
+            List<InetAddress> addresses = policy.permitted(host, Duration.ofMillis(connectTimeout));
+            for (InetAddress address : addresses.stream().limit(HttpPost.MAX_ADDRESSES).toList()) {
                 Socket plain = SocketChannel.open().socket();
                 try {
                     plain.connect(new InetSocketAddress(address, port), connectTimeout);
