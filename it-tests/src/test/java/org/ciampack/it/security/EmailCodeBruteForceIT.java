@@ -88,6 +88,9 @@ class EmailCodeBruteForceIT {
 
     @Test
     void wrongCodesCountForBruteForceDetectionUntilTheUserIsLockedOut() throws InterruptedException {
+        ObjectNode noWait = originalCodeConfig.deepCopy(); // the code after the lock comes as soon as asked for
+        ((ObjectNode) noWait.get("config")).put("resend-after-seconds", "0");
+        admin.updateStepConfig("acme", noWait);
         OidcCodeFlow paris = from("2001:db8::62");
         HttpResponse<String> page = paris.follow(paris.submitLogin(Attempt.fresh(), email, PASSWORD));
         assertThat(OidcCodeFlow.hasForm(page, CODE_FORM)).isTrue();
@@ -110,10 +113,19 @@ class EmailCodeBruteForceIT {
         assertThat(errors.get(0).get("userId").asText()).isEqualTo(userId);
         assertThat(errors).filteredOn(e -> "invalid_user_credentials".equals(e.path("error").asText())).hasSize(5);
 
-        // Locked: the right code (a new one was mailed after the 5th wrong code) and the right password are refused.
-        HttpResponse<String> rightCode = paris.submitForm(page, CODE_FORM, Map.of("code", latestCode(2)));
-        assertThat(rightCode.headers().firstValue("Location")).as("no way to the app").isEmpty();
-        assertThat(rightCode.body()).contains("That code is not right");
+        // The 5th wrong code burnt the code and locked the user: no new code is mailed to a locked user.
+        assertThat(page.body()).contains("That code is not right").doesNotContain("We sent you a new one");
+        Pause.millis(2_000); // a second mail would be on its way now
+        assertThat(codeMails()).as("codes mailed up to the lock").hasSize(1);
+
+        // Locked: the code mailed, the way to ask for another and the right password are all refused.
+        HttpResponse<String> mailedCode = paris.submitForm(page, CODE_FORM, Map.of("code", latestCode(1)));
+        assertThat(mailedCode.headers().firstValue("Location")).as("no way to the app").isEmpty();
+        assertThat(mailedCode.body()).contains("That code is not right");
+        HttpResponse<String> resend = paris.submitForm(mailedCode, CODE_FORM, Map.of("resend", ""));
+        assertThat(resend.body()).contains("That code is not right");
+        Pause.millis(2_000);
+        assertThat(codeMails()).as("codes mailed to the locked user").hasSize(1);
         assertThat(admin.events("acme", userId, "LOGIN")).as("only the first, ordinary login").hasSize(1);
         assertThat(admin.events("acme", userId, "LOGIN_ERROR").get(0).path("error").asText())
                 .isEqualTo("user_temporarily_disabled");
@@ -122,6 +134,15 @@ class EmailCodeBruteForceIT {
         assertThat(password.headers().firstValue("Location")).isEmpty();
         assertThat(password.body()).contains("Invalid username or password");
         assertThat(admin.events("acme", userId, "LOGIN")).hasSize(1);
+
+        // The lock over (an admin lifts it), the same sign-in goes on: its next answer mails one new code, which
+        // signs in; the burnt code's spent tries lock nobody again.
+        assertThat(admin.send("DELETE", "/realms/acme/attack-detection/brute-force/users/" + userId, null)
+                .statusCode()).isEqualTo(204);
+        HttpResponse<String> after = paris.submitForm(resend, CODE_FORM, Map.of("code", latestCode(1)));
+        assertThat(after.body()).contains("We sent you a new code");
+        paris.callbackFrom(paris.follow(paris.submitForm(after, CODE_FORM, Map.of("code", latestCode(2)))));
+        assertThat(admin.events("acme", userId, "LOGIN")).hasSize(2);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -91,6 +92,16 @@ final class EmailOtpAuthenticator extends FlowStep {
             }
             return;
         }
+        if (authSession.getAuthNote(HASH) == null) {
+            // The last code was burnt with none mailed in its place, as the user was being locked out: one now,
+            // as a resend would (no sooner than a resend may).
+            if (now - number(authSession.getAuthNote(SENT)) < settings.resendAfterSeconds() * 1000L) {
+                context.challenge(form(context).setError("ciamEmailOtpWait").createForm(FORM));
+            } else if (send(context, settings, false)) {
+                context.challenge(form(context).setInfo("ciamEmailOtpResent").createForm(FORM));
+            }
+            return;
+        }
         if (now > number(authSession.getAuthNote(EXPIRES))) {
             if (send(context, settings, false)) {
                 context.challenge(form(context).setError("ciamEmailOtpExpired").createForm(FORM));
@@ -102,11 +113,11 @@ final class EmailOtpAuthenticator extends FlowStep {
                 : CodeTries.take(context.getSession().singleUseObjects(), codeId, settings.maxAttempts(),
                         settings.ttlSeconds() + 60L);
         if (tried.isEmpty()) {
-            // Guesses sent at the same time took this code's last tries; the one that took the last has burnt it and
-            // mailed a new code. This guess is not compared, and counts like a wrong one.
+            // Guesses sent at the same time took this code's last tries; the one that took the last has burnt it (and
+            // mailed a new code, unless that locked the user). This guess is not compared, and counts like a wrong one.
             context.getEvent().user(context.getUser()).error(Errors.INVALID_USER_CREDENTIALS);
             context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
-                    form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
+                    form(context).addError(new FormMessage("code", "ciamEmailOtpInvalid")).createForm(FORM));
             return;
         }
         if (OneTimeCode.matches(input.getFirst("code"), salt(context), authSession.getAuthNote(HASH))) {
@@ -121,6 +132,13 @@ final class EmailOtpAuthenticator extends FlowStep {
             // The old code is burnt, whether or not a new one can be mailed: guessing on needs a new code each few
             // tries, and there are only so many.
             authSession.removeAuthNote(HASH);
+            if (locksTheUser(context)) {
+                // No code for a user this failure locks out: it could not be used, and mails nothing to the owner of
+                // the address while someone guesses. After the lock, the page mails one when loaded or asked.
+                context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
+                        form(context).addError(new FormMessage("code", "ciamEmailOtpInvalid")).createForm(FORM));
+                return;
+            }
             if (send(context, settings, true)) {
                 context.failureChallenge(AuthenticationFlowError.INVALID_CREDENTIALS,
                         form(context).setError("ciamEmailOtpTooMany").createForm(FORM));
@@ -245,6 +263,26 @@ final class EmailOtpAuthenticator extends FlowStep {
 
     private static boolean lockedOut(AuthenticationFlowContext context) {
         return AuthenticatorUtils.getDisabledByBruteForceEventError(context, context.getUser()) != null;
+    }
+
+    /**
+     * Whether the failure this request records brings the user to the realm's failure factor, where Keycloak's
+     * brute-force detection locks them (it books the failure after the answer, on its own thread). Failures it would
+     * forget first (older than the realm's failure reset time) are not looked at: then no code is mailed now, and the
+     * page mails one when loaded again or asked.
+     */
+    static boolean locksTheUser(AuthenticationFlowContext context) {
+        RealmModel realm = context.getRealm();
+        if (!realm.isBruteForceProtected()) {
+            return false;
+        }
+        UserLoginFailureModel failures = context.getSession().loginFailures()
+                .getUserLoginFailure(realm, context.getUser().getId());
+        return wouldLock(failures == null ? 0 : failures.getNumFailures(), realm.getFailureFactor());
+    }
+
+    static boolean wouldLock(int failuresBefore, int failureFactor) {
+        return failureFactor > 0 && failuresBefore + 1 >= failureFactor;
     }
 
     private static org.keycloak.forms.login.LoginFormsProvider form(AuthenticationFlowContext context) {
