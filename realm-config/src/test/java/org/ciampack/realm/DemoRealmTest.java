@@ -137,6 +137,25 @@ class DemoRealmTest {
         assertThat(found).isGreaterThan(5);
     }
 
+    /**
+     * The purposes' titles and descriptions are the realm's own texts, so they follow the realm whatever its theme;
+     * and the consent action is on, which asks after a registration whose form showed no purposes.
+     */
+    @Test
+    void consentPurposesHaveTheirTextsAndTheConsentActionIsOn() {
+        Map<String, String> english = realm.getLocalizationTexts().get("en");
+        Matcher keys = MESSAGE_KEY.matcher(realm.getAttributes().get("ciam.consent.purposes"));
+        int found = 0;
+        while (keys.find()) {
+            String key = keys.group(1) != null ? keys.group(1) : keys.group(2);
+            assertThat(english).as("text of " + key).containsKey(key);
+            found++;
+        }
+        assertThat(found).as("a title and a description for each of the 3 purposes").isEqualTo(6);
+        assertThat(realm.getRequiredActions()).filteredOn(action -> action.getAlias().equals("ciam-consent"))
+                .singleElement().satisfies(action -> assertThat(action.isEnabled()).isTrue());
+    }
+
     @Test
     void browserFlowAssessesRiskAndDeniesHighRisk() {
         assertThat(realm.getBrowserFlow()).isEqualTo("ciam browser");

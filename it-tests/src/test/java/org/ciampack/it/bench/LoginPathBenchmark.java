@@ -619,6 +619,9 @@ public final class LoginPathBenchmark {
                         fields.put(name, value);
                     }
                 });
+        if (form.body().contains("name=\"consentShown\"")) { // the pack's form says which purposes it showed
+            fields.put("consentShown", OidcCodeFlow.hiddenField(form, "consentShown"));
+        }
         HttpResponse<String> verifyPage = browser.follow(browser.submitForm(form, "kc-register-form", fields));
         if (!verifyPage.body().contains(email)) {
             throw new IllegalStateException("registration of " + email + " ended on " + verifyPage.uri() + " ("

@@ -91,7 +91,7 @@ class ExportWebhookIT {
                 .toString().replace("/openid-connect/auth?", "/openid-connect/registrations?")), Map.of());
         assertThat(OidcCodeFlow.hasForm(form, "kc-register-form")).as("registration page").isTrue();
         registering.submitForm(form, "kc-register-form", Map.of("email", newcomer, "consent.terms", "on",
-                "consent.privacy", "on"));
+                "consent.privacy", "on", "consentShown", OidcCodeFlow.hiddenField(form, "consentShown")));
 
         String group = "it-export-" + UUID.randomUUID().toString().substring(0, 8);
         String gold = subgroup(group, "gold");

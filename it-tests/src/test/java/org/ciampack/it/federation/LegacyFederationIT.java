@@ -473,7 +473,8 @@ class LegacyFederationIT {
                 .toString().replace("/openid-connect/auth?", "/openid-connect/registrations?")), Map.of());
         assertThat(OidcCodeFlow.hasForm(form, "kc-register-form")).as("registration page").isTrue();
         HttpResponse<String> registered = registering.follow(registering.submitForm(form, "kc-register-form",
-                Map.of("email", newcomer, "consent.terms", "on", "consent.privacy", "on")));
+                Map.of("email", newcomer, "consent.terms", "on", "consent.privacy", "on",
+                        "consentShown", OidcCodeFlow.hiddenField(form, "consentShown"))));
         assertThat(registered.body()).as("the account is made: the verification page names the address")
                 .contains(newcomer);
     }

@@ -23,7 +23,9 @@ public final class ConsentRegistrationFactory implements FormActionFactory {
     @Override
     public String getHelpText() {
         return "Shows the realm's consent purposes (terms, privacy, marketing...) on the registration form; required "
-                + "ones must be ticked. Every decision is written to the consent ledger with the new account.";
+                + "ones must be ticked. Every decision is written to the consent ledger with the new account. A login "
+                + "theme whose form cannot show them (one without the ciam theme's fields) leaves them to the "
+                + "ciam-consent required action, right after the account is created, when that action is on.";
     }
 
     @Override

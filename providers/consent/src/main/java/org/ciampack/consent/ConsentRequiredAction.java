@@ -84,7 +84,9 @@ final class ConsentRequiredAction implements RequiredActionProvider {
             context.challenge(page(context.form(), context.getAuthenticationSession(), due, form, errors));
             return;
         }
-        decisions.record(context.getUser(), answer.choices(), Source.LOGIN, context.getAuthenticationSession().getClient(),
+        Source source = ConsentRegistration.askedAfterRegistration(context.getAuthenticationSession())
+                ? Source.REGISTRATION : Source.LOGIN;
+        decisions.record(context.getUser(), answer.choices(), source, context.getAuthenticationSession().getClient(),
                 false);
         context.success();
     }

@@ -13,9 +13,9 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * The purposes and versions a consent page showed. An answer is recorded only against what the customer read: if
  * an admin published a version or a purpose between the page and its answer, the page is shown again with the new
  * text instead of recording a grant of wording the customer never saw (or a decline of a purpose never shown). The
- * page itself says what it showed (the {@value #FIELD} field of the {@code ciam} theme's forms), since two windows of
- * one sign-in share one authentication session; a theme without the field is held to what the session's last page
- * showed.
+ * page itself says what it showed (the {@value #FIELD} field of the pack's purpose list), since two windows of one
+ * sign-in share one authentication session; a page of a theme's own without the field is held to what the session's
+ * last page showed.
  */
 final class ShownPurposes {
 
@@ -29,6 +29,11 @@ final class ShownPurposes {
 
     static void remember(AuthenticationSessionModel authSession, List<ConsentPurpose> shown) {
         authSession.setAuthNote(NOTE, String.join(",", keys(shown)));
+    }
+
+    /** Whether the answered form carried the purpose list at all (a registration form of another theme does not). */
+    static boolean onPage(MultivaluedMap<String, String> form) {
+        return form != null && form.containsKey(FIELD);
     }
 
     /** Whether the page answered showed exactly these purposes, in these versions. */

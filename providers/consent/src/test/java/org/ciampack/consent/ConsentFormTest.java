@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.util.List;
+import org.ciampack.common.testing.ModulePages;
 import org.junit.jupiter.api.Test;
 
 class ConsentFormTest {
@@ -27,5 +28,11 @@ class ConsentFormTest {
         form.add("consent.news", "on");
         form.add("consent.terms", "<script>");
         assertThat(ConsentForm.read(List.of(TERMS, NEWS), form).missingRequired()).containsExactly(TERMS);
+    }
+
+    /** The consent pages ship in this module's JAR with every text they and the code name, so any theme renders them. */
+    @Test
+    void itsPagesAndTextsShipWithTheModule() {
+        assertThat(ModulePages.problems()).isEmpty();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.ciampack.common.testing.ModulePages;
 import org.junit.jupiter.api.Test;
 
 class ProfilingPlanTest {
@@ -77,5 +78,11 @@ class ProfilingPlanTest {
         assertThatThrownBy(() -> Stage.parse("phone | login 2 | twice")).hasMessageContaining("skippable N");
         assertThatThrownBy(() -> Stage.parse("phone | login 0")).hasMessageContaining("from 1");
         assertThatThrownBy(() -> Stage.parse(" , | login 2")).hasMessageContaining("no attribute");
+    }
+
+    /** The profiling page ships in this module's JAR with every text it and the code name, so any theme renders it. */
+    @Test
+    void itsPagesAndTextsShipWithTheModule() {
+        assertThat(ModulePages.problems()).isEmpty();
     }
 }

@@ -1,6 +1,6 @@
+<#-- The e-mail code step (ciam-email-otp): the code we mailed, and a way to ask for another. -->
 <#import "template.ftl" as layout>
-<#import "field.ftl" as field>
-<#import "buttons.ftl" as buttons>
+<#import "ciam-form.ftl" as form>
 <@layout.registrationLayout displayMessage=!messagesPerField.existsError('code'); section>
 <!-- template: ciam-email-otp.ftl -->
     <#if section="header">
@@ -8,11 +8,11 @@
     <#elseif section="form">
         <p id="ciam-email-otp-instruction">${msg("ciamEmailOtpInstruction", maskedEmail)}</p>
         <form id="ciam-email-otp-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-            <@field.input name="code" label=msg("ciamEmailOtpCode") autocomplete="one-time-code" autofocus=true />
-            <@buttons.actionGroup>
-                <@buttons.button id="kc-login" name="login" label="doLogIn" />
-                <@buttons.button id="ciam-email-otp-resend" name="resend" label="ciamEmailOtpResend" type="secondary" />
-            </@buttons.actionGroup>
+            <@form.textField name="code" label=msg("ciamEmailOtpCode") autocomplete="one-time-code" autofocus=true numeric=true/>
+            <@form.actions>
+                <@form.button name="login" id="kc-login" label="doLogIn"/>
+                <@form.button name="resend" id="ciam-email-otp-resend" label="ciamEmailOtpResend" primary=false/>
+            </@form.actions>
         </form>
     </#if>
 </@layout.registrationLayout>

@@ -1,5 +1,6 @@
+<#-- After a decline: signed out, no account created, or the account deleted at the customer's request. -->
 <#import "template.ftl" as layout>
-<#import "buttons.ftl" as buttons>
+<#import "ciam-form.ftl" as form>
 <@layout.registrationLayout displayMessage=false; section>
 <!-- template: ciam-consent-declined.ftl -->
     <#if section = "header">
@@ -17,9 +18,9 @@
             <#if consentMayDelete?? && consentMayDelete>
                 <p>${msg("ciamConsentDeclinedDelete")}</p>
                 <form id="ciam-consent-delete-form" class="${properties.kcFormClass!}" action="${url.loginAction}" method="post">
-                    <@buttons.actionGroup>
-                        <@buttons.button name="delete-account" id="ciam-consent-delete" label="ciamConsentDeleteAccount" type="secondary"/>
-                    </@buttons.actionGroup>
+                    <@form.actions>
+                        <@form.button name="delete-account" id="ciam-consent-delete" label="ciamConsentDeleteAccount" primary=false/>
+                    </@form.actions>
                 </form>
             </#if>
         </#if>
