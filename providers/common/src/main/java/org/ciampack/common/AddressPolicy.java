@@ -53,18 +53,18 @@ public final class AddressPolicy {
         return Optional.ofNullable(kind(address)).map(kind -> "a " + kind + " address");
     }
 
-    /** As {@link #permitted(String, Duration)}, looked up within {@link #LOOKUP_LIMIT}. */
+    /** As {@link #permitted(String, String, Duration)} for an admin's request, looked up within {@link #LOOKUP_LIMIT}. */
     public List<InetAddress> permitted(String host) throws UnknownHostException {
-        return permitted(host, LOOKUP_LIMIT);
+        return permitted(host, "admin request", LOOKUP_LIMIT);
     }
 
     /**
      * The addresses of {@code host} that may be connected to, in DNS order; an exception saying why when none. The
-     * name is looked up within {@code lookupLimit} ({@link NameLookup}): a name whose DNS servers do not answer is
-     * unknown by then, rather than holding the caller past its own deadline.
+     * name is looked up within {@code lookupLimit}, as one of {@code owner}'s lookups ({@link NameLookup}): a name
+     * whose DNS servers do not answer is unknown by then, rather than holding the caller past its own deadline.
      */
-    public List<InetAddress> permitted(String host, Duration lookupLimit) throws UnknownHostException {
-        InetAddress[] resolved = NameLookup.SYSTEM.resolve(host, lookupLimit);
+    public List<InetAddress> permitted(String host, String owner, Duration lookupLimit) throws UnknownHostException {
+        InetAddress[] resolved = NameLookup.SYSTEM.resolve(host, owner, lookupLimit);
         List<InetAddress> permitted = new ArrayList<>();
         String reason = null;
         for (InetAddress address : resolved) {

@@ -3,26 +3,34 @@ package org.ciampack.common;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
- * Name lookups with a time limit, for hosts an admin typed. The JDK's resolver cannot be interrupted and waits as long
- * as the system's does (tens of seconds for a name whose DNS servers do not answer), which would hold the caller, an
- * export send or a sign-in, past every deadline it has. Here the lookup runs on a small pool of its own and the caller
- * stops waiting at the limit. A lookup still running keeps its thread until the system gives up, so a pool full of
- * them refuses further lookups at once instead of queueing callers behind them; quick lookups (the JDK caches answers
- * for 30 s) hand their thread back in microseconds.
+ * Name lookups with a time limit, for hosts a realm admin typed. The JDK's resolver cannot be interrupted and waits
+ * as long as the system's does (tens of seconds for a name whose DNS servers do not answer), which would hold the
+ * caller, an export send, past every deadline it has. Here a lookup runs on a thread of its own and the caller stops
+ * waiting at the limit; the lookup goes on until the system gives up, and its answer lands in the JDK's cache.
+ *
+ * <p>Slow names must not become one realm's way to stall another's lookups: callers of a name already being looked
+ * up wait on that lookup (no thread more), and each owner (a realm) has at most {@value #PER_OWNER} lookups running
+ * at once; past that only its own lookups are refused, at once, until one ends. Address literals need no DNS and are
+ * read in place. Quick lookups (most, as the JDK caches answers for 30 s) hand their thread back in microseconds.
  */
 public final class NameLookup {
 
+    static final int PER_OWNER = 4;
+
     /** The server's lookups. */
-    public static final NameLookup SYSTEM = new NameLookup(InetAddress::getAllByName, 32);
+    public static final NameLookup SYSTEM = new NameLookup(InetAddress::getAllByName);
 
     /** What resolves a name, as {@link InetAddress#getAllByName(String)} does. */
     @FunctionalInterface
@@ -30,43 +38,89 @@ public final class NameLookup {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    private final Resolver resolver;
-    private final ThreadPoolExecutor lookups;
+    /** An IPv4 address in dotted-quad form; an IPv6 one is any host with a colon, which no name has. */
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
-    NameLookup(Resolver resolver, int threads) {
+    private final Resolver resolver;
+    private final ConcurrentHashMap<String, CompletableFuture<InetAddress[]>> inFlight = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    /** Unbounded, as the owners' caps bound it; a thread left idle for 60 s ends. */
+    private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
+        // No inherited thread-locals or context class loader of the request that started it.
+        Thread thread = new Thread(null, task, "ciam-name-lookup-" + THREADS.incrementAndGet(), 0, false);
+        thread.setContextClassLoader(NameLookup.class.getClassLoader());
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    NameLookup(Resolver resolver) {
         this.resolver = resolver;
-        this.lookups = new ThreadPoolExecutor(0, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
-            Thread thread = new Thread(task, "ciam-name-lookup");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
-    /** The host's addresses, or {@link UnknownHostException} when it has none, or none within the limit. */
-    public InetAddress[] resolve(String host, Duration limit) throws UnknownHostException {
-        Future<InetAddress[]> lookup;
-        try {
-            lookup = lookups.submit(() -> resolver.resolve(host));
-        } catch (RejectedExecutionException e) {
-            throw new UnknownHostException(host + ": not looked up, " + lookups.getMaximumPoolSize()
-                    + " lookups of slow names are still running");
+    /**
+     * The host's addresses; {@link UnknownHostException} when it has none, none within the limit, or {@code owner}
+     * has {@value #PER_OWNER} lookups of other names still running.
+     */
+    public InetAddress[] resolve(String host, String owner, Duration limit) throws UnknownHostException {
+        if (host.indexOf(':') >= 0 || IPV4.matcher(host).matches()) {
+            return resolver.resolve(host); // an address, read without DNS
+        }
+        CompletableFuture<InetAddress[]> lookup = inFlight.get(host);
+        if (lookup == null) {
+            lookup = start(host, owner);
         }
         try {
             return lookup.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            lookup.cancel(true);
             throw new UnknownHostException(host + ": no answer from DNS within " + limit.toMillis() + " ms");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownHostException unknown) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UnknownHostException unknown) {
                 throw unknown;
             }
-            UnknownHostException unknown = new UnknownHostException(host + ": " + e.getCause());
-            unknown.initCause(e.getCause());
-            throw unknown;
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        } catch (CancellationException e) {
+            throw new UnknownHostException(host + ": lookup cancelled");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            lookup.cancel(true);
             throw new UnknownHostException(host + ": interrupted while looking it up");
         }
+    }
+
+    private CompletableFuture<InetAddress[]> start(String host, String owner) throws UnknownHostException {
+        AtomicInteger mine = running.computeIfAbsent(owner, key -> new AtomicInteger());
+        if (mine.incrementAndGet() > PER_OWNER) {
+            mine.decrementAndGet();
+            CompletableFuture<InetAddress[]> started = inFlight.get(host); // another's lookup of it may have begun
+            if (started != null) {
+                return started;
+            }
+            throw new UnknownHostException(host + ": not looked up, " + PER_OWNER
+                    + " lookups of slow names of " + owner + " are still running");
+        }
+        CompletableFuture<InetAddress[]> created = new CompletableFuture<>();
+        CompletableFuture<InetAddress[]> existing = inFlight.putIfAbsent(host, created);
+        if (existing != null) {
+            mine.decrementAndGet();
+            return existing;
+        }
+        threads.execute(() -> {
+            try {
+                created.complete(resolver.resolve(host));
+            } catch (Throwable t) {
+                created.completeExceptionally(t);
+            } finally {
+                inFlight.remove(host, created);
+                mine.decrementAndGet(); // when the lookup ends, not when its caller stops waiting
+            }
+        });
+        return created;
     }
 }

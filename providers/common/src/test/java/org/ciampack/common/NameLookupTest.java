@@ -6,17 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class NameLookupTest {
 
     private static final InetAddress[] ADDRESS = {InetAddress.getLoopbackAddress()};
+    private static final Duration SHORT = Duration.ofMillis(100);
 
-    /** Names ending in ".slow" resolve only once released, as a DNS server that does not answer would. */
+    /** Names ending in ".slow" resolve only once released, as a name whose DNS servers do not answer. */
     private final CountDownLatch released = new CountDownLatch(1);
+    private final List<String> resolved = new CopyOnWriteArrayList<>();
     private final NameLookup lookup = new NameLookup(host -> {
+        resolved.add(host);
         boolean waiting = host.endsWith(".slow");
         while (waiting) {
             try {
@@ -30,44 +36,67 @@ class NameLookupTest {
             throw new UnknownHostException(host);
         }
         return ADDRESS;
-    }, 2);
+    });
+
+    @AfterEach
+    void release() {
+        released.countDown();
+    }
 
     @Test
-    void aQuickNameResolvesAndAnUnknownOneSaysSo() throws UnknownHostException {
-        assertThat(lookup.resolve("receiver.example", Duration.ofSeconds(1))).containsExactly(ADDRESS);
-        assertThatThrownBy(() -> lookup.resolve("nothing.invalid", Duration.ofSeconds(1)))
+    void aQuickNameResolvesAnUnknownOneSaysSoAndAnAddressNeedsNoLookup() throws UnknownHostException {
+        assertThat(lookup.resolve("receiver.example", "acme", SHORT)).containsExactly(ADDRESS);
+        assertThatThrownBy(() -> lookup.resolve("nothing.invalid", "acme", SHORT))
                 .isInstanceOf(UnknownHostException.class).hasMessage("nothing.invalid");
+        for (int i = 0; i < 2 * NameLookup.PER_OWNER; i++) {
+            assertThatThrownBy(() -> lookup.resolve("x" + resolved.size() + ".slow", "acme", SHORT))
+                    .isInstanceOf(UnknownHostException.class);
+        }
+        assertThat(lookup.resolve("192.0.2.7", "acme", SHORT)).as("an address, even with the owner's lookups full")
+                .containsExactly(ADDRESS);
+        assertThat(lookup.resolve("[2001:db8::7]", "acme", SHORT)).containsExactly(ADDRESS);
     }
 
     @Test
     void theCallerStopsWaitingAtTheLimit() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> lookup.resolve("a.slow", Duration.ofMillis(200)))
+        assertThatThrownBy(() -> lookup.resolve("a.slow", "acme", Duration.ofMillis(200)))
                 .isInstanceOf(UnknownHostException.class).hasMessage("a.slow: no answer from DNS within 200 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-        released.countDown();
     }
 
     @Test
-    void slowLookupsThatFillThePoolRefuseTheNextAtOnceAndQuickOnesGoOnAfterwards() throws Exception {
-        for (String host : new String[] {"a.slow", "b.slow"}) {
-            assertThatThrownBy(() -> lookup.resolve(host, Duration.ofMillis(100))).isInstanceOf(UnknownHostException.class);
+    void callersOfANameBeingLookedUpWaitOnThatOneLookup() {
+        for (String owner : List.of("acme", "acme", "other", "other")) {
+            assertThatThrownBy(() -> lookup.resolve("same.slow", owner, SHORT)).isInstanceOf(UnknownHostException.class);
+        }
+        assertThat(resolved).as("one lookup of the name, however many wait for it").containsExactly("same.slow");
+    }
+
+    @Test
+    void anOwnerWhoseSlowLookupsFillItsShareIsRefusedAtOnceAndNoOtherOwnerIs() throws Exception {
+        for (int i = 1; i <= NameLookup.PER_OWNER; i++) {
+            String host = "n" + i + ".slow";
+            assertThatThrownBy(() -> lookup.resolve(host, "acme", SHORT)).isInstanceOf(UnknownHostException.class);
         }
         long started = System.nanoTime();
-        assertThatThrownBy(() -> lookup.resolve("receiver.example", Duration.ofSeconds(5)))
-                .isInstanceOf(UnknownHostException.class).hasMessageContaining("2 lookups of slow names are still running");
+        assertThatThrownBy(() -> lookup.resolve("receiver.example", "acme", Duration.ofSeconds(5)))
+                .isInstanceOf(UnknownHostException.class)
+                .hasMessage("receiver.example: not looked up, 4 lookups of slow names of acme are still running");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused without waiting").isLessThan(Duration.ofSeconds(1));
+        assertThat(lookup.resolve("receiver.example", "other", Duration.ofSeconds(5))).as("another realm's lookup")
+                .containsExactly(ADDRESS);
 
         released.countDown();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        InetAddress[] resolved = null;
-        while (resolved == null && System.nanoTime() < deadline) {
+        InetAddress[] again = null;
+        while (again == null && System.nanoTime() < deadline) {
             try {
-                resolved = lookup.resolve("receiver.example", Duration.ofSeconds(1));
-            } catch (UnknownHostException stillBusy) {
+                again = lookup.resolve("receiver.example", "acme", Duration.ofSeconds(1));
+            } catch (UnknownHostException stillRunning) {
                 Thread.sleep(20);
             }
         }
-        assertThat(resolved).as("the pool's threads are free again").containsExactly(ADDRESS);
+        assertThat(again).as("the owner's lookups ended, so it may look up again").containsExactly(ADDRESS);
     }
 }

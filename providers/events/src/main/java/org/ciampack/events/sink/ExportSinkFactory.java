@@ -13,8 +13,9 @@ import org.keycloak.provider.ProviderFactory;
  * A kind of destination for export routes ({@code "sink": "<id>"}). The pack brings {@code webhook}, {@code crm},
  * {@code splunk-hec} and {@code syslog}; an operator adds one by implementing this interface in a provider JAR and
  * listing it in {@code META-INF/services/org.ciampack.events.sink.ExportSinkFactory}. A sink that connects anywhere
- * resolves its host with {@link SinkContext#destinations()} ({@link AddressPolicy#permitted(String)}) and connects to
- * exactly the addresses it returns; what it reports back names a status, never what the receiver sent.
+ * resolves its host with {@link SinkContext#destinations()} ({@link AddressPolicy#permitted(String, String,
+ * java.time.Duration)}: as one of its realm's lookups, within its connect timeout) and connects to exactly the
+ * addresses it returns; what it reports back names a status, never what the receiver sent.
  */
 public interface ExportSinkFactory extends ProviderFactory<ExportSinkFactory>, Provider {
 

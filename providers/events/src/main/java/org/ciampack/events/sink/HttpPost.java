@@ -55,6 +55,9 @@ final class HttpPost implements AutoCloseable {
      * drop connections must not multiply the wait.
      */
     static final int MAX_ADDRESSES = 2;
+    /** The shortest wait for a name's lookup, whatever the route's connect timeout. */
+    static final int MIN_LOOKUP_MILLIS = 2000;
+
     /** Aborts a request that is not answered in full by its deadline (one timer for every route's sends). */
     private static final ScheduledThreadPoolExecutor DEADLINES = SendDeadlines.timer("ciam-export-deadline");
 
@@ -79,11 +82,13 @@ final class HttpPost implements AutoCloseable {
         ConnectionSocketFactory https = tls == null ? SSLConnectionSocketFactory.getSocketFactory()
                 : new SSLConnectionSocketFactory(tls, SSLConnectionSocketFactory.getDefaultHostnameVerifier());
         AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-        // The name's lookup is held to the connect timeout: the send's deadline cannot stop a lookup under way.
-        Duration lookupLimit = Duration.ofMillis(connectMillis);
-        DnsResolver checked = host -> policy.permitted(host, lookupLimit).stream().limit(MAX_ADDRESSES)
-                .toArray(InetAddress[]::new);
         this.sendMillis = (long) MAX_ADDRESSES * connectMillis + readMillis;
+        // The send's deadline cannot stop a name's lookup under way: the lookup has a limit of its own, within the
+        // deadline, and not so short that a cold lookup of a good name fails on a route with a short connect timeout.
+        Duration lookupLimit = Duration.ofMillis(Math.min(sendMillis, Math.max(connectMillis, MIN_LOOKUP_MILLIS)));
+        String realm = context.realmName();
+        DnsResolver checked = host -> policy.permitted(host, realm, lookupLimit).stream().limit(MAX_ADDRESSES)
+                .toArray(InetAddress[]::new);
         PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager(
                 RegistryBuilder.<ConnectionSocketFactory>create()
                         .register("http", PlainConnectionSocketFactory.getSocketFactory())
@@ -223,7 +228,7 @@ final class HttpPost implements AutoCloseable {
             LOG.debugf("Export to %s refused: it resolves to %s", url.getHost(), e.reason());
             return SinkAnswer.rejected(e.getMessage());
         } catch (UnknownHostException e) {
-            LOG.debugf("Export to %s: host unknown", url.getHost());
+            LOG.debugf("Export to %s: host unknown (%s)", url.getHost(), e.getMessage());
             return SinkAnswer.retry(unreachable(url.getHost(), port()));
         } catch (IOException e) {
             if (request.isAborted()) {

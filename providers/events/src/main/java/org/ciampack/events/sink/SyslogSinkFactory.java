@@ -195,7 +195,8 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         private Socket connected() throws IOException {
             IOException last = null;
             AddressPolicy policy = context.destinations() == null ? AddressPolicy.DEFAULT : context.destinations();
-            List<InetAddress> addresses = policy.permitted(host, Duration.ofMillis(connectTimeout));
+            List<InetAddress> addresses = policy.permitted(host, context.realmName(),
+                    Duration.ofMillis(Math.max(connectTimeout, HttpPost.MIN_LOOKUP_MILLIS)));
             for (InetAddress address : addresses.stream().limit(HttpPost.MAX_ADDRESSES).toList()) {
                 Socket plain = SocketChannel.open().socket();
                 try {
