@@ -2,6 +2,7 @@ package org.ciampack.it.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import org.ciampack.it.harness.CiamIntegrationTest;
 import org.ciampack.it.harness.Mailbox;
 import org.ciampack.it.harness.OidcCodeFlow;
 import org.ciampack.it.harness.OidcCodeFlow.Attempt;
+import org.ciampack.it.harness.Pause;
 import org.ciampack.it.harness.ServerUnderTest;
 import org.ciampack.it.pages.SocialProvider;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A sign-in through an identity provider whose post login flow is the demo's {@code ciam identity provider sign-in}
  * is scored like one with the password and recorded in the login history: a customer's usual place passes, a new
- * device in a new country must give a code mailed to the address (and is then trusted), and an address on the deny
- * list is refused. Clients play their addresses with
+ * device in a new country must give a code mailed to the address (and is then trusted), an address on the deny
+ * list is refused, and so is a new country where the account has no second factor to ask for. Clients play their addresses with
  * X-Forwarded-For, which the test server trusts from loopback.
  */
 @CiamIntegrationTest
@@ -66,6 +68,35 @@ class IdentityProviderRiskIT {
             assertThat(refused.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
             assertThat(refused.body()).contains("We could not sign you in");
             assertThat(admin.events("acme", userId, "LOGIN")).hasSize(logins);
+        }
+    }
+
+    /**
+     * Medium risk with no second factor to ask for (no OTP, no passkey, and no verified address to mail a code to):
+     * the sign-in through the provider is refused, as one with the password would be, and nothing is mailed.
+     */
+    @Test
+    void aNewCountryWithNoSecondFactorToAskIsRefused(ServerUnderTest server, AdminApi admin, Mailbox mailbox) {
+        String email = "idp-none-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+        String userId = admin.createUser("acme", email, PASSWORD, true);
+        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)
+                .afterEverySignIn("ciam identity provider sign-in")) {
+            social.linkTo(userId, email);
+            OidcCodeFlow home = from(server, "198.18.0.72");
+            home.callbackFrom(throughProvider(home, social, email));
+
+            // The address is no longer verified (e.g. changed since), so no code can be mailed to it.
+            ObjectNode user = (ObjectNode) admin.get("/realms/acme/users/" + userId);
+            assertThat(admin.send("PUT", "/realms/acme/users/" + userId, user.put("emailVerified", false))
+                    .statusCode()).isEqualTo(204);
+
+            int logins = admin.events("acme", userId, "LOGIN").size();
+            HttpResponse<String> refused = throughProvider(from(server, "2001:db8::72"), social, email);
+            assertThat(refused.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
+            assertThat(refused.body()).contains("We could not sign you in").doesNotContain(CODE_FORM);
+            assertThat(admin.events("acme", userId, "LOGIN")).hasSize(logins);
+            Pause.millis(2_000); // a code would be on its way now
+            assertThat(mailbox.inbox(email)).filteredOn(m -> m.subject().equals("Your sign-in code")).isEmpty();
         }
     }
 
