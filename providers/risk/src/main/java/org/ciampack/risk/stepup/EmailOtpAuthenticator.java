@@ -16,6 +16,7 @@ import org.keycloak.email.EmailTemplateProvider;
 import org.keycloak.events.Errors;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.SingleUseObjectProvider;
 import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
@@ -33,10 +34,11 @@ final class EmailOtpAuthenticator extends FlowStep {
     private static final String HASH = "ciam.email-otp.hash";
     private static final String EXPIRES = "ciam.email-otp.expires";
     private static final String ATTEMPTS = "ciam.email-otp.attempts";
-    /** The mailed code's own id, which its tries are counted under ({@link CodeTries}). */
+    /** The mailed code's own id, which its tries are counted under ({@link Slots}). */
     private static final String CODE_ID = "ciam.email-otp.code-id";
     private static final String SENT = "ciam.email-otp.sent";
-    private static final String CODES_SENT = "ciam.email-otp.codes-sent";
+    /** The key of this sign-in's codes in the single-use store. */
+    private static final String SIGN_IN = "ciam.email-otp.sign-in";
     private static final String USED_UP = "ciam.email-otp.used-up";
     /** Event error when a login attempt has had all its codes. */
     static final String CODES_USED_UP = "email_otp_codes_used_up";
@@ -110,8 +112,8 @@ final class EmailOtpAuthenticator extends FlowStep {
         }
         String codeId = authSession.getAuthNote(CODE_ID);
         OptionalInt tried = codeId == null ? OptionalInt.of((int) number(authSession.getAuthNote(ATTEMPTS)) + 1)
-                : CodeTries.take(context.getSession().singleUseObjects(), codeId, settings.maxAttempts(),
-                        settings.ttlSeconds() + 60L);
+                : Slots.take(context.getSession().singleUseObjects(), "ciam.email-otp.try." + codeId,
+                        settings.maxAttempts(), settings.ttlSeconds() + 60L);
         if (tried.isEmpty()) {
             // Guesses sent at the same time took this code's last tries; the one that took the last has burnt it (and
             // mailed a new code, unless that locked the user). This guess is not compared, and counts like a wrong one.
@@ -155,8 +157,16 @@ final class EmailOtpAuthenticator extends FlowStep {
      */
     private static boolean send(AuthenticationFlowContext context, EmailOtpSettings settings, boolean afterWrongCode) {
         AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        int codesSent = (int) number(authSession.getAuthNote(CODES_SENT));
-        if (codesSent >= settings.maxCodes()) {
+        String signIn = authSession.getAuthNote(SIGN_IN);
+        if (signIn == null) {
+            signIn = "ciam.email-otp.sign-in." + java.util.UUID.randomUUID();
+            authSession.setAuthNote(SIGN_IN, signIn);
+        }
+        // The sign-in's codes are taken where requests at the same time cannot both take the last one.
+        SingleUseObjectProvider store = context.getSession().singleUseObjects();
+        OptionalInt nth = Slots.take(store, signIn, settings.maxCodes(),
+                context.getRealm().getAccessCodeLifespanLogin() + 60L);
+        if (nth.isEmpty()) {
             end(context, Ending.SIGN_IN, afterWrongCode);
             return false;
         }
@@ -165,10 +175,10 @@ final class EmailOtpAuthenticator extends FlowStep {
         if (slot.isEmpty()) {
             LOG.debugf("Realm %s: user %s has had all %d sign-in codes of the day", context.getRealm().getName(),
                     context.getUser().getId(), settings.maxCodesPerDay());
+            Slots.giveBack(store, signIn, nth.getAsInt());
             end(context, Ending.DAY, afterWrongCode);
             return false;
         }
-        authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent + 1));
         String code = OneTimeCode.generate(settings.digits());
         long now = System.currentTimeMillis();
         authSession.setAuthNote(HASH, OneTimeCode.hash(code, salt(context)));
@@ -192,7 +202,7 @@ final class EmailOtpAuthenticator extends FlowStep {
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
             DailyCodes.giveBack(context.getSession(), slot.get());
             // no code went out: none is asked for, and it costs none of the sign-in's codes
-            authSession.setAuthNote(CODES_SENT, String.valueOf(codesSent));
+            Slots.giveBack(store, signIn, nth.getAsInt());
             authSession.removeAuthNote(HASH);
             authSession.removeAuthNote(EXPIRES);
             authSession.removeAuthNote(SENT);
@@ -290,7 +300,7 @@ final class EmailOtpAuthenticator extends FlowStep {
     }
 
     private static void clear(AuthenticationSessionModel authSession) {
-        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, CODE_ID, SENT, CODES_SENT}) {
+        for (String note : new String[] {HASH, EXPIRES, ATTEMPTS, CODE_ID, SENT, SIGN_IN}) {
             authSession.removeAuthNote(note);
         }
     }

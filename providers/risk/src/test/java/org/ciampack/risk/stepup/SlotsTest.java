@@ -15,12 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.keycloak.models.SingleUseObjectProvider;
 
-class CodeTriesTest {
+class SlotsTest {
 
     private final ConcurrentHashMap<String, Long> entries = new ConcurrentHashMap<>();
-    /** Keycloak's single-use store as far as the tries use it: an atomic put-if-absent. */
+    /** Keycloak's single-use store as far as the slots use it: an atomic put-if-absent, and remove. */
     private final SingleUseObjectProvider store = (SingleUseObjectProvider) Proxy.newProxyInstance(
             getClass().getClassLoader(), new Class<?>[] {SingleUseObjectProvider.class}, (proxy, method, args) -> {
+                if (method.getName().equals("remove")) {
+                    entries.remove((String) args[0]);
+                    return null; // the removed entry's notes, which nobody here reads
+                }
                 if (!method.getName().equals("putIfAbsent")) {
                     throw new UnsupportedOperationException(method.getName());
                 }
@@ -29,11 +33,11 @@ class CodeTriesTest {
 
     @Test
     void aCodeGetsItsTriesOneAfterTheOtherThenNone() {
-        assertThat(CodeTries.take(store, "code-1", 3, 360)).hasValue(1);
-        assertThat(CodeTries.take(store, "code-1", 3, 360)).hasValue(2);
-        assertThat(CodeTries.take(store, "code-1", 3, 360)).hasValue(3);
-        assertThat(CodeTries.take(store, "code-1", 3, 360)).isEmpty();
-        assertThat(CodeTries.take(store, "code-2", 3, 360)).as("a new code has tries of its own").hasValue(1);
+        assertThat(Slots.take(store, "try.code-1", 3, 360)).hasValue(1);
+        assertThat(Slots.take(store, "try.code-1", 3, 360)).hasValue(2);
+        assertThat(Slots.take(store, "try.code-1", 3, 360)).hasValue(3);
+        assertThat(Slots.take(store, "try.code-1", 3, 360)).isEmpty();
+        assertThat(Slots.take(store, "try.code-2", 3, 360)).as("a new code has tries of its own").hasValue(1);
     }
 
     @Test
@@ -46,7 +50,7 @@ class CodeTriesTest {
                 tries.add(guessers.submit(() -> {
                     ready.countDown();
                     ready.await();
-                    return CodeTries.take(store, "code-3", 5, 360);
+                    return Slots.take(store, "try.code-3", 5, 360);
                 }));
             }
             List<Integer> taken = new ArrayList<>();
@@ -57,5 +61,14 @@ class CodeTriesTest {
         } finally {
             guessers.shutdownNow();
         }
+    }
+
+    @Test
+    void aSlotGivenBackIsTakenAgain() {
+        assertThat(Slots.take(store, "sign-in.a", 2, 360)).hasValue(1);
+        assertThat(Slots.take(store, "sign-in.a", 2, 360)).hasValue(2);
+        Slots.giveBack(store, "sign-in.a", 2);
+        assertThat(Slots.take(store, "sign-in.a", 2, 360)).hasValue(2);
+        assertThat(Slots.take(store, "sign-in.a", 2, 360)).isEmpty();
     }
 }
