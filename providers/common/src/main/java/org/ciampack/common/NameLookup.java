@@ -3,6 +3,7 @@ package org.ciampack.common;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,12 +23,14 @@ import java.util.regex.Pattern;
  *
  * <p>Slow names must not become one realm's way to stall another's lookups: callers of a name already being looked
  * up wait on that lookup (no thread more), and each owner (a realm) has at most {@value #PER_OWNER} lookups running
- * at once; past that only its own lookups are refused, at once, until one ends. Address literals need no DNS and are
+ * at once; past that only its own lookups are refused, at once, until one ends ({@value #ALL} on the node in all). Address literals need no DNS and are
  * read in place. Quick lookups (most, as the JDK caches answers for 30 s) hand their thread back in microseconds.
  */
 public final class NameLookup {
 
     static final int PER_OWNER = 4;
+    /** Lookups running on the node, whatever their owners (a DNS outage with many realms). */
+    static final int ALL = 64;
 
     /** The server's lookups. */
     public static final NameLookup SYSTEM = new NameLookup(InetAddress::getAllByName);
@@ -38,13 +41,19 @@ public final class NameLookup {
         InetAddress[] resolve(String host) throws UnknownHostException;
     }
 
-    /** An IPv4 address in dotted-quad form; an IPv6 one is any host with a colon, which no name has. */
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /**
+     * An IPv4 address in plain dotted-quad form (no leading zeros, which the JDK may take for a name to look up); an
+     * IPv6 one starts as the JDK needs to read it as an address (a bracket, a colon or a hex digit).
+     */
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+    private static final Pattern IPV6_START = Pattern.compile("[\\[:0-9a-fA-F]");
+    private static final Pattern IPV4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Resolver resolver;
     private final ConcurrentHashMap<String, CompletableFuture<InetAddress[]>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
+    private final AtomicInteger all = new AtomicInteger();
     /** Unbounded, as the owners' caps bound it; a thread left idle for 60 s ends. */
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         // No inherited thread-locals or context class loader of the request that started it.
@@ -63,29 +72,31 @@ public final class NameLookup {
      * has {@value #PER_OWNER} lookups of other names still running.
      */
     public InetAddress[] resolve(String host, String owner, Duration limit) throws UnknownHostException {
-        if (host.indexOf(':') >= 0 || IPV4.matcher(host).matches()) {
-            return resolver.resolve(host); // an address, read without DNS
+        if (host.indexOf(':') >= 0) {
+            if (!IPV6_START.matcher(host).lookingAt()) {
+                // The JDK would hand such a host to the system's resolver: no name has a colon.
+                throw new UnknownHostException(host + ": not a host name");
+            }
+            return resolver.resolve(host); // an IPv6 address, read without DNS
         }
-        CompletableFuture<InetAddress[]> lookup = inFlight.get(host);
+        if (IPV4.matcher(host).matches()) {
+            return resolver.resolve(host); // an IPv4 address, read without DNS
+        }
+        String name = host.toLowerCase(Locale.ROOT).replaceFirst("\\.$", "");
+        CompletableFuture<InetAddress[]> lookup = inFlight.get(name);
         if (lookup == null) {
-            lookup = start(host, owner);
+            lookup = start(name, owner);
         }
         try {
             return lookup.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new UnknownHostException(host + ": no answer from DNS within " + limit.toMillis() + " ms");
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UnknownHostException unknown) {
-                throw unknown;
-            }
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
+            // A new exception for each caller: the lookup's own belongs to its thread.
+            UnknownHostException unknown = new UnknownHostException(e.getCause() instanceof UnknownHostException
+                    ? e.getCause().getMessage() : host + ": " + e.getCause());
+            unknown.initCause(e.getCause());
+            throw unknown;
         } catch (CancellationException e) {
             throw new UnknownHostException(host + ": lookup cancelled");
         } catch (InterruptedException e) {
@@ -94,33 +105,55 @@ public final class NameLookup {
         }
     }
 
+    /** The lookup of the name another caller may just have begun, or a refusal: too many are running. */
+    private CompletableFuture<InetAddress[]> joinOrRefuse(String host, String running) throws UnknownHostException {
+        CompletableFuture<InetAddress[]> started = inFlight.get(host);
+        if (started != null) {
+            return started;
+        }
+        throw new UnknownHostException(host + ": not looked up, " + running + " are still running");
+    }
+
     private CompletableFuture<InetAddress[]> start(String host, String owner) throws UnknownHostException {
         AtomicInteger mine = running.computeIfAbsent(owner, key -> new AtomicInteger());
         if (mine.incrementAndGet() > PER_OWNER) {
             mine.decrementAndGet();
-            CompletableFuture<InetAddress[]> started = inFlight.get(host); // another's lookup of it may have begun
-            if (started != null) {
-                return started;
-            }
-            throw new UnknownHostException(host + ": not looked up, " + PER_OWNER
-                    + " lookups of slow names of " + owner + " are still running");
+            return joinOrRefuse(host, PER_OWNER + " lookups of slow names of " + owner);
+        }
+        if (all.incrementAndGet() > ALL) {
+            all.decrementAndGet();
+            mine.decrementAndGet();
+            return joinOrRefuse(host, ALL + " lookups of slow names");
         }
         CompletableFuture<InetAddress[]> created = new CompletableFuture<>();
         CompletableFuture<InetAddress[]> existing = inFlight.putIfAbsent(host, created);
         if (existing != null) {
             mine.decrementAndGet();
+            all.decrementAndGet();
             return existing;
         }
-        threads.execute(() -> {
-            try {
-                created.complete(resolver.resolve(host));
-            } catch (Throwable t) {
-                created.completeExceptionally(t);
-            } finally {
-                inFlight.remove(host, created);
-                mine.decrementAndGet(); // when the lookup ends, not when its caller stops waiting
-            }
-        });
+        Runnable ended = () -> {
+            inFlight.remove(host, created);
+            mine.decrementAndGet(); // when the lookup ends, not when its caller stops waiting
+            all.decrementAndGet();
+        };
+        try {
+            threads.execute(() -> {
+                try {
+                    created.complete(resolver.resolve(host));
+                } catch (Throwable t) {
+                    created.completeExceptionally(t);
+                } finally {
+                    ended.run();
+                }
+            });
+        } catch (RuntimeException | Error e) { // no thread to be had: nothing may stay in flight
+            created.completeExceptionally(e);
+            ended.run();
+            UnknownHostException unknown = new UnknownHostException(host + ": not looked up, no thread for it");
+            unknown.initCause(e);
+            throw unknown;
+        }
         return created;
     }
 }

@@ -55,6 +55,12 @@ class NameLookupTest {
         assertThat(lookup.resolve("192.0.2.7", "acme", SHORT)).as("an address, even with the owner's lookups full")
                 .containsExactly(ADDRESS);
         assertThat(lookup.resolve("[2001:db8::7]", "acme", SHORT)).containsExactly(ADDRESS);
+        assertThatThrownBy(() -> lookup.resolve("syslog.example:514", "acme", SHORT))
+                .as("a colon in a name: never handed to the system's resolver").hasMessage("syslog.example:514: not a host name");
+        for (String name : List.of("010.0.2.7", "192.0.2.7.nip.io", "256.1.1.1")) {
+            assertThatThrownBy(() -> lookup.resolve(name, "acme", SHORT)).as(name + " may need DNS: a lookup")
+                    .hasMessageContaining("lookups of slow names of acme are still running");
+        }
     }
 
     @Test
@@ -66,13 +72,14 @@ class NameLookupTest {
     }
 
     @Test
-    void callersOfANameBeingLookedUpWaitOnThatOneLookup() {
-        for (String owner : List.of("acme", "acme", "other", "other")) {
-            assertThatThrownBy(() -> lookup.resolve("same.slow", owner, SHORT)).isInstanceOf(UnknownHostException.class);
+    void callersOfANameBeingLookedUpWaitOnThatOneLookup() throws InterruptedException {
+        for (String name : List.of("same.slow", "same.slow", "SAME.slow", "same.slow.")) {
+            assertThatThrownBy(() -> lookup.resolve(name, "acme", SHORT)).isInstanceOf(UnknownHostException.class);
         }
+        assertThatThrownBy(() -> lookup.resolve("same.slow", "other", SHORT)).isInstanceOf(UnknownHostException.class);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (resolved.isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // the lookup's thread may not have run yet on a loaded machine
+            Thread.sleep(10); // the lookup's thread may not have run yet on a loaded machine
         }
         assertThat(resolved).as("one lookup of the name, however many wait for it").containsExactly("same.slow");
     }
