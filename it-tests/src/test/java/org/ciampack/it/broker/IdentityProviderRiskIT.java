@@ -95,6 +95,9 @@ class IdentityProviderRiskIT {
             assertThat(refused.headers().firstValue("Location").orElse("")).doesNotStartWith(APP.toString());
             assertThat(refused.body()).contains("We could not sign you in").doesNotContain(CODE_FORM);
             assertThat(admin.events("acme", userId, "LOGIN")).hasSize(logins);
+            // Refused for want of a second factor at medium risk, not as high risk, whose answer reads the same.
+            assertThat(admin.events("acme", userId, "IDENTITY_PROVIDER_POST_LOGIN_ERROR").get(0)
+                    .at("/details/risk_level").asText()).isEqualTo("medium");
             Pause.millis(2_000); // a code would be on its way now
             assertThat(mailbox.inbox(email)).filteredOn(m -> m.subject().equals("Your sign-in code")).isEmpty();
         }

@@ -274,7 +274,7 @@ class EmailCodeBruteForceIT {
      * code is single use, so of 12 wrong codes sent at once with one code page one (rarely two, its check is not
      * atomic) is compared and counted, and the others are sent back to the page unchecked. The burst cost fewer than
      * the code's 5 tries: no new code is mailed and the code mailed still signs in. (The tries themselves are taken
-     * atomically in Keycloak's single-use store, so guesses that pass together never get more: CodeTriesTest.)
+     * atomically in Keycloak's single-use store, so guesses that pass together never get more: SlotsTest.)
      */
     @Test
     void guessesSentAllAtOnceAreCheckedOneAtATime() throws Exception {

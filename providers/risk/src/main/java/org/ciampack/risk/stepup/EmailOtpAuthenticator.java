@@ -164,8 +164,8 @@ final class EmailOtpAuthenticator extends FlowStep {
         }
         // The sign-in's codes are taken where requests at the same time cannot both take the last one.
         SingleUseObjectProvider store = context.getSession().singleUseObjects();
-        OptionalInt nth = Slots.take(store, signIn, settings.maxCodes(),
-                context.getRealm().getAccessCodeLifespanLogin() + 60L);
+        // Kept a day: a sign-in's login session lasts as long as its pages keep coming, longer than any one lifespan.
+        OptionalInt nth = Slots.take(store, signIn, settings.maxCodes(), DailyCodes.WINDOW_SECONDS);
         if (nth.isEmpty()) {
             end(context, Ending.SIGN_IN, afterWrongCode);
             return false;
@@ -200,12 +200,7 @@ final class EmailOtpAuthenticator extends FlowStep {
         } catch (EmailException e) {
             LOG.warnf("Realm %s: the sign-in code could not be mailed: %s%s", context.getRealm().getName(), e.getMessage(),
                     e.getCause() == null ? "" : " (" + e.getCause() + ")");
-            DailyCodes.giveBack(context.getSession(), slot.get());
-            // no code went out: none is asked for, and it costs none of the sign-in's codes
-            Slots.giveBack(store, signIn, nth.getAsInt());
-            authSession.removeAuthNote(HASH);
-            authSession.removeAuthNote(EXPIRES);
-            authSession.removeAuthNote(SENT);
+            notSent(context, slot.get(), signIn, nth.getAsInt());
             jakarta.ws.rs.core.Response page = context.form().setError("emailSendErrorMessage")
                     .createErrorPage(jakarta.ws.rs.core.Response.Status.INTERNAL_SERVER_ERROR);
             if (afterWrongCode) { // the wrong code that led here still counts for brute-force detection
@@ -215,7 +210,20 @@ final class EmailOtpAuthenticator extends FlowStep {
                 context.forceChallenge(page);
             }
             return false;
+        } catch (RuntimeException e) { // a template or provider that failed: no mail either
+            notSent(context, slot.get(), signIn, nth.getAsInt());
+            throw e;
         }
+    }
+
+    /** No code went out: none is asked for, and it costs none of the day's or the sign-in's codes. */
+    private static void notSent(AuthenticationFlowContext context, String dailySlot, String signIn, int signInSlot) {
+        DailyCodes.giveBack(context.getSession(), dailySlot);
+        Slots.giveBack(context.getSession().singleUseObjects(), signIn, signInSlot);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.removeAuthNote(HASH);
+        authSession.removeAuthNote(EXPIRES);
+        authSession.removeAuthNote(SENT);
     }
 
     /** Why a sign-in attempt gets no more codes: its own few are used up, or the customer's for the day. */
