@@ -39,13 +39,8 @@ class IdentityProviderRiskIT {
     void aSignInThroughTheProviderIsScoredSteppedUpOrRefused(ServerUnderTest server, AdminApi admin, Mailbox mailbox) {
         String email = "idp-risk-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)
-                .afterEverySignIn("ciam identity provider sign-in")) {
-            social.linkTo(userId, email);
-
-            // The usual place (an address GeoIP cannot place): low risk, straight to the app.
-            OidcCodeFlow home = from(server, "198.18.0.71");
-            home.callbackFrom(throughProvider(home, social, email));
+        // The usual place (an address GeoIP cannot place): low risk, straight to the app.
+        try (SocialProvider social = linkedAndUsedFrom(server, admin, userId, email, "198.18.0.71")) {
             assertThat(admin.events("acme", userId, "LOGIN").get(0).at("/details/identity_provider").asText())
                     .isEqualTo(social.alias());
 
@@ -79,11 +74,7 @@ class IdentityProviderRiskIT {
     void aNewCountryWithNoSecondFactorToAskIsRefused(ServerUnderTest server, AdminApi admin, Mailbox mailbox) {
         String email = "idp-none-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
         String userId = admin.createUser("acme", email, PASSWORD, true);
-        try (SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)
-                .afterEverySignIn("ciam identity provider sign-in")) {
-            social.linkTo(userId, email);
-            OidcCodeFlow home = from(server, "198.18.0.72");
-            home.callbackFrom(throughProvider(home, social, email));
+        try (SocialProvider social = linkedAndUsedFrom(server, admin, userId, email, "198.18.0.72")) {
 
             // The address is no longer verified (e.g. changed since), so no code can be mailed to it.
             ObjectNode user = (ObjectNode) admin.get("/realms/acme/users/" + userId);
@@ -100,6 +91,25 @@ class IdentityProviderRiskIT {
                     .at("/details/risk_level").asText()).isEqualTo("medium");
             Pause.millis(2_000); // a code would be on its way now
             assertThat(mailbox.inbox(email)).filteredOn(m -> m.subject().equals("Your sign-in code")).isEmpty();
+        }
+    }
+
+    /**
+     * A provider scored by the demo's post login flow, linked to the customer, who has signed in through it once from
+     * their usual place (low risk, straight to the app).
+     */
+    private static SocialProvider linkedAndUsedFrom(ServerUnderTest server, AdminApi admin, String userId, String email,
+            String usualPlace) {
+        SocialProvider social = SocialProvider.create(server, admin, SOCIAL_PASSWORD, email)
+                .afterEverySignIn("ciam identity provider sign-in");
+        try {
+            social.linkTo(userId, email);
+            OidcCodeFlow home = from(server, usualPlace);
+            home.callbackFrom(throughProvider(home, social, email));
+            return social;
+        } catch (RuntimeException | AssertionError e) {
+            social.close(); // the test never gets it to close
+            throw e;
         }
     }
 
