@@ -97,9 +97,12 @@ final class ConsentRegistration implements FormAction {
 
     /** Whether the form showed no purposes and the required action will ask them once the account exists. */
     private static boolean askedAfter(FormContext context, MultivaluedMap<String, String> form) {
+        if (ShownPurposes.onPage(form)) {
+            return false;
+        }
         RequiredActionProviderModel action = context.getRealm()
                 .getRequiredActionProviderByAlias(ConsentRequiredActionFactory.ID);
-        return !ShownPurposes.onPage(form) && action != null && action.isEnabled();
+        return action != null && action.isEnabled();
     }
 
     /** Whether this sign-in's registration left the consents to the required action (decided at registration, then). */
