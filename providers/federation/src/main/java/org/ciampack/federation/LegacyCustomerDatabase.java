@@ -6,6 +6,7 @@ import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfiguration
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
 import io.agroal.api.security.SimplePassword;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,6 +38,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final LegacyStoreConfig config;
     /** Which hosts this server may connect to: the admin names the host, the operator the internal ranges. */
     private final DatabaseDestinations destinations;
+    /** The store's realm, whose lookups of the host's name count together ({@link DatabaseDestinations}). */
+    private final String realmId;
     /** The URL's host, parsed once (null for an H2 file). */
     private final String networkHost;
     private final AgroalDataSource pool;
@@ -52,10 +55,11 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     /** Why this server cannot reach the database at all (no driver for it), or null. */
     private final String noDriver;
 
-    LegacyCustomerDatabase(LegacyStoreConfig config, String password, DatabaseDestinations destinations)
-            throws SQLException {
+    LegacyCustomerDatabase(LegacyStoreConfig config, String password, DatabaseDestinations destinations,
+            String realmId) throws SQLException {
         this.config = config;
         this.destinations = destinations;
+        this.realmId = realmId;
         this.networkHost = config.host();
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
         this.seats = new Semaphore(config.poolSize(), true);
@@ -188,10 +192,10 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         outage.check();
         takeSeat();
         try {
-            mayConnect(); // right before the pool may open a connection, which resolves the name again
             if (noDriver != null) {
                 throw new LegacyStoreUnavailable(noDriver, null);
             }
+            mayConnect(); // right before the pool may open a connection, which resolves the name again
         } catch (RuntimeException e) {
             seats.release();
             throw e;
@@ -239,12 +243,20 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * internal ranges the operator did not allow), at every lookup: the admin's save checked it too, but a name can
      * resolve elsewhere later, and a store saved before the operator narrowed the ranges stays. The driver resolves
      * the name again right after this, from the JVM's address cache; the pool's connections live half an hour at most.
+     * A name with no address within the store's timeout is a database that cannot be reached: the driver's own lookup
+     * of it would have no limit.
      */
     private void mayConnect() {
         if (networkHost == null) {
             return; // an H2 file in the operator's folder
         }
-        destinations.refusal(networkHost).ifPresent(refusal -> {
+        Optional<String> refused;
+        try {
+            refused = destinations.refusal(networkHost, realmId, config.timeout());
+        } catch (UnknownHostException e) {
+            throw failed(e);
+        }
+        refused.ifPresent(refusal -> {
             long now = System.currentTimeMillis();
             if (now - lastRefusalWarning > 60_000) {
                 lastRefusalWarning = now;

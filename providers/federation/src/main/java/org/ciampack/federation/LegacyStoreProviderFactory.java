@@ -103,7 +103,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             }
             LegacyCustomerDatabase database;
             try {
-                database = new LegacyCustomerDatabase(config, password, destinations);
+                database = new LegacyCustomerDatabase(config, password, destinations, model.getParentId());
             } catch (SQLException e) {
                 // the pool in place stays, open: it is made again at the next request with these settings
                 LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
@@ -151,7 +151,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         if (problems.isEmpty()) {
             LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
         }
-        destinationProblem(config).ifPresent(problems::add); // a URL that is not accepted names no host
+        destinationProblem(config, realm.getId()).ifPresent(problems::add); // a URL that is not accepted names no host
         if (!problems.isEmpty()) {
             // Keycloak formats the message with MessageFormat: one quoted literal comes out as written
             throw new ComponentValidationException("'" + String.join("; ", problems).replace("'", "''") + "'");
@@ -159,9 +159,9 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     }
 
     /** Why this server will not connect to the URL's host, for the admin ({@link DatabaseDestinations}). */
-    Optional<String> destinationProblem(LegacyStoreConfig config) {
+    Optional<String> destinationProblem(LegacyStoreConfig config, String realmId) {
         String host = config.host();
-        return host == null ? Optional.empty() : destinations.refusal(host);
+        return host == null ? Optional.empty() : destinations.refusalOnSave(host, realmId);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package org.ciampack.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.ciampack.common.AddressPolicy;
@@ -17,7 +19,7 @@ class DatabaseDestinationsTest {
             "public-and-loopback.example.com", new String[] {"203.0.113.41", "127.0.0.1"},
             "internal-db.corp", new String[] {"10.20.0.15"});
 
-    private static InetAddress[] resolve(String host) throws UnknownHostException {
+    private static InetAddress[] resolve(String host, String owner, Duration limit) throws UnknownHostException {
         String[] answer = DNS.get(host);
         if (answer == null) {
             throw new UnknownHostException(host);
@@ -34,22 +36,25 @@ class DatabaseDestinationsTest {
         DatabaseDestinations destinations = new DatabaseDestinations(AddressPolicy.DEFAULT,
                 DatabaseDestinationsTest::resolve);
 
-        assertThat(destinations.refusal("legacy-db.example.com")).isEmpty();
-        assertThat(destinations.refusal("public-and-loopback.example.com")).get().asString()
+        assertThat(destinations.refusalOnSave("legacy-db.example.com", "realm-1")).isEmpty();
+        assertThat(destinations.refusalOnSave("public-and-loopback.example.com", "realm-1")).get().asString()
                 .isEqualTo("The JDBC URL's host public-and-loopback.example.com is not one this server connects to: "
                         + "a legacy database must be at a public address unless the operator allows its range with "
                         + "the server option spi-storage--ciam-legacy-jdbc--allowed-destinations");
-        assertThat(destinations.refusal("internal-db.corp")).isPresent();
-        assertThat(destinations.refusal("not-yet-in-dns.corp")).as("its connection fails as a database that is down")
-                .isEmpty();
+        assertThat(destinations.refusalOnSave("internal-db.corp", "realm-1")).isPresent();
+        assertThat(destinations.refusalOnSave("not-yet-in-dns.corp", "realm-1"))
+                .as("saved: its connections fail as a database that is down").isEmpty();
+        assertThatThrownBy(() -> destinations.refusal("not-yet-in-dns.corp", "realm-1", Duration.ofSeconds(2)))
+                .as("at a connection").isInstanceOf(UnknownHostException.class);
     }
 
     @Test
-    void theOperatorAllowsTheirOwnRanges() {
+    void theOperatorAllowsTheirOwnRanges() throws UnknownHostException {
         DatabaseDestinations destinations = new DatabaseDestinations(AddressPolicy.allowing(List.of("10.20.0.0/24")),
                 DatabaseDestinationsTest::resolve);
 
-        assertThat(destinations.refusal("internal-db.corp")).isEmpty();
-        assertThat(destinations.refusal("public-and-loopback.example.com")).isPresent();
+        assertThat(destinations.refusal("internal-db.corp", "realm-1", Duration.ofSeconds(2))).isEmpty();
+        assertThat(destinations.refusal("public-and-loopback.example.com", "realm-1", Duration.ofSeconds(2)))
+                .isPresent();
     }
 }

@@ -3,6 +3,7 @@ package org.ciampack.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +89,7 @@ class LegacyCustomerDatabaseTest {
         ComponentModel model = new ComponentModel();
         model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://legacy:3306/shop");
         try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "unused",
-                new DatabaseDestinations(AddressPolicy.DEFAULT))) {
+                new DatabaseDestinations(AddressPolicy.DEFAULT), "realm-1")) {
             for (ThrowingCallable lookup : everyLookup(database)) {
                 assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                         .hasMessageContaining("no JDBC driver for mysql (com.mysql.cj.jdbc.Driver)");
@@ -112,9 +114,9 @@ class LegacyCustomerDatabaseTest {
                 java.net.InetAddress.getByName("127.0.0.1"))) {
             listener.setSoTimeout(500);
             ComponentModel model = new ComponentModel();
-            model.put(LegacyStoreConfig.JDBC_URL, "jdbc:mysql://127.0.0.1:" + listener.getLocalPort() + "/shop");
+            model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + "/shop");
             try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
-                    new DatabaseDestinations(AddressPolicy.DEFAULT))) {
+                    new DatabaseDestinations(AddressPolicy.DEFAULT), "realm-1")) {
                 for (ThrowingCallable lookup : everyLookup(database)) {
                     assertThatThrownBy(lookup).isInstanceOf(LegacyStoreUnavailable.class)
                             .hasMessageContaining("host 127.0.0.1 is not one this server connects to")
@@ -124,6 +126,32 @@ class LegacyCustomerDatabaseTest {
             assertThatThrownBy(listener::accept).as("nothing connected")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
         }
+    }
+
+    /**
+     * A host whose DNS servers do not answer within the store's timeout is a database that is down: the lookup is
+     * refused and the store pauses, rather than each sign-in waiting for the system's resolver (tens of seconds), as
+     * the driver's own lookup of the name, which has no limit, would. The name is looked up as one of the realm's.
+     */
+    @Test
+    void aHostWhoseNameHasNoAnswerWithinTheTimeoutIsADatabaseThatIsDown() throws Exception {
+        ComponentModel model = new ComponentModel();
+        model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://slow-dns.example:5432/shop");
+        model.put(LegacyStoreConfig.TIMEOUT_SECONDS, "3");
+        model.put(LegacyStoreConfig.OUTAGE_PAUSE_SECONDS, "600");
+        List<String> lookups = new CopyOnWriteArrayList<>();
+        DatabaseDestinations silentDns = new DatabaseDestinations(AddressPolicy.DEFAULT, (host, owner, limit) -> {
+            lookups.add(host + " as " + owner + " within " + limit.toSeconds() + " s");
+            throw new UnknownHostException(host + ": no answer from DNS within " + limit.toMillis() + " ms");
+        });
+        try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
+                silentDns, "realm-1")) {
+            assertThatThrownBy(() -> database.byEmail("a@shop.example")).isInstanceOf(LegacyStoreUnavailable.class)
+                    .hasMessageContaining("slow-dns.example: no answer from DNS within 3000 ms");
+            assertThatThrownBy(() -> database.byUsername("a")).as("the store paused")
+                    .isInstanceOf(LegacyStoreUnavailable.class).hasMessageContaining("unavailable since a failure");
+        }
+        assertThat(lookups).containsExactly("slow-dns.example as realm-1 within 3 s");
     }
 
     /**
@@ -150,7 +178,7 @@ class LegacyCustomerDatabaseTest {
         model.put(LegacyStoreConfig.BY_EMAIL_SQL, "select * from customers where email = ? and HELD_WHILE(?)");
         HELD.set(new CountDownLatch(1));
         try (LegacyCustomerDatabase database = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "",
-                new DatabaseDestinations(AddressPolicy.DEFAULT))) {
+                new DatabaseDestinations(AddressPolicy.DEFAULT), "realm-1")) {
             CompletableFuture<Optional<LegacyCustomer>> slow =
                     CompletableFuture.supplyAsync(() -> database.byEmail("slow@shop.example"));
             if (!STARTED.tryAcquire(10, TimeUnit.SECONDS)) {

@@ -13,6 +13,7 @@ import org.keycloak.Config;
 import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
 import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.vault.VaultStringSecret;
 import org.keycloak.vault.VaultTranscriber;
@@ -97,7 +98,7 @@ class LegacyStoreProviderFactoryTest {
         for (String host : new String[] {"127.0.0.1", "169.254.169.254", "10.20.0.15", "0.0.0.0", "localhost"}) {
             ComponentModel store = store();
             store.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://" + host + ":5432/shop");
-            assertThatThrownBy(() -> factory.validateConfiguration(null, null, store)).as(host)
+            assertThatThrownBy(() -> factory.validateConfiguration(null, realm("realm-1"), store)).as(host)
                     .isInstanceOf(ComponentValidationException.class)
                     .hasMessageContaining("The JDBC URL''s host " + host + " is not one this server connects to")
                     .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations")
@@ -108,11 +109,22 @@ class LegacyStoreProviderFactoryTest {
         allowing.init(scope(Map.of("allowed-destinations", "10.20.0.15/32,127.0.0.1")));
         ComponentModel internal = store();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.15:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).isEmpty();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).isEmpty();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.16:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).isPresent();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).isPresent();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://no-such-host.invalid:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal))).as("not resolved: saved").isEmpty();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).as("not resolved: saved").isEmpty();
+    }
+
+    /** A realm that only has an id. */
+    private static RealmModel realm(String id) {
+        return (RealmModel) Proxy.newProxyInstance(LegacyStoreProviderFactoryTest.class.getClassLoader(),
+                new Class<?>[] {RealmModel.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getId")) {
+                        return id;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     /** A server option scope with these values (Keycloak splits lists at commas). */
