@@ -127,8 +127,7 @@ class IdentityProviderLinkIT {
                     Map.of())).body()).contains("go back to your original browser");
 
             // a new sign-in, not the first browser's: every cookie goes, the provider's session and acme's
-            ((org.openqa.selenium.chromium.HasCdp) browser.driver()).executeCdpCommand("Network.clearBrowserCookies",
-                    Map.of());
+            browser.forgetCookies();
             browser.open(new OidcCodeFlow(server.realmUrl("acme"), "acme-web", APP).authorizationUrl(Attempt.fresh()));
             social.signIn(browser, email, SOCIAL_PASSWORD);
 

@@ -20,10 +20,14 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.chromium.HasCdp;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
+import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 
 /**
  * Debian's headless Chromium driven by Selenium. Every page a test asserts on is kept as a numbered screenshot
@@ -87,6 +91,34 @@ public final class Browser implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Every request this browser sends from now on says it comes from {@code address} (X-Forwarded-For, which the
+     * server under test takes from its local proxy), as a customer at that address would be seen.
+     */
+    public Browser from(String address) {
+        HasCdp cdp = (HasCdp) driver;
+        cdp.executeCdpCommand("Network.enable", Map.of());
+        cdp.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("X-Forwarded-For", address)));
+        return this;
+    }
+
+    /** Drops every cookie, as a new browser on another device starts: no session, no device the server knows. */
+    public Browser forgetCookies() {
+        ((HasCdp) driver).executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        return this;
+    }
+
+    /**
+     * A passkey store of the device (a platform authenticator, as a phone's or laptop's) that verifies its user at
+     * once: {@code navigator.credentials} create and get are answered by it, with no dialog.
+     */
+    public VirtualAuthenticator passkeys() {
+        return ((HasVirtualAuthenticator) driver).addVirtualAuthenticator(new VirtualAuthenticatorOptions()
+                .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
+                .setTransport(VirtualAuthenticatorOptions.Transport.INTERNAL)
+                .setHasResidentKey(true).setHasUserVerification(true).setIsUserVerified(true));
     }
 
     public String currentUrl() {

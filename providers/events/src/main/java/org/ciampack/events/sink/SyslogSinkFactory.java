@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -48,6 +49,10 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     private static final String LATE = "late";
     private static final String WRITTEN = "written";
 
+    /** A DNS name, an IPv4 address, or an IPv6 one, bare or in brackets. */
+    private static final Pattern HOST = Pattern.compile(
+            "[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
     @Override
     public String getId() {
         return ID;
@@ -56,8 +61,13 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     @Override
     public List<String> validate(ObjectNode settings) {
         List<String> problems = new ArrayList<>();
-        if (settings.path("host").asText("").isBlank()) {
+        String host = settings.path("host").asText("").strip();
+        if (host.isBlank()) {
             problems.add("settings.host is missing");
+        } else if (!SinkContext.isVaultExpression(host) && !HOST.matcher(host).matches()) {
+            // refused at every send otherwise: a colon outside an IPv6 address would reach the system's resolver
+            problems.add("settings.host must be a host name or an IP address (no port, scheme or path: the port is "
+                    + "settings.port)");
         }
         if (settings.has("port") && (settings.get("port").asInt(0) < 1 || settings.get("port").asInt(0) > 65535)) {
             problems.add("settings.port must be 1-65535");

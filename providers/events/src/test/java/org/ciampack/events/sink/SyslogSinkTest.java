@@ -22,6 +22,25 @@ import org.junit.jupiter.api.Test;
 /** The syslog sink against a plain TCP listener on this machine: whole rounds, in order, and a new connection. */
 class SyslogSinkTest {
 
+    /**
+     * A host is a name or an address, as the sink connects to it: one with a port or a scheme in it, or any colon
+     * outside an IPv6 address, is refused when the route is saved rather than at every send.
+     */
+    @Test
+    void aHostThatIsNoNameOrAddressIsRefusedWhenSaved() {
+        for (String host : List.of("logs.example.com", "siem-01", "203.0.113.7", "2001:db8::7", "[2001:db8::7]",
+                "localhost.", "${vault.export-siem-host}")) {
+            assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
+                    .as(host).isEmpty();
+        }
+        for (String host : List.of("logs.example.com:6514", "tcp://logs.example.com", "logs.example.com/x",
+                "logs example.com", "-logs.example.com", "siem:prod")) {
+            assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
+                    .as(host).containsExactly("settings.host must be a host name or an IP address (no port, scheme "
+                            + "or path: the port is settings.port)");
+        }
+    }
+
     @Test
     void aRoundLargerThanATlsRecordArrivesWholeAndInOrderAndAClosedPeerGetsANewConnection() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
