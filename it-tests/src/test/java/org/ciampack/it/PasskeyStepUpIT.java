@@ -86,7 +86,10 @@ class PasskeyStepUpIT {
 
             assertThat(browser.currentUrl()).as("the app gets its code").startsWith(APP + "?").contains("code=");
             assertThat(admin.events("acme", userId, "LOGIN")).hasSize(logins + 1);
-            assertThat(latestLogin().at("/details/identity_provider").asText()).isEqualTo(social.alias());
+            JsonNode login = latestLogin();
+            assertThat(login.at("/details/identity_provider").asText()).isEqualTo(social.alias());
+            assertThat(login.at("/details/risk_level").asText()).as("written after the post login flow")
+                    .isEqualTo("medium");
         }
     }
 
@@ -110,6 +113,7 @@ class PasskeyStepUpIT {
         browser.until(driver -> driver.getCurrentUrl().startsWith(APP.toString()));
         JsonNode credentials = admin.get("/realms/acme/users/" + userId + "/credentials");
         assertThat(credentials.findValuesAsText("type")).as("a passkey registered").contains("webauthn");
+        // written after the required action, a request after the risk step's
         assertThat(latestLogin().at("/details/risk_level").asText()).isEqualTo("low");
     }
 

@@ -157,6 +157,12 @@ class DemoRealmTest {
     }
 
     @Test
+    void loginEventsCarryTheRiskDetailsHoweverTheLoginEnds() {
+        assertThat(realm.getRequiredActions()).filteredOn(action -> action.getAlias().equals("ciam-risk-event-details"))
+                .singleElement().satisfies(action -> assertThat(action.isEnabled()).isTrue());
+    }
+
+    @Test
     void browserFlowAssessesRiskAndDeniesHighRisk() {
         assertThat(realm.getBrowserFlow()).isEqualTo("ciam browser");
         assertThat(steps(flow("ciam browser forms"))).as("deny-listed addresses are refused before the password")

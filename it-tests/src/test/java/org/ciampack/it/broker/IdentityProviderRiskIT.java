@@ -2,6 +2,7 @@ package org.ciampack.it.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -51,6 +52,11 @@ class IdentityProviderRiskIT {
             Mailbox.Mail mail = mailbox.await(email, m -> m.subject().equals("Your sign-in code"), Duration.ofSeconds(30));
             String code = mail.text().replaceAll("(?s).*?\\b(\\d{6})\\b.*", "$1");
             paris.callbackFrom(paris.follow(paris.submitForm(stepUp, CODE_FORM, Map.of("code", code))));
+            // Keycloak's LOGIN event, written after the post login flow, carries the assessment too.
+            JsonNode login = admin.events("acme", userId, "LOGIN").get(0);
+            assertThat(login.at("/details/identity_provider").asText()).isEqualTo(social.alias());
+            assertThat(login.at("/details/risk_level").asText()).isEqualTo("medium");
+            assertThat(login.at("/details/risk_reasons").asText()).contains("new_country");
             // Recorded in the login history like any scored sign-in: the customer is told, and the browser is trusted.
             Mailbox.Mail notice = mailbox.await(email, m -> m.subject().equals("New sign-in to your account"),
                     Duration.ofSeconds(30));

@@ -161,19 +161,9 @@ final class RiskAssessmentAuthenticator extends FlowStep {
         }
     }
 
-    /**
-     * Each request of a login has its own event; a step-up answered in a later request ends in a LOGIN event that
-     * would lack the assessment. Later risk steps of the flow put it back from the authentication session.
-     */
+    /** Puts the assessment back on this request's event ({@link RiskEventDetails}), for a later step of the flow. */
     static void restoreEventDetails(AuthenticationFlowContext context) {
-        AuthenticationSessionModel authSession = context.getAuthenticationSession();
-        if (authSession.getAuthNote(RiskNotes.SCORE) != null) {
-            context.getEvent()
-                    .detail(RiskNotes.EVENT_SCORE, authSession.getAuthNote(RiskNotes.SCORE))
-                    .detail(RiskNotes.EVENT_LEVEL, authSession.getAuthNote(RiskNotes.LEVEL))
-                    .detail(RiskNotes.EVENT_REASONS, authSession.getAuthNote(RiskNotes.REASONS))
-                    .detail(RiskNotes.EVENT_SHADOW, authSession.getAuthNote(RiskNotes.SHADOW));
-        }
+        RiskEventDetails.restore(context.getAuthenticationSession(), context.getUser(), context.getEvent());
     }
 
     @Override

@@ -1,0 +1,36 @@
+package org.ciampack.risk;
+
+import org.keycloak.authentication.RequiredActionContext;
+import org.keycloak.authentication.RequiredActionProvider;
+
+/**
+ * Puts the sign-in's assessment on the LOGIN event of a login that ends after required actions or after an identity
+ * provider's post login flow ({@link RiskEventDetails}). Keycloak asks every enabled required action whether it is
+ * needed, with the event of the request, right before it ends a login: this one is never needed, and adds the
+ * details when asked. Assigned to a user by hand, it completes at once.
+ */
+final class RiskEventDetailsAction implements RequiredActionProvider {
+
+    static final RiskEventDetailsAction SINGLETON = new RiskEventDetailsAction();
+
+    @Override
+    public void evaluateTriggers(RequiredActionContext context) {
+        if (context.getAuthenticationSession() != null) {
+            RiskEventDetails.restore(context.getAuthenticationSession(), context.getUser(), context.getEvent());
+        }
+    }
+
+    @Override
+    public void requiredActionChallenge(RequiredActionContext context) {
+        context.success(); // nothing to ask anyone
+    }
+
+    @Override
+    public void processAction(RequiredActionContext context) {
+        context.success();
+    }
+
+    @Override
+    public void close() {
+    }
+}
