@@ -3,7 +3,9 @@ package org.ciampack.common;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,9 +53,11 @@ public final class NameLookup {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Resolver resolver;
+    /** Running lookups by name; also the lock under which they start and end, with the counts below. */
     private final ConcurrentHashMap<String, CompletableFuture<InetAddress[]>> inFlight = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, AtomicInteger> running = new ConcurrentHashMap<>();
-    private final AtomicInteger all = new AtomicInteger();
+    /** Running lookups by owner; an owner with none has no entry. */
+    private final Map<String, Integer> perOwner = new HashMap<>();
+    private int all;
     /** Unbounded, as the owners' caps bound it; a thread left idle for 60 s ends. */
     private final ExecutorService threads = Executors.newCachedThreadPool(task -> {
         // No inherited thread-locals or context class loader of the request that started it.
@@ -105,37 +109,37 @@ public final class NameLookup {
         }
     }
 
-    /** The lookup of the name another caller may just have begun, or a refusal: too many are running. */
-    private CompletableFuture<InetAddress[]> joinOrRefuse(String host, String running) throws UnknownHostException {
-        CompletableFuture<InetAddress[]> started = inFlight.get(host);
-        if (started != null) {
-            return started;
-        }
-        throw new UnknownHostException(host + ": not looked up, " + running + " are still running");
-    }
-
+    /**
+     * The lookup of the name already running, which the caller joins without counting, or a new one counted for
+     * {@code owner}; a refusal when the owner's or the node's count is full. Counts and running lookups change
+     * together under the lock, so a caller is refused only by lookups of other names that still run.
+     */
     private CompletableFuture<InetAddress[]> start(String host, String owner) throws UnknownHostException {
-        AtomicInteger mine = running.computeIfAbsent(owner, key -> new AtomicInteger());
-        if (mine.incrementAndGet() > PER_OWNER) {
-            mine.decrementAndGet();
-            return joinOrRefuse(host, PER_OWNER + " lookups of slow names of " + owner);
-        }
-        if (all.incrementAndGet() > ALL) {
-            all.decrementAndGet();
-            mine.decrementAndGet();
-            return joinOrRefuse(host, ALL + " lookups of slow names");
-        }
         CompletableFuture<InetAddress[]> created = new CompletableFuture<>();
-        CompletableFuture<InetAddress[]> existing = inFlight.putIfAbsent(host, created);
-        if (existing != null) {
-            mine.decrementAndGet();
-            all.decrementAndGet();
-            return existing;
+        synchronized (inFlight) {
+            CompletableFuture<InetAddress[]> running = inFlight.get(host);
+            if (running != null) {
+                return running;
+            }
+            int mine = perOwner.getOrDefault(owner, 0);
+            if (mine >= PER_OWNER) {
+                throw new UnknownHostException(host + ": not looked up, " + PER_OWNER + " lookups of slow names of "
+                        + owner + " are still running");
+            }
+            if (all >= ALL) {
+                throw new UnknownHostException(host + ": not looked up, " + ALL + " lookups of slow names are still "
+                        + "running");
+            }
+            perOwner.put(owner, mine + 1);
+            all++;
+            inFlight.put(host, created);
         }
         Runnable ended = () -> {
-            inFlight.remove(host, created);
-            mine.decrementAndGet(); // when the lookup ends, not when its caller stops waiting
-            all.decrementAndGet();
+            synchronized (inFlight) {
+                inFlight.remove(host, created);
+                perOwner.computeIfPresent(owner, (key, count) -> count > 1 ? count - 1 : null); // none: no entry
+                all--;
+            }
         };
         try {
             threads.execute(() -> {
@@ -155,5 +159,12 @@ public final class NameLookup {
             throw unknown;
         }
         return created;
+    }
+
+    /** How many lookups {@code owner} has running (for tests). */
+    int running(String owner) {
+        synchronized (inFlight) {
+            return perOwner.getOrDefault(owner, 0);
+        }
     }
 }

@@ -110,4 +110,37 @@ class NameLookupTest {
         }
         assertThat(again).as("the owner's lookups ended, so it may look up again").containsExactly(ADDRESS);
     }
+
+    /**
+     * Many callers of one quick name at once (a legacy store's sign-ins): each joins the lookup running or starts the
+     * next, and none is refused for the owner's share, which only lookups of other names fill.
+     */
+    @Test
+    void callersOfOneQuickNameAtOnceAreNeverRefused() throws Exception {
+        int threads = 16;
+        int each = 2_000;
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> callers = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread caller = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        lookup.resolve("shop-db.example", "acme", Duration.ofSeconds(5));
+                    }
+                } catch (Exception e) {
+                    refused.add(e);
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        start.countDown();
+        for (Thread caller : callers) {
+            caller.join(60_000);
+        }
+        assertThat(refused).isEmpty();
+        assertThat(lookup.running("acme")).as("nothing counted once every lookup ended").isZero();
+    }
 }

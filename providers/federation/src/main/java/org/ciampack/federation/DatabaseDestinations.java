@@ -14,9 +14,9 @@ import org.jboss.logging.Logger;
  * services) and send the vault password there. Every address the name resolves to must be allowed: a driver may try
  * each in turn (MySQL's does).
  *
- * <p>Names are looked up through {@link NameLookup}, within a time limit and as one of the realm's lookups: the JDK's
- * lookup of a name whose DNS servers do not answer holds its thread for tens of seconds, past the store's timeout,
- * and a realm's slow names must not hold every realm's sign-ins.
+ * <p>Names are looked up through {@link NameLookup}, within a time limit and as one of the realm's lookups (by its
+ * name, as the export's are): the JDK's lookup of a name whose DNS servers do not answer holds its thread for tens
+ * of seconds, past the store's timeout, and a realm's slow names must not hold every realm's sign-ins.
  */
 final class DatabaseDestinations {
 
@@ -45,9 +45,9 @@ final class DatabaseDestinations {
      * name with no address (yet, or not within the limit) is saved, and its connections fail as a database that is
      * down, since every connection is checked again.
      */
-    Optional<String> refusalOnSave(String host, String realmId) {
+    Optional<String> refusalOnSave(String host, String realm) {
         try {
-            return refusal(host, realmId, AddressPolicy.LOOKUP_LIMIT);
+            return refusal(host, realm, AddressPolicy.LOOKUP_LIMIT);
         } catch (UnknownHostException e) {
             LOG.debugf("Legacy database host %s saved unresolved: %s", host, e.getMessage());
             return Optional.empty();
@@ -59,8 +59,8 @@ final class DatabaseDestinations {
      * a store is no probe of the internal name service); the address and its class go to the server log. Throws when
      * the name has no address within {@code limit}, or its realm has too many slow lookups running.
      */
-    Optional<String> refusal(String host, String realmId, Duration limit) throws UnknownHostException {
-        for (InetAddress address : resolver.addresses(host, realmId, limit)) {
+    Optional<String> refusal(String host, String realm, Duration limit) throws UnknownHostException {
+        for (InetAddress address : resolver.addresses(host, realm, limit)) {
             Optional<String> kind = policy.refusal(address);
             if (kind.isPresent()) {
                 LOG.debugf("Legacy database host %s resolves to %s, %s", host, address.getHostAddress(), kind.get());

@@ -34,12 +34,16 @@ final class LegacyCustomerDatabase implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LegacyCustomerDatabase.class);
     private static final java.time.Duration MAX_CONNECTION_LIFETIME = java.time.Duration.ofMinutes(30);
+    private static final int LOOKUP_GRACE_MINUTES = 5;
 
     private final LegacyStoreConfig config;
     /** Which hosts this server may connect to: the admin names the host, the operator the internal ranges. */
     private final DatabaseDestinations destinations;
-    /** The store's realm, whose lookups of the host's name count together ({@link DatabaseDestinations}). */
-    private final String realmId;
+    /** The store's realm (its name), whose lookups of the host's name count together ({@link DatabaseDestinations}). */
+    private final String realm;
+    /** When the host's name last resolved to allowed addresses only, for a DNS that stops answering a while. */
+    private volatile long lastGoodLookup;
+    private volatile long lastLookupWarning;
     /** The URL's host, parsed once (null for an H2 file). */
     private final String networkHost;
     private final AgroalDataSource pool;
@@ -56,10 +60,10 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final String noDriver;
 
     LegacyCustomerDatabase(LegacyStoreConfig config, String password, DatabaseDestinations destinations,
-            String realmId) throws SQLException {
+            String realm) throws SQLException {
         this.config = config;
         this.destinations = destinations;
-        this.realmId = realmId;
+        this.realm = realm;
         this.networkHost = config.host();
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
         this.seats = new Semaphore(config.poolSize(), true);
@@ -243,8 +247,11 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * internal ranges the operator did not allow), at every lookup: the admin's save checked it too, but a name can
      * resolve elsewhere later, and a store saved before the operator narrowed the ranges stays. The driver resolves
      * the name again right after this, from the JVM's address cache; the pool's connections live half an hour at most.
-     * A name with no address within the store's timeout is a database that cannot be reached: the driver's own lookup
-     * of it would have no limit.
+     *
+     * <p>A name with no answer within the store's timeout (or whose realm has too many slow lookups running) refuses
+     * this lookup alone, without the pause after a failure: one lost DNS answer must not stop the store for everyone.
+     * Within {@value #LOOKUP_GRACE_MINUTES} minutes of a good answer the lookup goes on instead: a pooled connection
+     * needs no DNS, and a new one is checked on its socket (PostgreSQL, MariaDB).
      */
     private void mayConnect() {
         if (networkHost == null) {
@@ -252,18 +259,28 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         }
         Optional<String> refused;
         try {
-            refused = destinations.refusal(networkHost, realmId, config.timeout());
+            refused = destinations.refusal(networkHost, realm, config.timeout());
         } catch (UnknownHostException e) {
-            throw failed(e);
+            long now = System.currentTimeMillis();
+            if (now - lastGoodLookup < TimeUnit.MINUTES.toMillis(LOOKUP_GRACE_MINUTES)) {
+                LOG.debugf("Legacy customer database %s: %s; its last good answer stands", host(), e.getMessage());
+                return;
+            }
+            if (now - lastLookupWarning > 60_000) {
+                lastLookupWarning = now;
+                LOG.warnf("Legacy customer database %s: its name could not be looked up: %s", host(), e.getMessage());
+            }
+            throw new LegacyStoreUnavailable("legacy customer database host not looked up: " + e.getMessage(), e);
         }
-        refused.ifPresent(refusal -> {
+        refused.ifPresentOrElse(refusal -> {
+            lastGoodLookup = 0;
             long now = System.currentTimeMillis();
             if (now - lastRefusalWarning > 60_000) {
                 lastRefusalWarning = now;
                 LOG.warnf("Legacy customer database %s: %s", host(), refusal);
             }
             throw new LegacyStoreUnavailable(refusal, null);
-        });
+        }, () -> lastGoodLookup = System.currentTimeMillis());
     }
 
     /** Waits for a free connection as long as for the database; refuses the lookup, without a pause, after that. */

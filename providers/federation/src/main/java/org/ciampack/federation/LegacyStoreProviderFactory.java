@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.ciampack.common.AddressPolicy;
+import org.ciampack.common.NameLookup;
 import org.ciampack.common.UserDeletions;
 import org.jboss.logging.Logger;
 import org.keycloak.Config;
@@ -103,7 +104,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
             }
             LegacyCustomerDatabase database;
             try {
-                database = new LegacyCustomerDatabase(config, password, destinations, model.getParentId());
+                database = new LegacyCustomerDatabase(config, password, destinations, realmName(session, model));
             } catch (SQLException e) {
                 // the pool in place stays, open: it is made again at the next request with these settings
                 LOG.warnf("Legacy customer store %s: no connection pool: %s", model.getName(), e.getMessage());
@@ -151,7 +152,7 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
         if (problems.isEmpty()) {
             LegacyCustomerDatabase.missingDriver(config).ifPresent(problems::add);
         }
-        destinationProblem(config, realm.getId()).ifPresent(problems::add); // a URL that is not accepted names no host
+        destinationProblem(config, realm.getName()).ifPresent(problems::add); // a URL that is not accepted names no host
         if (!problems.isEmpty()) {
             // Keycloak formats the message with MessageFormat: one quoted literal comes out as written
             throw new ComponentValidationException("'" + String.join("; ", problems).replace("'", "''") + "'");
@@ -159,9 +160,15 @@ public final class LegacyStoreProviderFactory implements UserStorageProviderFact
     }
 
     /** Why this server will not connect to the URL's host, for the admin ({@link DatabaseDestinations}). */
-    Optional<String> destinationProblem(LegacyStoreConfig config, String realmId) {
+    Optional<String> destinationProblem(LegacyStoreConfig config, String realm) {
         String host = config.host();
-        return host == null ? Optional.empty() : destinations.refusalOnSave(host, realmId);
+        return host == null ? Optional.empty() : destinations.refusalOnSave(host, realm);
+    }
+
+    /** The store's realm by name, whose name lookups count together with its export routes' ({@link NameLookup}). */
+    private static String realmName(KeycloakSession session, ComponentModel model) {
+        RealmModel realm = session.realms().getRealm(model.getParentId());
+        return realm == null ? model.getParentId() : realm.getName();
     }
 
     @Override

@@ -36,15 +36,15 @@ class DatabaseDestinationsTest {
         DatabaseDestinations destinations = new DatabaseDestinations(AddressPolicy.DEFAULT,
                 DatabaseDestinationsTest::resolve);
 
-        assertThat(destinations.refusalOnSave("legacy-db.example.com", "realm-1")).isEmpty();
-        assertThat(destinations.refusalOnSave("public-and-loopback.example.com", "realm-1")).get().asString()
+        assertThat(destinations.refusalOnSave("legacy-db.example.com", "acme")).isEmpty();
+        assertThat(destinations.refusalOnSave("public-and-loopback.example.com", "acme")).get().asString()
                 .isEqualTo("The JDBC URL's host public-and-loopback.example.com is not one this server connects to: "
                         + "a legacy database must be at a public address unless the operator allows its range with "
                         + "the server option spi-storage--ciam-legacy-jdbc--allowed-destinations");
-        assertThat(destinations.refusalOnSave("internal-db.corp", "realm-1")).isPresent();
-        assertThat(destinations.refusalOnSave("not-yet-in-dns.corp", "realm-1"))
+        assertThat(destinations.refusalOnSave("internal-db.corp", "acme")).isPresent();
+        assertThat(destinations.refusalOnSave("not-yet-in-dns.corp", "acme"))
                 .as("saved: its connections fail as a database that is down").isEmpty();
-        assertThatThrownBy(() -> destinations.refusal("not-yet-in-dns.corp", "realm-1", Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> destinations.refusal("not-yet-in-dns.corp", "acme", Duration.ofSeconds(2)))
                 .as("at a connection").isInstanceOf(UnknownHostException.class);
     }
 
@@ -53,8 +53,8 @@ class DatabaseDestinationsTest {
         DatabaseDestinations destinations = new DatabaseDestinations(AddressPolicy.allowing(List.of("10.20.0.0/24")),
                 DatabaseDestinationsTest::resolve);
 
-        assertThat(destinations.refusal("internal-db.corp", "realm-1", Duration.ofSeconds(2))).isEmpty();
-        assertThat(destinations.refusal("public-and-loopback.example.com", "realm-1", Duration.ofSeconds(2)))
+        assertThat(destinations.refusal("internal-db.corp", "acme", Duration.ofSeconds(2))).isEmpty();
+        assertThat(destinations.refusal("public-and-loopback.example.com", "acme", Duration.ofSeconds(2)))
                 .isPresent();
     }
 }

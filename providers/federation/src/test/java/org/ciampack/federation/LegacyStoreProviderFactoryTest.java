@@ -14,6 +14,7 @@ import org.keycloak.component.ComponentModel;
 import org.keycloak.component.ComponentValidationException;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.RealmProvider;
 import org.keycloak.storage.StorageUnavailableException;
 import org.keycloak.vault.VaultStringSecret;
 import org.keycloak.vault.VaultTranscriber;
@@ -98,7 +99,7 @@ class LegacyStoreProviderFactoryTest {
         for (String host : new String[] {"127.0.0.1", "169.254.169.254", "10.20.0.15", "0.0.0.0", "localhost"}) {
             ComponentModel store = store();
             store.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://" + host + ":5432/shop");
-            assertThatThrownBy(() -> factory.validateConfiguration(null, realm("realm-1"), store)).as(host)
+            assertThatThrownBy(() -> factory.validateConfiguration(null, realm("acme"), store)).as(host)
                     .isInstanceOf(ComponentValidationException.class)
                     .hasMessageContaining("The JDBC URL''s host " + host + " is not one this server connects to")
                     .hasMessageContaining("spi-storage--ciam-legacy-jdbc--allowed-destinations")
@@ -109,19 +110,19 @@ class LegacyStoreProviderFactoryTest {
         allowing.init(scope(Map.of("allowed-destinations", "10.20.0.15/32,127.0.0.1")));
         ComponentModel internal = store();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.15:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).isEmpty();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "acme")).isEmpty();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://10.20.0.16:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).isPresent();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "acme")).isPresent();
         internal.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://no-such-host.invalid:5432/shop");
-        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "realm-1")).as("not resolved: saved").isEmpty();
+        assertThat(allowing.destinationProblem(LegacyStoreConfig.of(internal), "acme")).as("not resolved: saved").isEmpty();
     }
 
-    /** A realm that only has an id. */
-    private static RealmModel realm(String id) {
+    /** A realm that only has a name. */
+    private static RealmModel realm(String name) {
         return (RealmModel) Proxy.newProxyInstance(LegacyStoreProviderFactoryTest.class.getClassLoader(),
                 new Class<?>[] {RealmModel.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getId")) {
-                        return id;
+                    if (method.getName().equals("getName")) {
+                        return name;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -148,7 +149,7 @@ class LegacyStoreProviderFactoryTest {
         return model;
     }
 
-    /** A session whose vault answers from {@link #vault}; nothing else of it is used. */
+    /** A session whose vault answers from {@link #vault} and whose one realm is acme; nothing else of it is used. */
     private KeycloakSession session() {
         VaultTranscriber transcriber = (VaultTranscriber) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {VaultTranscriber.class}, (proxy, method, args) -> {
@@ -167,12 +168,18 @@ class LegacyStoreProviderFactoryTest {
                         }
                     };
                 });
-        return (KeycloakSession) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {KeycloakSession.class}, (proxy, method, args) -> {
-                    if (!method.getName().equals("vault")) {
+        RealmProvider realms = (RealmProvider) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {RealmProvider.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getRealm")) {
                         throw new UnsupportedOperationException(method.getName());
                     }
-                    return transcriber;
+                    return realm("acme");
+                });
+        return (KeycloakSession) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {KeycloakSession.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "vault" -> transcriber;
+                    case "realms" -> realms;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 }

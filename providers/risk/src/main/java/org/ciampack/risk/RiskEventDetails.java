@@ -1,5 +1,6 @@
 package org.ciampack.risk;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.keycloak.events.EventBuilder;
 import org.keycloak.models.UserModel;
@@ -17,17 +18,28 @@ final class RiskEventDetails {
 
     /** Adds the assessment of {@code user}'s sign-in to the event; nothing when the session holds none of theirs. */
     static void restore(AuthenticationSessionModel authSession, UserModel user, EventBuilder event) {
+        of(authSession, user).forEach(event::detail);
+    }
+
+    /**
+     * The details of the assessment the session holds for {@code user} (any user's when null), absent ones left out;
+     * none when it holds no assessment, or one of another user (the flow's user changed since).
+     */
+    static Map<String, String> of(AuthenticationSessionModel authSession, UserModel user) {
+        Map<String, String> details = new LinkedHashMap<>();
         String score = authSession.getAuthNote(RiskNotes.SCORE);
         String scored = authSession.getAuthNote(RiskNotes.SCORED_USER);
         if (score == null || (user != null && scored != null && !scored.equals(user.getId()))) {
-            return; // no assessment, or one of another user (the flow's user changed since)
+            return details;
         }
         Map<String, String> forSession = authSession.getUserSessionNotes();
-        event.detail(RiskNotes.EVENT_SCORE, score)
-                .detail(RiskNotes.EVENT_LEVEL, authSession.getAuthNote(RiskNotes.LEVEL))
-                .detail(RiskNotes.EVENT_REASONS, authSession.getAuthNote(RiskNotes.REASONS))
-                .detail(RiskNotes.EVENT_SHADOW, authSession.getAuthNote(RiskNotes.SHADOW))
-                .detail(RiskNotes.EVENT_DEVICE, forSession.get(RiskNotes.EVENT_DEVICE))
-                .detail(RiskNotes.EVENT_USER_AGENT, forSession.get(RiskNotes.EVENT_USER_AGENT));
+        details.put(RiskNotes.EVENT_SCORE, score);
+        details.put(RiskNotes.EVENT_LEVEL, authSession.getAuthNote(RiskNotes.LEVEL));
+        details.put(RiskNotes.EVENT_REASONS, authSession.getAuthNote(RiskNotes.REASONS));
+        details.put(RiskNotes.EVENT_SHADOW, authSession.getAuthNote(RiskNotes.SHADOW));
+        details.put(RiskNotes.EVENT_DEVICE, forSession.get(RiskNotes.EVENT_DEVICE));
+        details.put(RiskNotes.EVENT_USER_AGENT, forSession.get(RiskNotes.EVENT_USER_AGENT));
+        details.values().removeIf(value -> value == null);
+        return details;
     }
 }

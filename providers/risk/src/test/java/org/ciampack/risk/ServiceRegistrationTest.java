@@ -18,5 +18,6 @@ class ServiceRegistrationTest {
     void providerIdsAreStableAndPrefixed() {
         assertThat(new RiskAssessmentAuthenticatorFactory().getId()).isEqualTo("ciam-risk-assessment");
         assertThat(new RiskLevelConditionFactory().getId()).isEqualTo("ciam-condition-risk-level");
+        assertThat(new RiskEventDetailsActionFactory().getId()).isEqualTo("ciam-risk-event-details");
     }
 }

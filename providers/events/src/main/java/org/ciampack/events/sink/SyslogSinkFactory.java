@@ -49,9 +49,12 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     private static final String LATE = "late";
     private static final String WRITTEN = "written";
 
-    /** A DNS name, an IPv4 address, or an IPv6 one, bare or in brackets. */
-    private static final Pattern HOST = Pattern.compile(
-            "[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    /**
+     * A DNS name (or an IPv4 address), or an IPv6 address, bare or in brackets: at least two colons, so that a name or
+     * an IPv4 address with a port ({@code db:514}, {@code 203.0.113.7:6514}) is no address.
+     */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?"
+            + "|\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*]?");
 
     @Override
     public String getId() {
@@ -61,11 +64,11 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     @Override
     public List<String> validate(ObjectNode settings) {
         List<String> problems = new ArrayList<>();
-        String host = settings.path("host").asText("").strip();
+        String host = settings.path("host").asText("");
         if (host.isBlank()) {
             problems.add("settings.host is missing");
         } else if (!SinkContext.isVaultExpression(host) && !HOST.matcher(host).matches()) {
-            // refused at every send otherwise: a colon outside an IPv6 address would reach the system's resolver
+            // refused at every send otherwise (a colon outside an IPv6 address never reaches the system's resolver)
             problems.add("settings.host must be a host name or an IP address (no port, scheme or path: the port is "
                     + "settings.port)");
         }

@@ -29,12 +29,13 @@ class SyslogSinkTest {
     @Test
     void aHostThatIsNoNameOrAddressIsRefusedWhenSaved() {
         for (String host : List.of("logs.example.com", "siem-01", "203.0.113.7", "2001:db8::7", "[2001:db8::7]",
-                "localhost.", "${vault.export-siem-host}")) {
+                "::ffff:203.0.113.7", "localhost.", "${vault.export-siem-host}")) {
             assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
                     .as(host).isEmpty();
         }
-        for (String host : List.of("logs.example.com:6514", "tcp://logs.example.com", "logs.example.com/x",
-                "logs example.com", "-logs.example.com", "siem:prod")) {
+        for (String host : List.of("logs.example.com:6514", "203.0.113.7:6514", "db:514", "cafe:6514", ":", "[:]",
+                "tcp://logs.example.com", "logs.example.com/x", "logs example.com", " logs.example.com",
+                "-logs.example.com", "siem:prod")) {
             assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
                     .as(host).containsExactly("settings.host must be a host name or an IP address (no port, scheme "
                             + "or path: the port is settings.port)");
