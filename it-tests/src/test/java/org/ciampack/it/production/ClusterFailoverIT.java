@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node dies (SIGKILL) while it holds a route's lease in the middle of a 5,000-event drain: the other node takes
+ * A node dies (SIGKILL) while it holds a route's lease in the middle of a 2,000-event drain: the other node takes
  * the route over once the lease runs out, and every event reaches the receiver; with delivered rows kept and with
  * the default, which deletes them.
  */
@@ -31,7 +31,7 @@ class ClusterFailoverIT {
 
     private static final String PASSWORD = "Failover-Password-42";
     private static final URI APP = URI.create("http://localhost:5173/callback");
-    private static final int EVENTS = 5_000;
+    private static final int EVENTS = 2_000;
     /** Delivered before the kill: several of the suite's rounds ({@link LocalKeycloak#ROUND_EVENTS}) in. */
     private static final int BEFORE_KILL = 1_000;
     private static final int LEASE_SECONDS = 10;
@@ -70,7 +70,7 @@ class ClusterFailoverIT {
             routes.create(route, definition);
             routes.post("routes/" + route + "/pause");
 
-            // 5,000 copies of it under new ids, as 100 customers' logins, straight into the outbox.
+            // 2,000 copies of it under new ids, as 100 customers' logins, straight into the outbox.
             database.query("with copies as (select g, gen_random_uuid()::text as id from generate_series(1, " + EVENTS
                     + ") g) insert into ciam_event_outbox (id, realm_id, kind, event_type, client_id, order_key, "
                     + "event_time, fanned_out, payload) select c.id, o.realm_id, o.kind, o.event_type, o.client_id, "
