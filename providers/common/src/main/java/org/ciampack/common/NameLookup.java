@@ -25,14 +25,18 @@ import java.util.regex.Pattern;
  *
  * <p>Slow names must not become one realm's way to stall another's lookups: callers of a name already being looked
  * up wait on that lookup (no thread more), and each owner (a realm) has at most {@value #PER_OWNER} lookups running
- * at once; past that only its own lookups are refused, at once, until one ends ({@value #ALL} on the node in all). Address literals need no DNS and are
- * read in place. Quick lookups (most, as the JDK caches answers for 30 s) hand their thread back in microseconds.
+ * at once ({@value #ALL} on the node in all); past that its further lookups wait up to {@value #QUICK_MILLIS} ms for
+ * one to end and are refused then, other owners' not. Quick lookups (most, as the JDK caches answers for 30 s) hand
+ * their thread back in microseconds, so only slow names fill a share. Address literals need no DNS and are read in
+ * place.
  */
 public final class NameLookup {
 
     static final int PER_OWNER = 4;
     /** Lookups running on the node, whatever their owners (a DNS outage with many realms). */
     static final int ALL = 64;
+    /** How long a caller over its share waits for a lookup to end before it is refused: quick ones end by then. */
+    static final long QUICK_MILLIS = 200;
 
     /** The server's lookups. */
     public static final NameLookup SYSTEM = new NameLookup(InetAddress::getAllByName);
@@ -117,28 +121,40 @@ public final class NameLookup {
     private CompletableFuture<InetAddress[]> start(String host, String owner) throws UnknownHostException {
         CompletableFuture<InetAddress[]> created = new CompletableFuture<>();
         synchronized (inFlight) {
-            CompletableFuture<InetAddress[]> running = inFlight.get(host);
-            if (running != null) {
-                return running;
+            long waitUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(QUICK_MILLIS);
+            while (true) {
+                CompletableFuture<InetAddress[]> running = inFlight.get(host);
+                if (running != null) {
+                    return running;
+                }
+                int mine = perOwner.getOrDefault(owner, 0);
+                if (mine < PER_OWNER && all < ALL) {
+                    perOwner.put(owner, mine + 1);
+                    all++;
+                    inFlight.put(host, created);
+                    break;
+                }
+                // Lookups answered from the JDK's cache end within microseconds: only slow ones hold the share.
+                long left = waitUntil - System.nanoTime();
+                if (left <= 0) {
+                    throw new UnknownHostException(host + ": not looked up, " + (mine >= PER_OWNER
+                            ? PER_OWNER + " lookups of slow names of " + owner : ALL + " lookups of slow names")
+                            + " are still running");
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(inFlight, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new UnknownHostException(host + ": interrupted while waiting to look it up");
+                }
             }
-            int mine = perOwner.getOrDefault(owner, 0);
-            if (mine >= PER_OWNER) {
-                throw new UnknownHostException(host + ": not looked up, " + PER_OWNER + " lookups of slow names of "
-                        + owner + " are still running");
-            }
-            if (all >= ALL) {
-                throw new UnknownHostException(host + ": not looked up, " + ALL + " lookups of slow names are still "
-                        + "running");
-            }
-            perOwner.put(owner, mine + 1);
-            all++;
-            inFlight.put(host, created);
         }
         Runnable ended = () -> {
             synchronized (inFlight) {
                 inFlight.remove(host, created);
                 perOwner.computeIfPresent(owner, (key, count) -> count > 1 ? count - 1 : null); // none: no entry
                 all--;
+                inFlight.notifyAll(); // callers waiting for a share
             }
         };
         try {

@@ -41,7 +41,9 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final DatabaseDestinations destinations;
     /** The store's realm (its name), whose lookups of the host's name count together ({@link DatabaseDestinations}). */
     private final String realm;
-    /** When the host's name last resolved to allowed addresses only, for a DNS that stops answering a while. */
+    /** Whether each connection is checked on its socket (PostgreSQL, MariaDB), so a lookup that fails may go on. */
+    private final boolean checkedSockets;
+    /** When (nanoTime) the host's name last resolved to allowed addresses only; 0: not since a refusal, or never. */
     private volatile long lastGoodLookup;
     private volatile long lastLookupWarning;
     /** The URL's host, parsed once (null for an H2 file). */
@@ -64,6 +66,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         this.config = config;
         this.destinations = destinations;
         this.realm = realm;
+        this.checkedSockets = LegacyDriver.of(config).checkedSockets;
         this.networkHost = config.host();
         this.outage = new Outage(config.outagePause(), Clock.systemUTC());
         this.seats = new Semaphore(config.poolSize(), true);
@@ -194,16 +197,11 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     /** Binds {@code value} to each of the admin's ? parameters, then the paging ones. */
     private <T> T run(String sql, String value, List<Integer> paging, Rows<T> rows) {
         outage.check();
-        takeSeat();
-        try {
-            if (noDriver != null) {
-                throw new LegacyStoreUnavailable(noDriver, null);
-            }
-            mayConnect(); // right before the pool may open a connection, which resolves the name again
-        } catch (RuntimeException e) {
-            seats.release();
-            throw e;
+        if (noDriver != null) {
+            throw new LegacyStoreUnavailable(noDriver, null);
         }
+        mayConnect(); // before the pool may open a connection, which resolves the name again; no seat held meanwhile
+        takeSeat();
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setQueryTimeout((int) Math.max(1, config.timeout().toSeconds()));
@@ -250,8 +248,10 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      *
      * <p>A name with no answer within the store's timeout (or whose realm has too many slow lookups running) refuses
      * this lookup alone, without the pause after a failure: one lost DNS answer must not stop the store for everyone.
-     * Within {@value #LOOKUP_GRACE_MINUTES} minutes of a good answer the lookup goes on instead: a pooled connection
-     * needs no DNS, and a new one is checked on its socket (PostgreSQL, MariaDB).
+     * Where every connection is checked on its socket (PostgreSQL, MariaDB), the lookup goes on instead within
+     * {@value #LOOKUP_GRACE_MINUTES} minutes of a good answer: a pooled connection needs no DNS, and a new one is
+     * checked where it connects. MySQL's driver has no such check, so its stores get no grace: the driver's own lookup
+     * could land anywhere.
      */
     private void mayConnect() {
         if (networkHost == null) {
@@ -261,11 +261,13 @@ final class LegacyCustomerDatabase implements AutoCloseable {
         try {
             refused = destinations.refusal(networkHost, realm, config.timeout());
         } catch (UnknownHostException e) {
-            long now = System.currentTimeMillis();
-            if (now - lastGoodLookup < TimeUnit.MINUTES.toMillis(LOOKUP_GRACE_MINUTES)) {
+            long good = lastGoodLookup;
+            if (checkedSockets && good != 0
+                    && System.nanoTime() - good < TimeUnit.MINUTES.toNanos(LOOKUP_GRACE_MINUTES)) {
                 LOG.debugf("Legacy customer database %s: %s; its last good answer stands", host(), e.getMessage());
                 return;
             }
+            long now = System.currentTimeMillis();
             if (now - lastLookupWarning > 60_000) {
                 lastLookupWarning = now;
                 LOG.warnf("Legacy customer database %s: its name could not be looked up: %s", host(), e.getMessage());
@@ -280,7 +282,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                 LOG.warnf("Legacy customer database %s: %s", host(), refusal);
             }
             throw new LegacyStoreUnavailable(refusal, null);
-        }, () -> lastGoodLookup = System.currentTimeMillis());
+        }, () -> lastGoodLookup = System.nanoTime());
     }
 
     /** Waits for a free connection as long as for the database; refuses the lookup, without a pause, after that. */

@@ -3,6 +3,10 @@ package org.ciampack.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.ciampack.common.AddressPolicy;
@@ -110,8 +115,8 @@ class LegacyCustomerDatabaseTest {
      */
     @Test
     void aHostTheServerMayNotConnectToIsRefusedBeforeAnyConnection() throws Exception {
-        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 5,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket listener = new ServerSocket(0, 5,
+                InetAddress.getByName("127.0.0.1"))) {
             listener.setSoTimeout(500);
             ComponentModel model = new ComponentModel();
             model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + "/shop");
@@ -155,6 +160,73 @@ class LegacyCustomerDatabaseTest {
         }
         assertThat(lookups).as("asked again each time: no pause").hasSize(4)
                 .containsOnly("slow-dns.example as acme within 3 s");
+    }
+
+    /**
+     * A PostgreSQL store whose name answered a moment ago and then does not: the lookup goes on with the last good
+     * answer (its connection is checked on its socket anyway), while a name just refused gets no such grace. The
+     * "database" here is a socket that takes each connection and closes it, which counts the connections tried.
+     */
+    @Test
+    void aCheckedSocketStoreRidesOutALostDnsAnswerButNotARefusal() throws Exception {
+        try (ServerSocket database = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            AtomicInteger connections = new AtomicInteger();
+            Thread acceptor = new Thread(() -> {
+                while (!database.isClosed()) {
+                    try (Socket connection = database.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            List<String> answers = new CopyOnWriteArrayList<>(List.of("127.0.0.1", "none", "10.0.0.9", "none"));
+            DatabaseDestinations flakyDns = new DatabaseDestinations(AddressPolicy.allowing(List.of("127.0.0.1/32")),
+                    (host, owner, limit) -> {
+                        String answer = answers.remove(0);
+                        if (answer.equals("none")) {
+                            throw new UnknownHostException(host + ": no answer from DNS within " + limit.toMillis()
+                                    + " ms");
+                        }
+                        return new InetAddress[] {InetAddress.getByName(answer)};
+                    });
+            ComponentModel model = new ComponentModel();
+            // an address, which the driver needs no DNS for; this store's lookups of it answer as the list says
+            model.put(LegacyStoreConfig.JDBC_URL, "jdbc:postgresql://127.0.0.1:" + database.getLocalPort() + "/shop");
+            model.put(LegacyStoreConfig.OUTAGE_PAUSE_SECONDS, "0");
+            CheckedSocketFactory.policy(AddressPolicy.allowing(List.of("127.0.0.1/32"))); // the server's option
+            try (LegacyCustomerDatabase store = new LegacyCustomerDatabase(LegacyStoreConfig.of(model), "secret",
+                    flakyDns, "acme")) {
+                // the good answer: the driver connects (and fails, this is no PostgreSQL)
+                assertThatThrownBy(() -> store.byEmail("a@shop.example")).hasMessageContaining("failed");
+                int afterGoodAnswer = settled(connections);
+                // no answer a moment later: the good one stands, the driver connects again
+                assertThatThrownBy(() -> store.byEmail("a@shop.example")).hasMessageContaining("failed");
+                int inGrace = settled(connections);
+                // an address the server does not connect to: refused, and the grace ends with it
+                assertThatThrownBy(() -> store.byEmail("a@shop.example")).hasMessageContaining("not one this server");
+                assertThatThrownBy(() -> store.byEmail("a@shop.example"))
+                        .hasMessageContaining("host not looked up: 127.0.0.1: no answer from DNS");
+                assertThat(afterGoodAnswer).as("connections tried after the good answer").isPositive();
+                assertThat(inGrace).as("and in its grace").isGreaterThan(afterGoodAnswer);
+                assertThat(settled(connections)).as("none after the refusal").isEqualTo(inGrace);
+            } finally {
+                CheckedSocketFactory.policy(AddressPolicy.DEFAULT);
+            }
+            assertThat(answers).as("every lookup asked DNS").isEmpty();
+        }
+    }
+
+    /** The count once it stops moving for 200 ms: the acceptor counts a connection just after the driver made it. */
+    private static int settled(AtomicInteger count) throws InterruptedException {
+        int seen;
+        do {
+            seen = count.get();
+            Thread.sleep(200);
+        } while (count.get() != seen);
+        return seen;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -49,12 +50,32 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
     private static final String LATE = "late";
     private static final String WRITTEN = "written";
 
-    /**
-     * A DNS name (or an IPv4 address), or an IPv6 address, bare or in brackets: at least two colons, so that a name or
-     * an IPv4 address with a port ({@code db:514}, {@code 203.0.113.7:6514}) is no address.
-     */
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?"
-            + "|\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*]?");
+    /** A DNS name or an IPv4 address; anything with a colon must be an IPv6 address, bare or in brackets. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?");
+    private static final Pattern IPV6_TEXT = Pattern.compile("[0-9A-Fa-f:][0-9A-Fa-f:.]*");
+
+    /** Whether the setting names a host as the sink can connect to it: no port, scheme, path or vault expression. */
+    static boolean isHost(String host) {
+        if (NAME.matcher(host).matches()) {
+            return true;
+        }
+        String bare = unbracketed(host);
+        if (bare.indexOf(':') < 0 || !IPV6_TEXT.matcher(bare).matches()) {
+            return false;
+        }
+        try {
+            // starting with a hex digit or a colon, the JDK reads it as an address, without DNS, or refuses it
+            InetAddress.getByName(bare);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** An IPv6 address without its brackets, as a socket and TLS's host name check take it. */
+    static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
 
     @Override
     public String getId() {
@@ -67,10 +88,10 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
         String host = settings.path("host").asText("");
         if (host.isBlank()) {
             problems.add("settings.host is missing");
-        } else if (!SinkContext.isVaultExpression(host) && !HOST.matcher(host).matches()) {
+        } else if (!isHost(host)) {
             // refused at every send otherwise (a colon outside an IPv6 address never reaches the system's resolver)
-            problems.add("settings.host must be a host name or an IP address (no port, scheme or path: the port is "
-                    + "settings.port)");
+            problems.add("settings.host must be a host name or an IP address, written in the route (no port, scheme, "
+                    + "path or vault expression: the port is settings.port)");
         }
         if (settings.has("port") && (settings.get("port").asInt(0) < 1 || settings.get("port").asInt(0) > 65535)) {
             problems.add("settings.port must be 1-65535");
@@ -103,7 +124,7 @@ public final class SyslogSinkFactory implements ExportSinkFactory {
 
         SyslogSink(SinkContext context) {
             this.context = context;
-            this.host = context.text("host", "localhost");
+            this.host = unbracketed(context.text("host", "localhost"));
             this.tls = context.settings().path("tls").asBoolean(false);
             this.port = context.integer("port", tls ? 6514 : 514);
             this.appName = context.text("appName", "keycloak");

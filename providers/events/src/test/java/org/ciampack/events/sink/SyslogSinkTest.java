@@ -24,22 +24,25 @@ class SyslogSinkTest {
 
     /**
      * A host is a name or an address, as the sink connects to it: one with a port or a scheme in it, or any colon
-     * outside an IPv6 address, is refused when the route is saved rather than at every send.
+     * outside an IPv6 address, or a vault expression (the sink reads the host as written), is refused when the route
+     * is saved rather than at every send.
      */
     @Test
     void aHostThatIsNoNameOrAddressIsRefusedWhenSaved() {
         for (String host : List.of("logs.example.com", "siem-01", "203.0.113.7", "2001:db8::7", "[2001:db8::7]",
-                "::ffff:203.0.113.7", "localhost.", "${vault.export-siem-host}")) {
+                "2001:0db8:0000:0000:0000:0000:0000:0007", "::ffff:203.0.113.7", "localhost.")) {
             assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
                     .as(host).isEmpty();
         }
         for (String host : List.of("logs.example.com:6514", "203.0.113.7:6514", "db:514", "cafe:6514", ":", "[:]",
-                "tcp://logs.example.com", "logs.example.com/x", "logs example.com", " logs.example.com",
-                "-logs.example.com", "siem:prod")) {
+                "[2001:db8::7", "2001:db8::7]", "1:2:3", "::::", "1.2.3.4:5:6", ".::1", "tcp://logs.example.com",
+                "logs.example.com/x", "logs example.com", " logs.example.com", "-logs.example.com", "siem:prod",
+                "${vault.export-siem-host}")) {
             assertThat(new SyslogSinkFactory().validate(JsonNodeFactory.instance.objectNode().put("host", host)))
-                    .as(host).containsExactly("settings.host must be a host name or an IP address (no port, scheme "
-                            + "or path: the port is settings.port)");
+                    .as(host).containsExactly("settings.host must be a host name or an IP address, written in the "
+                            + "route (no port, scheme, path or vault expression: the port is settings.port)");
         }
+        assertThat(SyslogSinkFactory.unbracketed("[2001:db8::7]")).as("as a socket takes it").isEqualTo("2001:db8::7");
     }
 
     @Test
