@@ -45,7 +45,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     private final boolean checkedSockets;
     /** When (nanoTime) the host's name last resolved to allowed addresses only; 0: not since a refusal, or never. */
     private volatile long lastGoodLookup;
-    private volatile long lastLookupWarning;
+    private final Warning lookupWarning = new Warning();
     /** The URL's host, parsed once (null for an H2 file). */
     private final String networkHost;
     private final AgroalDataSource pool;
@@ -56,8 +56,8 @@ final class LegacyCustomerDatabase implements AutoCloseable {
      * database is unreachable.
      */
     private final Semaphore seats;
-    private volatile long lastBusyWarning;
-    private volatile long lastRefusalWarning;
+    private final Warning busyWarning = new Warning();
+    private final Warning refusalWarning = new Warning();
     /** Why this server cannot reach the database at all (no driver for it), or null. */
     private final String noDriver;
 
@@ -267,18 +267,14 @@ final class LegacyCustomerDatabase implements AutoCloseable {
                 LOG.debugf("Legacy customer database %s: %s; its last good answer stands", host(), e.getMessage());
                 return;
             }
-            long now = System.currentTimeMillis();
-            if (now - lastLookupWarning > 60_000) {
-                lastLookupWarning = now;
+            if (lookupWarning.due()) {
                 LOG.warnf("Legacy customer database %s: its name could not be looked up: %s", host(), e.getMessage());
             }
             throw new LegacyStoreUnavailable("legacy customer database host not looked up: " + e.getMessage(), e);
         }
         refused.ifPresentOrElse(refusal -> {
             lastGoodLookup = 0;
-            long now = System.currentTimeMillis();
-            if (now - lastRefusalWarning > 60_000) {
-                lastRefusalWarning = now;
+            if (refusalWarning.due()) {
                 LOG.warnf("Legacy customer database %s: %s", host(), refusal);
             }
             throw new LegacyStoreUnavailable(refusal, null);
@@ -295,9 +291,7 @@ final class LegacyCustomerDatabase implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new LegacyStoreUnavailable("interrupted while waiting for a legacy database connection", e);
         }
-        long now = System.currentTimeMillis();
-        if (now - lastBusyWarning > 60_000) { // once a minute: a flood must not flood the log too
-            lastBusyWarning = now;
+        if (busyWarning.due()) {
             LOG.warnf("Legacy customer database %s: all %d connections busy for %d s; lookups refused meanwhile "
                     + "(the pool size may be too small)", host(), config.poolSize(), config.timeout().toSeconds());
         }
@@ -434,6 +428,21 @@ final class LegacyCustomerDatabase implements AutoCloseable {
     public void close() {
         if (pool != null) {
             pool.close();
+        }
+    }
+
+    /** A warning written at most once a minute: a flood of lookups must not flood the log too. */
+    private static final class Warning {
+
+        private volatile long last;
+
+        boolean due() {
+            long now = System.currentTimeMillis();
+            if (now - last > 60_000) {
+                last = now;
+                return true;
+            }
+            return false;
         }
     }
 }
